@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: Apache-2.0
+# Build ig: BPF objects (clang) -> skeletons (bpftool) -> one binary.
+# `make V=1` shows the commands.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+ARCH    ?= x86
+
+CC      ?= gcc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+
+GADGETS   := trace_exec trace_open
+BPF_OBJS  := $(GADGETS:%=$(BUILD)/bpf/%.bpf.o)
+SKELS     := $(GADGETS:%=$(BUILD)/skel/%.skel.h)
+
+SRCS      := $(wildcard src/*.c src/gadgets/*.c src/containers/*.c)
+OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
+LIB_OBJS  := $(filter-out $(BUILD)/obj/src/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+CPPFLAGS  += -Isrc -Iinclude -I$(BUILD)/skel -D_GNU_SOURCE
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
+LDLIBS    += -lbpf -lelf -lz -ljansson
+STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a -l:libjansson.a
+
+BPF_CFLAGS := -target bpf -g -O2 -D__TARGET_ARCH_$(ARCH) -Wall \
+	      -Iinclude -Ivmlinux/$(ARCH) -MMD -MP
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.SECONDARY: $(BPF_OBJS) $(SKELS)
+.PHONY: all static install clean check unit integration run deps
+
+all: ig
+
+ig: $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+static: ig-static
+ig-static: $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -static $(LDFLAGS) $^ $(STATIC_LDLIBS) -o $@
+	$(Q)strip -o $@.stripped $@ && mv $@.stripped $@
+	@ls -l $@ | awk '{print "  static binary: " $$5 " bytes"}'
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+# Skeletons must exist before any C file that may include one is compiled.
+$(BUILD)/obj/%.o: %.c | $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+install: ig
+	install -D -m 0755 ig $(DESTDIR)$(PREFIX)/bin/ig
+
+deps:
+	$(Q)./scripts/deps.sh
+
+unit: $(UNIT_BINS)
+	$(Q)./tests/run-unit.sh $(UNIT_BINS)
+
+integration: ig
+	$(Q)./tests/integration/run.sh
+
+# Everything, as CI runs it: unit tests, then the real ig against real
+# workloads. The last line is the summary.
+check: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS)
+	$(Q)./tests/check.sh $(UNIT_BINS)
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	./ig run trace_exec
+
+clean:
+	rm -rf $(BUILD) ig ig-static
+
+-include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d)

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every gadget shares in the kernel: process identity, the in-kernel
+ * filters (pid/tid/uid/gid/comm and the mount-namespace classification map),
+ * and the ring buffer with its lost-event counter and adaptive wakeups.
+ * Included once per gadget object; user space configures it through the
+ * "ig_" prefixed rodata/bss variables and maps (see src/bpf_common.c).
+ */
+#ifndef IG_COMMON_BPF_H
+#define IG_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "ig_event.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u32 ig_targ_pid = 0;      /* 0: any */
+const volatile __u32 ig_targ_tid = 0;
+const volatile __u32 ig_targ_uid = 0;
+const volatile __u32 ig_targ_gid = 0;
+const volatile bool ig_filter_uid = false;
+const volatile bool ig_filter_gid = false;
+const volatile bool ig_filter_comm = false;
+const volatile char ig_targ_comm[IG_COMM_LEN] = {};
+/* When set, events pass only from mount namespaces classified ALLOW in
+ * ig_mntns, or not classified yet (user space then classifies them, so a
+ * container started after ig loses none of its first events). */
+const volatile bool ig_filter_mntns = false;
+/* Adaptive wakeup: wake the reader if the last wakeup is older than this,
+ * or if this many bytes are pending; otherwise let events batch. */
+const volatile __u64 ig_wakeup_ns = 5000000;
+const volatile __u64 ig_wakeup_bytes = 1 << 20;
+
+__u64 ig_lost = 0;          /* ring-buffer reserve failures */
+__u64 ig_last_wakeup = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);   /* resized by user space (--ring-size) */
+} ig_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} ig_mntns SEC(".maps");
+
+static __always_inline __u64 ig_current_mntns(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+}
+
+static __always_inline bool ig_comm_matches(void)
+{
+	char comm[IG_COMM_LEN];
+
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (int i = 0; i < IG_COMM_LEN; i++) {
+		if (comm[i] != ig_targ_comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
+
+/* Cheapest checks first: ids come from helpers, the mntns needs reads. */
+static __always_inline bool ig_should_trace(void)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (ig_targ_pid && (pid_tgid >> 32) != ig_targ_pid)
+		return false;
+	if (ig_targ_tid && (__u32)pid_tgid != ig_targ_tid)
+		return false;
+	if (ig_filter_uid || ig_filter_gid) {
+		__u64 uid_gid = bpf_get_current_uid_gid();
+
+		if (ig_filter_uid && (__u32)uid_gid != ig_targ_uid)
+			return false;
+		if (ig_filter_gid && (uid_gid >> 32) != ig_targ_gid)
+			return false;
+	}
+	if (ig_filter_comm && !ig_comm_matches())
+		return false;
+	if (ig_filter_mntns) {
+		__u64 mntns = ig_current_mntns();
+		__u8 *verdict = bpf_map_lookup_elem(&ig_mntns, &mntns);
+
+		if (verdict && *verdict != IG_MNTNS_ALLOW)
+			return false;
+	}
+	return true;
+}
+
+static __always_inline void ig_fill_proc(struct ig_proc *p)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 uid_gid = bpf_get_current_uid_gid();
+
+	p->timestamp = bpf_ktime_get_boot_ns();
+	p->pid = pid_tgid >> 32;
+	p->tid = (__u32)pid_tgid;
+	p->uid = (__u32)uid_gid;
+	p->gid = uid_gid >> 32;
+	p->ppid = BPF_CORE_READ(parent, tgid);
+	p->mntns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	bpf_get_current_comm(p->comm, sizeof(p->comm));
+	BPF_CORE_READ_STR_INTO(&p->pcomm, parent, comm);
+}
+
+/* Wake the reader at low rates (per event) and batch at high rates: the
+ * per-event wakeup, not BPF, is what tracing overhead is made of. */
+static __always_inline __u64 ig_wakeup_flags(void)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+
+	if (now - ig_last_wakeup >= ig_wakeup_ns ||
+	    bpf_ringbuf_query(&ig_events, BPF_RB_AVAIL_DATA) >= ig_wakeup_bytes) {
+		ig_last_wakeup = now;
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void *ig_reserve(__u64 size)
+{
+	void *rec = bpf_ringbuf_reserve(&ig_events, size, 0);
+
+	if (!rec)
+		__sync_fetch_and_add(&ig_lost, 1);
+	return rec;
+}
+
+static __always_inline void ig_submit(void *rec)
+{
+	bpf_ringbuf_submit(rec, ig_wakeup_flags());
+}
+
+static __always_inline void ig_discard(void *rec)
+{
+	bpf_ringbuf_discard(rec, BPF_RB_NO_WAKEUP);
+}
+
+/* Copy a variable-sized record (already bounded by the caller). */
+static __always_inline void ig_output(void *data, __u64 size)
+{
+	if (bpf_ringbuf_output(&ig_events, data, size, ig_wakeup_flags()))
+		__sync_fetch_and_add(&ig_lost, 1);
+}
+
+#define IG_PATH_DEPTH 32
+#define IG_NAME_MAX   256
+
+struct ig_path_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	const unsigned char *names[IG_PATH_DEPTH];
+	__u32 depth;
+	/* writing */
+	__u32 size;
+	__u32 off;
+	bool truncated;
+	char buf[4096 + IG_NAME_MAX];   /* slack for the verifier */
+};
+
+/* bpf_loop's context must be on the stack; the walk itself is in map
+ * memory so the verifier does not track each step's values precisely. */
+struct ig_path_ctx {
+	struct ig_path_walk *w;
+};
+
+/* One step up the tree: a dentry, or a mount crossing. */
+static long ig_path_up(__u64 i, void *data)
+{
+	struct ig_path_walk *w = ((struct ig_path_ctx *)data)->w;
+	/* Plain locals: CO-RE must relocate kernel types, not our walk state. */
+	struct dentry *dentry = w->dentry;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
+	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+
+	if (dentry == mnt_root || dentry == parent) {
+		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (dentry != mnt_root || mnt == mnt_parent)
+			return 1;   /* the real root */
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = mnt_parent;
+		w->vfsmnt = &mnt_parent->mnt;
+		return 0;
+	}
+	if (w->depth >= IG_PATH_DEPTH) {
+		w->truncated = true;
+		return 1;
+	}
+	w->names[w->depth & (IG_PATH_DEPTH - 1)] = BPF_CORE_READ(dentry, d_name.name);
+	w->depth++;
+	w->dentry = parent;
+	return 0;
+}
+
+/* Write one component, from the root down. */
+static long ig_path_put(__u64 i, void *data)
+{
+	struct ig_path_walk *w = ((struct ig_path_ctx *)data)->w;
+	__u32 k = w->depth - 1 - i, off = w->off;
+	long n;
+
+	if (i >= w->depth)
+		return 1;
+	if (off > w->size - 2 || w->size > 4096) {
+		w->truncated = true;
+		return 1;
+	}
+	w->buf[off & 4095] = '/';
+	off++;
+	n = bpf_probe_read_kernel_str(w->buf + (off & 4095), IG_NAME_MAX,
+				      w->names[k & (IG_PATH_DEPTH - 1)]);
+	if (n > 0)
+		off += n - 1;
+	w->off = off;
+	return 0;
+}
+
+/*
+ * Write the absolute path of `path` into w->buf, at most size bytes (a power
+ * of two, at most 4096); w lives in map memory. Walks up to IG_PATH_DEPTH
+ * components, crossing mounts. Returns the length, or -1 if the path was
+ * deeper or longer than size (then it is cut).
+ */
+static __always_inline int ig_read_path(const struct path *path, __u32 size,
+					struct ig_path_walk *w)
+{
+	struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
+	struct ig_path_ctx ctx = { .w = w };
+
+	w->dentry = BPF_CORE_READ(path, dentry);
+	w->vfsmnt = vfsmnt;
+	w->mnt = container_of(vfsmnt, struct mount, mnt);
+	w->depth = 0;
+	w->size = size;
+	w->off = 0;
+	w->truncated = false;
+	bpf_loop(IG_PATH_DEPTH * 2, ig_path_up, &ctx, 0);
+	if (!w->depth) {
+		w->buf[0] = '/';
+		w->buf[1] = 0;
+		return 1;
+	}
+	bpf_loop(IG_PATH_DEPTH, ig_path_put, &ctx, 0);
+	if (w->off >= size) {
+		w->off = size - 1;
+		w->truncated = true;
+	}
+	w->buf[w->off & 4095] = 0;
+	return w->truncated ? -1 : (int)w->off;
+}
+
+#endif

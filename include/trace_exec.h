@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR Apache-2.0) */
+#ifndef IG_TRACE_EXEC_H
+#define IG_TRACE_EXEC_H
+
+#include "ig_event.h"
+
+#define EXEC_ARGS_MAX  8192   /* bytes of NUL-separated argv; power of two */
+#define EXEC_MAX_ARGS  128    /* argv entries read for a failed exec */
+#define EXEC_PATH_MAX  512    /* cwd and exepath with --paths */
+
+#define EXEC_F_ARGS_TRUNCATED (1U << 0)
+#define EXEC_F_EXECVEAT       (1U << 1)
+#define EXEC_F_PATHS          (1U << 2)   /* cwd/exepath are filled */
+#define EXEC_F_CWD_TRUNCATED  (1U << 3)
+#define EXEC_F_EXE_TRUNCATED  (1U << 4)
+
+struct exec_event {
+	struct ig_proc proc;
+	__s32 retval;
+	__u32 flags;
+	__u32 args_count;
+	__u32 args_size;      /* valid bytes in args[] */
+	char cwd[EXEC_PATH_MAX];
+	char exepath[EXEC_PATH_MAX];
+	char args[EXEC_ARGS_MAX];   /* only args_size bytes are sent */
+};
+
+#endif

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "field.h"
+
+static const struct field common_fields[CF_COUNT] = {
+	[CF_TIMESTAMP]         = { "timestamp", "TIMESTAMP", "time", FT_TIME, 30, 0 },
+	[CF_TIMESTAMP_RAW]     = { "timestamp_raw", NULL, NULL, FT_UINT, 19, FF_RIGHT },
+	[CF_RT_CONTAINER_NAME] = { "runtime.containerName", NULL, "container,containername", FT_STR, 21, FF_DEFAULT },
+	[CF_RT_CONTAINER_ID]   = { "runtime.containerId", NULL, "containerid", FT_STR, 13, 0 },
+	[CF_RT_IMAGE]          = { "runtime.containerImageName", NULL, "image", FT_STR, 30, 0 },
+	[CF_RT_RUNTIME]        = { "runtime.runtimeName", NULL, "runtime", FT_STR, 10, 0 },
+	[CF_RT_PID]            = { "runtime.containerPid", NULL, NULL, FT_UINT, 7, FF_RIGHT },
+	[CF_K8S_NODE]          = { "k8s.node", NULL, "node", FT_STR, 16, 0 },
+	[CF_K8S_NAMESPACE]     = { "k8s.namespace", NULL, "namespace", FT_STR, 16, 0 },
+	[CF_K8S_POD]           = { "k8s.podName", NULL, "pod,podname", FT_STR, 16, 0 },
+	[CF_K8S_CONTAINER]     = { "k8s.containerName", NULL, NULL, FT_STR, 16, 0 },
+	[CF_COMM]              = { "proc.comm", "COMM", "comm", FT_STR, 16, FF_DEFAULT },
+	[CF_PID]               = { "proc.pid", "PID", "pid", FT_UINT, 7, FF_DEFAULT | FF_RIGHT },
+	[CF_TID]               = { "proc.tid", "TID", "tid", FT_UINT, 7, FF_DEFAULT | FF_RIGHT },
+	[CF_UID]               = { "proc.creds.uid", "UID", "uid", FT_UINT, 7, FF_RIGHT },
+	[CF_GID]               = { "proc.creds.gid", "GID", "gid", FT_UINT, 7, FF_RIGHT },
+	[CF_PCOMM]             = { "proc.parent.comm", "PCOMM", "pcomm", FT_STR, 16, 0 },
+	[CF_PPID]              = { "proc.parent.pid", "PPID", "ppid", FT_UINT, 7, FF_RIGHT },
+	[CF_MNTNS]             = { "proc.mntns_id", "MNTNS", "mntns,mntnsid", FT_UINT, 10, FF_RIGHT },
+};
+
+int schema_init(struct schema *s, const struct field *gf, size_t n, const char *default_fields)
+{
+	s->n = CF_COUNT + n;
+	s->f = calloc(s->n, sizeof(*s->f));
+	if (!s->f)
+		return -ENOMEM;
+	for (size_t i = 0; i < CF_COUNT; i++)
+		s->f[i] = &common_fields[i];
+	for (size_t i = 0; i < n; i++)
+		s->f[CF_COUNT + i] = &gf[i];
+	s->default_fields = default_fields;
+	return 0;
+}
+
+void schema_free(struct schema *s)
+{
+	free(s->f);
+	s->f = NULL;
+	s->n = 0;
+}
+
+static bool list_contains(const char *list, const char *name, size_t len)
+{
+	while (list && *list) {
+		const char *end = strchr(list, ',');
+		size_t n = end ? (size_t)(end - list) : strlen(list);
+
+		if (n == len && !strncasecmp(list, name, len))
+			return true;
+		list = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+static bool name_is(const char *a, const char *name, size_t len)
+{
+	return a && strlen(a) == len && !strncasecmp(a, name, len);
+}
+
+int schema_find(const struct schema *s, const char *name, size_t len, bool *by_alias)
+{
+	*by_alias = false;
+	for (size_t i = 0; i < s->n; i++)
+		if (name_is(s->f[i]->name, name, len))
+			return i;
+	/* Gadget aliases first, so a gadget can claim a short name. */
+	for (size_t i = s->n; i-- > 0;) {
+		if (list_contains(s->f[i]->aliases, name, len)) {
+			*by_alias = true;
+			return i;
+		}
+	}
+	for (size_t i = 0; i < s->n; i++)
+		if (name_is(s->f[i]->header, name, len))
+			return i;
+	return -1;
+}
+
+int row_init(struct row *r, const struct schema *s)
+{
+	r->n = s->n;
+	r->v = calloc(s->n, sizeof(*r->v));
+	r->scratch = malloc(ROW_SCRATCH);
+	r->used = 0;
+	if (!r->v || !r->scratch) {
+		row_free(r);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void row_free(struct row *r)
+{
+	free(r->v);
+	free(r->scratch);
+	r->v = NULL;
+	r->scratch = NULL;
+}
+
+void row_reset(struct row *r)
+{
+	memset(r->v, 0, r->n * sizeof(*r->v));
+	r->used = 0;
+}
+
+char *row_alloc(struct row *r, size_t n)
+{
+	char *p;
+
+	if (n > ROW_SCRATCH - r->used)
+		return NULL;
+	p = r->scratch + r->used;
+	r->used += n;
+	return p;
+}
+
+void row_set_str(struct row *r, int idx, const char *s, size_t len)
+{
+	r->v[idx].s = s;
+	r->v[idx].len = len;
+}
+
+void row_set_buf(struct row *r, int idx, const char *s, size_t max)
+{
+	row_set_str(r, idx, s, strnlen(s, max));
+}
+
+void row_set_fmt(struct row *r, int idx, const char *fmt, ...)
+{
+	size_t room = ROW_SCRATCH - r->used;
+	char *p = r->scratch + r->used;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(p, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= room)
+		n = room ? room - 1 : 0;
+	r->used += n;
+	row_set_str(r, idx, p, n);
+}
+
+static char *upper_dup(const char *s, size_t len)
+{
+	char *h = malloc(len + 1);
+
+	if (!h)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		h[i] = toupper((unsigned char)s[i]);
+	h[len] = 0;
+	return h;
+}
+
+static int add_column(struct selection *sel, const struct schema *s, int idx,
+		      const char *alias, size_t alias_len)
+{
+	const struct field *f = s->f[idx];
+	struct column *c;
+	void *p = realloc(sel->c, (sel->n + 1) * sizeof(*sel->c));
+
+	if (!p)
+		return -ENOMEM;
+	sel->c = p;
+	c = &sel->c[sel->n];
+	if (alias)
+		c->header = upper_dup(alias, alias_len);
+	else if (f->header)
+		c->header = strdup(f->header);
+	else
+		c->header = upper_dup(f->name, strlen(f->name));
+	if (!c->header)
+		return -ENOMEM;
+	c->idx = idx;
+	c->right = f->flags & FF_RIGHT;
+	c->width = f->width;
+	if (strlen(c->header) > c->width)
+		c->width = strlen(c->header);
+	sel->n++;
+	return 0;
+}
+
+static void remove_column(struct selection *sel, int idx)
+{
+	for (size_t i = 0; i < sel->n; i++) {
+		if (sel->c[i].idx != idx)
+			continue;
+		free(sel->c[i].header);
+		memmove(&sel->c[i], &sel->c[i + 1], (sel->n - i - 1) * sizeof(*sel->c));
+		sel->n--;
+		return;
+	}
+}
+
+static bool has_column(const struct selection *sel, int idx)
+{
+	for (size_t i = 0; i < sel->n; i++)
+		if (sel->c[i].idx == idx)
+			return true;
+	return false;
+}
+
+typedef int (*item_fn)(struct selection *sel, const struct schema *s, const char *item,
+		       size_t len, char *err, size_t errlen);
+
+/* Split a comma list and call fn on each non-empty item. */
+static int for_each_item(struct selection *sel, const struct schema *s, const char *list,
+			 item_fn fn, char *err, size_t errlen)
+{
+	while (*list) {
+		const char *end = strchr(list, ',');
+		size_t len = end ? (size_t)(end - list) : strlen(list);
+		int ret;
+
+		while (len && isspace((unsigned char)*list)) {
+			list++;
+			len--;
+		}
+		while (len && isspace((unsigned char)list[len - 1]))
+			len--;
+		if (len) {
+			ret = fn(sel, s, list, len, err, errlen);
+			if (ret)
+				return ret;
+		}
+		if (!end)
+			break;
+		list = end + 1;
+	}
+	return 0;
+}
+
+static int apply_item(struct selection *sel, const struct schema *s, const char *item,
+		      size_t len, char *err, size_t errlen)
+{
+	char op = 0;
+	bool by_alias;
+	int idx;
+
+	if (*item == '+' || *item == '-') {
+		op = *item++;
+		len--;
+	}
+	idx = schema_find(s, item, len, &by_alias);
+	if (idx < 0) {
+		snprintf(err, errlen, "unknown field \"%.*s\"", (int)len, item);
+		return -1;
+	}
+	if (op == '-') {
+		remove_column(sel, idx);
+		return 0;
+	}
+	if (op == '+' && has_column(sel, idx))
+		return 0;
+	if (add_column(sel, s, idx, by_alias ? item : NULL, len)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int add_defaults(struct selection *sel, const struct schema *s, char *err, size_t errlen)
+{
+	if (s->default_fields)
+		return for_each_item(sel, s, s->default_fields, apply_item, err, errlen);
+	for (size_t i = 0; i < s->n; i++) {
+		if ((s->f[i]->flags & FF_DEFAULT) && add_column(sel, s, i, NULL, 0)) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int select_fields(const struct schema *s, const char *spec, struct selection *out,
+		  char *err, size_t errlen)
+{
+	const char *p = spec;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	while (p && isspace((unsigned char)*p))
+		p++;
+	if (!p || *p == '+' || *p == '-') {
+		ret = add_defaults(out, s, err, errlen);
+		if (!ret && p)
+			ret = for_each_item(out, s, p, apply_item, err, errlen);
+	} else {
+		out->explicit = true;
+		ret = for_each_item(out, s, p, apply_item, err, errlen);
+		if (!ret && !out->n) {
+			snprintf(err, errlen, "no fields selected");
+			ret = -1;
+		}
+	}
+	if (ret)
+		selection_free(out);
+	return ret;
+}
+
+void selection_free(struct selection *sel)
+{
+	for (size_t i = 0; i < sel->n; i++)
+		free(sel->c[i].header);
+	free(sel->c);
+	sel->c = NULL;
+	sel->n = 0;
+}

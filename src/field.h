@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The generic field model. A gadget declares its fields; the common ones
+ * (timestamp, proc, runtime, k8s) come first in every schema. One layer
+ * prints columns, JSON and custom columns from these declarations.
+ */
+#ifndef IG_FIELD_H
+#define IG_FIELD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum field_type {
+	FT_STR,
+	FT_INT,
+	FT_UINT,
+	FT_TIME,     /* u: wall-clock ns; JSON/columns show RFC 3339 */
+	FT_BOOL,     /* u: 0 or 1 */
+};
+
+#define FF_DEFAULT 0x1   /* a default column */
+#define FF_RIGHT   0x2   /* right-aligned */
+
+struct field {
+	const char *name;     /* dotted JSON path: "proc.comm" */
+	const char *header;   /* column header; NULL: the name, uppercased */
+	const char *aliases;  /* comma list of short names: "comm" */
+	enum field_type type;
+	uint16_t width;
+	uint16_t flags;
+};
+
+struct value {
+	union {
+		int64_t i;
+		uint64_t u;
+	};
+	const char *s;       /* FT_STR: not NUL-terminated, len bytes */
+	uint32_t len;
+};
+
+/* Common fields, at the same index in every schema. */
+enum common_field {
+	CF_TIMESTAMP,
+	CF_TIMESTAMP_RAW,
+	CF_RT_CONTAINER_NAME,
+	CF_RT_CONTAINER_ID,
+	CF_RT_IMAGE,
+	CF_RT_RUNTIME,
+	CF_RT_PID,
+	CF_K8S_NODE,
+	CF_K8S_NAMESPACE,
+	CF_K8S_POD,
+	CF_K8S_CONTAINER,
+	CF_COMM,
+	CF_PID,
+	CF_TID,
+	CF_UID,
+	CF_GID,
+	CF_PCOMM,
+	CF_PPID,
+	CF_MNTNS,
+	CF_COUNT,
+};
+
+struct schema {
+	const struct field **f;
+	size_t n;
+	const char *default_fields;   /* comma list, or NULL: FF_DEFAULT */
+};
+
+/* The index of gadget field i in a schema. */
+#define GF(i) (CF_COUNT + (i))
+
+int schema_init(struct schema *s, const struct field *gadget_fields, size_t n,
+		const char *default_fields);
+void schema_free(struct schema *s);
+/* Look a field up by full name (any case), alias or header. Returns its
+ * index or -1; *by_alias tells whether a short name matched. */
+int schema_find(const struct schema *s, const char *name, size_t len, bool *by_alias);
+
+#define ROW_SCRATCH 65536
+
+struct row {
+	struct value *v;
+	size_t n;
+	char *scratch;     /* backing store for formatted strings */
+	size_t used;
+};
+
+int row_init(struct row *r, const struct schema *s);
+void row_free(struct row *r);
+void row_reset(struct row *r);
+/* Copy into the row's scratch; returns NULL (and an empty value) if full. */
+char *row_alloc(struct row *r, size_t n);
+void row_set_str(struct row *r, int idx, const char *s, size_t len);
+/* A NUL-terminated string from a fixed-size buffer of at most max bytes. */
+void row_set_buf(struct row *r, int idx, const char *s, size_t max);
+void row_set_fmt(struct row *r, int idx, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline void row_set_int(struct row *r, int idx, int64_t v) { r->v[idx].i = v; }
+static inline void row_set_uint(struct row *r, int idx, uint64_t v) { r->v[idx].u = v; }
+
+struct column {
+	int idx;
+	char *header;
+	size_t width;
+	bool right;
+};
+
+struct selection {
+	struct column *c;
+	size_t n;
+	bool explicit;    /* chosen by the user, not the defaults */
+};
+
+/*
+ * Choose columns: spec NULL means the defaults; "a,b" an explicit list;
+ * "+a,-b" changes the defaults. A field picked by a short alias gets the
+ * alias, uppercased, as its header (so custom-columns=pid prints PID).
+ * Returns 0, or -1 with a message in err.
+ */
+int select_fields(const struct schema *s, const char *spec, struct selection *out,
+		  char *err, size_t errlen);
+void selection_free(struct selection *sel);
+
+#endif

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The gadgets ig knows, in the order `ig list-gadgets` shows them. */
+#include "gadget.h"
+
+extern const struct gadget gadget_trace_exec;
+extern const struct gadget gadget_trace_open;
+
+const struct gadget *const ig_gadgets[] = {
+	&gadget_trace_exec,
+	&gadget_trace_open,
+};
+
+const size_t ig_ngadgets = ARRAY_SIZE(ig_gadgets);

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+/* trace_exec: decoder and declarations; the BPF side is bpf/trace_exec.bpf.c. */
+#include <string.h>
+#include "skel.h"
+#include "trace_exec.h"
+#include "trace_exec.skel.h"
+
+enum {
+	F_ARGS, F_ARGS_COUNT, F_ARGS_SIZE, F_ARGS_TRUNCATED, F_CWD, F_EXEPATH,
+	F_ERROR, F_ERROR_RAW, F_EXECVEAT,
+};
+
+static const struct field exec_fields[] = {
+	[F_ARGS]           = { "args", "ARGS", NULL, FT_STR, 40, FF_DEFAULT },
+	[F_ARGS_COUNT]     = { "args_count", NULL, NULL, FT_UINT, 4, FF_RIGHT },
+	[F_ARGS_SIZE]      = { "args_size", NULL, NULL, FT_UINT, 5, FF_RIGHT },
+	[F_ARGS_TRUNCATED] = { "args_truncated", NULL, NULL, FT_BOOL, 5, 0 },
+	[F_CWD]            = { "cwd", "CWD", NULL, FT_STR, 24, 0 },
+	[F_EXEPATH]        = { "exepath", "EXEPATH", NULL, FT_STR, 24, 0 },
+	[F_ERROR]          = IG_FIELD_ERROR,
+	[F_ERROR_RAW]      = IG_FIELD_ERROR_RAW,
+	[F_EXECVEAT]       = { "execveat", NULL, NULL, FT_BOOL, 5, 0 },
+};
+
+enum { FLAG_IGNORE_FAILED, FLAG_PATHS };
+
+static const struct gadget_flag exec_flags[] = {
+	[FLAG_IGNORE_FAILED] = { "ignore-failed", GF_BOOL, "true", "hide failed execs" },
+	[FLAG_PATHS]         = { "paths", GF_BOOL, "false", "show the working directory and executable path" },
+};
+
+IG_SKEL_OPS(trace_exec);
+
+static int exec_configure(struct gadget_ctx *ctx, void *s)
+{
+	struct trace_exec_bpf *skel = s;
+
+	skel->rodata->ignore_failed = gflag_bool(ctx, FLAG_IGNORE_FAILED);
+	skel->rodata->want_paths = gflag_bool(ctx, FLAG_PATHS);
+	return 0;
+}
+
+static int exec_start(struct gadget_ctx *ctx)
+{
+	int err = ig_skel_start(ctx, &trace_exec_skel_ops, exec_configure);
+
+	return err ? err : ig_skel_attach(ctx);
+}
+
+/* argv arrives NUL-separated; show it space-separated, marking a cut. */
+static void set_args(struct row *r, const struct exec_event *e, uint32_t size)
+{
+	bool truncated = e->flags & EXEC_F_ARGS_TRUNCATED;
+	uint32_t count = 0, len = size;
+	char *dst;
+
+	while (len && e->args[len - 1] == 0)
+		len--;
+	for (uint32_t i = 0; i < size; i++)
+		count += e->args[i] == 0;
+	if (size && e->args[size - 1] != 0)
+		count++;   /* the last argument was cut mid-way */
+	dst = row_alloc(r, len + 4);
+	if (!dst)
+		return;
+	for (uint32_t i = 0; i < len; i++)
+		dst[i] = e->args[i] ? e->args[i] : ' ';
+	if (truncated) {
+		memcpy(dst + len, "\xe2\x80\xa6", 3);   /* … */
+		len += 3;
+	}
+	row_set_str(r, GF(F_ARGS), dst, len);
+	row_set_uint(r, GF(F_ARGS_COUNT), count);
+	row_set_uint(r, GF(F_ARGS_SIZE), size);
+	row_set_uint(r, GF(F_ARGS_TRUNCATED), truncated);
+}
+
+static int exec_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
+{
+	const struct exec_event *e = data;
+	size_t hdr = offsetof(struct exec_event, args);
+	uint32_t args_size;
+
+	if (size < hdr)
+		return -1;
+	args_size = e->args_size;
+	if (args_size > EXEC_ARGS_MAX || args_size > size - hdr)
+		args_size = size - hdr < EXEC_ARGS_MAX ? size - hdr : EXEC_ARGS_MAX;
+	row_set_proc(ctx, r, &e->proc);
+	set_args(r, e, args_size);
+	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->retval < 0 ? -e->retval : 0);
+	row_set_buf(r, GF(F_CWD), e->cwd, sizeof(e->cwd));
+	row_set_buf(r, GF(F_EXEPATH), e->exepath, sizeof(e->exepath));
+	row_set_uint(r, GF(F_EXECVEAT), !!(e->flags & EXEC_F_EXECVEAT));
+	return 1;
+}
+
+const struct gadget gadget_trace_exec = {
+	.name = "trace_exec",
+	.aliases = "execsnoop",
+	.description = "trace new processes (execve, execveat)",
+	.fields = exec_fields,
+	.nfields = ARRAY_SIZE(exec_fields),
+	.flags = exec_flags,
+	.nflags = ARRAY_SIZE(exec_flags),
+	.start = exec_start,
+	.decode = exec_decode,
+	.detach = ig_skel_detach,
+	.destroy = ig_skel_destroy,
+};

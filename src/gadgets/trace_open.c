@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+/* trace_open: decoder and declarations; the BPF side is bpf/trace_open.bpf.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "decode.h"
+#include "skel.h"
+#include "trace_open.h"
+#include "trace_open.skel.h"
+
+enum {
+	F_FD, F_FNAME, F_FLAGS, F_FLAGS_RAW, F_MODE, F_MODE_RAW, F_ERROR, F_ERROR_RAW,
+};
+
+static const struct field open_fields[] = {
+	[F_FD]        = { "fd", "FD", NULL, FT_UINT, 3, FF_DEFAULT | FF_RIGHT },
+	[F_FNAME]     = { "fname", "FNAME", NULL, FT_STR, 32, FF_DEFAULT },
+	[F_FLAGS]     = { "flags", "FLAGS", NULL, FT_STR, 24, 0 },
+	[F_FLAGS_RAW] = { "flags_raw", NULL, NULL, FT_UINT, 8, FF_RIGHT },
+	[F_MODE]      = { "mode", "MODE", NULL, FT_STR, 5, FF_DEFAULT },
+	[F_MODE_RAW]  = { "mode_raw", NULL, NULL, FT_UINT, 6, FF_RIGHT },
+	[F_ERROR]     = IG_FIELD_ERROR,
+	[F_ERROR_RAW] = IG_FIELD_ERROR_RAW,
+};
+
+enum { FLAG_FAILED, FLAG_PREFIXES };
+
+static const struct gadget_flag open_flags[] = {
+	[FLAG_FAILED]   = { "failed", GF_BOOL, "false", "show only failed opens" },
+	[FLAG_PREFIXES] = { "prefixes", GF_STRING, NULL,
+			    "show only paths starting with one of these (comma list, in the kernel)" },
+};
+
+IG_SKEL_OPS(trace_open);
+
+static int open_configure(struct gadget_ctx *ctx, void *s)
+{
+	struct trace_open_bpf *skel = s;
+
+	skel->rodata->failed_only = gflag_bool(ctx, FLAG_FAILED);
+	skel->rodata->use_prefixes = gflag_str(ctx, FLAG_PREFIXES) != NULL;
+	return 0;
+}
+
+static int add_prefix(int map_fd, const char *p, size_t len)
+{
+	struct open_prefix_key key = {};
+	__u8 one = 1;
+
+	if (!len)
+		return 0;
+	if (len >= sizeof(key.path)) {
+		ig_err("trace_open: prefix \"%.*s\" is longer than %zu bytes", (int)len, p,
+		       sizeof(key.path) - 1);
+		return -EINVAL;
+	}
+	memcpy(key.path, p, len);
+	key.prefixlen = len * 8;
+	if (bpf_map_update_elem(map_fd, &key, &one, BPF_ANY)) {
+		ig_err("trace_open: too many prefixes (at most %d)", OPEN_PREFIX_MAX);
+		return -errno;
+	}
+	return 0;
+}
+
+static int fill_prefixes(struct gadget_ctx *ctx)
+{
+	struct trace_open_bpf *skel = ctx->skel;
+	const char *list = gflag_str(ctx, FLAG_PREFIXES);
+	int fd = bpf_map__fd(skel->maps.open_prefixes);
+
+	while (list && *list) {
+		size_t len = strcspn(list, ",");
+		int err = add_prefix(fd, list, len);
+
+		if (err)
+			return err;
+		list += len + (list[len] == ',');
+	}
+	return 0;
+}
+
+static int open_start(struct gadget_ctx *ctx)
+{
+	int err = ig_skel_start(ctx, &trace_open_skel_ops, open_configure);
+
+	if (!err)
+		err = fill_prefixes(ctx);
+	return err ? err : ig_skel_attach(ctx);
+}
+
+static int open_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
+{
+	const struct open_event *e = data;
+	bool creates = e->flags & (O_CREAT | 020000000 /* __O_TMPFILE */);
+	uint32_t mode = creates ? e->mode : 0;
+	char *buf;
+
+	if (size < sizeof(*e))
+		return -1;
+	row_set_proc(ctx, r, &e->proc);
+	row_set_uint(r, GF(F_FD), e->ret >= 0 ? e->ret : 0);
+	row_set_buf(r, GF(F_FNAME), e->fname, sizeof(e->fname));
+	row_set_uint(r, GF(F_FLAGS_RAW), e->flags);
+	row_set_uint(r, GF(F_MODE_RAW), mode);
+	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->ret < 0 ? -e->ret : 0);
+	buf = row_alloc(r, 256);
+	if (buf)
+		row_set_str(r, GF(F_FLAGS), buf, decode_open_flags(e->flags, buf, 256));
+	buf = row_alloc(r, 16);
+	if (buf)
+		row_set_str(r, GF(F_MODE), buf, decode_mode(mode, buf, 16));
+	return 1;
+}
+
+const struct gadget gadget_trace_open = {
+	.name = "trace_open",
+	.aliases = "opensnoop",
+	.description = "trace files being opened (open, openat, openat2)",
+	.fields = open_fields,
+	.nfields = ARRAY_SIZE(open_fields),
+	.flags = open_flags,
+	.nflags = ARRAY_SIZE(open_flags),
+	.start = open_start,
+	.decode = open_decode,
+	.detach = ig_skel_detach,
+	.destroy = ig_skel_destroy,
+};

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "escape.h"
+#include "output.h"
+
+enum json_op_kind { JOP_OPEN, JOP_FIELD, JOP_CLOSE };
+
+/* The JSON shape is planned once: nested objects from dotted names, keys
+ * sorted at every level (as ig does), commas decided ahead of time. */
+struct json_op {
+	enum json_op_kind kind;
+	const char *key;
+	size_t keylen;
+	int idx;
+	int depth;       /* depth of the member (1 = top level) */
+	bool comma;
+};
+
+
+/* Compare dotted names component by component. */
+static int path_cmp(const char *a, const char *b)
+{
+	for (;;) {
+		size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+		size_t n = la < lb ? la : lb;
+		int c = memcmp(a, b, n);
+
+		if (c)
+			return c;
+		if (la != lb)
+			return la < lb ? -1 : 1;
+		if (!a[la] || !b[lb])
+			return (a[la] ? 1 : 0) - (b[lb] ? 1 : 0);
+		a += la + 1;
+		b += lb + 1;
+	}
+}
+
+static const struct schema *sort_schema;
+
+static int idx_cmp(const void *pa, const void *pb)
+{
+	int a = *(const int *)pa, b = *(const int *)pb;
+
+	return path_cmp(sort_schema->f[a]->name, sort_schema->f[b]->name);
+}
+
+static int push_op(struct output *o, struct json_op op)
+{
+	void *p = realloc(o->ops, (o->nops + 1) * sizeof(*o->ops));
+
+	if (!p)
+		return -ENOMEM;
+	o->ops = p;
+	o->ops[o->nops++] = op;
+	return 0;
+}
+
+#define JSON_MAX_DEPTH 8
+
+static int plan_json(struct output *o, int *idx, size_t n)
+{
+	const char *open_key[JSON_MAX_DEPTH];
+	size_t open_len[JSON_MAX_DEPTH];
+	int members[JSON_MAX_DEPTH + 1] = { 0 };
+	int depth = 0;   /* objects open below the top level */
+
+	sort_schema = o->s;
+	qsort(idx, n, sizeof(*idx), idx_cmp);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = o->s->f[idx[i]]->name, *comp = name;
+		int level = 0, ret;
+
+		/* Keep the open objects this name shares. */
+		while (level < depth) {
+			size_t len = strcspn(comp, ".");
+
+			if (!comp[len] || len != open_len[level] ||
+			    memcmp(comp, open_key[level], len))
+				break;
+			comp += len + 1;
+			level++;
+		}
+		while (depth > level) {
+			members[depth] = 0;
+			if (push_op(o, (struct json_op){ .kind = JOP_CLOSE, .depth = depth--}))
+				return -ENOMEM;
+		}
+		for (;;) {
+			size_t len = strcspn(comp, ".");
+			bool leaf = !comp[len];
+
+			ret = push_op(o, (struct json_op){
+				.kind = leaf ? JOP_FIELD : JOP_OPEN, .key = comp, .keylen = len,
+				.idx = idx[i], .depth = depth + 1, .comma = members[depth] > 0 });
+			if (ret)
+				return ret;
+			members[depth]++;
+			if (leaf)
+				break;
+			if (depth + 1 >= JSON_MAX_DEPTH)
+				return -EINVAL;
+			open_key[depth] = comp;
+			open_len[depth] = len;
+			depth++;
+			comp += len + 1;
+		}
+	}
+	while (depth > 0)
+		if (push_op(o, (struct json_op){ .kind = JOP_CLOSE, .depth = depth-- }))
+			return -ENOMEM;
+	return 0;
+}
+
+int output_init(struct output *o, enum out_mode mode, const struct schema *s,
+		const struct selection *cols)
+{
+	int *idx;
+	size_t n = 0;
+	int ret = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->mode = mode;
+	o->s = s;
+	o->cols = cols;
+	o->ts_sec = -1;
+	if (mode == OUT_COLUMNS)
+		return 0;
+	idx = calloc(s->n, sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	if (cols->explicit) {
+		for (size_t i = 0; i < cols->n; i++) {
+			bool dup = false;
+
+			for (size_t j = 0; j < n; j++)
+				dup |= idx[j] == cols->c[i].idx;
+			if (!dup)
+				idx[n++] = cols->c[i].idx;
+		}
+	} else {
+		for (size_t i = 0; i < s->n; i++)
+			idx[n++] = i;
+	}
+	ret = plan_json(o, idx, n);
+	free(idx);
+	return ret;
+}
+
+void output_free(struct output *o)
+{
+	free(o->ops);
+	o->ops = NULL;
+	ob_free(&o->buf);
+}
+
+size_t format_rfc3339(char *buf, uint64_t wall_ns)
+{
+	time_t sec = wall_ns / 1000000000ULL;
+	uint32_t ns = wall_ns % 1000000000ULL;
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&sec, &tm);
+	n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	buf[n++] = '.';
+	for (int i = 8; i >= 0; i--) {
+		buf[n + i] = '0' + ns % 10;
+		ns /= 10;
+	}
+	n += 9;
+	buf[n++] = 'Z';
+	buf[n] = 0;
+	return n;
+}
+
+static void put_time(struct output *o, uint64_t wall_ns)
+{
+	int64_t sec = wall_ns / 1000000000ULL;
+	uint32_t ns = wall_ns % 1000000000ULL;
+	char tail[11];
+
+	if (sec != o->ts_sec) {
+		size_t n = format_rfc3339(o->ts_prefix, wall_ns);
+
+		o->ts_prefix[n - 11] = 0;   /* keep "YYYY-MM-DDTHH:MM:SS" */
+		o->ts_sec = sec;
+	}
+	ob_puts(&o->buf, o->ts_prefix);
+	tail[0] = '.';
+	for (int i = 9; i >= 1; i--) {
+		tail[i] = '0' + ns % 10;
+		ns /= 10;
+	}
+	ob_write(&o->buf, tail, 10);
+	ob_putc(&o->buf, 'Z');
+}
+
+static void json_value(struct output *o, const struct field *f, const struct value *v)
+{
+	switch (f->type) {
+	case FT_STR:
+		esc_json(&o->buf, v->s ? v->s : "", v->s ? v->len : 0);
+		break;
+	case FT_INT:
+		ob_i64(&o->buf, v->i);
+		break;
+	case FT_UINT:
+		ob_u64(&o->buf, v->u);
+		break;
+	case FT_BOOL:
+		ob_puts(&o->buf, v->u ? "true" : "false");
+		break;
+	case FT_TIME:
+		ob_putc(&o->buf, '"');
+		put_time(o, v->u);
+		ob_putc(&o->buf, '"');
+		break;
+	}
+}
+
+static void json_indent(struct output *o, int depth)
+{
+	ob_putc(&o->buf, '\n');
+	ob_spaces(&o->buf, depth * 2);
+}
+
+static void json_row(struct output *o, const struct row *r)
+{
+	bool pretty = o->mode == OUT_JSONPRETTY;
+
+	ob_putc(&o->buf, '{');
+	for (size_t i = 0; i < o->nops; i++) {
+		const struct json_op *op = &o->ops[i];
+
+		if (op->kind == JOP_CLOSE) {
+			if (pretty)
+				json_indent(o, op->depth - 1);
+			ob_putc(&o->buf, '}');
+			continue;
+		}
+		if (op->comma)
+			ob_putc(&o->buf, ',');
+		if (pretty)
+			json_indent(o, op->depth);
+		ob_putc(&o->buf, '"');
+		ob_write(&o->buf, op->key, op->keylen);
+		ob_write(&o->buf, pretty ? "\": " : "\":", pretty ? 3 : 2);
+		if (op->kind == JOP_OPEN)
+			ob_putc(&o->buf, '{');
+		else
+			json_value(o, o->s->f[op->idx], &r->v[op->idx]);
+	}
+	if (pretty)
+		ob_putc(&o->buf, '\n');
+	ob_write(&o->buf, "}\n", 2);
+}
+
+/* Right-align what was written since start within width cells. */
+static void align_right(struct output *o, size_t start, size_t cells, size_t width)
+{
+	size_t pad = width - cells, n = o->buf.len - start;
+
+	ob_reserve(&o->buf, pad);
+	memmove(o->buf.p + start + pad, o->buf.p + start, n);
+	memset(o->buf.p + start, ' ', pad);
+	o->buf.len += pad;
+}
+
+static size_t column_cell(struct output *o, const struct field *f, const struct value *v,
+			  size_t max)
+{
+	size_t start = o->buf.len;
+
+	switch (f->type) {
+	case FT_STR:
+		return esc_column(&o->buf, v->s ? v->s : "", v->s ? v->len : 0, max);
+	case FT_INT:
+		ob_i64(&o->buf, v->i);
+		break;
+	case FT_UINT:
+		ob_u64(&o->buf, v->u);
+		break;
+	case FT_BOOL:
+		ob_puts(&o->buf, v->u ? "true" : "false");
+		break;
+	case FT_TIME:
+		put_time(o, v->u);
+		break;
+	}
+	return o->buf.len - start;
+}
+
+static void columns_row(struct output *o, const struct row *r)
+{
+	for (size_t i = 0; i < o->cols->n; i++) {
+		const struct column *c = &o->cols->c[i];
+		bool last = i + 1 == o->cols->n;
+		size_t start = o->buf.len, cells;
+
+		if (i)
+			ob_putc(&o->buf, ' ');
+		start = o->buf.len;
+		/* The last column is never cut: a long path stays whole. */
+		cells = column_cell(o, o->s->f[c->idx], &r->v[c->idx], last ? 0 : c->width);
+		if (cells >= c->width)
+			continue;
+		if (c->right)
+			align_right(o, start, cells, c->width);
+		else if (!last)
+			ob_spaces(&o->buf, c->width - cells);
+	}
+	ob_putc(&o->buf, '\n');
+}
+
+void output_header(struct output *o)
+{
+	if (o->mode != OUT_COLUMNS)
+		return;
+	for (size_t i = 0; i < o->cols->n; i++) {
+		const struct column *c = &o->cols->c[i];
+		size_t len = strlen(c->header);
+		bool last = i + 1 == o->cols->n;
+
+		if (i)
+			ob_putc(&o->buf, ' ');
+		if (c->right && len < c->width)
+			ob_spaces(&o->buf, c->width - len);
+		ob_write(&o->buf, c->header, len);
+		if (!c->right && !last && len < c->width)
+			ob_spaces(&o->buf, c->width - len);
+	}
+	ob_putc(&o->buf, '\n');
+}
+
+void output_row(struct output *o, const struct row *r)
+{
+	if (o->mode == OUT_COLUMNS)
+		columns_row(o, r);
+	else
+		json_row(o, r);
+}
+
+void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall_ns)
+{
+	if (o->mode == OUT_COLUMNS)
+		return;
+	ob_puts(&o->buf, "{\"count\":");
+	ob_u64(&o->buf, count);
+	ob_puts(&o->buf, ",\"timestamp\":\"");
+	put_time(o, wall_ns);
+	ob_puts(&o->buf, "\",\"total\":");
+	ob_u64(&o->buf, total);
+	ob_puts(&o->buf, ",\"type\":\"lost\"}\n");
+}
+
+int output_flush(struct output *o, int fd)
+{
+	size_t off = 0;
+
+	while (off < o->buf.len) {
+		ssize_t n = write(fd, o->buf.p + off, o->buf.len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			o->buf.len = 0;
+			return -errno;
+		}
+		off += n;
+	}
+	o->buf.len = 0;
+	return 0;
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The event loop every gadget shares: parse flags, check the environment,
+ * start the gadget, then drain its ring buffer into the output until
+ * Ctrl-C, SIGTERM, SIGHUP, --timeout, or a closed stdout.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "cli.h"
+#include "filter.h"
+#include "run.h"
+#include "sys.h"
+
+#define POLL_MS 50              /* bounds latency of batched events */
+#define FLUSH_BYTES (1 << 20)
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	if (stop_signal)
+		_exit(128 + sig);   /* a second Ctrl-C: leave now */
+	stop_signal = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);   /* a closed stdout shows up as EPIPE */
+}
+
+struct run_state {
+	struct gadget_ctx ctx;
+	struct schema schema;
+	struct selection cols;
+	struct filter filter;
+	struct output out;
+	struct row row;
+	int write_err;
+	uint64_t lost_reported;
+	uint64_t bad_records;
+	bool stdout_is_pipe;
+};
+
+static int flush_output(struct run_state *st)
+{
+	int err = output_flush(&st->out, STDOUT_FILENO);
+
+	if (err && !st->write_err)
+		st->write_err = err;
+	return err;
+}
+
+static int on_event(void *arg, void *data, size_t size)
+{
+	struct run_state *st = arg;
+	int ret;
+
+	row_reset(&st->row);
+	ret = st->ctx.g->decode(&st->ctx, data, size, &st->row);
+	if (ret < 0)
+		st->bad_records++;
+	if (ret <= 0)
+		return 0;
+	if (st->filter.n && !filter_match(&st->filter, &st->schema, &st->row))
+		return 0;
+	output_row(&st->out, &st->row);
+	if (st->out.buf.len >= FLUSH_BYTES && flush_output(st))
+		return -1;   /* stops this consume round */
+	return 0;
+}
+
+/* Losses are never silent: stderr once a second, and a JSON record. */
+static void report_lost(struct run_state *st, bool final)
+{
+	uint64_t total = *st->ctx.lost, delta = total - st->lost_reported;
+
+	if (!delta) {
+		if (final && total)
+			ig_err("lost %llu events in total", (unsigned long long)total);
+		return;
+	}
+	st->lost_reported = total;
+	ig_err("lost %llu events (%llu in total): the ring buffer was full; try a larger --ring-size",
+	       (unsigned long long)delta, (unsigned long long)total);
+	output_lost(&st->out, delta, total, sys_now_ns(CLOCK_REALTIME));
+}
+
+static bool stdout_closed(const struct run_state *st)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+
+	if (!st->stdout_is_pipe)
+		return false;
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+static bool fd_is_pipe(int fd)
+{
+	struct stat sb;
+
+	return !fstat(fd, &sb) && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode));
+}
+
+static int event_loop(struct run_state *st, struct ring_buffer *rb)
+{
+	uint64_t start = sys_now_ns(CLOCK_MONOTONIC), last_report = start;
+	uint64_t deadline = st->ctx.opts->timeout > 0 ?
+		start + (uint64_t)(st->ctx.opts->timeout * 1e9) : 0;
+
+	while (!stop_signal && !st->write_err) {
+		int err = ring_buffer__poll(rb, POLL_MS);
+		uint64_t now = sys_now_ns(CLOCK_MONOTONIC);
+
+		if (err < 0 && err != -EINTR) {
+			ig_err("reading events failed: %s", strerror(-err));
+			return IG_EXIT_RUNTIME;
+		}
+		if (flush_output(st) || stdout_closed(st))
+			break;
+		if (now - last_report >= 1000000000ULL) {
+			report_lost(st, false);
+			last_report = now;
+		}
+		if (deadline && now >= deadline)
+			break;
+	}
+	return 0;
+}
+
+static int setup_output(struct run_state *st, const struct run_opts *o)
+{
+	char err[256];
+
+	if (select_fields(&st->schema, o->fields, &st->cols, err, sizeof(err))) {
+		ig_err("%s", err);
+		return IG_EXIT_USAGE;
+	}
+	if (o->filter && filter_parse(&st->filter, &st->schema, o->filter, err, sizeof(err))) {
+		ig_err("%s", err);
+		return IG_EXIT_USAGE;
+	}
+	if (output_init(&st->out, o->mode, &st->schema, &st->cols) ||
+	    row_init(&st->row, &st->schema)) {
+		ig_err("out of memory");
+		return IG_EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static int preflight(const struct run_opts *o)
+{
+	if (sys_check_privileges() || sys_check_btf(o->btf) || sys_ensure_tracefs())
+		return IG_EXIT_RUNTIME;
+	return 0;
+}
+
+/* Detach first so nothing new arrives, then drain what is left. */
+static int finish(struct run_state *st, struct ring_buffer *rb)
+{
+	st->ctx.g->detach(&st->ctx);
+	if (!st->write_err)
+		ring_buffer__consume(rb);
+	flush_output(st);
+	report_lost(st, true);
+	flush_output(st);
+	if (st->bad_records)
+		ig_err("skipped %llu malformed records", (unsigned long long)st->bad_records);
+	if (st->write_err && st->write_err != -EPIPE) {
+		ig_err("writing output failed: %s", strerror(-st->write_err));
+		return IG_EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static int run_started(struct run_state *st)
+{
+	struct ring_buffer *rb = ring_buffer__new(st->ctx.events_fd, on_event, st, NULL);
+	int ret;
+
+	if (!rb) {
+		ig_err("cannot read the ring buffer: %s", strerror(errno));
+		return IG_EXIT_RUNTIME;
+	}
+	output_header(&st->out);
+	ret = event_loop(st, rb);
+	if (!ret)
+		ret = finish(st, rb);
+	ring_buffer__free(rb);
+	return ret;
+}
+
+int run_gadget(const struct gadget *g, int argc, char **argv)
+{
+	struct run_state st = { 0 };
+	struct run_opts opts;
+	char err[512];
+	int ret;
+
+	st.ctx.g = g;
+	st.ctx.opts = &opts;
+	st.ctx.flags = calloc(g->nflags + 1, sizeof(*st.ctx.flags));
+	if (!st.ctx.flags || schema_init(&st.schema, g->fields, g->nfields, g->default_fields)) {
+		ig_err("out of memory");
+		return IG_EXIT_RUNTIME;
+	}
+	ret = cli_parse_run(g, argc, argv, &opts, st.ctx.flags, err, sizeof(err));
+	if (ret == 1) {
+		cli_print_gadget_help(stdout, g);
+		ret = 0;
+		goto out;
+	}
+	if (ret) {
+		ig_err("%s", err);
+		ret = IG_EXIT_USAGE;
+		goto out;
+	}
+	ret = setup_output(&st, &opts);
+	if (ret)
+		goto out;
+	ret = preflight(&opts);
+	if (ret)
+		goto out;
+	ig_bpf_setup_logging();
+	install_signals();
+	st.stdout_is_pipe = fd_is_pipe(STDOUT_FILENO);
+	st.ctx.boot_to_wall_ns = sys_boot_to_wall_ns();
+	if (g->start(&st.ctx)) {
+		ret = IG_EXIT_RUNTIME;
+		goto out_destroy;
+	}
+	ig_info("%s: attached", g->name);
+	ret = run_started(&st);
+out_destroy:
+	g->destroy(&st.ctx);
+out:
+	output_free(&st.out);
+	row_free(&st.row);
+	filter_free(&st.filter);
+	selection_free(&st.cols);
+	schema_free(&st.schema);
+	free(st.ctx.flags);
+	return ret;
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <string.h>
+#include "skel.h"
+
+int ig_skel_start(struct gadget_ctx *ctx, const struct skel_ops *ops,
+		  int (*configure)(struct gadget_ctx *ctx, void *skel))
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	void *skel;
+	int err;
+
+	ig_bpf_open_opts(ctx, &oo);
+	ctx->skel_ops = ops;
+	skel = ops->open(&oo);
+	if (!skel) {
+		err = -errno;
+		ig_err("%s: opening the BPF object failed: %s", ctx->g->name, strerror(-err));
+		return err;
+	}
+	ctx->skel = skel;
+	err = ig_bpf_prepare(ctx, ops->obj(skel));
+	if (!err && configure)
+		err = configure(ctx, skel);
+	if (err)
+		return err;
+	err = ops->load(skel);
+	if (err)
+		return ig_bpf_load_failed(ctx, err);
+	return ig_bpf_loaded(ctx, ops->obj(skel));
+}
+
+int ig_skel_attach(struct gadget_ctx *ctx)
+{
+	int err = ctx->skel_ops->attach(ctx->skel);
+
+	return err ? ig_bpf_attach_failed(ctx, err) : 0;
+}
+
+void ig_skel_detach(struct gadget_ctx *ctx)
+{
+	if (ctx->skel)
+		ctx->skel_ops->detach(ctx->skel);
+}
+
+void ig_skel_destroy(struct gadget_ctx *ctx)
+{
+	if (ctx->skel)
+		ctx->skel_ops->destroy(ctx->skel);
+	ctx->skel = NULL;
+}

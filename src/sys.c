@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include "ig.h"
+#include "sys.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static int has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return !!(d[cap / 32].effective & (1U << (cap % 32)));
+}
+
+int sys_check_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data)) {
+		ig_err("cannot read capabilities: %s", strerror(errno));
+		return -errno;
+	}
+	if (has_cap(data, CAP_SYS_ADMIN) ||
+	    (has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON)))
+		return 0;
+	ig_err("permission denied: ig needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN); run it with sudo");
+	return -EPERM;
+}
+
+int sys_check_btf(const char *path)
+{
+	const char *p = path ? path : "/sys/kernel/btf/vmlinux";
+
+	if (access(p, R_OK) == 0)
+		return 0;
+	if (path)
+		ig_err("cannot read BTF file %s: %s", path, strerror(errno));
+	else
+		ig_err("the kernel has no BTF (%s is missing); ig needs CONFIG_DEBUG_INFO_BTF=y or --btf FILE", p);
+	return -ENOENT;
+}
+
+static int tracefs_ready(const char *dir)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/events/syscalls", dir);
+	return access(path, F_OK) == 0;
+}
+
+int sys_ensure_tracefs(void)
+{
+	static const char dir[] = "/sys/kernel/tracing";
+
+	if (tracefs_ready(dir) || tracefs_ready("/sys/kernel/debug/tracing"))
+		return 0;
+	if (mount("nodev", dir, "tracefs", 0, NULL) && errno != EBUSY) {
+		ig_err("tracefs is not mounted and mounting it at %s failed: %s", dir, strerror(errno));
+		return -errno;
+	}
+	ig_info("mounted tracefs at %s", dir);
+	return 0;
+}
+
+uint64_t sys_now_ns(int clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+uint64_t sys_boot_to_wall_ns(void)
+{
+	/* Bracket the realtime read to halve the error of the two reads. */
+	uint64_t b1 = sys_now_ns(CLOCK_BOOTTIME);
+	uint64_t w = sys_now_ns(CLOCK_REALTIME);
+	uint64_t b2 = sys_now_ns(CLOCK_BOOTTIME);
+
+	return w - (b1 + (b2 - b1) / 2);
+}
