@@ -46,8 +46,7 @@ static __always_inline int exec_enter(const char *const *argv, __u32 flags)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct exec_start start = { .argv = (__u64)argv, .flags = flags };
 
-	if (!ig_should_trace())
-		return 0;
+	/* Filters run at exit: --comm must match the new program's name. */
 	bpf_map_update_elem(&exec_starts, &tid, &start, BPF_ANY);
 	return 0;
 }
@@ -179,7 +178,7 @@ static __always_inline int exec_exit(long ret)
 	start = bpf_map_lookup_elem(&exec_starts, &tid);
 	if (!start)
 		return 0;
-	if (ret < 0 && ignore_failed)
+	if ((ret < 0 && ignore_failed) || !ig_should_trace())
 		goto out;
 	e = bpf_map_lookup_elem(&exec_heap, &zero);
 	if (!e)

@@ -198,3 +198,60 @@ void esc_json(struct obuf *b, const char *str, size_t len)
 	}
 	ob_putc(b, '"');
 }
+
+#define MIDDLE_MAX_TOKENS 4096
+
+/* Escape all of s into b, recording where each token ends. */
+static size_t escape_tokens(struct obuf *b, const unsigned char *s, size_t len,
+			    uint32_t *ends, uint16_t *cells, size_t max_tokens)
+{
+	size_t i = 0, n = 0;
+
+	while (i < len && n < max_tokens) {
+		char tok[8];
+		size_t tn, in;
+
+		if (plain_ascii(s[i])) {
+			tok[0] = s[i];
+			tn = in = 1;
+			cells[n] = 1;
+		} else {
+			tn = column_token(s + i, len - i, tok, &in);
+			cells[n] = (in > 1 && tn == in) ? 1 : tn;
+		}
+		ob_write(b, tok, tn);
+		ends[n++] = b->len;
+		i += in;
+	}
+	return n;
+}
+
+size_t esc_column_middle(struct obuf *b, const char *str, size_t len, size_t max)
+{
+	uint32_t ends[MIDDLE_MAX_TOKENS];
+	uint16_t cells[MIDDLE_MAX_TOKENS];
+	size_t n, total = 0, head = 0, head_cells = 0, tail, tail_cells = 0;
+	struct obuf tmp = { 0 };
+
+	if (!max || len > MIDDLE_MAX_TOKENS || max < 3)
+		return esc_column(b, str, len, max);
+	n = escape_tokens(&tmp, (const unsigned char *)str, len, ends, cells, MIDDLE_MAX_TOKENS);
+	for (size_t i = 0; i < n; i++)
+		total += cells[i];
+	if (total <= max) {
+		ob_write(b, tmp.p, tmp.len);
+		ob_free(&tmp);
+		return total;
+	}
+	/* Keep the start and, above all, the end: the file's own name. */
+	while (head < n && head_cells + cells[head] <= (max - 1) / 2)
+		head_cells += cells[head++];
+	tail = n;
+	while (tail > head && head_cells + tail_cells + cells[tail - 1] <= max - 1)
+		tail_cells += cells[--tail];
+	ob_write(b, tmp.p, head ? ends[head - 1] : 0);
+	ob_write(b, "\xe2\x80\xa6", 3);
+	ob_write(b, tmp.p + ends[tail - 1], tmp.len - ends[tail - 1]);
+	ob_free(&tmp);
+	return head_cells + 1 + tail_cells;
+}

@@ -19,6 +19,10 @@
  */
 size_t esc_column(struct obuf *b, const char *s, size_t len, size_t max_cells);
 
+/* Like esc_column, but a cut keeps the start and the end ("/tmp/a…/shadow"),
+ * so a long path cannot hide the name of the file that was opened. */
+size_t esc_column_middle(struct obuf *b, const char *s, size_t len, size_t max_cells);
+
 /* Append s as a quoted JSON string: control bytes as \u00XX, invalid UTF-8
  * bytes as \ufffd, so the output is always valid UTF-8 JSON. */
 void esc_json(struct obuf *b, const char *s, size_t len);

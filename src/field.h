@@ -21,6 +21,7 @@ enum field_type {
 
 #define FF_DEFAULT 0x1   /* a default column */
 #define FF_RIGHT   0x2   /* right-aligned */
+#define FF_MIDDLE  0x4   /* cut in the middle, keeping the end (paths) */
 
 struct field {
 	const char *name;     /* dotted JSON path: "proc.comm" */

@@ -278,6 +278,8 @@ static size_t column_cell(struct output *o, const struct field *f, const struct 
 
 	switch (f->type) {
 	case FT_STR:
+		if (f->flags & FF_MIDDLE)
+			return esc_column_middle(&o->buf, v->s ? v->s : "", v->s ? v->len : 0, max);
 		return esc_column(&o->buf, v->s ? v->s : "", v->s ? v->len : 0, max);
 	case FT_INT:
 		ob_i64(&o->buf, v->i);

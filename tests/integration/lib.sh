@@ -1,0 +1,50 @@
+# shellcheck shell=bash
+# Helpers for integration tests. Each tests/integration/test_*.sh file defines
+# functions named test_*; run.sh runs each in its own subshell, as root,
+# against the real ./ig. A test fails by returning non-zero (use the
+# assertions below, which say what went wrong on stderr).
+
+IG=${IG:-$PWD/ig}
+TMP=${TMP:-$(mktemp -d /tmp/ig-test.XXXXXX)}
+
+fail() { echo "    FAIL: $*" >&2; return 1; }
+
+assert_eq() { # expected actual what
+	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+assert_contains() { # haystack needle what
+	case "$1" in *"$2"*) return 0 ;; esac
+	fail "$3: '$2' not found in: $(printf '%s' "$1" | head -c 2000)"
+}
+
+assert_not_contains() {
+	case "$1" in *"$2"*) fail "$3: '$2' should not appear" ;; esac
+	return 0
+}
+
+# ig_start OUT ARGS...: run ig in the background, writing stdout to OUT and
+# stderr to OUT.err; waits until the programs are attached.
+ig_start() {
+	local out=$1; shift
+	"$IG" "$@" -v >"$out" 2>"$out.err" &
+	IG_PID=$!
+	local i
+	for i in $(seq 1 100); do
+		grep -q ": attached" "$out.err" 2>/dev/null && return 0
+		kill -0 "$IG_PID" 2>/dev/null || { cat "$out.err" >&2; fail "ig exited early"; return 1; }
+		sleep 0.05
+	done
+	fail "ig did not attach within 5s"
+}
+
+# ig_stop: SIGINT, and wait (ig drains what is left).
+ig_stop() {
+	kill -INT "$IG_PID" 2>/dev/null
+	wait "$IG_PID"
+}
+
+# json_select FILE JQ-FILTER: the JSON events matching a jq select expression.
+json_select() {
+	jq -c "select($2)" "$1"
+}

@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# Usage errors: exit 2, one clear line on stderr, nothing on stdout.
+
+usage_error() { # expected-message args...
+	local msg=$1; shift
+	local rc=0
+	"$IG" "$@" >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
+	assert_eq 2 "$rc" "exit code of ig $*" &&
+	assert_eq "" "$(cat "$TMP/stdout")" "stdout of ig $*" &&
+	assert_eq 1 "$(wc -l <"$TMP/stderr")" "stderr lines of ig $*" &&
+	assert_contains "$(cat "$TMP/stderr")" "$msg" "message of ig $*"
+}
+
+test_cli_unknown_gadget() { usage_error 'unknown gadget "nope"' run nope; }
+test_cli_unknown_flag() { usage_error 'unknown flag "--bogus"' run trace_exec --bogus; }
+test_cli_unknown_field() { usage_error 'unknown field "nosuch"' run trace_open --fields pid,nosuch; }
+test_cli_unknown_custom_column() { usage_error 'unknown field "zz"' run trace_exec -o custom-columns=pid,zz; }
+test_cli_bad_filter_op() { usage_error 'bad filter' run trace_open --filter 'fname'; }
+test_cli_bad_filter_field() { usage_error 'unknown field "nope"' run trace_open --filter 'nope==1'; }
+test_cli_bad_filter_number() { usage_error 'is a number' run trace_open --filter 'proc.pid==abc'; }
+test_cli_bad_filter_regex() { usage_error 'invalid regular expression' run trace_open --filter 'fname~(('; }
+test_cli_bad_output() { usage_error 'unknown output mode' run trace_open -o yaml2; }
+test_cli_missing_value() { usage_error 'needs a value' run trace_open --pid; }
+test_cli_bad_bool() { usage_error 'expected true or false' run trace_exec --ignore-failed=maybe; }
+
+test_cli_list_gadgets() {
+	local out
+	out=$("$IG" list-gadgets) || return 1
+	assert_contains "$out" "trace_exec" "list" && assert_contains "$out" "trace_open" "list"
+}
+
+test_cli_gadget_help() {
+	local out
+	out=$("$IG" run trace_open --help) || return 1
+	assert_contains "$out" "--failed" "flags" && assert_contains "$out" "fname" "fields" &&
+	assert_contains "$(ig help trace_exec 2>/dev/null || "$IG" help trace_exec)" "--ignore-failed" "ig help"
+}
+
+test_cli_version() {
+	assert_contains "$("$IG" version)" "ig version" "version"
+}
+
+test_cli_not_root() {
+	command -v setpriv >/dev/null || return 0
+	local rc=0
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$IG" run trace_open >"$TMP/o" 2>"$TMP/e" || rc=$?
+	assert_eq 1 "$rc" "exit code" && assert_contains "$(cat "$TMP/e")" "needs root" "message" &&
+	assert_eq "" "$(cat "$TMP/o")" "stdout"
+}
+
+test_cli_bogus_btf() {
+	local rc=0
+	"$IG" run trace_open --btf /nonexistent/vmlinux >"$TMP/o" 2>"$TMP/e" || rc=$?
+	assert_eq 1 "$rc" "exit code" && assert_contains "$(cat "$TMP/e")" "cannot read BTF file /nonexistent/vmlinux" "message"
+}
+
+test_cli_timeout_and_head() {
+	# A closed pipe ends ig promptly, even with no further events.
+	local start end
+	start=$(date +%s%N)
+	timeout 10 bash -c "'$IG' run trace_exec --host -o json | head -1 >/dev/null" &
+	sleep 1; /bin/true
+	wait $! || fail "ig did not end after head closed the pipe" || return 1
+	end=$(date +%s%N)
+	[ $(( (end - start) / 1000000 )) -lt 5000 ] || fail "took too long"
+}
+
+test_cli_timeout_flag() {
+	local rc=0
+	timeout 10 "$IG" run trace_open --host -t 1 >/dev/null || rc=$?
+	assert_eq 0 "$rc" "exit code after --timeout"
+}
+
+test_cli_sigterm_detaches() {
+	ig_start "$TMP/out" run trace_open --host || return 1
+	local n
+	n=$(bpftool prog list 2>/dev/null | grep -c 'ig_open')
+	[ "$n" -gt 0 ] || fail "programs not loaded" || return 1
+	kill -TERM "$IG_PID"; wait "$IG_PID"
+	assert_eq 0 "$(bpftool prog list 2>/dev/null | grep -c 'ig_open')" "programs left after SIGTERM"
+}

@@ -1,0 +1,88 @@
+# shellcheck shell=bash
+# trace_exec against real workloads.
+
+test_exec_unique_argv_json() {
+	local tag="ig-exec-$RANDOM$RANDOM"
+	ig_start "$TMP/out" run trace_exec -o json --host || return 1
+	/bin/echo "$tag" 'with space' >/dev/null
+	sleep 0.3
+	ig_stop
+	local ev
+	ev=$(json_select "$TMP/out" ".args == \"/bin/echo $tag with space\"")
+	[ -n "$ev" ] || fail "no event for the echo; got: $(head -c 1500 "$TMP/out")" || return 1
+	assert_eq "echo" "$(jq -r .proc.comm <<<"$ev")" "comm" &&
+	assert_eq "3" "$(jq -r .args_count <<<"$ev")" "args_count" &&
+	assert_eq "" "$(jq -r .error <<<"$ev")" "error" &&
+	assert_eq "0" "$(jq -r .error_raw <<<"$ev")" "error_raw" &&
+	assert_eq "$(jq -r .proc.pid <<<"$ev")" "$(jq -r .proc.tid <<<"$ev")" "pid == tid" &&
+	assert_eq "$BASHPID" "$(jq -r .proc.parent.pid <<<"$ev")" "ppid is this shell" &&
+	assert_eq "0" "$(jq -r .proc.creds.uid <<<"$ev")" "uid" &&
+	assert_eq "$(readlink /proc/self/ns/mnt | tr -dc 0-9)" "$(jq -r .proc.mntns_id <<<"$ev")" "mntns_id" &&
+	[[ "$(jq -r .timestamp <<<"$ev")" =~ ^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z$ ]] ||
+		fail "timestamp is not RFC 3339 with ns"
+}
+
+test_exec_custom_columns_pid_comm() {
+	local tag="ig-cc-$RANDOM"
+	ig_start "$TMP/out" run trace_exec -o custom-columns=pid,comm --host || return 1
+	/bin/echo "$tag" >/dev/null & local pid=$!
+	wait $pid
+	sleep 0.3
+	ig_stop
+	assert_eq "PID COMM" "$(head -1 "$TMP/out" | tr -s ' ' | sed 's/^ //;s/ $//')" "header" || return 1
+	grep -Eq "^ *$pid echo *$" "$TMP/out" || fail "no '$pid echo' row in: $(cat "$TMP/out")"
+}
+
+test_exec_failed_shown_with_ignore_failed_false() {
+	ig_start "$TMP/out" run trace_exec -o json --host --ignore-failed=false || return 1
+	/nonexistent/ig-missing-binary 2>/dev/null
+	sleep 0.3
+	ig_stop
+	local ev
+	ev=$(json_select "$TMP/out" '.error == "ENOENT"' | head -1)
+	[ -n "$ev" ] || fail "failed exec not reported" || return 1
+	assert_contains "$(jq -r .args <<<"$ev")" "/nonexistent/ig-missing-binary" "args of the failed exec" &&
+	assert_eq "2" "$(jq -r .error_raw <<<"$ev")" "error_raw"
+}
+
+test_exec_failed_hidden_by_default() {
+	ig_start "$TMP/out" run trace_exec -o json --host || return 1
+	/nonexistent/ig-missing-binary 2>/dev/null
+	/bin/true
+	sleep 0.3
+	ig_stop
+	[ -z "$(json_select "$TMP/out" '.error != ""')" ] || fail "failed exec shown despite --ignore-failed default"
+}
+
+test_exec_paths() {
+	ig_start "$TMP/out" run trace_exec -o json --host --paths --comm ls || return 1
+	(cd /usr/share && /bin/ls >/dev/null)
+	sleep 0.3
+	ig_stop
+	local ev
+	ev=$(head -1 "$TMP/out")
+	assert_eq "/usr/share" "$(jq -r .cwd <<<"$ev")" "cwd" &&
+	assert_eq "$(readlink -f /bin/ls)" "$(jq -r .exepath <<<"$ev")" "exepath"
+}
+
+test_exec_pid_filter_in_kernel() {
+	# Only the subshell's own exec is reported with --pid.
+	bash -c 'sleep 0.6; exec /bin/echo only-me' >/dev/null & local pid=$!
+	ig_start "$TMP/out" run trace_exec -o json --host --pid $pid || return 1
+	/bin/echo not-me >/dev/null
+	wait $pid
+	sleep 0.2
+	ig_stop
+	assert_eq "1" "$(jq -s length "$TMP/out")" "number of events" &&
+	assert_eq "/bin/echo only-me" "$(jq -r .args "$TMP/out")" "args"
+}
+
+test_exec_argv_truncated_is_marked() {
+	local big
+	big=$(head -c 20000 /dev/zero | tr '\0' a)
+	ig_start "$TMP/out" run trace_exec -o json --host --comm echo || return 1
+	/bin/echo "$big" >/dev/null
+	sleep 0.3
+	ig_stop
+	assert_eq "true" "$(jq -r .args_truncated "$TMP/out" | head -1)" "args_truncated"
+}
