@@ -244,7 +244,7 @@ size_t esc_column_middle(struct obuf *b, const char *str, size_t len, size_t max
 		return total;
 	}
 	/* Keep the start and, above all, the end: the file's own name. */
-	while (head < n && head_cells + cells[head] <= (max - 1) / 2)
+	while (head < n && head_cells + cells[head] <= (max - 1) / 3)
 		head_cells += cells[head++];
 	tail = n;
 	while (tail > head && head_cells + tail_cells + cells[tail - 1] <= max - 1)

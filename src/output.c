@@ -239,7 +239,7 @@ static void json_row(struct output *o, const struct row *r)
 
 		if (op->kind == JOP_CLOSE) {
 			if (pretty)
-				json_indent(o, op->depth - 1);
+				json_indent(o, op->depth);
 			ob_putc(&o->buf, '}');
 			continue;
 		}
