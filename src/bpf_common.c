@@ -142,6 +142,7 @@ int ig_bpf_prepare(struct gadget_ctx *ctx, struct bpf_object *obj)
 	err |= set_rodata(obj, "ig_filter_gid", &o->has_gid, sizeof(bool));
 	err |= set_rodata(obj, "ig_filter_comm", &filter_comm, sizeof(bool));
 	err |= set_rodata(obj, "ig_targ_comm", comm, sizeof(comm));
+	err |= set_rodata(obj, "ig_filter_mntns", &o->filter_mntns, sizeof(bool));
 	if (err)
 		return -ENOENT;
 	events = bpf_object__find_map_by_name(obj, "ig_events");

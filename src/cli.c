@@ -345,6 +345,7 @@ void cli_print_usage(FILE *f)
 		"Usage:\n"
 		"  ig run GADGET [flags]     run a gadget until Ctrl-C or --timeout\n"
 		"  ig list-gadgets           list the gadgets\n"
+		"  ig list-containers [-w]   list (and watch) the containers on this host\n"
 		"  ig help [GADGET]          show help (also: ig run GADGET --help)\n"
 		"  ig version                print the version\n\n"
 		"Gadgets:\n");

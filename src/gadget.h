@@ -33,6 +33,7 @@ struct run_opts {
 	const char *containername;
 	const char *k8s_pod, *k8s_namespace, *k8s_container;
 	const char *host_root;
+	bool filter_mntns;         /* computed: BPF consults ig_mntns */
 };
 
 struct flag_value {

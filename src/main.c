@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "list_containers.h"
 #include "run.h"
 
 static int cmd_list_gadgets(void)
@@ -50,6 +51,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(cmd, "list-containers"))
+		return cmd_list_containers(argc - 2, argv + 2);
 	if (!strcmp(cmd, "list-gadgets"))
 		return cmd_list_gadgets();
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

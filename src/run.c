@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "enrich.h"
 #include "filter.h"
 #include "run.h"
 #include "sys.h"
@@ -48,6 +49,7 @@ struct run_state {
 	struct filter filter;
 	struct output out;
 	struct row row;
+	struct enricher *enr;
 	int write_err;
 	uint64_t lost_reported;
 	uint64_t bad_records;
@@ -73,6 +75,8 @@ static int on_event(void *arg, void *data, size_t size)
 	if (ret < 0)
 		st->bad_records++;
 	if (ret <= 0)
+		return 0;
+	if (!enricher_apply(st->enr, &st->row))
 		return 0;
 	if (st->filter.n && !filter_match(&st->filter, &st->schema, &st->row))
 		return 0;
@@ -130,6 +134,7 @@ static int event_loop(struct run_state *st, struct ring_buffer *rb)
 		}
 		if (flush_output(st) || stdout_closed(st))
 			break;
+		enricher_tick(st->enr);
 		if (now - last_report >= 1000000000ULL) {
 			report_lost(st, false);
 			last_report = now;
@@ -234,6 +239,12 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	if (ret)
 		goto out;
 	ig_bpf_setup_logging();
+	st.enr = enricher_new(&opts);
+	if (!st.enr) {
+		ret = IG_EXIT_RUNTIME;
+		goto out;
+	}
+	opts.filter_mntns = enricher_filters_in_kernel(st.enr);
 	install_signals();
 	st.stdout_is_pipe = fd_is_pipe(STDOUT_FILENO);
 	st.ctx.boot_to_wall_ns = sys_boot_to_wall_ns();
@@ -241,11 +252,13 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		ret = IG_EXIT_RUNTIME;
 		goto out_destroy;
 	}
+	enricher_attach_map(st.enr, st.ctx.mntns_fd);
 	ig_info("%s: attached", g->name);
 	ret = run_started(&st);
 out_destroy:
 	g->destroy(&st.ctx);
 out:
+	enricher_free(st.enr);
 	output_free(&st.out);
 	row_free(&st.row);
 	filter_free(&st.filter);

@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The container table: what the runtimes' state files say is running, keyed
+ * by mount namespace, with exited containers kept a while for late events.
+ */
+#ifndef _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#endif
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ct_internal.h"
+
+/* ---- time ---------------------------------------------------------------- */
+
+static struct timespec now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts;
+}
+
+static long long ns_between(struct timespec a, struct timespec b)
+{
+	return (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
+}
+
+static bool lingered(const struct container_table *t, const struct container *c,
+		     struct timespec now)
+{
+	return c->exited && ns_between(c->exited_at, now) >= t->linger_sec * 1000000000LL;
+}
+
+/* ---- lifetime ------------------------------------------------------------ */
+
+static int set_root(struct container_table *t, const char *root)
+{
+	size_t n;
+
+	if (!root)
+		root = "";
+	n = strlen(root);
+	/* "/" and "/host/" become "" and "/host": paths are root + "/run/...". */
+	while (n > 0 && root[n - 1] == '/')
+		n--;
+	if (n >= sizeof(t->root))
+		return -ENAMETOOLONG;
+	memcpy(t->root, root, n);
+	t->root[n] = '\0';
+	return 0;
+}
+
+struct container_table *ct_new(const struct ct_options *opts)
+{
+	struct container_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	if (set_root(t, opts ? opts->host_root : NULL) < 0) {
+		free(t);
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	t->verbose = opts && opts->verbose;
+	t->linger_sec = opts && opts->linger_sec ? opts->linger_sec : CT_DEFAULT_LINGER_SEC;
+	t->host_mntns = ct_read_host_mntns(t);
+	if (!t->host_mntns)
+		ct_warn(t, "cannot read the host mount namespace under '%s/proc'", t->root);
+	return t;
+}
+
+void ct_free(struct container_table *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->n; i++)
+		free(t->v[i]);
+	free(t->v);
+	free(t->idx);
+	free(t);
+}
+
+uint64_t ct_host_mntns(const struct container_table *t)
+{
+	return t ? t->host_mntns : 0;
+}
+
+size_t ct_count(const struct container_table *t)
+{
+	return t ? t->n : 0;
+}
+
+const struct container *ct_at(const struct container_table *t, size_t i)
+{
+	return t && i < t->n ? t->v[i] : NULL;
+}
+
+/* ---- scan candidates ----------------------------------------------------- */
+
+/* Finds the candidate's mount namespace; false if it is not running or is
+ * in the host's (a recycled pid, or no isolation worth reporting). */
+static bool locate(const struct container_table *t, struct container *c)
+{
+	uint64_t mntns;
+
+	if (c->exited || !c->pid || ct_pid_mntns(t, c->pid, &mntns) < 0)
+		return false;
+	if (mntns == t->host_mntns)
+		return false;
+	c->mntns = mntns;
+	return true;
+}
+
+/* Sources run most specific first, so the first to claim an ID or a mount
+ * namespace wins: Docker's view of a container over the containerd "moby"
+ * bundle and runc state underneath it. */
+int ct_scan_add(struct container_table *t, struct ct_scan *s, struct container *c)
+{
+	struct container *nv;
+	size_t i;
+
+	if (!locate(t, c))
+		return 0;
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].id, c->id) == 0 || s->v[i].mntns == c->mntns)
+			return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+
+		nv = realloc(s->v, cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		s->v = nv;
+		s->cap = cap;
+	}
+	s->v[s->n] = *c;
+	s->v[s->n].exited = false;
+	s->n++;
+	return 0;
+}
+
+static int scan_all(struct container_table *t, struct ct_scan *s)
+{
+	static int (*const sources[])(struct container_table *, struct ct_scan *) = {
+		ct_docker_scan, ct_crio_scan, ct_containerd_scan, ct_runc_scan,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (sources[i](t, s) == -ENOMEM)
+			return -ENOMEM;
+	return 0;
+}
+
+static int load_by_id(struct container_table *t, const char *id, struct container *c)
+{
+	static int (*const loaders[])(struct container_table *, const char *,
+				      struct container *) = {
+		ct_docker_load, ct_crio_load, ct_containerd_load, ct_runc_load,
+	};
+	size_t i;
+
+	if (!ct_valid_id(id))
+		return -EINVAL;
+	for (i = 0; i < sizeof(loaders) / sizeof(loaders[0]); i++)
+		if (loaders[i](t, id, c) == 0)
+			return 0;
+	return -ENOENT;
+}
+
+/* ---- table maintenance --------------------------------------------------- */
+
+static int cmp_index(const void *a, const void *b)
+{
+	const struct ct_index *x = a, *y = b;
+
+	return x->mntns < y->mntns ? -1 : x->mntns > y->mntns;
+}
+
+/* Running first (the documented ct_at() order), then rebuild the index. */
+static int reindex(struct container_table *t)
+{
+	struct ct_index *idx;
+	struct container **v;
+	size_t i, k = 0;
+	int pass;
+
+	t->nidx = 0;
+	if (!t->n)
+		return 0;
+	v = malloc(t->n * sizeof(*v));
+	idx = realloc(t->idx, t->n * sizeof(*idx));
+	if (!v || !idx) {
+		free(v);
+		if (idx)
+			t->idx = idx;
+		return -ENOMEM;
+	}
+	t->idx = idx;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < t->n; i++)
+			if (t->v[i]->exited == (pass == 1))
+				v[k++] = t->v[i];
+	memcpy(t->v, v, t->n * sizeof(*v));
+	free(v);
+	for (i = 0; i < t->n; i++)
+		idx[i] = (struct ct_index){ t->v[i]->mntns, t->v[i] };
+	qsort(idx, t->n, sizeof(*idx), cmp_index);
+	t->nidx = t->n;
+	return 0;
+}
+
+static void remove_at(struct container_table *t, size_t i)
+{
+	free(t->v[i]);
+	t->v[i] = t->v[--t->n];
+}
+
+/* Mount namespace inodes are recycled: once a new container has one, events
+ * carrying it are the new container's. */
+static int drop_exited_mntns(struct container_table *t, uint64_t mntns)
+{
+	size_t i = 0;
+	int dropped = 0;
+
+	while (i < t->n) {
+		if (t->v[i]->exited && t->v[i]->mntns == mntns) {
+			remove_at(t, i);
+			dropped++;
+		} else {
+			i++;
+		}
+	}
+	return dropped;
+}
+
+static int add_entry(struct container_table *t, const struct container *c)
+{
+	struct container **nv, *e;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+
+		nv = realloc(t->v, cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		t->v = nv;
+		t->cap = cap;
+	}
+	e = malloc(sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	*e = *c;
+	e->exited = false;
+	t->v[t->n++] = e;
+	return 0;
+}
+
+static void mark_exited(struct container *e, struct timespec now)
+{
+	e->exited = true;
+	e->exited_at = now;
+}
+
+/* Same container, fresh metadata (docker rename, pid learnt from state). */
+static void update_entry(struct container *e, const struct container *c)
+{
+	*e = *c;
+	e->exited = false;
+	e->exited_at = (struct timespec){ 0, 0 };
+}
+
+static struct container *find_entry(struct container_table *t, const char *id, uint64_t mntns)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->v[i]->mntns == mntns && strcmp(t->v[i]->id, id) == 0)
+			return t->v[i];
+	return NULL;
+}
+
+static int expire(struct container_table *t, struct timespec now)
+{
+	size_t i = 0;
+	int dropped = 0;
+
+	while (i < t->n) {
+		if (lingered(t, t->v[i], now)) {
+			remove_at(t, i);
+			dropped++;
+		} else {
+			i++;
+		}
+	}
+	return dropped;
+}
+
+/* Adds or refreshes one located candidate; returns changes or -ENOMEM. */
+static int merge_one(struct container_table *t, const struct container *c, struct timespec now)
+{
+	struct container *e = find_entry(t, c->id, c->mntns);
+	int changes;
+	size_t i;
+
+	if (e) {
+		changes = e->exited;
+		update_entry(e, c);
+		return changes;
+	}
+	/* Same ID in another namespace: the container was restarted. */
+	changes = 0;
+	for (i = 0; i < t->n; i++) {
+		if (!t->v[i]->exited && strcmp(t->v[i]->id, c->id) == 0) {
+			mark_exited(t->v[i], now);
+			changes++;
+		}
+	}
+	changes += drop_exited_mntns(t, c->mntns);
+	if (add_entry(t, c) < 0)
+		return -ENOMEM;
+	return changes + 1;
+}
+
+static bool in_scan(const struct ct_scan *s, const struct container *e)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].mntns == e->mntns && strcmp(s->v[i].id, e->id) == 0)
+			return true;
+	return false;
+}
+
+/* A full scan is the whole truth: whatever it did not see has exited. */
+static int merge_scan(struct container_table *t, const struct ct_scan *s, struct timespec now)
+{
+	int changes = 0, r;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		if (!t->v[i]->exited && !in_scan(s, t->v[i])) {
+			mark_exited(t->v[i], now);
+			changes++;
+		}
+	}
+	for (i = 0; i < s->n; i++) {
+		r = merge_one(t, &s->v[i], now);
+		if (r < 0)
+			return r;
+		changes += r;
+	}
+	return changes + expire(t, now);
+}
+
+static int rescan(struct container_table *t)
+{
+	struct timespec now = now_mono();
+	struct ct_scan s = { 0 };
+	int changes;
+
+	changes = scan_all(t, &s);
+	if (changes >= 0)
+		changes = merge_scan(t, &s, now);
+	free(s.v);
+	t->last_scan = now;
+	t->scanned = true;
+	if (changes >= 0 && reindex(t) < 0)
+		changes = -ENOMEM;
+	return changes;
+}
+
+int ct_refresh(struct container_table *t)
+{
+	int changes;
+
+	if (!t)
+		return -EINVAL;
+	changes = rescan(t);
+	if (changes < 0)
+		return changes;
+	/* Changes ct_resolve() made in between count too: callers mirror the
+	 * table into BPF maps from this return value. */
+	changes += t->pending;
+	t->pending = 0;
+	return changes;
+}
+
+/* ---- lookup and resolve -------------------------------------------------- */
+
+const struct container *ct_lookup_mntns(const struct container_table *t, uint64_t mntns)
+{
+	const struct ct_index key = { .mntns = mntns }, *hit;
+
+	if (!t || !mntns || !t->nidx || mntns == t->host_mntns)
+		return NULL;
+	hit = bsearch(&key, t->idx, t->nidx, sizeof(*t->idx), cmp_index);
+	if (!hit || lingered(t, hit->c, now_mono()))
+		return NULL;
+	return hit->c;
+}
+
+static bool known_id(const struct container_table *t, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->v[i]->id, id) == 0 && !t->v[i]->exited)
+			return true;
+	return false;
+}
+
+/* The event's pid sits in the container's cgroup, so when the runtime has
+ * not recorded a usable pid yet (Docker between create and start), the
+ * event's own pid and namespace stand in for it. */
+static int resolve_id(struct container_table *t, const char *id, uint64_t mntns, uint32_t pid)
+{
+	struct container c;
+	int r;
+
+	if (load_by_id(t, id, &c) < 0)
+		return -ENOENT;
+	if (!locate(t, &c)) {
+		c.pid = pid;
+		c.exited = false;
+		if (!locate(t, &c))
+			c.mntns = mntns;
+	}
+	r = merge_one(t, &c, now_mono());
+	if (r < 0)
+		return r;
+	t->pending += r;
+	return reindex(t);
+}
+
+/* Remembers IDs that already got a rescan past the rate limit, so a
+ * container of a runtime we cannot read does not rescan on every event. */
+static bool first_bypass(struct container_table *t, const char *id)
+{
+	size_t i, n = sizeof(t->bypassed) / sizeof(t->bypassed[0]);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(t->bypassed[i], id) == 0)
+			return false;
+	memcpy(t->bypassed[t->next_bypass++ % n], id, CT_ID_LEN);
+	return true;
+}
+
+static bool recently_missed(const struct container_table *t, uint64_t mntns,
+			    struct timespec now)
+{
+	size_t i;
+
+	for (i = 0; i < CT_NEGATIVE_SLOTS; i++)
+		if (t->negative[i].mntns == mntns &&
+		    ns_between(t->negative[i].at, now) < CT_NEGATIVE_NS)
+			return true;
+	return false;
+}
+
+static void remember_miss(struct container_table *t, uint64_t mntns, struct timespec now)
+{
+	unsigned int slot = t->next_negative++ % CT_NEGATIVE_SLOTS;
+
+	t->negative[slot].mntns = mntns;
+	t->negative[slot].at = now;
+}
+
+const struct container *ct_resolve(struct container_table *t, uint64_t mntns, uint32_t pid)
+{
+	const struct container *c = ct_lookup_mntns(t, mntns);
+	bool hex = false, have_id, urgent = false;
+	char id[CT_ID_LEN];
+	struct timespec now;
+	int r;
+
+	if (c || !t || !mntns || mntns == t->host_mntns)
+		return c;
+	have_id = pid && ct_pid_cgroup_id(t, pid, id, sizeof(id), &hex) == 0;
+	if (have_id && !known_id(t, id)) {
+		if (resolve_id(t, id, mntns, pid) == 0) {
+			c = ct_lookup_mntns(t, mntns);
+			if (c)
+				return c;
+		}
+		urgent = hex && first_bypass(t, id);
+	}
+	now = now_mono();
+	if (!urgent && t->scanned &&
+	    (ns_between(t->last_scan, now) < CT_RESCAN_NS || recently_missed(t, mntns, now)))
+		return NULL;
+	r = rescan(t);
+	if (r > 0)
+		t->pending += r;
+	c = ct_lookup_mntns(t, mntns);
+	if (!c)
+		remember_miss(t, mntns, now);
+	return c;
+}

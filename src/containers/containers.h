@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Container discovery from the host's own state (no runtime sockets).
+ *
+ * A container is keyed by the inode number of its mount namespace, which is
+ * what BPF programs read cheaply from task->nsproxy->mnt_ns->ns.inum.
+ */
+#ifndef IG_CONTAINERS_H
+#define IG_CONTAINERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#define CT_ID_LEN    65
+#define CT_NAME_LEN  256
+#define CT_IMAGE_LEN 256
+#define CT_K8S_LEN   254
+
+struct container {
+	char id[CT_ID_LEN];          /* full runtime ID (64 hex for docker) */
+	char name[CT_NAME_LEN];      /* docker: without the leading '/' */
+	char image[CT_IMAGE_LEN];
+	const char *runtime;         /* "docker", "containerd", "cri-o", "podman", "runc" */
+	char k8s_namespace[CT_K8S_LEN];
+	char k8s_pod[CT_K8S_LEN];
+	char k8s_container[CT_K8S_LEN];
+	uint32_t pid;                /* init process pid on the host */
+	uint64_t mntns;              /* mount namespace inode of pid */
+	bool exited;                 /* no longer running; kept for late events */
+	struct timespec exited_at;   /* CLOCK_MONOTONIC when first seen gone */
+};
+
+struct ct_options {
+	const char *host_root;       /* prefix for /proc, /run, /var/lib ("" or NULL = "/") */
+	bool verbose;                /* -v: report skipped/malformed state files on stderr */
+	unsigned int linger_sec;     /* how long exited containers stay resolvable */
+};
+
+struct container_table;
+
+struct container_table *ct_new(const struct ct_options *opts);
+void ct_free(struct container_table *t);
+
+/* Rescan every runtime's state. Returns the number of containers added or
+ * marked exited since the last scan, or a negative errno. */
+int ct_refresh(struct container_table *t);
+
+/* Find a container by mount namespace; NULL for the host or unknown. */
+const struct container *ct_lookup_mntns(const struct container_table *t, uint64_t mntns);
+
+/* Resolve an unknown mntns seen in an event from host pid `pid`: rescans
+ * (rate limited) and returns the container, or NULL if it is not one. */
+const struct container *ct_resolve(struct container_table *t, uint64_t mntns, uint32_t pid);
+
+/* Returned pointers stay valid until the container is dropped, which only
+ * happens inside ct_refresh() and ct_resolve() (after linger_sec, or when a
+ * new container reuses its mntns). Not thread-safe: one thread per table.
+ * ct_new() does not scan; call ct_refresh() once to fill the table. */
+
+/* Iterate containers (running first, then exited). */
+size_t ct_count(const struct container_table *t);
+const struct container *ct_at(const struct container_table *t, size_t i);
+
+/* The mount namespace of the host (of pid 1 under host_root). */
+uint64_t ct_host_mntns(const struct container_table *t);
+
+/* Parsers, exposed for unit tests and fuzzing. Each fills what it knows into
+ * *c and returns 0, or a negative errno for malformed/oversized input. */
+int ct_parse_docker_config(const char *json, size_t len, struct container *c);
+int ct_parse_oci_config(const char *json, size_t len, struct container *c, bool *is_sandbox);
+int ct_parse_runc_state(const char *json, size_t len, struct container *c, char *bundle, size_t bundle_len);
+/* Extract a container ID from one /proc/<pid>/cgroup line; 0 on success. */
+int ct_parse_cgroup_line(const char *line, char *id, size_t id_len, const char **runtime_hint);
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared between the container discovery sources; not part of the API.
+ */
+#ifndef IG_CT_INTERNAL_H
+#define IG_CT_INTERNAL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "containers.h"
+
+/* State files are small; anything bigger is corrupt or hostile. */
+#define CT_MAX_FILE (4u << 20)
+
+/* Full rescans triggered by ct_resolve() happen at most this often. */
+#define CT_RESCAN_NS (20 * 1000 * 1000LL)
+
+/* A mntns that a full rescan did not find triggers no other full rescan for
+ * this long. Busy host services with a private mntns (systemd's PrivateTmp
+ * and friends) would otherwise rescan every CT_RESCAN_NS. */
+#define CT_NEGATIVE_NS (1000 * 1000 * 1000LL)
+#define CT_NEGATIVE_SLOTS 64
+
+#define CT_DEFAULT_LINGER_SEC 10
+
+/* pid 0 means "not known" everywhere; PID_MAX_LIMIT bounds real pids. */
+#define CT_PID_MAX 4194304
+
+struct ct_index {
+	uint64_t mntns;
+	struct container *c;
+};
+
+struct container_table {
+	char root[4096];             /* host_root without trailing '/' ("" for "/") */
+	bool verbose;
+	unsigned int linger_sec;
+	uint64_t host_mntns;
+	struct container **v;        /* individually allocated: pointers stay valid */
+	size_t n, cap;
+	struct ct_index *idx;        /* sorted by mntns, for ct_lookup_mntns() */
+	size_t nidx;                 /* 0 after a failed rebuild: never stale */
+	struct timespec last_scan;
+	bool scanned;
+	int pending;                 /* changes made by ct_resolve() since ct_refresh() */
+	char bypassed[16][CT_ID_LEN]; /* IDs that already skipped the rescan limit */
+	unsigned int next_bypass;
+	struct {
+		uint64_t mntns;
+		struct timespec at;
+	} negative[CT_NEGATIVE_SLOTS];
+	unsigned int next_negative;
+};
+
+/* Candidates found by one scan, most specific runtime first. */
+struct ct_scan {
+	struct container *v;
+	size_t n, cap;
+};
+
+/* util.c */
+void ct_warn(const struct container_table *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int ct_path(const struct container_table *t, char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int ct_read_file(const struct container_table *t, const char *path, char **buf, size_t *len);
+int ct_read_small(const struct container_table *t, const char *path, char *buf, size_t len);
+json_t *ct_parse_json(const char *json, size_t len, int *err);
+json_t *ct_load_json(const struct container_table *t, const char *path);
+void ct_copy_str(char *dst, size_t size, const char *src);
+const char *ct_json_str(const json_t *obj, const char *key);
+uint32_t ct_json_pid(const json_t *obj, const char *key);
+bool ct_valid_id(const char *id);
+int ct_each_entry(struct container_table *t, const char *dir,
+		  int (*fn)(struct container_table *t, const char *name, void *arg), void *arg);
+
+/* proc.c */
+int ct_parse_mntns_link(const char *s, uint64_t *mntns);
+int ct_pid_mntns(const struct container_table *t, uint32_t pid, uint64_t *mntns);
+int ct_pid_cgroup_id(const struct container_table *t, uint32_t pid, char *id, size_t id_len,
+		     bool *is_hex);
+bool ct_is_hex_id(const char *id);
+uint64_t ct_read_host_mntns(const struct container_table *t);
+
+/* oci.c: annotations of an OCI config.json; sets c->runtime only when the
+ * annotations say which runtime wrote them. */
+int ct_oci_from_json(const json_t *root, struct container *c, bool *is_sandbox);
+int ct_oci_load(struct container_table *t, const char *path, struct container *c,
+		bool *is_sandbox);
+
+/* containers.c */
+int ct_scan_add(struct container_table *t, struct ct_scan *s, struct container *c);
+
+/* One source per runtime. *_scan() adds every running container to s;
+ * *_load() fills c for one ID (pid may still be 0) and returns 0, or
+ * -ENOENT when that runtime does not know the ID. */
+int ct_docker_scan(struct container_table *t, struct ct_scan *s);
+int ct_docker_load(struct container_table *t, const char *id, struct container *c);
+int ct_crio_scan(struct container_table *t, struct ct_scan *s);
+int ct_crio_load(struct container_table *t, const char *id, struct container *c);
+int ct_containerd_scan(struct container_table *t, struct ct_scan *s);
+int ct_containerd_load(struct container_table *t, const char *id, struct container *c);
+int ct_runc_scan(struct container_table *t, struct ct_scan *s);
+int ct_runc_load(struct container_table *t, const char *id, struct container *c);
+
+/* runtime_runc.c, also used for Docker's own runc state. */
+int ct_runc_state_pid(struct container_table *t, const char *state_path, uint32_t *pid);
+
+#endif

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "containers/containers.h"
+#include "enrich.h"
+#include "sys.h"
+
+/* A namespace that no runtime claims this long is not a container. */
+#define PENDING_NS     (2ULL * 1000000000ULL)
+#define REFRESH_NS     (1ULL * 1000000000ULL)
+#define LINGER_SEC     30
+
+enum ns_state { NS_PENDING, NS_ALLOW, NS_DENY };
+
+struct ns_entry {
+	uint64_t mntns;       /* 0: free slot */
+	uint8_t state;
+	bool container;
+	uint64_t first_seen;
+};
+
+struct enricher {
+	const struct run_opts *o;
+	struct container_table *ct;
+	int map_fd;
+	bool kernel_filter;
+	char **incl, **excl;
+	size_t nincl, nexcl;
+	struct ns_entry *tab;     /* open addressing, power-of-two size */
+	size_t cap, used;
+	uint64_t host_mntns;
+	uint64_t last_refresh;
+	char node[256];
+};
+
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int push(char ***v, size_t *n, const char *s, size_t len)
+{
+	char **p = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	p[*n] = strndup(s, len);
+	return p[(*n)++] ? 0 : -ENOMEM;
+}
+
+/* "-c a,b,!c": names to include, and names to exclude. */
+static int parse_names(struct enricher *e, const char *list)
+{
+	while (list && *list) {
+		size_t len = strcspn(list, ",");
+		int err = 0;
+
+		if (len && list[0] == '!')
+			err = len > 1 ? push(&e->excl, &e->nexcl, list + 1, len - 1) : 0;
+		else if (len)
+			err = push(&e->incl, &e->nincl, list, len);
+		if (err)
+			return err;
+		list += len + (list[len] == ',');
+	}
+	return 0;
+}
+
+static bool has_selectors(const struct run_opts *o)
+{
+	return o->containername || o->k8s_pod || o->k8s_namespace || o->k8s_container;
+}
+
+struct enricher *enricher_new(const struct run_opts *o)
+{
+	struct ct_options co = { .host_root = o->host_root, .verbose = ig_verbose,
+				 .linger_sec = LINGER_SEC };
+	struct enricher *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->o = o;
+	e->map_fd = -1;
+	e->cap = 256;
+	e->tab = calloc(e->cap, sizeof(*e->tab));
+	e->ct = ct_new(&co);
+	if (!e->tab || !e->ct || parse_names(e, o->containername)) {
+		ig_err("out of memory");
+		enricher_free(e);
+		return NULL;
+	}
+	ct_refresh(e->ct);
+	e->host_mntns = ct_host_mntns(e->ct);
+	e->kernel_filter = !o->host || has_selectors(o);
+	e->last_refresh = sys_now_ns(CLOCK_MONOTONIC);
+	if (getenv("NODE_NAME"))
+		snprintf(e->node, sizeof(e->node), "%s", getenv("NODE_NAME"));
+	else if (gethostname(e->node, sizeof(e->node) - 1))
+		e->node[0] = 0;
+	return e;
+}
+
+void enricher_free(struct enricher *e)
+{
+	if (!e)
+		return;
+	ct_free(e->ct);
+	free(e->tab);
+	free_list(e->incl, e->nincl);
+	free_list(e->excl, e->nexcl);
+	free(e);
+}
+
+bool enricher_filters_in_kernel(const struct enricher *e)
+{
+	return e->kernel_filter;
+}
+
+static bool in_list(char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+bool enricher_selects(const struct enricher *e, const struct container *c)
+{
+	const struct run_opts *o = e->o;
+
+	if (e->nincl && !in_list(e->incl, e->nincl, c->name))
+		return false;
+	if (in_list(e->excl, e->nexcl, c->name))
+		return false;
+	if (o->k8s_pod && strcmp(o->k8s_pod, c->k8s_pod))
+		return false;
+	if (o->k8s_namespace && strcmp(o->k8s_namespace, c->k8s_namespace))
+		return false;
+	if (o->k8s_container && strcmp(o->k8s_container, c->k8s_container))
+		return false;
+	return true;
+}
+
+static size_t slot_of(const struct enricher *e, uint64_t mntns)
+{
+	size_t i = (mntns * 0x9e3779b97f4a7c15ULL) >> 40;
+
+	for (i &= e->cap - 1; e->tab[i].mntns && e->tab[i].mntns != mntns; i = (i + 1) & (e->cap - 1))
+		;
+	return i;
+}
+
+static int grow(struct enricher *e)
+{
+	struct ns_entry *old = e->tab;
+	size_t old_cap = e->cap;
+
+	e->tab = calloc(old_cap * 2, sizeof(*e->tab));
+	if (!e->tab) {
+		e->tab = old;
+		return -ENOMEM;
+	}
+	e->cap = old_cap * 2;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].mntns)
+			e->tab[slot_of(e, old[i].mntns)] = old[i];
+	free(old);
+	return 0;
+}
+
+static struct ns_entry *entry_for(struct enricher *e, uint64_t mntns)
+{
+	struct ns_entry *n;
+
+	if (e->used * 2 >= e->cap && grow(e))
+		return NULL;
+	n = &e->tab[slot_of(e, mntns)];
+	if (!n->mntns) {
+		n->mntns = mntns;
+		n->state = NS_PENDING;
+		n->first_seen = sys_now_ns(CLOCK_MONOTONIC);
+		e->used++;
+	}
+	return n;
+}
+
+/* Record a verdict, and tell the kernel when it changes. */
+static void classify(struct enricher *e, struct ns_entry *n, enum ns_state st, bool container)
+{
+	__u8 v = st == NS_ALLOW ? IG_MNTNS_ALLOW : IG_MNTNS_DENY;
+
+	n->container = container;
+	if (n->state == st)
+		return;
+	n->state = st;
+	if (e->map_fd >= 0 && e->kernel_filter && st != NS_PENDING &&
+	    bpf_map_update_elem(e->map_fd, &n->mntns, &v, BPF_ANY))
+		ig_info("classifying mntns %llu failed: %s", (unsigned long long)n->mntns, strerror(errno));
+}
+
+void enricher_attach_map(struct enricher *e, int map_fd)
+{
+	struct ns_entry *n;
+
+	e->map_fd = map_fd;
+	if (!e->kernel_filter)
+		return;
+	if (e->host_mntns && (n = entry_for(e, e->host_mntns)))
+		classify(e, n, e->o->host ? NS_ALLOW : NS_DENY, false);
+	for (size_t i = 0; i < ct_count(e->ct); i++) {
+		const struct container *c = ct_at(e->ct, i);
+
+		if (c->mntns && (n = entry_for(e, c->mntns)))
+			classify(e, n, enricher_selects(e, c) ? NS_ALLOW : NS_DENY, true);
+	}
+}
+
+static void set_container_fields(const struct enricher *e, struct row *r, const struct container *c)
+{
+	row_set_buf(r, CF_RT_CONTAINER_NAME, c->name, sizeof(c->name));
+	row_set_buf(r, CF_RT_CONTAINER_ID, c->id, sizeof(c->id));
+	row_set_buf(r, CF_RT_IMAGE, c->image, sizeof(c->image));
+	row_set_buf(r, CF_RT_RUNTIME, c->runtime ? c->runtime : "", 64);
+	row_set_uint(r, CF_RT_PID, c->pid);
+	row_set_buf(r, CF_K8S_NAMESPACE, c->k8s_namespace, sizeof(c->k8s_namespace));
+	row_set_buf(r, CF_K8S_POD, c->k8s_pod, sizeof(c->k8s_pod));
+	row_set_buf(r, CF_K8S_CONTAINER, c->k8s_container, sizeof(c->k8s_container));
+	if (c->k8s_pod[0])
+		row_set_buf(r, CF_K8S_NODE, e->node, sizeof(e->node));
+}
+
+/* Not a container (yet): the host, or a namespace no runtime has claimed. */
+static bool apply_host(struct enricher *e, struct ns_entry *n, uint64_t mntns)
+{
+	bool is_host = mntns == e->host_mntns;
+
+	if (n && n->state == NS_PENDING &&
+	    (is_host || sys_now_ns(CLOCK_MONOTONIC) - n->first_seen > PENDING_NS))
+		classify(e, n, e->o->host ? NS_ALLOW : NS_DENY, false);
+	return e->o->host;
+}
+
+bool enricher_apply(struct enricher *e, struct row *r)
+{
+	uint64_t mntns = r->v[CF_MNTNS].u;
+	uint32_t pid = r->v[CF_PID].u;
+	const struct container *c = ct_lookup_mntns(e->ct, mntns);
+	struct ns_entry *n;
+	bool selected;
+
+	if (!c && mntns != e->host_mntns)
+		c = ct_resolve(e->ct, mntns, pid);
+	n = e->kernel_filter ? entry_for(e, mntns) : NULL;
+	if (!c)
+		return apply_host(e, n, mntns);
+	selected = enricher_selects(e, c);
+	if (n)
+		classify(e, n, selected ? NS_ALLOW : NS_DENY, true);
+	if (selected)
+		set_container_fields(e, r, c);
+	return selected;
+}
+
+/* Forget namespaces of containers the table dropped, so a reused inode
+ * number is classified afresh. */
+static void forget_gone(struct enricher *e)
+{
+	for (size_t i = 0; i < e->cap; i++) {
+		struct ns_entry *n = &e->tab[i];
+
+		if (!n->mntns || !n->container || ct_lookup_mntns(e->ct, n->mntns))
+			continue;
+		if (e->map_fd >= 0)
+			bpf_map_delete_elem(e->map_fd, &n->mntns);
+		n->state = NS_PENDING;
+		n->container = false;
+		n->first_seen = sys_now_ns(CLOCK_MONOTONIC);
+	}
+}
+
+void enricher_tick(struct enricher *e)
+{
+	uint64_t now = sys_now_ns(CLOCK_MONOTONIC);
+
+	if (now - e->last_refresh < REFRESH_NS)
+		return;
+	e->last_refresh = now;
+	if (ct_refresh(e->ct) > 0)
+		forget_gone(e);
+}
+
+struct container_table *enricher_table(struct enricher *e)
+{
+	return e->ct;
+}
+
+size_t enricher_table_count(const struct enricher *e)
+{
+	return ct_count(e->ct);
+}
+
+const struct container *enricher_table_at(const struct enricher *e, size_t i)
+{
+	return ct_at(e->ct, i);
+}

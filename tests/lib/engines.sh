@@ -1,0 +1,161 @@
+# shellcheck shell=bash
+# Container engines for integration tests: docker, containerd (CRI-style
+# k8s.io namespace) and bare runc, all working offline from one busybox rootfs.
+#
+# Source this file, then call engines_setup once. Every function returns
+# non-zero on failure and logs to stderr with an "engines:" prefix.
+
+ENGINES_BUSYBOX_ROOTFS=${ENGINES_BUSYBOX_ROOTFS:-/tmp/ig-busybox-rootfs}
+# dockerd starts its own containerd unless a system one is running.
+ENGINES_CTR_ADDRESS=${ENGINES_CTR_ADDRESS:-}
+ENGINES_BUNDLES=${ENGINES_BUNDLES:-/tmp/ig-runc-bundles}
+ENGINES_CTR_LOGS=${ENGINES_CTR_LOGS:-/tmp/ig-ctr-logs}
+ENGINES_IMAGE=${ENGINES_IMAGE:-busybox:latest}
+
+_engines_log() { echo "engines: $*" >&2; }
+
+_engines_ctr_address() {
+	local sock
+	[ -n "$ENGINES_CTR_ADDRESS" ] && { echo "$ENGINES_CTR_ADDRESS"; return 0; }
+	for sock in /run/docker/containerd/containerd.sock /run/containerd/containerd.sock; do
+		[ -S "$sock" ] && { echo "$sock"; return 0; }
+	done
+	return 1
+}
+
+_engines_ctr() { ctr --address "$(_engines_ctr_address)" -n k8s.io "$@"; }
+
+_engines_install() {
+	local missing=()
+	command -v dockerd >/dev/null || missing+=(docker.io)
+	# The rootfs needs the static build: the image has no libc.
+	dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+	command -v containerd >/dev/null || missing+=(containerd)
+	command -v runc >/dev/null || missing+=(runc)
+	command -v jq >/dev/null || missing+=(jq)
+	[ ${#missing[@]} -eq 0 ] && return 0
+	_engines_log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -qq "${missing[@]}" >/dev/null ||
+		{ apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null; }
+}
+
+# Wait until "$@" succeeds, for at most $1 seconds.
+_engines_wait() {
+	local timeout=$1; shift
+	local deadline=$((SECONDS + timeout))
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.2
+	done
+}
+
+_engines_start_dockerd() {
+	docker info >/dev/null 2>&1 && return 0
+	if ! pgrep -x dockerd >/dev/null; then
+		_engines_log "starting dockerd (log: /tmp/dockerd.log)"
+		# setsid: the daemon must outlive the test's process group.
+		setsid dockerd --bridge=none --iptables=false --ip6tables=false \
+			</dev/null >>/tmp/dockerd.log 2>&1 &
+	fi
+	_engines_wait 60 docker info || { _engines_log "dockerd did not come up"; return 1; }
+	# docker's containerd starts a moment after the API socket.
+	_engines_wait 30 _engines_ctr_address
+}
+
+# A rootfs with busybox and every applet (including bc) linked into /bin.
+_engines_build_rootfs() {
+	local dir=$ENGINES_BUSYBOX_ROOTFS applet
+	[ -x "$dir/bin/busybox" ] && [ -e "$dir/bin/sh" ] && return 0
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"/{bin,tmp,etc,proc,sys,dev,root}
+	chmod 1777 "$dir.tmp/tmp"
+	cp /bin/busybox "$dir.tmp/bin/busybox"
+	for applet in $(/bin/busybox --list) bc; do
+		[ -e "$dir.tmp/bin/$applet" ] || ln -s busybox "$dir.tmp/bin/$applet"
+	done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$dir.tmp/etc/passwd"
+	echo 'root:x:0:' >"$dir.tmp/etc/group"
+	rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+_engines_docker_image() {
+	docker image inspect "$ENGINES_IMAGE" >/dev/null 2>&1 && return 0
+	_engines_log "importing $ENGINES_IMAGE"
+	tar -C "$ENGINES_BUSYBOX_ROOTFS" -c . | docker import - "$ENGINES_IMAGE" >/dev/null
+}
+
+_engines_ctr_image() {
+	_engines_ctr image ls -q 2>/dev/null | grep -qx "docker.io/library/$ENGINES_IMAGE" && return 0
+	_engines_log "importing $ENGINES_IMAGE into containerd k8s.io"
+	docker save "$ENGINES_IMAGE" | _engines_ctr image import - >/dev/null
+}
+
+engines_setup() {
+	_engines_install || { _engines_log "package install failed"; return 1; }
+	_engines_start_dockerd || return 1
+	_engines_build_rootfs || return 1
+	_engines_docker_image || return 1
+	_engines_ctr_image || return 1
+}
+
+# ctr_run_k8s NAME POD NAMESPACE CMD...: a detached containerd container that
+# looks like a Kubernetes workload (CRI annotations) to container discovery.
+ctr_run_k8s() {
+	local name=$1 pod=$2 ns=$3; shift 3
+	_engines_ctr_image || return 1
+	ctr_rm "$name"
+	mkdir -p "$ENGINES_CTR_LOGS"
+	# Output goes to a file: a detached task's FIFOs have no reader and
+	# would block a chatty container once the pipe fills.
+	_engines_ctr run -d --log-uri "file://$ENGINES_CTR_LOGS/$name.log" \
+		--annotation "io.kubernetes.cri.container-type=container" \
+		--annotation "io.kubernetes.cri.container-name=$name" \
+		--annotation "io.kubernetes.cri.sandbox-name=$pod" \
+		--annotation "io.kubernetes.cri.sandbox-namespace=$ns" \
+		--annotation "io.kubernetes.cri.image-name=docker.io/library/$ENGINES_IMAGE" \
+		"docker.io/library/$ENGINES_IMAGE" "$name" "$@" >/dev/null
+}
+
+# Forced task removal kills a running task first, so no wait is needed.
+ctr_rm() {
+	local name=$1
+	_engines_ctr task rm -f "$name" >/dev/null 2>&1
+	_engines_ctr container rm "$name" >/dev/null 2>&1
+	rm -f "$ENGINES_CTR_LOGS/$name.log"
+	return 0
+}
+
+# runc_run NAME CMD...: a detached container started by runc alone, with no
+# engine above it (the case runtime sockets cannot see).
+runc_run() {
+	local name=$1; shift
+	local bundle=$ENGINES_BUNDLES/$name args arg
+	_engines_build_rootfs || return 1
+	runc_rm "$name"
+	mkdir -p "$bundle"
+	# A private copy: runc may write into the rootfs (mountpoints, /dev).
+	cp -a "$ENGINES_BUSYBOX_ROOTFS" "$bundle/rootfs"
+	(cd "$bundle" && runc spec) || return 1
+	# One --arg per word: jq 1.6 would parse "-c" after --args as its own.
+	args='[]'
+	for arg in "$@"; do
+		args=$(jq -c --arg a "$arg" '. + [$a]' <<<"$args") || return 1
+	done
+	jq --argjson args "$args" \
+		'.process.args = $args | .process.terminal = false | .root.readonly = false' \
+		"$bundle/config.json" >"$bundle/config.json.new" &&
+		mv "$bundle/config.json.new" "$bundle/config.json" || return 1
+	# Detached without a terminal: runc passes our stdio to the container,
+	# so it must not be a pipe the caller waits on.
+	runc run -d --bundle "$bundle" --pid-file "$bundle/pid" "$name" \
+		</dev/null >"$bundle/stdout" 2>"$bundle/stderr"
+}
+
+# "delete -f" SIGKILLs a running container before deleting it.
+runc_rm() {
+	local name=$1
+	runc delete -f "$name" >/dev/null 2>&1
+	rm -rf "${ENGINES_BUNDLES:?}/$name"
+	return 0
+}

@@ -1,0 +1,1091 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Container discovery: parsers against real-looking and broken state files,
+ * and the table against fake host roots built in a temp dir. A fake
+ * /proc/<pid>/ns/mnt is a plain symlink whose text is "mnt:[N]", exactly
+ * what readlink() returns for the real one.
+ */
+#ifndef _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "../../src/containers/containers.h"
+
+#define HOST_MNTNS 4026531840ULL
+
+/* snprintf that fails the test instead of truncating a path. */
+#define FMT(buf, ...) assert_true((size_t)snprintf(buf, sizeof(buf), __VA_ARGS__) < sizeof(buf))
+
+/* IDs used by the fixtures (sha256 of a word, like real IDs look). */
+#define ID_WEB      "4b5e57f6eb2f42b9039b3d1e13929295f231749c510cbe341cd68036d9af97e2"
+#define ID_STARTING "406effb1e9c59672c66a598c2b21e331b23b16c54024e96d6df3e7c173549791"
+#define ID_NGINX    "5be1ecc7935f1dd85635d4feedaf660594030253cc97c9e9ca3819ffeac36b65"
+#define ID_SANDBOX  "b7ad567477c83756aab9a542b2be04f77dbae25115d85f22070d74d8cc4779dc"
+#define ID_CRIO     "c64064614423cb790e88b3e5492ff5ccf673b25ae823089f7a60c65cda24d809"
+#define ID_CRIO_SB  "2ff36c3e88860cd6cfe0f108678080f8fcf390306f270eb073c6a4578eab8c87"
+#define ID_PODMAN   "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9"
+
+#define TASKS "/run/containerd/io.containerd.runtime.v2.task"
+#define MOBY_TASKS "/run/docker/containerd/daemon/io.containerd.runtime.v2.task/moby"
+#define STORAGE "/run/containers/storage/overlay-containers"
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+/* Looks for tests/fixtures/containers in each parent of dir. */
+static bool find_up(const char *dir, char *out, size_t len)
+{
+	char base[PATH_MAX];
+	int up;
+
+	snprintf(base, sizeof(base), "%s", dir);
+	for (up = 0; up < 8; up++) {
+		if ((size_t)snprintf(out, len, "%s/tests/fixtures/containers", base) < len &&
+		    access(out, R_OK) == 0)
+			return true;
+		if (strcmp(base, "/") == 0)
+			break;
+		snprintf(base, sizeof(base), "%s", dirname(base));
+	}
+	return false;
+}
+
+/* IG_FIXTURES, else next to this source file, else found upwards from the
+ * working directory or the test binary, so any build layout works. */
+static const char *fixtures_dir(void)
+{
+	static char dir[PATH_MAX];
+	char tmp[PATH_MAX];
+	ssize_t n;
+
+	if (getenv("IG_FIXTURES"))
+		return getenv("IG_FIXTURES");
+	snprintf(tmp, sizeof(tmp), "%s", __FILE__);
+	FMT(dir, "%s/../fixtures/containers", dirname(tmp));
+	if (access(dir, R_OK) == 0)
+		return dir;
+	if (getcwd(tmp, sizeof(tmp)) && find_up(tmp, dir, sizeof(dir)))
+		return dir;
+	n = readlink("/proc/self/exe", tmp, sizeof(tmp) - 1);
+	if (n > 0) {
+		tmp[n] = '\0';
+		if (find_up(dirname(tmp), dir, sizeof(dir)))
+			return dir;
+	}
+	return "tests/fixtures/containers";
+}
+
+static char *read_fixture(const char *name, size_t *len)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	char *buf;
+	FILE *f;
+
+	FMT(path, "%s/%s", fixtures_dir(), name);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("missing fixture %s (set IG_FIXTURES)", path);
+	assert_int_equal(fstat(fileno(f), &st), 0);
+	buf = malloc((size_t)st.st_size + 1);
+	assert_non_null(buf);
+	*len = fread(buf, 1, (size_t)st.st_size, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Fixture-specific IDs are derived once so the #defines above can be
+ * checked against the files instead of trusted. */
+static void assert_fixture_has(const char *name, const char *needle)
+{
+	size_t len;
+	char *buf = read_fixture(name, &len);
+
+	if (!strstr(buf, needle))
+		fail_msg("%s does not contain %s", name, needle);
+	free(buf);
+}
+
+/* ---- fake host root ------------------------------------------------------ */
+
+struct fake {
+	char root[PATH_MAX];
+	struct container_table *t;
+};
+
+static void mkdirs(const char *path)
+{
+	char tmp[PATH_MAX], *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(tmp, 0755);
+		*p = '/';
+	}
+	mkdir(tmp, 0755);
+}
+
+static void fk_path(const struct fake *f, char *out, const char *fmt, va_list ap)
+{
+	char rel[PATH_MAX];
+
+	vsnprintf(rel, sizeof(rel), fmt, ap);
+	assert_true(snprintf(out, PATH_MAX, "%s%s", f->root, rel) < PATH_MAX);
+}
+
+static void fk_parent(const char *path)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	mkdirs(dirname(tmp));
+}
+
+static void fk_write(const struct fake *f, const char *data, size_t len, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	FILE *out;
+
+	va_start(ap, fmt);
+	fk_path(f, path, fmt, ap);
+	va_end(ap);
+	fk_parent(path);
+	out = fopen(path, "wb");
+	assert_non_null(out);
+	assert_int_equal(fwrite(data, 1, len, out), len);
+	fclose(out);
+}
+
+static void fk_printf(const struct fake *f, const char *rel, const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fk_write(f, buf, (size_t)n, "%s", rel);
+}
+
+static void fk_copy(const struct fake *f, const char *fixture, const char *rel)
+{
+	size_t len;
+	char *buf = read_fixture(fixture, &len);
+
+	fk_write(f, buf, len, "%s", rel);
+	free(buf);
+}
+
+/* A process: its mount namespace link and its cgroup file. */
+static void fk_proc(const struct fake *f, uint32_t pid, uint64_t mntns, const char *cgroup)
+{
+	char path[PATH_MAX], target[64], rel[64];
+
+	FMT(path, "%s/proc/%" PRIu32 "/ns", f->root, pid);
+	mkdirs(path);
+	strcat(path, "/mnt");
+	unlink(path);
+	snprintf(target, sizeof(target), "mnt:[%" PRIu64 "]", mntns);
+	assert_int_equal(symlink(target, path), 0);
+	snprintf(rel, sizeof(rel), "/proc/%" PRIu32 "/cgroup", pid);
+	fk_printf(f, rel, "%s\n", cgroup ? cgroup : "0::/");
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void rm_rf(const char *path)
+{
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void fk_kill(const struct fake *f, uint32_t pid)
+{
+	char path[PATH_MAX];
+
+	FMT(path, "%s/proc/%" PRIu32, f->root, pid);
+	rm_rf(path);
+}
+
+static void fk_rm(const struct fake *f, const char *rel)
+{
+	char path[PATH_MAX];
+
+	FMT(path, "%s%s", f->root, rel);
+	rm_rf(path);
+}
+
+static void fk_docker(const struct fake *f, const char *id, const char *name, bool running,
+		      uint32_t pid)
+{
+	char rel[PATH_MAX];
+
+	snprintf(rel, sizeof(rel), "/var/lib/docker/containers/%s/config.v2.json", id);
+	fk_printf(f, rel,
+		  "{\"ID\":\"%s\",\"Name\":\"/%s\",\"Config\":{\"Image\":\"busybox\"},"
+		  "\"State\":{\"Running\":%s,\"Pid\":%" PRIu32 "}}",
+		  id, name, running ? "true" : "false", pid);
+}
+
+static void fk_runc(const struct fake *f, const char *root, const char *id, uint32_t pid)
+{
+	char rel[PATH_MAX];
+
+	snprintf(rel, sizeof(rel), "%s/%s/state.json", root, id);
+	fk_printf(f, rel,
+		  "{\"id\":\"%s\",\"init_process_pid\":%" PRIu32 ",\"init_process_start\":777,"
+		  "\"config\":{\"labels\":[\"bundle=/srv/bundles/%s\"]}}",
+		  id, pid, id);
+}
+
+static struct container_table *fk_table(struct fake *f, unsigned int linger)
+{
+	struct ct_options o = { .host_root = f->root, .verbose = true, .linger_sec = linger };
+
+	ct_free(f->t);
+	f->t = ct_new(&o);
+	assert_non_null(f->t);
+	return f->t;
+}
+
+static int fake_setup(void **state)
+{
+	struct fake *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	snprintf(f->root, sizeof(f->root), "/tmp/ig-ct-test-XXXXXX");
+	if (!mkdtemp(f->root))
+		return -1;
+	fk_proc(f, 1, HOST_MNTNS, "0::/init.scope");
+	*state = f;
+	return 0;
+}
+
+static int fake_teardown(void **state)
+{
+	struct fake *f = *state;
+
+	ct_free(f->t);
+	rm_rf(f->root);
+	free(f);
+	return 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- parsers ------------------------------------------------------------- */
+
+static void test_fixture_ids(void **state)
+{
+	(void)state;
+	assert_fixture_has("docker_config.v2.json", ID_WEB);
+	assert_fixture_has("docker_created.v2.json", ID_STARTING);
+	assert_fixture_has("podman_containers.json", ID_PODMAN);
+	assert_fixture_has("podman_containers.json", ID_CRIO);
+}
+
+static void test_docker_config(void **state)
+{
+	struct container c = { 0 };
+	size_t len;
+	char *json = read_fixture("docker_config.v2.json", &len);
+
+	(void)state;
+	assert_int_equal(ct_parse_docker_config(json, len, &c), 0);
+	assert_string_equal(c.id, ID_WEB);
+	assert_string_equal(c.name, "web");
+	assert_string_equal(c.image, "nginx:1.25");
+	assert_string_equal(c.runtime, "docker");
+	assert_int_equal(c.pid, 4242);
+	assert_false(c.exited);
+	assert_string_equal(c.k8s_pod, "");
+	free(json);
+}
+
+static void test_docker_created(void **state)
+{
+	struct container c = { 0 };
+	size_t len;
+	char *json = read_fixture("docker_created.v2.json", &len);
+
+	(void)state;
+	assert_int_equal(ct_parse_docker_config(json, len, &c), 0);
+	assert_string_equal(c.name, "starting");
+	assert_int_equal(c.pid, 0);
+	assert_true(c.exited);
+	free(json);
+}
+
+static void test_docker_k8s_labels(void **state)
+{
+	struct container c = { 0 };
+	size_t len;
+	char *json = read_fixture("docker_k8s.v2.json", &len);
+
+	(void)state;
+	assert_int_equal(ct_parse_docker_config(json, len, &c), 0);
+	assert_string_equal(c.name, "app");
+	assert_string_equal(c.k8s_container, "app");
+	assert_string_equal(c.k8s_pod, "frontend-5f7d8");
+	assert_string_equal(c.k8s_namespace, "shop");
+	assert_string_equal(c.image, "registry.example.com/frontend@sha256:aa11");
+	assert_int_equal(c.pid, 4343);
+	free(json);
+}
+
+static void test_oci_containerd(void **state)
+{
+	struct container c = { 0 };
+	bool sandbox = true;
+	size_t len;
+	char *json = read_fixture("containerd_config.json", &len);
+
+	(void)state;
+	assert_int_equal(ct_parse_oci_config(json, len, &c, &sandbox), 0);
+	assert_false(sandbox);
+	assert_string_equal(c.runtime, "containerd");
+	assert_string_equal(c.name, "nginx");
+	assert_string_equal(c.k8s_container, "nginx");
+	assert_string_equal(c.k8s_pod, "web-7d4b9c6f5-x2x9q");
+	assert_string_equal(c.k8s_namespace, "default");
+	assert_string_equal(c.image, "docker.io/library/nginx:1.25");
+	free(json);
+}
+
+static void test_oci_containerd_sandbox(void **state)
+{
+	struct container c = { 0 };
+	bool sandbox = false;
+	size_t len;
+	char *json = read_fixture("containerd_sandbox.json", &len);
+
+	(void)state;
+	assert_int_equal(ct_parse_oci_config(json, len, &c, &sandbox), 0);
+	assert_true(sandbox);
+	free(json);
+}
+
+static void test_oci_plain(void **state)
+{
+	struct container c = { .runtime = "unchanged" };
+	bool sandbox = true;
+	size_t len;
+	char *json = read_fixture("containerd_plain.json", &len);
+
+	(void)state;
+	assert_int_equal(ct_parse_oci_config(json, len, &c, &sandbox), 0);
+	assert_false(sandbox);
+	assert_string_equal(c.runtime, "unchanged");
+	assert_string_equal(c.name, "");
+	free(json);
+}
+
+static void test_oci_crio(void **state)
+{
+	struct container c = { 0 };
+	bool sandbox = true;
+	size_t len;
+	char *json = read_fixture("crio_config.json", &len);
+
+	(void)state;
+	assert_int_equal(ct_parse_oci_config(json, len, &c, &sandbox), 0);
+	assert_false(sandbox);
+	assert_string_equal(c.runtime, "cri-o");
+	assert_string_equal(c.name, "coredns");
+	assert_string_equal(c.k8s_pod, "coredns-5d78c9869d-8kq2w");
+	assert_string_equal(c.k8s_namespace, "kube-system");
+	assert_string_equal(c.image, "registry.k8s.io/coredns/coredns:v1.10.1");
+	free(json);
+
+	json = read_fixture("crio_sandbox.json", &len);
+	assert_int_equal(ct_parse_oci_config(json, len, &c, &sandbox), 0);
+	assert_true(sandbox);
+	free(json);
+}
+
+static void test_oci_podman(void **state)
+{
+	struct container c = { 0 };
+	bool sandbox = true;
+	size_t len;
+	char *json = read_fixture("podman_config.json", &len);
+
+	(void)state;
+	assert_int_equal(ct_parse_oci_config(json, len, &c, &sandbox), 0);
+	assert_false(sandbox);
+	assert_string_equal(c.runtime, "podman");
+	assert_string_equal(c.k8s_pod, "");
+	/* NULL is allowed for is_sandbox */
+	assert_int_equal(ct_parse_oci_config(json, len, &c, NULL), 0);
+	free(json);
+}
+
+static void test_runc_state(void **state)
+{
+	struct container c = { 0 };
+	char bundle[PATH_MAX], tiny[8];
+	size_t len;
+	char *json = read_fixture("runc_state.json", &len);
+
+	(void)state;
+	assert_int_equal(ct_parse_runc_state(json, len, &c, bundle, sizeof(bundle)), 0);
+	assert_string_equal(c.id, "rctr");
+	assert_string_equal(c.name, "rctr");
+	assert_string_equal(c.runtime, "runc");
+	assert_int_equal(c.pid, 4444);
+	assert_string_equal(bundle, "/srv/bundles/rctr");
+	/* A bundle path that does not fit is dropped, not truncated. */
+	assert_int_equal(ct_parse_runc_state(json, len, &c, tiny, sizeof(tiny)), 0);
+	assert_string_equal(tiny, "");
+	assert_int_equal(ct_parse_runc_state(json, len, &c, NULL, 0), 0);
+	free(json);
+}
+
+static void test_broken_inputs(void **state)
+{
+	static const char *const broken[] = {
+		"malformed.json", "truncated.json", "not_object.json", "empty.json",
+		"nul_string.json",
+	};
+	struct container c;
+	char bundle[64];
+	bool sandbox;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+		char *json = read_fixture(broken[i], &len);
+
+		memset(&c, 0, sizeof(c));
+		assert_true(ct_parse_docker_config(json, len, &c) < 0);
+		assert_true(ct_parse_oci_config(json, len, &c, &sandbox) < 0);
+		assert_true(ct_parse_runc_state(json, len, &c, bundle, sizeof(bundle)) < 0);
+		free(json);
+	}
+	assert_true(ct_parse_docker_config(NULL, 0, &c) < 0);
+}
+
+static void test_wrong_types(void **state)
+{
+	struct container c = { 0 };
+	char bundle[64];
+	bool sandbox;
+	size_t len;
+	char *json = read_fixture("wrong_types.json", &len);
+
+	(void)state;
+	/* No string ID: not a container. A valid object without annotations
+	 * is a fine OCI config with nothing to say. */
+	assert_int_equal(ct_parse_docker_config(json, len, &c), -EINVAL);
+	assert_int_equal(ct_parse_oci_config(json, len, &c, &sandbox), 0);
+	assert_int_equal(ct_parse_runc_state(json, len, &c, bundle, sizeof(bundle)), -EINVAL);
+	free(json);
+
+	json = read_fixture("bad_id.json", &len);
+	assert_int_equal(ct_parse_docker_config(json, len, &c), -EINVAL);
+	free(json);
+}
+
+static void test_escapes_and_bad_pid(void **state)
+{
+	struct container c = { 0 };
+	size_t len;
+	char *json = read_fixture("escapes.json", &len);
+
+	(void)state;
+	assert_int_equal(ct_parse_docker_config(json, len, &c), 0);
+	assert_string_equal(c.name, "a?[31mred?");
+	assert_int_equal(c.pid, 0);
+	free(json);
+}
+
+static void test_long_utf8_truncated_cleanly(void **state)
+{
+	char json[1200], name[700];
+	struct container c = { 0 };
+	size_t i, n;
+
+	(void)state;
+	/* 300 two-byte characters do not fit CT_NAME_LEN-1 bytes. */
+	for (i = 0, n = 0; i < 300; i++) {
+		name[n++] = (char)0xc3;
+		name[n++] = (char)0xa9;
+	}
+	name[n] = '\0';
+	n = (size_t)snprintf(json, sizeof(json), "{\"ID\":\"%s\",\"Name\":\"/%s\"}", ID_WEB, name);
+	assert_int_equal(ct_parse_docker_config(json, n, &c), 0);
+	assert_int_equal(strlen(c.name) % 2, 0);
+	assert_true(strlen(c.name) <= CT_NAME_LEN - 1);
+}
+
+static void test_huge_input(void **state)
+{
+	size_t len = 5u << 20, n;
+	char *json = malloc(len + 1);
+	struct container c = { 0 };
+	bool sandbox;
+
+	(void)state;
+	assert_non_null(json);
+	n = (size_t)sprintf(json, "{\"ID\":\"%s\",\"pad\":\"", ID_WEB);
+	memset(json + n, 'a', len - n - 2);
+	memcpy(json + len - 2, "\"}", 3);
+	assert_int_equal(ct_parse_docker_config(json, len, &c), -EFBIG);
+	assert_int_equal(ct_parse_oci_config(json, len, &c, &sandbox), -EFBIG);
+	assert_int_equal(ct_parse_runc_state(json, len, &c, NULL, 0), -EFBIG);
+
+	/* Just under the limit is still parsed. */
+	len = (4u << 20) - 16;
+	memset(json + n, 'a', len - n - 2);
+	memcpy(json + len - 2, "\"}", 3);
+	assert_int_equal(ct_parse_docker_config(json, len, &c), 0);
+	free(json);
+}
+
+static void test_deep_nesting(void **state)
+{
+	size_t depth = 200000, i;
+	char *json = malloc(depth * 2 + 1);
+	struct container c = { 0 };
+	bool sandbox;
+
+	(void)state;
+	assert_non_null(json);
+	for (i = 0; i < depth; i++) {
+		json[i] = '[';
+		json[depth * 2 - 1 - i] = ']';
+	}
+	json[depth * 2] = '\0';
+	assert_true(ct_parse_oci_config(json, depth * 2, &c, &sandbox) < 0);
+	free(json);
+}
+
+/* tests/fixtures/containers/cgroup_cases.txt: "expected-id|hint|line". */
+static void test_cgroup_lines(void **state)
+{
+	size_t len, cases = 0;
+	char *buf = read_fixture("cgroup_cases.txt", &len), *save = NULL, *ln;
+
+	(void)state;
+	for (ln = strtok_r(buf, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+		char *want = ln, *hint, *line, id[CT_ID_LEN] = "";
+		const char *got_hint = "unset";
+		int r;
+
+		if (ln[0] == '#')
+			continue;
+		hint = strchr(want, '|');
+		assert_non_null(hint);
+		*hint++ = '\0';
+		line = strchr(hint, '|');
+		assert_non_null(line);
+		*line++ = '\0';
+		r = ct_parse_cgroup_line(line, id, sizeof(id), &got_hint);
+		if (strcmp(want, "-") == 0) {
+			if (r == 0)
+				fail_msg("'%s' gave ID %s", line, id);
+		} else {
+			if (r != 0)
+				fail_msg("'%s' gave no ID (%d)", line, r);
+			assert_string_equal(id, want);
+			if (strcmp(hint, "-") == 0)
+				assert_null(got_hint);
+			else
+				assert_string_equal(got_hint, hint);
+		}
+		cases++;
+	}
+	assert_true(cases >= 25);
+	free(buf);
+}
+
+static void test_cgroup_line_args(void **state)
+{
+	char small[16];
+
+	(void)state;
+	assert_true(ct_parse_cgroup_line("0::/docker/" ID_WEB, small, sizeof(small), NULL) < 0);
+	assert_true(ct_parse_cgroup_line(NULL, small, sizeof(small), NULL) < 0);
+}
+
+/* ---- table over a fake host root ----------------------------------------- */
+
+/* Every runtime at once, each also seen through the layers below it. */
+static void populate_all(struct fake *f)
+{
+	/* Docker, plus its containerd "moby" bundle and runc state. */
+	fk_copy(f, "docker_config.v2.json", "/var/lib/docker/containers/" ID_WEB "/config.v2.json");
+	fk_copy(f, "containerd_plain.json", MOBY_TASKS "/" ID_WEB "/config.json");
+	fk_printf(f, MOBY_TASKS "/" ID_WEB "/init.pid", "4242");
+	fk_runc(f, "/run/docker/runtime-runc/moby", ID_WEB, 4242);
+	fk_proc(f, 4242, 4026532001, "0::/system.slice/docker-" ID_WEB ".scope");
+
+	/* Kubernetes on containerd: a container and its pause sandbox. */
+	fk_copy(f, "containerd_config.json", TASKS "/k8s.io/" ID_NGINX "/config.json");
+	fk_printf(f, TASKS "/k8s.io/" ID_NGINX "/init.pid", "4300\n");
+	fk_proc(f, 4300, 4026532002, NULL);
+	fk_copy(f, "containerd_sandbox.json", TASKS "/k8s.io/" ID_SANDBOX "/config.json");
+	fk_printf(f, TASKS "/k8s.io/" ID_SANDBOX "/init.pid", "4301");
+	fk_proc(f, 4301, 4026532003, NULL);
+
+	/* CRI-O: container (also in /run/runc) and sandbox. */
+	fk_copy(f, "crio_config.json", STORAGE "/" ID_CRIO "/userdata/config.json");
+	fk_printf(f, STORAGE "/" ID_CRIO "/userdata/pidfile", "4400");
+	fk_runc(f, "/run/runc", ID_CRIO, 4400);
+	fk_proc(f, 4400, 4026532004, NULL);
+	fk_copy(f, "crio_sandbox.json", STORAGE "/" ID_CRIO_SB "/userdata/config.json");
+	fk_printf(f, STORAGE "/" ID_CRIO_SB "/userdata/pidfile", "4401");
+	fk_proc(f, 4401, 4026532007, NULL);
+
+	/* Podman, named through containers/storage. */
+	fk_copy(f, "podman_config.json", STORAGE "/" ID_PODMAN "/userdata/config.json");
+	fk_printf(f, STORAGE "/" ID_PODMAN "/userdata/pidfile", "4500");
+	fk_copy(f, "podman_containers.json",
+		"/var/lib/containers/storage/overlay-containers/containers.json");
+	fk_proc(f, 4500, 4026532005, NULL);
+
+	/* runc run, with an annotated bundle. */
+	fk_copy(f, "runc_state.json", "/run/runc/rctr/state.json");
+	fk_copy(f, "runc_bundle_annotated.json", "/srv/bundles/rctr/config.json");
+	fk_proc(f, 4444, 4026532006, "0::/rctr");
+
+	/* Not running: created only; pid gone; pid recycled into the host. */
+	fk_copy(f, "docker_created.v2.json",
+		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
+	fk_runc(f, "/run/runc", "gone", 4999);
+	fk_runc(f, "/run/runc", "recycled", 1);
+}
+
+static const struct container *must_lookup(struct fake *f, uint64_t mntns)
+{
+	const struct container *c = ct_lookup_mntns(f->t, mntns);
+
+	if (!c)
+		fail_msg("mntns %" PRIu64 " not found", mntns);
+	return c;
+}
+
+static void test_table_all_runtimes(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+
+	populate_all(f);
+	fk_table(f, 0);
+	assert_int_equal(ct_host_mntns(f->t), HOST_MNTNS);
+	assert_int_equal(ct_refresh(f->t), 5);
+	assert_int_equal(ct_count(f->t), 5);
+
+	c = must_lookup(f, 4026532001);
+	assert_string_equal(c->runtime, "docker");
+	assert_string_equal(c->name, "web");
+	assert_string_equal(c->image, "nginx:1.25");
+	assert_string_equal(c->id, ID_WEB);
+	assert_int_equal(c->pid, 4242);
+
+	c = must_lookup(f, 4026532002);
+	assert_string_equal(c->runtime, "containerd");
+	assert_string_equal(c->name, "nginx");
+	assert_string_equal(c->k8s_pod, "web-7d4b9c6f5-x2x9q");
+	assert_string_equal(c->k8s_namespace, "default");
+	assert_string_equal(c->k8s_container, "nginx");
+	assert_string_equal(c->image, "docker.io/library/nginx:1.25");
+	assert_string_equal(c->id, ID_NGINX);
+	assert_int_equal(c->pid, 4300);
+
+	assert_null(ct_lookup_mntns(f->t, 4026532003));   /* pause */
+	assert_null(ct_lookup_mntns(f->t, 4026532007));   /* CRI-O infra */
+
+	c = must_lookup(f, 4026532004);
+	assert_string_equal(c->runtime, "cri-o");
+	assert_string_equal(c->name, "coredns");
+	assert_string_equal(c->k8s_namespace, "kube-system");
+
+	c = must_lookup(f, 4026532005);
+	assert_string_equal(c->runtime, "podman");
+	assert_string_equal(c->name, "cache");
+	assert_string_equal(c->image, "docker.io/library/redis:7");
+
+	c = must_lookup(f, 4026532006);
+	assert_string_equal(c->runtime, "runc");
+	assert_string_equal(c->id, "rctr");
+	assert_string_equal(c->name, "worker");
+	assert_string_equal(c->k8s_pod, "batch-1");
+	assert_int_equal(c->pid, 4444);
+
+	assert_null(ct_lookup_mntns(f->t, HOST_MNTNS));
+	assert_null(ct_lookup_mntns(f->t, 0));
+	assert_null(ct_lookup_mntns(f->t, 12345));
+	assert_null(ct_resolve(f->t, HOST_MNTNS, 1));
+
+	/* Nothing changed: nothing to report. */
+	assert_int_equal(ct_refresh(f->t), 0);
+	assert_int_equal(ct_count(f->t), 5);
+}
+
+static void test_exit_and_linger(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+
+	fk_docker(f, ID_WEB, "web", true, 4242);
+	fk_proc(f, 4242, 4026532001, NULL);
+	fk_docker(f, ID_STARTING, "other", true, 4243);
+	fk_proc(f, 4243, 4026532002, NULL);
+	fk_table(f, 1);
+	assert_int_equal(ct_refresh(f->t), 2);
+
+	fk_kill(f, 4242);
+	assert_int_equal(ct_refresh(f->t), 1);
+	c = must_lookup(f, 4026532001);
+	assert_true(c->exited);
+	assert_true(c->exited_at.tv_sec || c->exited_at.tv_nsec);
+	/* running first, then exited */
+	assert_false(ct_at(f->t, 0)->exited);
+	assert_true(ct_at(f->t, 1)->exited);
+	assert_null(ct_at(f->t, 2));
+	/* still resolvable while it lingers */
+	assert_ptr_equal(ct_resolve(f->t, 4026532001, 4242), c);
+	assert_int_equal(ct_refresh(f->t), 0);
+
+	sleep_ms(1100);
+	assert_null(ct_lookup_mntns(f->t, 4026532001));
+	assert_int_equal(ct_refresh(f->t), 1);
+	assert_int_equal(ct_count(f->t), 1);
+	assert_string_equal(ct_at(f->t, 0)->name, "other");
+}
+
+static void test_restart_keeps_old_namespace(void **state)
+{
+	struct fake *f = *state;
+
+	fk_docker(f, ID_WEB, "web", true, 4242);
+	fk_proc(f, 4242, 4026532001, NULL);
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 1);
+
+	fk_kill(f, 4242);
+	fk_docker(f, ID_WEB, "web", true, 5252);
+	fk_proc(f, 5252, 4026532011, NULL);
+	assert_int_equal(ct_refresh(f->t), 2);
+	assert_int_equal(ct_count(f->t), 2);
+	assert_false(must_lookup(f, 4026532011)->exited);
+	assert_true(must_lookup(f, 4026532001)->exited);
+}
+
+/* Namespace inodes are recycled; a new container's claim wins. */
+static void test_mntns_reuse(void **state)
+{
+	struct fake *f = *state;
+
+	fk_docker(f, ID_WEB, "old", true, 4242);
+	fk_proc(f, 4242, 4026532001, NULL);
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 1);
+	fk_kill(f, 4242);
+	fk_rm(f, "/var/lib/docker/containers/" ID_WEB);
+	assert_int_equal(ct_refresh(f->t), 1);
+
+	fk_docker(f, ID_STARTING, "new", true, 4343);
+	fk_proc(f, 4343, 4026532001, NULL);
+	assert_int_equal(ct_refresh(f->t), 2);
+	assert_int_equal(ct_count(f->t), 1);
+	assert_string_equal(must_lookup(f, 4026532001)->name, "new");
+}
+
+/* The first exec of a Docker container can beat dockerd's write of
+ * State.Pid: runc's state.json already has the pid. */
+static void test_resolve_docker_before_pid(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+
+	fk_copy(f, "docker_created.v2.json",
+		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+
+	fk_runc(f, "/run/docker/runtime-runc/moby", ID_STARTING, 4600);
+	fk_proc(f, 4600, 4026532010, "0::/system.slice/docker-" ID_STARTING ".scope");
+	/* right after a scan: the cgroup's ID gets past the rate limit */
+	c = ct_resolve(f->t, 4026532010, 4600);
+	assert_non_null(c);
+	assert_string_equal(c->name, "starting");
+	assert_string_equal(c->runtime, "docker");
+	assert_int_equal(c->pid, 4600);
+	assert_int_equal(ct_refresh(f->t), 1);   /* the resolve's addition */
+	assert_int_equal(ct_count(f->t), 1);
+}
+
+/* With no pid recorded anywhere yet, the event's own pid stands in, since
+ * its cgroup names the container. */
+static void test_resolve_uses_event_pid(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+
+	fk_copy(f, "docker_created.v2.json",
+		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+	fk_proc(f, 4601, 4026532011, "12:memory:/docker/" ID_STARTING);
+	c = ct_resolve(f->t, 4026532011, 4601);
+	assert_non_null(c);
+	assert_string_equal(c->id, ID_STARTING);
+	assert_int_equal(c->mntns, 4026532011);
+	assert_int_equal(c->pid, 4601);
+}
+
+static void test_resolve_containerd_by_cgroup(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+	fk_copy(f, "containerd_config.json", TASKS "/k8s.io/" ID_NGINX "/config.json");
+	fk_printf(f, TASKS "/k8s.io/" ID_NGINX "/init.pid", "4300");
+	fk_proc(f, 4300, 4026532002,
+		"0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-podx.slice/"
+		"cri-containerd-" ID_NGINX ".scope");
+	c = ct_resolve(f->t, 4026532002, 4300);
+	assert_non_null(c);
+	assert_string_equal(c->k8s_pod, "web-7d4b9c6f5-x2x9q");
+}
+
+/* "runc run foo" puts the container in cgroup "/foo": a guess that is
+ * tried without a full rescan. */
+static void test_resolve_runc_by_cgroup_leaf(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+	fk_runc(f, "/run/runc", "myctr", 4700);
+	fk_proc(f, 4700, 4026532020, "0::/myctr");
+	c = ct_resolve(f->t, 4026532020, 4700);
+	assert_non_null(c);
+	assert_string_equal(c->runtime, "runc");
+	assert_string_equal(c->name, "myctr");
+}
+
+static void test_resolve_rate_limit(void **state)
+{
+	struct fake *f = *state;
+
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+	/* Nothing in the cgroup path leads to it: only a rescan finds it. */
+	fk_runc(f, "/run/runc", "hidden", 4800);
+	fk_proc(f, 4800, 4026532030, "0::/user.slice/user-0.slice/session-1.scope");
+	assert_null(ct_resolve(f->t, 4026532030, 4800));
+	sleep_ms(30);
+	assert_non_null(ct_resolve(f->t, 4026532030, 4800));
+	/* unknown, not a container: NULL, no crash, pid may be gone */
+	sleep_ms(30);
+	assert_null(ct_resolve(f->t, 4026532999, 99999));
+	assert_null(ct_resolve(f->t, 0, 0));
+}
+
+/* A full rescan that misses a mntns is not repeated for it for a while
+ * (busy host services have private mount namespaces), but the cheap lookup
+ * through the event's cgroup still runs for every event. */
+static void test_resolve_negative_cache(void **state)
+{
+	struct fake *f = *state;
+
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+	fk_proc(f, 4800, 4026532030, "0::/system.slice/systemd-resolved.service");
+	sleep_ms(30);
+	assert_null(ct_resolve(f->t, 4026532030, 4800));     /* full rescan, miss */
+
+	fk_runc(f, "/run/runc", "hidden", 4800);
+	sleep_ms(30);
+	assert_null(ct_resolve(f->t, 4026532030, 4800));     /* no rescan for it */
+	assert_int_equal(ct_refresh(f->t), 1);               /* refresh always scans */
+	assert_non_null(ct_resolve(f->t, 4026532030, 4800));
+
+	fk_proc(f, 4801, 4026532031, "0::/system.slice/docker-" ID_WEB ".scope");
+	sleep_ms(30);
+	assert_null(ct_resolve(f->t, 4026532031, 4801));
+	fk_docker(f, ID_WEB, "web", true, 4801);
+	assert_non_null(ct_resolve(f->t, 4026532031, 4801)); /* via the cgroup ID */
+}
+
+static void test_runc_recycled_pid(void **state)
+{
+	struct fake *f = *state;
+
+	fk_runc(f, "/run/runc", "r1", 4900);
+	fk_proc(f, 4900, 4026532040, NULL);
+	/* comm with spaces and ')' must not shift the fields */
+	fk_printf(f, "/proc/4900/stat",
+		  "4900 (a) b) S 1 4900 4900 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 888 1 1\n");
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+	fk_printf(f, "/proc/4900/stat",
+		  "4900 (a) b) S 1 4900 4900 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 777 1 1\n");
+	assert_int_equal(ct_refresh(f->t), 1);
+}
+
+static void test_hostile_files(void **state)
+{
+	struct fake *f = *state;
+	char path[PATH_MAX];
+	int fd;
+
+	fk_docker(f, ID_WEB, "web", true, 4242);
+	fk_proc(f, 4242, 4026532001, NULL);
+	/* oversized (sparse) config: refused before reading */
+	FMT(path, "%s/var/lib/docker/containers/%s/config.v2.json", f->root, ID_STARTING);
+	fk_parent(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "{\"ID\":\"", 7), 7);
+	assert_int_equal(ftruncate(fd, 5 << 20), 0);
+	close(fd);
+	/* a FIFO where a state file should be must not block */
+	FMT(path, "%s/run/runc/fifo/state.json", f->root);
+	fk_parent(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* malformed and truncated files */
+	fk_copy(f, "truncated.json", TASKS "/k8s.io/trunc/config.json");
+	fk_printf(f, TASKS "/k8s.io/trunc/init.pid", "4242");
+	fk_copy(f, "malformed.json", STORAGE "/bad/userdata/config.json");
+	fk_printf(f, STORAGE "/bad/userdata/pidfile", "not a pid");
+	fk_copy(f, "malformed.json",
+		"/var/lib/containers/storage/overlay-containers/containers.json");
+	/* path traversal attempts as directory names are ignored */
+	fk_copy(f, "bad_id.json", "/var/lib/docker/containers/..evil/config.v2.json");
+
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 1);
+	assert_string_equal(ct_at(f->t, 0)->name, "web");
+}
+
+static void test_host_root_forms(void **state)
+{
+	struct fake *f = *state;
+	struct ct_options o = { 0 };
+	struct container_table *t;
+	char root[PATH_MAX + 2];
+
+	fk_docker(f, ID_WEB, "web", true, 4242);
+	fk_proc(f, 4242, 4026532001, NULL);
+	snprintf(root, sizeof(root), "%s//", f->root);
+	o.host_root = root;
+	t = ct_new(&o);
+	assert_non_null(t);
+	assert_int_equal(ct_host_mntns(t), HOST_MNTNS);
+	assert_int_equal(ct_refresh(t), 1);
+	ct_free(t);
+
+	/* NULL options and NULL tables are tolerated */
+	t = ct_new(NULL);
+	assert_non_null(t);
+	ct_free(t);
+	ct_free(NULL);
+	assert_int_equal(ct_count(NULL), 0);
+	assert_null(ct_at(NULL, 0));
+	assert_null(ct_lookup_mntns(NULL, 1));
+	assert_null(ct_resolve(NULL, 1, 1));
+	assert_true(ct_refresh(NULL) < 0);
+}
+
+static void test_many_containers(void **state)
+{
+	struct fake *f = *state;
+	char id[CT_ID_LEN];
+	uint32_t i;
+
+	for (i = 0; i < 300; i++) {
+		snprintf(id, sizeof(id), "c%03" PRIu32, i);
+		fk_runc(f, "/run/runc", id, 10000 + i);
+		fk_proc(f, 10000 + i, 4026540000ULL + i * 7, NULL);
+	}
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 300);
+	for (i = 0; i < 300; i++) {
+		snprintf(id, sizeof(id), "c%03" PRIu32, i);
+		assert_string_equal(must_lookup(f, 4026540000ULL + i * 7)->id, id);
+	}
+}
+
+#define FAKE(fn) cmocka_unit_test_setup_teardown(fn, fake_setup, fake_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixture_ids),
+		cmocka_unit_test(test_docker_config),
+		cmocka_unit_test(test_docker_created),
+		cmocka_unit_test(test_docker_k8s_labels),
+		cmocka_unit_test(test_oci_containerd),
+		cmocka_unit_test(test_oci_containerd_sandbox),
+		cmocka_unit_test(test_oci_plain),
+		cmocka_unit_test(test_oci_crio),
+		cmocka_unit_test(test_oci_podman),
+		cmocka_unit_test(test_runc_state),
+		cmocka_unit_test(test_broken_inputs),
+		cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_escapes_and_bad_pid),
+		cmocka_unit_test(test_long_utf8_truncated_cleanly),
+		cmocka_unit_test(test_huge_input),
+		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_cgroup_lines),
+		cmocka_unit_test(test_cgroup_line_args),
+		FAKE(test_table_all_runtimes),
+		FAKE(test_exit_and_linger),
+		FAKE(test_restart_keeps_old_namespace),
+		FAKE(test_mntns_reuse),
+		FAKE(test_resolve_docker_before_pid),
+		FAKE(test_resolve_uses_event_pid),
+		FAKE(test_resolve_containerd_by_cgroup),
+		FAKE(test_resolve_runc_by_cgroup_leaf),
+		FAKE(test_resolve_rate_limit),
+		FAKE(test_resolve_negative_cache),
+		FAKE(test_runc_recycled_pid),
+		FAKE(test_hostile_files),
+		FAKE(test_host_root_forms),
+		FAKE(test_many_containers),
+	};
+
+	return cmocka_run_group_tests_name("containers", tests, NULL, NULL);
+}
