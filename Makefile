@@ -101,4 +101,7 @@ run: deps
 clean:
 	rm -rf $(BUILD) ig ig-static
 
+# Feature makefiles (bench, fuzz, sanitizers) keep their targets apart.
+-include $(wildcard mk/*.mk)
+
 -include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d)

@@ -17,6 +17,8 @@ enum field_type {
 	FT_UINT,
 	FT_TIME,     /* u: wall-clock ns; JSON/columns show RFC 3339 */
 	FT_BOOL,     /* u: 0 or 1 */
+	FT_JSON,     /* s: already valid JSON (an array, an object); columns
+		      * show it as text, escaped like any string */
 };
 
 #define FF_DEFAULT 0x1   /* a default column */

@@ -86,7 +86,8 @@ static int parse_term(struct filter_term *t, const struct schema *s, const char 
 		snprintf(err, errlen, "bad filter \"%s\": %s is true or false", item, s->f[t->idx]->name);
 		return -1;
 	}
-	if (s->f[t->idx]->type != FT_STR && s->f[t->idx]->type != FT_BOOL && parse_number(rest, s->f[t->idx], &t->num)) {
+	if (s->f[t->idx]->type != FT_STR && s->f[t->idx]->type != FT_JSON &&
+	    s->f[t->idx]->type != FT_BOOL && parse_number(rest, s->f[t->idx], &t->num)) {
 		snprintf(err, errlen, "bad filter \"%s\": %s is a number", item, s->f[t->idx]->name);
 		return -1;
 	}
@@ -130,7 +131,7 @@ int filter_parse(struct filter *f, const struct schema *s, const char *expr,
 
 static int cmp_values(const struct filter_term *t, const struct field *f, const struct value *v)
 {
-	if (f->type == FT_STR) {
+	if (f->type == FT_STR || f->type == FT_JSON) {
 		size_t len = strlen(t->str), n = v->len < len ? v->len : len;
 		int c = n ? memcmp(v->s, t->str, n) : 0;
 
@@ -147,7 +148,7 @@ static bool regex_matches(const struct filter_term *t, const struct field *f, co
 {
 	char buf[4096];
 
-	if (f->type == FT_STR) {
+	if (f->type == FT_STR || f->type == FT_JSON) {
 		size_t n = v->len < sizeof(buf) - 1 ? v->len : sizeof(buf) - 1;
 
 		memcpy(buf, v->s ? v->s : "", n);

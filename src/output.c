@@ -215,6 +215,12 @@ static void json_value(struct output *o, const struct field *f, const struct val
 	case FT_BOOL:
 		ob_puts(&o->buf, v->u ? "true" : "false");
 		break;
+	case FT_JSON:
+		if (v->s && v->len)
+			ob_write(&o->buf, v->s, v->len);
+		else
+			ob_puts(&o->buf, "null");
+		break;
 	case FT_TIME:
 		ob_putc(&o->buf, '"');
 		put_time(o, v->u);
@@ -278,6 +284,7 @@ static size_t column_cell(struct output *o, const struct field *f, const struct 
 
 	switch (f->type) {
 	case FT_STR:
+	case FT_JSON:
 		if (f->flags & FF_MIDDLE)
 			return esc_column_middle(&o->buf, v->s ? v->s : "", v->s ? v->len : 0, max);
 		return esc_column(&o->buf, v->s ? v->s : "", v->s ? v->len : 0, max);
