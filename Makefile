@@ -10,6 +10,7 @@ ARCH    ?= x86
 CC      ?= gcc
 CLANG   ?= clang
 BPFTOOL ?= bpftool
+LLVM_STRIP ?= llvm-strip
 
 GADGETS   := trace_exec trace_open
 BPF_OBJS  := $(GADGETS:%=$(BUILD)/bpf/%.bpf.o)
@@ -59,6 +60,7 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@   # drop DWARF, keep BTF: 700 KB -> tens of KB each
 
 $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
