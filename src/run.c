@@ -5,6 +5,7 @@
  * Ctrl-C, SIGTERM, SIGHUP, --timeout, or a closed stdout.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -253,6 +254,8 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		goto out_destroy;
 	}
 	enricher_attach_map(st.enr, st.ctx.mntns_fd);
+	/* Loading parsed the kernel's BTF (megabytes); give that heap back. */
+	malloc_trim(0);
 	ig_info("%s: attached", g->name);
 	ret = run_started(&st);
 out_destroy:
