@@ -12,11 +12,11 @@ CLANG   ?= clang
 BPFTOOL ?= bpftool
 LLVM_STRIP ?= llvm-strip
 
-GADGETS   := trace_exec trace_open
+GADGETS   := trace_exec trace_open trace_tcp
 BPF_OBJS  := $(GADGETS:%=$(BUILD)/bpf/%.bpf.o)
 SKELS     := $(GADGETS:%=$(BUILD)/skel/%.skel.h)
 
-SRCS      := $(wildcard src/*.c src/gadgets/*.c src/containers/*.c)
+SRCS      := $(wildcard src/*.c src/gadgets/*.c src/containers/*.c src/traceloop/*.c)
 OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/obj/src/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

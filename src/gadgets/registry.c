@@ -4,10 +4,12 @@
 
 extern const struct gadget gadget_trace_exec;
 extern const struct gadget gadget_trace_open;
+extern const struct gadget gadget_trace_tcp;
 
 const struct gadget *const ig_gadgets[] = {
 	&gadget_trace_exec,
 	&gadget_trace_open,
+	&gadget_trace_tcp,
 };
 
 const size_t ig_ngadgets = ARRAY_SIZE(ig_gadgets);

@@ -73,9 +73,11 @@ test_cli_timeout_flag() {
 
 test_cli_sigterm_detaches() {
 	ig_start "$TMP/out" run trace_open --host || return 1
-	local n
-	n=$(bpftool prog list 2>/dev/null | grep -c 'ig_open')
-	[ "$n" -gt 0 ] || fail "programs not loaded" || return 1
+	local ids
+	ids=$(cat /proc/$IG_PID/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u)
+	[ -n "$ids" ] || fail "no programs owned by ig" || return 1
 	kill -TERM "$IG_PID"; wait "$IG_PID"
-	assert_eq 0 "$(bpftool prog list 2>/dev/null | grep -c 'ig_open')" "programs left after SIGTERM"
+	local left
+	left=$(bpftool prog list -j | jq -r '.[].id' | grep -Fxf <(echo "$ids") || true)
+	assert_eq "" "$left" "programs left after SIGTERM"
 }
