@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include "asciicast.h"
 #include "cli.h"
 
 enum copt {
@@ -20,7 +21,7 @@ struct copt_def {
 };
 
 static const struct copt_def copts[] = {
-	{ C_OUTPUT, "output", 'o', "MODE", "columns (default), json, jsonpretty, custom-columns=a,b,c" },
+	{ C_OUTPUT, "output", 'o', "MODE", "columns (default), json, jsonpretty, custom-columns=a,b,c, asciicast[=DIR]" },
 	{ C_FIELDS, "fields", 0, "LIST", "columns to show: a,b (replace) or +a,-b (change the defaults)" },
 	{ C_TIMEOUT, "timeout", 't', "SECONDS", "stop after this many seconds" },
 	{ C_FILTER, "filter", 'F', "EXPR", "keep events matching field==v (also !=, >=, >, <=, <, ~, !~), comma = and" },
@@ -66,11 +67,15 @@ static int set_common(struct run_opts *o, enum copt id, const char *v, char *err
 			o->mode = OUT_JSON;
 		else if (!strcmp(v, "jsonpretty"))
 			o->mode = OUT_JSONPRETTY;
-		else if (!strncmp(v, "custom-columns=", 15)) {
+		else if (!strcmp(v, "asciicast") || !strncmp(v, "asciicast=", 10)) {
+			o->mode = OUT_ASCIICAST;
+			if (asciicast_set_dir(v[9] ? v + 10 : NULL, err, errlen))
+				return -1;
+		} else if (!strncmp(v, "custom-columns=", 15)) {
 			o->mode = OUT_COLUMNS;
 			o->fields = v + 15;
 		} else {
-			snprintf(err, errlen, "unknown output mode \"%s\" (use columns, json, jsonpretty or custom-columns=a,b)", v);
+			snprintf(err, errlen, "unknown output mode \"%s\" (use columns, json, jsonpretty, custom-columns=a,b or asciicast[=DIR])", v);
 			return -1;
 		}
 		return 0;

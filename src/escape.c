@@ -233,7 +233,7 @@ size_t esc_column_middle(struct obuf *b, const char *str, size_t len, size_t max
 	size_t n, total = 0, head = 0, head_cells = 0, tail, tail_cells = 0;
 	struct obuf tmp = { 0 };
 
-	if (!max || len > MIDDLE_MAX_TOKENS || max < 3)
+	if (!len || !max || len > MIDDLE_MAX_TOKENS || max < 3)
 		return esc_column(b, str, len, max);
 	n = escape_tokens(&tmp, (const unsigned char *)str, len, ends, cells, MIDDLE_MAX_TOKENS);
 	for (size_t i = 0; i < n; i++)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "asciicast.h"
 #include "escape.h"
 #include "output.h"
 
@@ -130,6 +131,8 @@ int output_init(struct output *o, enum out_mode mode, const struct schema *s,
 	o->ts_sec = -1;
 	if (mode == OUT_COLUMNS)
 		return 0;
+	if (mode == OUT_ASCIICAST)
+		return (o->cast = asciicast_open(s)) ? 0 : -EINVAL;
 	idx = calloc(s->n, sizeof(*idx));
 	if (!idx)
 		return -ENOMEM;
@@ -155,6 +158,8 @@ void output_free(struct output *o)
 {
 	free(o->ops);
 	o->ops = NULL;
+	asciicast_free(o->cast);
+	o->cast = NULL;
 	ob_free(&o->buf);
 }
 
@@ -350,13 +355,15 @@ void output_row(struct output *o, const struct row *r)
 {
 	if (o->mode == OUT_COLUMNS)
 		columns_row(o, r);
+	else if (o->mode == OUT_ASCIICAST)
+		asciicast_row(o->cast, &o->buf, r);
 	else
 		json_row(o, r);
 }
 
 void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall_ns)
 {
-	if (o->mode == OUT_COLUMNS)
+	if (o->mode == OUT_COLUMNS || o->mode == OUT_ASCIICAST)
 		return;
 	ob_puts(&o->buf, "{\"count\":");
 	ob_u64(&o->buf, count);
@@ -369,6 +376,7 @@ void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall
 
 int output_flush(struct output *o, int fd)
 {
+	int cast_err = asciicast_flush(o->cast);   /* -o asciicast=DIR files */
 	size_t off = 0;
 
 	while (off < o->buf.len) {
@@ -383,5 +391,5 @@ int output_flush(struct output *o, int fd)
 		off += n;
 	}
 	o->buf.len = 0;
-	return 0;
+	return cast_err;
 }

@@ -10,9 +10,11 @@ enum out_mode {
 	OUT_COLUMNS,
 	OUT_JSON,
 	OUT_JSONPRETTY,
+	OUT_ASCIICAST,           /* asciinema v2 (asciicast.h) */
 };
 
 struct json_op;
+struct asciicast;
 
 struct output {
 	enum out_mode mode;
@@ -23,6 +25,7 @@ struct output {
 	struct obuf buf;
 	int64_t ts_sec;          /* cached RFC 3339 prefix for this second */
 	char ts_prefix[32];
+	struct asciicast *cast;  /* OUT_ASCIICAST */
 };
 
 /* cols: the selected columns. JSON shows all fields unless the selection

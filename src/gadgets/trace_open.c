@@ -93,12 +93,12 @@ static int open_start(struct gadget_ctx *ctx)
 static int open_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
 {
 	const struct open_event *e = data;
-	bool creates = e->flags & (O_CREAT | 020000000 /* __O_TMPFILE */);
-	uint32_t mode = creates ? e->mode : 0;
+	uint32_t mode;
 	char *buf;
 
 	if (size < sizeof(*e))
 		return -1;
+	mode = e->flags & (O_CREAT | 020000000 /* __O_TMPFILE */) ? e->mode : 0;
 	row_set_proc(ctx, r, &e->proc);
 	row_set_uint(r, GF(F_FD), e->ret >= 0 ? e->ret : 0);
 	row_set_buf(r, GF(F_FNAME), e->fname, sizeof(e->fname));

@@ -3,7 +3,7 @@
 # TESTS=pattern runs only matching test functions.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-export IG=$PWD/ig
+export IG=${IG:-$PWD/ig}
 . tests/integration/lib.sh
 
 passed=0 failed=0 failures=()

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: Apache-2.0
+/* ttysnoop: decoder and declarations; the BPF side is bpf/ttysnoop.bpf.c. */
+#include <dirent.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "skel.h"
+#include "ttysnoop.h"
+#include "ttysnoop.skel.h"
+
+enum {
+	F_LEN, F_BUF, F_BUF_TRUNCATED, F_FD, F_INO, F_DEV, F_TTY, F_COLS, F_ROWS, F_ONLCR,
+	F_SYSCALL,
+};
+
+static const struct field tty_fields[] = {
+	[F_LEN]           = { "len", "LEN", NULL, FT_UINT, 5, 0 },
+	[F_BUF]           = { "buf", "BUF", NULL, FT_STR, 40, 0 },
+	[F_BUF_TRUNCATED] = { "buf_truncated", NULL, NULL, FT_BOOL, 5, 0 },
+	[F_FD]            = { "fd", "FD", NULL, FT_UINT, 3, FF_RIGHT },
+	[F_INO]           = { "ino", "INO", NULL, FT_UINT, 8, FF_RIGHT },
+	[F_DEV]           = { "dev", "DEV", NULL, FT_STR, 7, 0 },
+	[F_TTY]           = { "tty", "TTY", NULL, FT_STR, 8, 0 },
+	[F_COLS]          = { "winsize.cols", "COLS", NULL, FT_UINT, 4, FF_RIGHT },
+	[F_ROWS]          = { "winsize.rows", "ROWS", NULL, FT_UINT, 4, FF_RIGHT },
+	/* The terminal gets \r\n for each \n of buf (OPOST|ONLCR): a replay
+	 * (-o asciicast) must do the same. */
+	[F_ONLCR]         = { "onlcr", "ONLCR", NULL, FT_BOOL, 5, 0 },
+	[F_SYSCALL]       = { "syscall", "SYSCALL", NULL, FT_STR, 8, 0 },
+};
+
+IG_SKEL_OPS(ttysnoop);
+
+/* ---- who must not be traced -------------------------------------------------
+ *
+ * ig's own rows, written to a terminal, are tty writes: showing them makes
+ * new rows, without end. So ig does not trace itself, the ancestors that copy
+ * its output to a terminal (sudo with use_pty, script), nor the processes
+ * reading its output through a pipe (| grep, | less, | tee), transitively.
+ * Pids are those of ig's pid namespace; from another one they match nothing.
+ * Not covered: relays that are neither (tmux, screen, watch).
+ */
+
+/* A process's parent and session, from /proc/PID/stat; -1 if gone. */
+static int proc_ids(pid_t pid, pid_t *ppid, pid_t *sid)
+{
+	char path[64], buf[1024], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	/* comm may hold spaces and parentheses: the fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %d %*d %d", ppid, sid) != 2)
+		return -1;
+	return 0;
+}
+
+static bool has_pid(const __u32 *v, size_t n, __u32 pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == pid)
+			return true;
+	return false;
+}
+
+/*
+ * Walking up from ig: a session leader of ig's own session (the operator's
+ * shell, or sudo's pty monitor) is skipped; one of another session ends the
+ * walk (the shell that ran sudo or script, tmux, sshd), so the operator's
+ * own shell stays visible; the others are added.
+ */
+static size_t add_ancestors(__u32 *out, size_t n, size_t max)
+{
+	pid_t ppid, self_sid, a_ppid, a_sid;
+
+	if (proc_ids(getpid(), &ppid, &self_sid))
+		return n;
+	while (n < max && ppid > 1 && !proc_ids(ppid, &a_ppid, &a_sid)) {
+		bool leader = a_sid == ppid;
+
+		if (leader && a_sid != self_sid)
+			break;
+		if (!leader && !has_pid(out, n, ppid))
+			out[n++] = ppid;
+		ppid = a_ppid;
+	}
+	return n;
+}
+
+/* The inode of the pipe on a process's fd, or 0. */
+static ino_t fd_pipe(pid_t pid, int fd)
+{
+	char path[64];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	return !stat(path, &sb) && S_ISFIFO(sb.st_mode) ? sb.st_ino : 0;
+}
+
+static bool holds_pipe(const char *pid, const char *want)
+{
+	char path[64], link[64];
+	struct dirent *d;
+	bool found = false;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%.20s/fd", pid);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	while (!found && (d = readdir(dir))) {
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/proc/%.20s/fd/%.20s", pid, d->d_name);
+		len = readlink(path, link, sizeof(link) - 1);
+		found = len > 0 && (size_t)len == strlen(want) && !memcmp(link, want, len);
+	}
+	closedir(dir);
+	return found;
+}
+
+/* Add the other processes that hold pipe ino: its readers. */
+static size_t add_pipe_peers(__u32 *out, size_t n, size_t max, ino_t ino)
+{
+	char want[64];
+	struct dirent *d;
+	DIR *proc = opendir("/proc");
+
+	if (!proc)
+		return n;
+	snprintf(want, sizeof(want), "pipe:[%llu]", (unsigned long long)ino);
+	while (n < max && (d = readdir(proc))) {
+		char *end;
+		unsigned long pid = strtoul(d->d_name, &end, 10);
+
+		if (*end || !pid || has_pid(out, n, pid))
+			continue;
+		if (holds_pipe(d->d_name, want))
+			out[n++] = pid;
+	}
+	closedir(proc);
+	return n;
+}
+
+/* Readers of the stdout and stderr pipes of out[from..]; the list grows as
+ * readers are found, so their own output pipes are followed too. */
+static size_t add_readers(__u32 *out, size_t n, size_t max, size_t from)
+{
+	for (size_t i = from; i < n && n < max; i++) {
+		for (int fd = 1; fd <= 2; fd++) {
+			ino_t ino = fd_pipe(out[i], fd);
+
+			if (ino)
+				n = add_pipe_peers(out, n, max, ino);
+		}
+	}
+	return n;
+}
+
+/* ig's own readers first: they matter most if the list fills up. */
+static size_t self_tgids(__u32 *out, size_t max)
+{
+	size_t n = 0, a;
+
+	out[n++] = getpid();
+	n = add_readers(out, n, max, 0);
+	a = n;
+	n = add_ancestors(out, n, max);
+	return add_readers(out, n, max, a);
+}
+
+static int tty_configure(struct gadget_ctx *ctx, void *s)
+{
+	struct ttysnoop_bpf *skel = s;
+	__u32 self[TTY_MAX_SELF] = { 0 };
+	size_t n = self_tgids(self, TTY_MAX_SELF);
+
+	for (size_t i = 0; i < n; i++)
+		ig_info("ttysnoop: not tracing pid %u (%s)", self[i],
+			i ? "relays or reads ig's output" : "ig");
+	memcpy((void *)skel->rodata->self_tgids, self, sizeof(self));
+	(void)ctx;
+	return 0;
+}
+
+static int tty_start(struct gadget_ctx *ctx)
+{
+	int err = ig_skel_start(ctx, &ttysnoop_skel_ops, tty_configure);
+
+	return err ? err : ig_skel_attach(ctx);
+}
+
+/* Bytes of buf to trust: never past the record, the cap, or what was asked. */
+static size_t shown_bytes(const struct tty_event *e, size_t size)
+{
+	size_t n = size - offsetof(struct tty_event, buf);
+
+	if (n > e->buf_size)
+		n = e->buf_size;
+	if (n > TTY_BUF_MAX)
+		n = TTY_BUF_MAX;
+	if (n > e->len)
+		n = e->len;
+	return n;
+}
+
+static const char *syscall_name(uint32_t flags)
+{
+	if (flags & TTY_F_PWRITEV2)
+		return "pwritev2";
+	return flags & TTY_F_WRITEV ? "writev" : "write";
+}
+
+static int tty_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
+{
+	const struct tty_event *e = data;
+	const char *sc = syscall_name(e->flags);
+	size_t n;
+
+	if (size < offsetof(struct tty_event, buf))
+		return -1;
+	n = shown_bytes(e, size);
+	row_set_proc(ctx, r, &e->proc);
+	row_set_uint(r, GF(F_LEN), e->len);
+	row_set_str(r, GF(F_BUF), e->buf, n);
+	row_set_uint(r, GF(F_BUF_TRUNCATED), n < e->len);
+	row_set_uint(r, GF(F_FD), e->fd);
+	row_set_uint(r, GF(F_INO), e->ino);
+	row_set_fmt(r, GF(F_DEV), "%u:%u", TTY_MAJOR(e->dev), TTY_MINOR(e->dev));
+	row_set_buf(r, GF(F_TTY), e->tty, sizeof(e->tty));
+	row_set_uint(r, GF(F_COLS), e->cols);
+	row_set_uint(r, GF(F_ROWS), e->rows);
+	row_set_uint(r, GF(F_ONLCR), (e->oflag & (TTY_OPOST | TTY_ONLCR)) == (TTY_OPOST | TTY_ONLCR));
+	row_set_str(r, GF(F_SYSCALL), sc, strlen(sc));
+	return 1;
+}
+
+const struct gadget gadget_ttysnoop = {
+	.name = "ttysnoop",
+	.description = "trace what processes write to ttys and ptys",
+	.fields = tty_fields,
+	.nfields = ARRAY_SIZE(tty_fields),
+	.default_fields = "runtime.containerName,proc.comm,proc.pid,proc.tid,len,buf",
+	.start = tty_start,
+	.decode = tty_decode,
+	.detach = ig_skel_detach,
+	.destroy = ig_skel_destroy,
+};
