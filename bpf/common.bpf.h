@@ -117,6 +117,16 @@ static __always_inline void ig_fill_proc(struct ig_proc *p)
 	BPF_CORE_READ_STR_INTO(&p->pcomm, parent, comm);
 }
 
+/* An event from a mount namespace user space has not classified yet may be
+ * a new container's: wake the reader now, so it can name the container while
+ * the process still lives (a short-lived one is gone within milliseconds). */
+static __always_inline bool ig_mntns_unknown(void)
+{
+	__u64 mntns = ig_current_mntns();
+
+	return !bpf_map_lookup_elem(&ig_mntns, &mntns);
+}
+
 /* Wake the reader at low rates (per event) and batch at high rates: the
  * per-event wakeup, not BPF, is what tracing overhead is made of. */
 static __always_inline __u64 ig_wakeup_flags(void)
@@ -124,7 +134,8 @@ static __always_inline __u64 ig_wakeup_flags(void)
 	__u64 now = bpf_ktime_get_boot_ns();
 
 	if (now - ig_last_wakeup >= ig_wakeup_ns ||
-	    bpf_ringbuf_query(&ig_events, BPF_RB_AVAIL_DATA) >= ig_wakeup_bytes) {
+	    bpf_ringbuf_query(&ig_events, BPF_RB_AVAIL_DATA) >= ig_wakeup_bytes ||
+	    ig_mntns_unknown()) {
 		ig_last_wakeup = now;
 		return BPF_RB_FORCE_WAKEUP;
 	}

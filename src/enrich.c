@@ -201,7 +201,7 @@ static void classify(struct enricher *e, struct ns_entry *n, enum ns_state st, b
 	if (n->state == st)
 		return;
 	n->state = st;
-	if (e->map_fd >= 0 && e->kernel_filter && st != NS_PENDING &&
+	if (e->map_fd >= 0 && st != NS_PENDING &&
 	    bpf_map_update_elem(e->map_fd, &n->mntns, &v, BPF_ANY))
 		ig_info("classifying mntns %llu failed: %s", (unsigned long long)n->mntns, strerror(errno));
 }
@@ -211,8 +211,6 @@ void enricher_attach_map(struct enricher *e, int map_fd)
 	struct ns_entry *n;
 
 	e->map_fd = map_fd;
-	if (!e->kernel_filter)
-		return;
 	if (e->host_mntns && (n = entry_for(e, e->host_mntns)))
 		classify(e, n, e->o->host ? NS_ALLOW : NS_DENY, false);
 	for (size_t i = 0; i < ct_count(e->ct); i++) {
@@ -237,6 +235,11 @@ static void set_container_fields(const struct enricher *e, struct row *r, const 
 		row_set_buf(r, CF_K8S_NODE, e->node, sizeof(e->node));
 }
 
+void enricher_fill_container(const struct enricher *e, struct row *r, const struct container *c)
+{
+	set_container_fields(e, r, c);
+}
+
 /* Not a container (yet): the host, or a namespace no runtime has claimed. */
 static bool apply_host(struct enricher *e, struct ns_entry *n, uint64_t mntns)
 {
@@ -258,7 +261,7 @@ bool enricher_apply(struct enricher *e, struct row *r)
 
 	if (!c && mntns != e->host_mntns)
 		c = ct_resolve(e->ct, mntns, pid);
-	n = e->kernel_filter ? entry_for(e, mntns) : NULL;
+	n = entry_for(e, mntns);
 	if (!c)
 		return apply_host(e, n, mntns);
 	selected = enricher_selects(e, c);

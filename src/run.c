@@ -129,6 +129,11 @@ static int event_loop(struct run_state *st, struct ring_buffer *rb)
 		int err = ring_buffer__poll(rb, POLL_MS);
 		uint64_t now = sys_now_ns(CLOCK_MONOTONIC);
 
+		/* A timed-out poll reads nothing: drain the records that were
+		 * submitted without a wakeup, so batching never delays them
+		 * by more than POLL_MS. */
+		if (err == 0)
+			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
 			ig_err("reading events failed: %s", strerror(-err));
 			return IG_EXIT_RUNTIME;
@@ -149,6 +154,7 @@ static int event_loop(struct run_state *st, struct ring_buffer *rb)
 static int setup_output(struct run_state *st, const struct run_opts *o)
 {
 	char err[256];
+	int ret;
 
 	if (select_fields(&st->schema, o->fields, &st->cols, err, sizeof(err))) {
 		ig_err("%s", err);
@@ -158,10 +164,13 @@ static int setup_output(struct run_state *st, const struct run_opts *o)
 		ig_err("%s", err);
 		return IG_EXIT_USAGE;
 	}
-	if (output_init(&st->out, o->mode, &st->schema, &st->cols) ||
-	    row_init(&st->row, &st->schema)) {
-		ig_err("out of memory");
-		return IG_EXIT_RUNTIME;
+	ret = output_init(&st->out, o->mode, &st->schema, &st->cols);
+	if (!ret)
+		ret = row_init(&st->row, &st->schema);
+	if (ret) {
+		if (ret == -ENOMEM)   /* other failures were reported already */
+			ig_err("out of memory");
+		return ret == -EINVAL ? IG_EXIT_USAGE : IG_EXIT_RUNTIME;
 	}
 	return 0;
 }
