@@ -29,6 +29,9 @@ const volatile char ig_targ_comm[IG_COMM_LEN] = {};
  * ig_mntns, or not classified yet (user space then classifies them, so a
  * container started after ig loses none of its first events). */
 const volatile bool ig_filter_mntns = false;
+/* Key mount namespaces by their unique id rather than by inode number, which
+ * the kernel recycles (set when user space can read the ids too). */
+const volatile bool ig_mntns_by_id = false;
 /* Adaptive wakeup: wake the reader if the last wakeup is older than this,
  * or if this many bytes are pending; otherwise let events batch. */
 const volatile __u64 ig_wakeup_ns = 5000000;
@@ -49,11 +52,42 @@ struct {
 	__type(value, __u8);
 } ig_mntns SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, struct ig_mntns_hint);
+} ig_mntns_hints SEC(".maps");
+
 static __always_inline __u64 ig_current_mntns(void)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 
 	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+}
+
+/* Linux 6.8-6.17 kept the unique id in mnt_namespace->seq. */
+struct mnt_namespace___igseq {
+	__u64 seq;
+} __attribute__((preserve_access_index));
+
+/* The key of ig_mntns and of user space's container table. */
+static __always_inline __u64 ig_mntns_key(struct mnt_namespace *ns)
+{
+	if (ig_mntns_by_id) {
+		if (bpf_core_field_exists(ns->ns.ns_id))
+			return BPF_CORE_READ(ns, ns.ns_id);
+		if (bpf_core_field_exists(((struct mnt_namespace___igseq *)ns)->seq))
+			return BPF_CORE_READ((struct mnt_namespace___igseq *)ns, seq);
+	}
+	return BPF_CORE_READ(ns, ns.inum);
+}
+
+static __always_inline __u64 ig_current_mntns_key(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return ig_mntns_key(BPF_CORE_READ(task, nsproxy, mnt_ns));
 }
 
 static __always_inline bool ig_comm_matches(void)
@@ -90,7 +124,7 @@ static __always_inline bool ig_should_trace(void)
 	if (ig_filter_comm && !ig_comm_matches())
 		return false;
 	if (ig_filter_mntns) {
-		__u64 mntns = ig_current_mntns();
+		__u64 mntns = ig_current_mntns_key();
 		__u8 *verdict = bpf_map_lookup_elem(&ig_mntns, &mntns);
 
 		if (verdict && *verdict != IG_MNTNS_ALLOW)
@@ -112,19 +146,47 @@ static __always_inline void ig_fill_proc(struct ig_proc *p)
 	p->uid = (__u32)uid_gid;
 	p->gid = uid_gid >> 32;
 	p->ppid = BPF_CORE_READ(parent, tgid);
-	p->mntns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	struct mnt_namespace *mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns);
+
+	p->mntns_id = BPF_CORE_READ(mnt_ns, ns.inum);
+	p->mntns_key = ig_mntns_key(mnt_ns);
 	bpf_get_current_comm(p->comm, sizeof(p->comm));
 	BPF_CORE_READ_STR_INTO(&p->pcomm, parent, comm);
 }
 
+/* Leave user space the cgroup names of a namespace it does not know yet. */
+static __always_inline void ig_note_cgroups(__u64 key)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ig_mntns_hint hint;
+	struct kernfs_node *kn;
+
+	kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+	if (bpf_probe_read_kernel_str(hint.dfl, sizeof(hint.dfl), BPF_CORE_READ(kn, name)) < 0)
+		hint.dfl[0] = 0;
+	hint.pids[0] = 0;
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, pids_cgrp_id)) {
+		int id = bpf_core_enum_value(enum cgroup_subsys_id, pids_cgrp_id);
+
+		kn = BPF_CORE_READ(task, cgroups, subsys[id], cgroup, kn);
+		if (bpf_probe_read_kernel_str(hint.pids, sizeof(hint.pids), BPF_CORE_READ(kn, name)) < 0)
+			hint.pids[0] = 0;
+	}
+	bpf_map_update_elem(&ig_mntns_hints, &key, &hint, BPF_NOEXIST);
+}
+
 /* An event from a mount namespace user space has not classified yet may be
  * a new container's: wake the reader now, so it can name the container while
- * the process still lives (a short-lived one is gone within milliseconds). */
+ * the process still lives (a short-lived one is gone within milliseconds),
+ * and leave its cgroup names for when it is already gone. */
 static __always_inline bool ig_mntns_unknown(void)
 {
-	__u64 mntns = ig_current_mntns();
+	__u64 mntns = ig_current_mntns_key();
 
-	return !bpf_map_lookup_elem(&ig_mntns, &mntns);
+	if (bpf_map_lookup_elem(&ig_mntns, &mntns))
+		return false;
+	ig_note_cgroups(mntns);
+	return true;
 }
 
 /* Wake the reader at low rates (per event) and batch at high rates: the

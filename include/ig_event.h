@@ -8,7 +8,9 @@
 /* Identity of the process that caused an event. */
 struct ig_proc {
 	__u64 timestamp;   /* bpf_ktime_get_boot_ns() */
-	__u64 mntns_id;
+	__u64 mntns_id;    /* inode number, as /proc shows it */
+	__u64 mntns_key;   /* identity: the kernel's unique mount namespace id
+			    * (never reused) where available, else mntns_id */
 	__u32 pid;         /* tgid */
 	__u32 tid;
 	__u32 ppid;        /* real parent's tgid */
@@ -17,6 +19,16 @@ struct ig_proc {
 	__u32 _pad;
 	char comm[IG_COMM_LEN];
 	char pcomm[IG_COMM_LEN];
+};
+
+/* Cgroup names (last path component) of the first process BPF saw in a
+ * mount namespace user space had not classified yet: enough to name a
+ * container whose processes are already gone when user space looks. */
+#define IG_CGROUP_NAME_LEN 96
+
+struct ig_mntns_hint {
+	char dfl[IG_CGROUP_NAME_LEN];   /* the cgroup v2 (unified) hierarchy */
+	char pids[IG_CGROUP_NAME_LEN];  /* the v1 pids hierarchy, if any */
 };
 
 /* Values of the classification map shared by every gadget (see common.bpf.h). */

@@ -143,6 +143,7 @@ int ig_bpf_prepare(struct gadget_ctx *ctx, struct bpf_object *obj)
 	err |= set_rodata(obj, "ig_filter_comm", &filter_comm, sizeof(bool));
 	err |= set_rodata(obj, "ig_targ_comm", comm, sizeof(comm));
 	err |= set_rodata(obj, "ig_filter_mntns", &o->filter_mntns, sizeof(bool));
+	err |= set_rodata(obj, "ig_mntns_by_id", &o->mntns_by_id, sizeof(bool));
 	if (err)
 		return -ENOENT;
 	events = bpf_object__find_map_by_name(obj, "ig_events");
@@ -165,12 +166,14 @@ int ig_bpf_loaded(struct gadget_ctx *ctx, struct bpf_object *obj)
 {
 	struct bpf_map *events = bpf_object__find_map_by_name(obj, "ig_events");
 	struct bpf_map *mntns = bpf_object__find_map_by_name(obj, "ig_mntns");
+	struct bpf_map *hints = bpf_object__find_map_by_name(obj, "ig_mntns_hints");
 
 	ctx->lost = global_var(obj, ".bss", "ig_lost", sizeof(__u64));
 	if (!events || !mntns || !ctx->lost)
 		return -ENOENT;
 	ctx->events_fd = bpf_map__fd(events);
 	ctx->mntns_fd = bpf_map__fd(mntns);
+	ctx->hints_fd = hints ? bpf_map__fd(hints) : -1;
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct enricher {
 	const struct run_opts *o;
 	struct container_table *ct;
 	int map_fd;
+	int hints_fd;
 	bool kernel_filter;
 	char **incl, **excl;
 	size_t nincl, nexcl;
@@ -89,6 +91,7 @@ struct enricher *enricher_new(const struct run_opts *o)
 		return NULL;
 	e->o = o;
 	e->map_fd = -1;
+	e->hints_fd = -1;
 	e->cap = 256;
 	e->tab = calloc(e->cap, sizeof(*e->tab));
 	e->ct = ct_new(&co);
@@ -122,6 +125,11 @@ void enricher_free(struct enricher *e)
 bool enricher_filters_in_kernel(const struct enricher *e)
 {
 	return e->kernel_filter;
+}
+
+bool enricher_mntns_by_id(const struct enricher *e)
+{
+	return ct_mntns_by_id(e->ct);
 }
 
 static bool in_list(char **v, size_t n, const char *s)
@@ -195,7 +203,7 @@ static struct ns_entry *entry_for(struct enricher *e, uint64_t mntns)
 /* Record a verdict, and tell the kernel when it changes. */
 static void classify(struct enricher *e, struct ns_entry *n, enum ns_state st, bool container)
 {
-	__u8 v = st == NS_ALLOW ? IG_MNTNS_ALLOW : IG_MNTNS_DENY;
+	__u8 v = st == NS_ALLOW ? IG_MNTNS_ALLOW : IG_MNTNS_DENY;   /* keyed like BPF */
 
 	n->container = container;
 	if (n->state == st)
@@ -206,17 +214,18 @@ static void classify(struct enricher *e, struct ns_entry *n, enum ns_state st, b
 		ig_info("classifying mntns %llu failed: %s", (unsigned long long)n->mntns, strerror(errno));
 }
 
-void enricher_attach_map(struct enricher *e, int map_fd)
+void enricher_attach_map(struct enricher *e, int map_fd, int hints_fd)
 {
 	struct ns_entry *n;
 
 	e->map_fd = map_fd;
+	e->hints_fd = hints_fd;
 	if (e->host_mntns && (n = entry_for(e, e->host_mntns)))
 		classify(e, n, e->o->host ? NS_ALLOW : NS_DENY, false);
 	for (size_t i = 0; i < ct_count(e->ct); i++) {
 		const struct container *c = ct_at(e->ct, i);
 
-		if (c->mntns && (n = entry_for(e, c->mntns)))
+		if (c->mntns_key && (n = entry_for(e, c->mntns_key)))
 			classify(e, n, enricher_selects(e, c) ? NS_ALLOW : NS_DENY, true);
 	}
 }
@@ -251,9 +260,26 @@ static bool apply_host(struct enricher *e, struct ns_entry *n, uint64_t mntns)
 	return e->o->host;
 }
 
+/* The process is gone (a container that lived for a millisecond): name the
+ * container from the cgroups BPF noted for its namespace. */
+static const struct container *resolve_from_hint(struct enricher *e, uint64_t key,
+						 uint64_t inum, uint32_t pid)
+{
+	struct ig_mntns_hint hint;
+	char text[2 * IG_CGROUP_NAME_LEN + 32];
+
+	if (e->hints_fd < 0 || !kill(pid, 0) || errno != ESRCH ||
+	    bpf_map_lookup_elem(e->hints_fd, &key, &hint))
+		return NULL;
+	hint.dfl[sizeof(hint.dfl) - 1] = 0;
+	hint.pids[sizeof(hint.pids) - 1] = 0;
+	snprintf(text, sizeof(text), "1:pids:/%s\n0::/%s\n", hint.pids, hint.dfl);
+	return ct_resolve_cgroup(e->ct, key, inum, text);
+}
+
 bool enricher_apply(struct enricher *e, struct row *r)
 {
-	uint64_t mntns = r->v[CF_MNTNS].u;
+	uint64_t mntns = r->mntns_key;
 	uint32_t pid = r->v[CF_PID].u;
 	const struct container *c = ct_lookup_mntns(e->ct, mntns);
 	struct ns_entry *n;
@@ -261,6 +287,8 @@ bool enricher_apply(struct enricher *e, struct row *r)
 
 	if (!c && mntns != e->host_mntns)
 		c = ct_resolve(e->ct, mntns, pid);
+	if (!c && mntns != e->host_mntns)
+		c = resolve_from_hint(e, mntns, r->v[CF_MNTNS].u, pid);
 	n = entry_for(e, mntns);
 	if (!c)
 		return apply_host(e, n, mntns);

@@ -20,8 +20,10 @@ struct enricher *enricher_new(const struct run_opts *o);
 void enricher_free(struct enricher *e);
 /* Whether BPF must consult the classification map (set before load). */
 bool enricher_filters_in_kernel(const struct enricher *e);
+/* Whether BPF must key namespaces by unique id (set before load). */
+bool enricher_mntns_by_id(const struct enricher *e);
 /* After load: classify the host and the known containers in the map. */
-void enricher_attach_map(struct enricher *e, int map_fd);
+void enricher_attach_map(struct enricher *e, int map_fd, int hints_fd);
 /* Fill runtime.* and k8s.* from proc.mntns_id; false: drop the event. */
 bool enricher_apply(struct enricher *e, struct row *r);
 /* Once in a while: notice exited containers, forget their namespaces. */
@@ -31,6 +33,10 @@ void enricher_tick(struct enricher *e);
 struct container_table *enricher_table(struct enricher *e);
 size_t enricher_table_count(const struct enricher *e);
 const struct container *enricher_table_at(const struct enricher *e, size_t i);
+
+/* Fill runtime.* and k8s.* of a row from a container, e.g. from a copy kept
+ * after the table dropped it (traceloop shows exited containers). */
+void enricher_fill_container(const struct enricher *e, struct row *r, const struct container *c);
 
 /* Whether the container passes -c/--k8s-* (used by list-containers too). */
 bool enricher_selects(const struct enricher *e, const struct container *c);

@@ -88,6 +88,7 @@ int schema_find(const struct schema *s, const char *name, size_t len, bool *by_a
 struct row {
 	struct value *v;
 	size_t n;
+	uint64_t mntns_key;   /* identity of proc.mntns_id, for enrichment */
 	char *scratch;     /* backing store for formatted strings */
 	size_t used;
 };

@@ -61,6 +61,7 @@ void row_set_proc(const struct gadget_ctx *ctx, struct row *r, const struct ig_p
 	row_set_buf(r, CF_PCOMM, p->pcomm, sizeof(p->pcomm));
 	row_set_uint(r, CF_PPID, p->ppid);
 	row_set_uint(r, CF_MNTNS, p->mntns_id);
+	r->mntns_key = p->mntns_key ? p->mntns_key : p->mntns_id;
 }
 
 void row_set_error(struct row *r, int idx_name, int idx_raw, int err)

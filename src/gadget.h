@@ -34,6 +34,7 @@ struct run_opts {
 	const char *k8s_pod, *k8s_namespace, *k8s_container;
 	const char *host_root;
 	bool filter_mntns;         /* computed: BPF consults ig_mntns */
+	bool mntns_by_id;          /* computed: key namespaces by unique id */
 };
 
 struct flag_value {
@@ -53,6 +54,7 @@ struct gadget_ctx {
 	struct bpf_object *obj;
 	int events_fd;
 	int mntns_fd;              /* the shared ig_mntns classification map */
+	int hints_fd;              /* ig_mntns_hints: cgroups of unknown namespaces */
 	volatile __u64 *lost;      /* ig_lost in the object's .bss */
 	__u64 boot_to_wall_ns;     /* add to bpf_ktime_get_boot_ns() values */
 };
@@ -73,6 +75,9 @@ struct gadget {
 	int (*decode)(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r);
 	void (*detach)(struct gadget_ctx *ctx);
 	void (*destroy)(struct gadget_ctx *ctx);
+	/* Optional: a gadget with its own flow (traceloop) instead of the
+	 * streaming runner; returns the exit code. */
+	int (*run)(const struct gadget *g, int argc, char **argv);
 };
 
 extern const struct gadget *const ig_gadgets[];

@@ -255,6 +255,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		goto out;
 	}
 	opts.filter_mntns = enricher_filters_in_kernel(st.enr);
+	opts.mntns_by_id = enricher_mntns_by_id(st.enr);
 	install_signals();
 	st.stdout_is_pipe = fd_is_pipe(STDOUT_FILENO);
 	st.ctx.boot_to_wall_ns = sys_boot_to_wall_ns();
@@ -262,7 +263,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		ret = IG_EXIT_RUNTIME;
 		goto out_destroy;
 	}
-	enricher_attach_map(st.enr, st.ctx.mntns_fd);
+	enricher_attach_map(st.enr, st.ctx.mntns_fd, st.ctx.hints_fd);
 	/* Loading parsed the kernel's BTF (megabytes); give that heap back. */
 	malloc_trim(0);
 	ig_info("%s: attached", g->name);

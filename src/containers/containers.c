@@ -9,6 +9,7 @@
 #endif
 #endif
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,7 @@ struct container_table *ct_new(const struct ct_options *opts)
 	}
 	t->verbose = opts && opts->verbose;
 	t->linger_sec = opts && opts->linger_sec ? opts->linger_sec : CT_DEFAULT_LINGER_SEC;
+	t->ns_ids = ct_probe_ns_ids(t);
 	t->host_mntns = ct_read_host_mntns(t);
 	if (!t->host_mntns)
 		ct_warn(t, "cannot read the host mount namespace under '%s/proc'", t->root);
@@ -107,13 +109,15 @@ const struct container *ct_at(const struct container_table *t, size_t i)
  * in the host's (a recycled pid, or no isolation worth reporting). */
 static bool locate(const struct container_table *t, struct container *c)
 {
-	uint64_t mntns;
+	uint64_t mntns, key;
 
-	if (c->exited || !c->pid || ct_pid_mntns(t, c->pid, &mntns) < 0)
+	if (c->exited || !c->pid || ct_pid_mntns(t, c->pid, &mntns) < 0 ||
+	    ct_pid_mntns_key(t, c->pid, mntns, &key) < 0)
 		return false;
-	if (mntns == t->host_mntns)
+	if (key == t->host_mntns)
 		return false;
 	c->mntns = mntns;
+	c->mntns_key = key;
 	return true;
 }
 
@@ -128,7 +132,7 @@ int ct_scan_add(struct container_table *t, struct ct_scan *s, struct container *
 	if (!locate(t, c))
 		return 0;
 	for (i = 0; i < s->n; i++)
-		if (strcmp(s->v[i].id, c->id) == 0 || s->v[i].mntns == c->mntns)
+		if (strcmp(s->v[i].id, c->id) == 0 || s->v[i].mntns_key == c->mntns_key)
 			return 0;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16;
@@ -180,7 +184,7 @@ static int cmp_index(const void *a, const void *b)
 {
 	const struct ct_index *x = a, *y = b;
 
-	return x->mntns < y->mntns ? -1 : x->mntns > y->mntns;
+	return x->key < y->key ? -1 : x->key > y->key;
 }
 
 /* Running first (the documented ct_at() order), then rebuild the index. */
@@ -210,7 +214,7 @@ static int reindex(struct container_table *t)
 	memcpy(t->v, v, t->n * sizeof(*v));
 	free(v);
 	for (i = 0; i < t->n; i++)
-		idx[i] = (struct ct_index){ t->v[i]->mntns, t->v[i] };
+		idx[i] = (struct ct_index){ t->v[i]->mntns_key, t->v[i] };
 	qsort(idx, t->n, sizeof(*idx), cmp_index);
 	t->nidx = t->n;
 	return 0;
@@ -222,15 +226,15 @@ static void remove_at(struct container_table *t, size_t i)
 	t->v[i] = t->v[--t->n];
 }
 
-/* Mount namespace inodes are recycled: once a new container has one, events
- * carrying it are the new container's. */
-static int drop_exited_mntns(struct container_table *t, uint64_t mntns)
+/* Without unique ids, mount namespace inodes are recycled: once a new
+ * container has one, events carrying it are the new container's. */
+static int drop_exited_mntns(struct container_table *t, uint64_t key)
 {
 	size_t i = 0;
 	int dropped = 0;
 
 	while (i < t->n) {
-		if (t->v[i]->exited && t->v[i]->mntns == mntns) {
+		if (t->v[i]->exited && t->v[i]->mntns_key == key) {
 			remove_at(t, i);
 			dropped++;
 		} else {
@@ -276,12 +280,12 @@ static void update_entry(struct container *e, const struct container *c)
 	e->exited_at = (struct timespec){ 0, 0 };
 }
 
-static struct container *find_entry(struct container_table *t, const char *id, uint64_t mntns)
+static struct container *find_entry(struct container_table *t, const char *id, uint64_t key)
 {
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		if (t->v[i]->mntns == mntns && strcmp(t->v[i]->id, id) == 0)
+		if (t->v[i]->mntns_key == key && strcmp(t->v[i]->id, id) == 0)
 			return t->v[i];
 	return NULL;
 }
@@ -305,7 +309,7 @@ static int expire(struct container_table *t, struct timespec now)
 /* Adds or refreshes one located candidate; returns changes or -ENOMEM. */
 static int merge_one(struct container_table *t, const struct container *c, struct timespec now)
 {
-	struct container *e = find_entry(t, c->id, c->mntns);
+	struct container *e = find_entry(t, c->id, c->mntns_key);
 	int changes;
 	size_t i;
 
@@ -322,7 +326,7 @@ static int merge_one(struct container_table *t, const struct container *c, struc
 			changes++;
 		}
 	}
-	changes += drop_exited_mntns(t, c->mntns);
+	changes += drop_exited_mntns(t, c->mntns_key);
 	if (add_entry(t, c) < 0)
 		return -ENOMEM;
 	return changes + 1;
@@ -333,7 +337,7 @@ static bool in_scan(const struct ct_scan *s, const struct container *e)
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
-		if (s->v[i].mntns == e->mntns && strcmp(s->v[i].id, e->id) == 0)
+		if (s->v[i].mntns_key == e->mntns_key && strcmp(s->v[i].id, e->id) == 0)
 			return true;
 	return false;
 }
@@ -394,9 +398,14 @@ int ct_refresh(struct container_table *t)
 
 /* ---- lookup and resolve -------------------------------------------------- */
 
+bool ct_mntns_by_id(const struct container_table *t)
+{
+	return t && t->ns_ids;
+}
+
 const struct container *ct_lookup_mntns(const struct container_table *t, uint64_t mntns)
 {
-	const struct ct_index key = { .mntns = mntns }, *hit;
+	const struct ct_index key = { .key = mntns }, *hit;
 
 	if (!t || !mntns || !t->nidx || mntns == t->host_mntns)
 		return NULL;
@@ -419,7 +428,8 @@ static bool known_id(const struct container_table *t, const char *id)
 /* The event's pid sits in the container's cgroup, so when the runtime has
  * not recorded a usable pid yet (Docker between create and start), the
  * event's own pid and namespace stand in for it. */
-static int resolve_id(struct container_table *t, const char *id, uint64_t mntns, uint32_t pid)
+static int resolve_id(struct container_table *t, const char *id, uint64_t mntns, uint32_t pid,
+		      uint64_t inum)
 {
 	struct container c;
 	int r;
@@ -429,8 +439,11 @@ static int resolve_id(struct container_table *t, const char *id, uint64_t mntns,
 	if (!locate(t, &c)) {
 		c.pid = pid;
 		c.exited = false;
-		if (!locate(t, &c))
-			c.mntns = mntns;
+		if (!locate(t, &c)) {
+			c.mntns_key = mntns;
+			if (ct_pid_mntns(t, pid, &c.mntns) < 0)
+				c.mntns = inum ? inum : t->ns_ids ? 0 : mntns;
+		}
 	}
 	r = merge_one(t, &c, now_mono());
 	if (r < 0)
@@ -458,7 +471,7 @@ static bool recently_missed(const struct container_table *t, uint64_t mntns,
 	size_t i;
 
 	for (i = 0; i < CT_NEGATIVE_SLOTS; i++)
-		if (t->negative[i].mntns == mntns &&
+		if (t->negative[i].key == mntns &&
 		    ns_between(t->negative[i].at, now) < CT_NEGATIVE_NS)
 			return true;
 	return false;
@@ -468,7 +481,7 @@ static void remember_miss(struct container_table *t, uint64_t mntns, struct time
 {
 	unsigned int slot = t->next_negative++ % CT_NEGATIVE_SLOTS;
 
-	t->negative[slot].mntns = mntns;
+	t->negative[slot].key = mntns;
 	t->negative[slot].at = now;
 }
 
@@ -484,7 +497,7 @@ const struct container *ct_resolve(struct container_table *t, uint64_t mntns, ui
 		return c;
 	have_id = pid && ct_pid_cgroup_id(t, pid, id, sizeof(id), &hex) == 0;
 	if (have_id && !known_id(t, id)) {
-		if (resolve_id(t, id, mntns, pid) == 0) {
+		if (resolve_id(t, id, mntns, pid, 0) == 0) {
 			c = ct_lookup_mntns(t, mntns);
 			if (c)
 				return c;
@@ -502,4 +515,21 @@ const struct container *ct_resolve(struct container_table *t, uint64_t mntns, ui
 	if (!c)
 		remember_miss(t, mntns, now);
 	return c;
+}
+
+const struct container *ct_resolve_cgroup(struct container_table *t, uint64_t key, uint64_t inum,
+					  const char *cgroup_text)
+{
+	const struct container *c = ct_lookup_mntns(t, key);
+	char buf[512], id[CT_ID_LEN];
+	bool hex = false;
+
+	if (c || !t || !key || key == t->host_mntns || !cgroup_text)
+		return c;
+	snprintf(buf, sizeof(buf), "%s", cgroup_text);
+	if (ct_cgroup_text_id(buf, id, sizeof(id), &hex) || !ct_valid_id(id))
+		return NULL;
+	if (resolve_id(t, id, key, 0, inum) < 0)
+		return NULL;
+	return ct_lookup_mntns(t, key);
 }

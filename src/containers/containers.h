@@ -26,7 +26,10 @@ struct container {
 	char k8s_pod[CT_K8S_LEN];
 	char k8s_container[CT_K8S_LEN];
 	uint32_t pid;                /* init process pid on the host */
-	uint64_t mntns;              /* mount namespace inode of pid */
+	uint64_t mntns;              /* mount namespace inode of pid (what /proc shows) */
+	uint64_t mntns_key;          /* identity: the kernel's unique mount namespace id
+				      * where it has one (never reused, unlike inode
+				      * numbers), else the inode; see ct_mntns_by_id() */
 	bool exited;                 /* no longer running; kept for late events */
 	struct timespec exited_at;   /* CLOCK_MONOTONIC when first seen gone */
 };
@@ -46,23 +49,33 @@ void ct_free(struct container_table *t);
  * marked exited since the last scan, or a negative errno. */
 int ct_refresh(struct container_table *t);
 
-/* Find a container by mount namespace; NULL for the host or unknown. */
-const struct container *ct_lookup_mntns(const struct container_table *t, uint64_t mntns);
+/* Whether mount namespaces are keyed by the kernel's unique id (Linux 6.8+:
+ * NS_GET_MNTNS_ID) rather than by inode number. BPF must key the same way. */
+bool ct_mntns_by_id(const struct container_table *t);
 
-/* Resolve an unknown mntns seen in an event from host pid `pid`: rescans
+/* Find a container by mount namespace key (struct container.mntns_key);
+ * NULL for the host or unknown. */
+const struct container *ct_lookup_mntns(const struct container_table *t, uint64_t key);
+
+/* Resolve an unknown mntns key seen in an event from host pid `pid`: rescans
  * (rate limited) and returns the container, or NULL if it is not one. */
-const struct container *ct_resolve(struct container_table *t, uint64_t mntns, uint32_t pid);
+const struct container *ct_resolve(struct container_table *t, uint64_t key, uint32_t pid);
 
 /* Returned pointers stay valid until the container is dropped, which only
  * happens inside ct_refresh() and ct_resolve() (after linger_sec, or when a
  * new container reuses its mntns). Not thread-safe: one thread per table.
  * ct_new() does not scan; call ct_refresh() once to fill the table. */
 
+/* Resolve a namespace whose process is already gone, from the cgroup paths
+ * the kernel reported for it, in /proc/<pid>/cgroup form ("0::/docker/ID"). */
+const struct container *ct_resolve_cgroup(struct container_table *t, uint64_t key, uint64_t inum,
+					  const char *cgroup_text);
+
 /* Iterate containers (running first, then exited). */
 size_t ct_count(const struct container_table *t);
 const struct container *ct_at(const struct container_table *t, size_t i);
 
-/* The mount namespace of the host (of pid 1 under host_root). */
+/* The mount namespace key of the host (of pid 1 under host_root). */
 uint64_t ct_host_mntns(const struct container_table *t);
 
 /* Parsers, exposed for unit tests and fuzzing. Each fills what it knows into

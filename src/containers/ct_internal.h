@@ -28,7 +28,7 @@
 #define CT_PID_MAX 4194304
 
 struct ct_index {
-	uint64_t mntns;
+	uint64_t key;                /* struct container.mntns_key */
 	struct container *c;
 };
 
@@ -36,7 +36,8 @@ struct container_table {
 	char root[4096];             /* host_root without trailing '/' ("" for "/") */
 	bool verbose;
 	unsigned int linger_sec;
-	uint64_t host_mntns;
+	uint64_t host_mntns;         /* a key, like struct container.mntns_key */
+	bool ns_ids;                 /* keys are unique namespace ids, not inodes */
 	struct container **v;        /* individually allocated: pointers stay valid */
 	size_t n, cap;
 	struct ct_index *idx;        /* sorted by mntns, for ct_lookup_mntns() */
@@ -47,7 +48,7 @@ struct container_table {
 	char bypassed[16][CT_ID_LEN]; /* IDs that already skipped the rescan limit */
 	unsigned int next_bypass;
 	struct {
-		uint64_t mntns;
+		uint64_t key;
 		struct timespec at;
 	} negative[CT_NEGATIVE_SLOTS];
 	unsigned int next_negative;
@@ -78,6 +79,10 @@ int ct_each_entry(struct container_table *t, const char *dir,
 /* proc.c */
 int ct_parse_mntns_link(const char *s, uint64_t *mntns);
 int ct_pid_mntns(const struct container_table *t, uint32_t pid, uint64_t *mntns);
+/* The key of pid's mount namespace (its unique id, or inum without ids). */
+int ct_pid_mntns_key(const struct container_table *t, uint32_t pid, uint64_t inum, uint64_t *key);
+bool ct_probe_ns_ids(const struct container_table *t);
+int ct_cgroup_text_id(char *buf, char *id, size_t id_len, bool *is_hex);
 int ct_pid_cgroup_id(const struct container_table *t, uint32_t pid, char *id, size_t id_len,
 		     bool *is_hex);
 bool ct_is_hex_id(const char *id);

@@ -9,6 +9,9 @@
 #endif
 #endif
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <linux/types.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +60,52 @@ int ct_pid_mntns(const struct container_table *t, uint32_t pid, uint64_t *mntns)
 	return err ? err : read_mntns_link(path, mntns);
 }
 
+/* Linux 6.8+: the unique, never reused id of a mount namespace. */
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, __u64)
+#endif
+
+static int read_mntns_id(const char *path, uint64_t *id)
+{
+	__u64 v = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, NS_GET_MNTNS_ID, &v) < 0)
+		err = -errno;
+	close(fd);
+	if (!err && !v)
+		err = -EINVAL;
+	*id = v;
+	return err;
+}
+
+bool ct_probe_ns_ids(const struct container_table *t)
+{
+	char path[4200];
+	uint64_t id;
+
+	return ct_path(t, path, sizeof(path), "/proc/self/ns/mnt") == 0 &&
+	       read_mntns_id(path, &id) == 0;
+}
+
+int ct_pid_mntns_key(const struct container_table *t, uint32_t pid, uint64_t inum, uint64_t *key)
+{
+	char path[4200];
+	int err;
+
+	if (!t->ns_ids) {
+		*key = inum;
+		return 0;
+	}
+	if (pid == 0)
+		return -ESRCH;
+	err = ct_path(t, path, sizeof(path), "/proc/%" PRIu32 "/ns/mnt", pid);
+	return err ? err : read_mntns_id(path, key);
+}
+
 /* pid 1 is the answer; our own namespace is a fallback for sandboxes where
  * pid 1 belongs to a supervisor we may not inspect. */
 uint64_t ct_read_host_mntns(const struct container_table *t)
@@ -67,8 +116,12 @@ uint64_t ct_read_host_mntns(const struct container_table *t)
 	size_t i;
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		if (ct_path(t, path, sizeof(path), "%s", paths[i]) == 0 &&
-		    read_mntns_link(path, &mntns) == 0)
+		if (ct_path(t, path, sizeof(path), "%s", paths[i]) ||
+		    read_mntns_link(path, &mntns))
+			continue;
+		if (!t->ns_ids)
+			return mntns;
+		if (read_mntns_id(path, &mntns) == 0)
 			return mntns;
 	}
 	return 0;
@@ -224,27 +277,19 @@ static void leaf_guess(const char *line, char *id, size_t id_len)
 		id[0] = '\0';
 }
 
-int ct_pid_cgroup_id(const struct container_table *t, uint32_t pid, char *id, size_t id_len,
-		     bool *is_hex)
+/* The container ID named by /proc/<pid>/cgroup-style text (edited in place). */
+int ct_cgroup_text_id(char *buf, char *id, size_t id_len, bool *is_hex)
 {
-	char path[4200], guess[CT_ID_LEN] = "", *buf, *line, *save = NULL;
+	char guess[CT_ID_LEN] = "", *line, *save = NULL;
 	bool unified = false;
-	size_t len;
-	int err;
+	int err = -ENOENT;
 
-	if (pid == 0 || id_len < CT_ID_LEN)
+	if (id_len < CT_ID_LEN)
 		return -EINVAL;
-	err = ct_path(t, path, sizeof(path), "/proc/%" PRIu32 "/cgroup", pid);
-	if (!err)
-		err = ct_read_file(t, path, &buf, &len);
-	if (err)
-		return err;
-	err = -ENOENT;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (ct_parse_cgroup_line(line, id, id_len, NULL) == 0) {
 			*is_hex = true;
-			err = 0;
-			break;
+			return 0;
 		}
 		/* The unified (v2) line, when present, is the one runc and
 		 * containerd name after the container. */
@@ -255,11 +300,29 @@ int ct_pid_cgroup_id(const struct container_table *t, uint32_t pid, char *id, si
 			leaf_guess(line, guess, sizeof(guess));
 		}
 	}
-	free(buf);
-	if (err && guess[0]) {
+	if (guess[0]) {
 		memcpy(id, guess, sizeof(guess));
 		*is_hex = false;
 		err = 0;
 	}
+	return err;
+}
+
+int ct_pid_cgroup_id(const struct container_table *t, uint32_t pid, char *id, size_t id_len,
+		     bool *is_hex)
+{
+	char path[4200], *buf;
+	size_t len;
+	int err;
+
+	if (pid == 0 || id_len < CT_ID_LEN)
+		return -EINVAL;
+	err = ct_path(t, path, sizeof(path), "/proc/%" PRIu32 "/cgroup", pid);
+	if (!err)
+		err = ct_read_file(t, path, &buf, &len);
+	if (err)
+		return err;
+	err = ct_cgroup_text_id(buf, id, id_len, is_hex);
+	free(buf);
 	return err;
 }

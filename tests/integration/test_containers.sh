@@ -155,3 +155,20 @@ test_list_containers_watch() {
 	kill -INT $wpid; wait $wpid
 	assert_eq "added removed" "$(jq -r "select(.runtime.containerName == \"$name\") | .event" "$TMP/watch" | tr '\n' ' ' | sed 's/ $//')" "watch events"
 }
+
+# Mount namespace inode numbers are recycled, and a container that lives a
+# millisecond is gone before user space looks: each must still be named right.
+test_short_lived_containers_named_right() {
+	setup_engines || return 1
+	local base="ig-short-$RANDOM" i
+	ig_start "$TMP/out" run trace_exec -o json || return 1
+	for i in 1 2 3 4 5 6; do
+		docker run --rm --name "$base-$i" busybox echo "tag-$i" >/dev/null || return 1
+	done
+	sleep 0.5
+	ig_stop
+	for i in 1 2 3 4 5 6; do
+		assert_eq "$base-$i" "$(json_select "$TMP/out" ".args == \"echo tag-$i\"" | jq -r .runtime.containerName)" \
+			"container of echo tag-$i" || return 1
+	done
+}
