@@ -12,7 +12,7 @@ CLANG   ?= clang
 BPFTOOL ?= bpftool
 LLVM_STRIP ?= llvm-strip
 
-GADGETS   := trace_exec trace_open trace_tcp ttysnoop
+GADGETS   := trace_exec trace_open trace_tcp ttysnoop traceloop
 BPF_OBJS  := $(GADGETS:%=$(BUILD)/bpf/%.bpf.o)
 SKELS     := $(GADGETS:%=$(BUILD)/skel/%.skel.h)
 

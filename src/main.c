@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "list_containers.h"
 #include "run.h"
+#include "traceloop/tl.h"
 
 static int cmd_list_gadgets(void)
 {
@@ -42,6 +43,8 @@ static int cmd_run(int argc, char **argv)
 		ig_err("unknown gadget \"%s\" (see ig list-gadgets)", argv[0]);
 		return IG_EXIT_USAGE;
 	}
+	if (g->run)
+		return g->run(g, argc - 1, argv + 1);
 	return run_gadget(g, argc - 1, argv + 1);
 }
 
@@ -51,6 +54,10 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(cmd, "daemon"))
+		return tl_daemon_main(argc - 2, argv + 2);
+	if (!strcmp(cmd, "traceloop"))
+		return tl_client_main(argc - 2, argv + 2);
 	if (!strcmp(cmd, "list-containers"))
 		return cmd_list_containers(argc - 2, argv + 2);
 	if (!strcmp(cmd, "list-gadgets"))

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * traceloop: declarations. It does not stream events: it records each
+ * container's syscalls into an overwritable buffer and prints them when
+ * asked, so it has its own flow (src/traceloop/run.c) instead of start and
+ * decode. The BPF side is bpf/traceloop.bpf.c.
+ */
+#include "traceloop/tl.h"
+
+static const struct field tl_fields[] = {
+	[TLF_CPU]        = { "cpu", "CPU", NULL, FT_UINT, 3, FF_RIGHT },
+	[TLF_SYSCALL]    = { "syscall", "SYSCALL", NULL, FT_STR, 16, FF_DEFAULT },
+	/* JSON: [{name, value, content}]; columns: "fd=3, buf=\"hi\", count=2". */
+	[TLF_PARAMETERS] = { "parameters", "PARAMETERS", "params", FT_JSON, 64, FF_DEFAULT },
+	[TLF_RET]        = { "ret", "RET", NULL, FT_STR, 12, FF_DEFAULT },
+	[TLF_RET_RAW]    = { "ret_raw", NULL, NULL, FT_INT, 20, FF_RIGHT },
+	[TLF_ERROR]      = { "error", "ERROR", NULL, FT_STR, 12, 0 },
+	[TLF_ERROR_RAW]  = IG_FIELD_ERROR_RAW,
+	[TLF_UNFINISHED] = { "unfinished", NULL, NULL, FT_BOOL, 5, 0 },
+};
+
+static const struct gadget_flag tl_flags[] = {
+	[TLFLAG_SYSCALLS]    = { "syscall-filters", GF_STRING, NULL,
+				 "record only these syscalls (comma list, in the kernel), e.g. open,openat,write" },
+	[TLFLAG_BUFFER_SIZE] = { "buffer-size", GF_STRING, "1M",
+				 "buffer of each container, in bytes (k, M, G suffixes); the newest records survive" },
+};
+
+_Static_assert(ARRAY_SIZE(tl_fields) == TLF_COUNT, "one field per enum tl_field");
+_Static_assert(ARRAY_SIZE(tl_flags) == TLFLAG_COUNT, "one flag per enum tl_flag");
+
+const struct gadget gadget_traceloop = {
+	.name = "traceloop",
+	.description = "record containers' syscalls in overwritable buffers, print them at the end (strace-like unless -o)",
+	.fields = tl_fields,
+	.nfields = ARRAY_SIZE(tl_fields),
+	.default_fields = "runtime.containerName,proc.pid,proc.comm,syscall,parameters,ret",
+	.flags = tl_flags,
+	.nflags = ARRAY_SIZE(tl_flags),
+	.run = tl_run,
+};

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "escape.h"
+#include "sys.h"
+#include "traceloop/print.h"
+#include "traceloop/tl.h"
+
+bool tl_output_given(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--"))
+			break;
+		if (!strncmp(a, "-o", 2) || !strcmp(a, "--output") || !strncmp(a, "--output=", 9))
+			return true;
+	}
+	return false;
+}
+
+int tl_print_init(struct tl_print *p, const struct gadget *g, const struct run_opts *o, bool text,
+		  const char *syscalls, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	if (o->mode != OUT_COLUMNS && o->mode != OUT_JSON && o->mode != OUT_JSONPRETTY) {
+		snprintf(err, errlen, "traceloop prints columns, json or jsonpretty");
+		return -EINVAL;
+	}
+	if (schema_init(&p->schema, g->fields, g->nfields, g->default_fields)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (select_fields(&p->schema, o->fields, &p->cols, err, errlen))
+		return -EINVAL;
+	if (o->filter && filter_parse(&p->filter, &p->schema, o->filter, err, errlen))
+		return -EINVAL;
+	if (syscalls && tl_parse_syscalls(syscalls, p->syscalls, err, errlen))
+		return -EINVAL;
+	if (output_init(&p->out, o->mode, &p->schema, &p->cols) || row_init(&p->row, &p->schema)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	p->rd.text = text;
+	p->rd.out = &p->out;
+	p->rd.schema = &p->schema;
+	p->rd.row = &p->row;
+	p->rd.filter = &p->filter;
+	p->rd.syscalls = syscalls ? p->syscalls : NULL;
+	return 0;
+}
+
+void tl_print_begin(struct tl_print *p)
+{
+	if (!p->rd.text)
+		output_header(&p->out);
+}
+
+static void note(struct tl_print *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(struct tl_print *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->note)
+		p->note(p->note_arg, msg);
+	else
+		ig_err("%s", msg);
+}
+
+/* "# trace 2: container web (docker 3f2a1b9c8d7e, mntns 4026532310, exited)". */
+static void put_header(struct obuf *b, const struct tl_trace *t, const struct tl_snapshot *s)
+{
+	char tmp[160];
+
+	ob_puts(b, "# trace ");
+	ob_u64(b, t->id);
+	ob_puts(b, ": container ");
+	esc_column(b, t->c.name, strnlen(t->c.name, sizeof(t->c.name)), 0);
+	snprintf(tmp, sizeof(tmp), " (%s %.12s, mntns %llu%s): %zu records, %llu dropped\n",
+		 t->c.runtime ? t->c.runtime : "?", t->c.id, (unsigned long long)t->mntns,
+		 t->exited ? ", exited" : "", s->n, (unsigned long long)s->dropped);
+	ob_puts(b, tmp);
+}
+
+int tl_print_trace(struct tl_print *p, struct tl_recorder *r, const struct tl_trace *t)
+{
+	struct tl_snapshot s;
+	int err = tl_trace_snapshot(t, &s);
+
+	if (err)
+		return err;
+	p->rd.sys = tl_recorder_systable(r);
+	p->rd.enr = tl_recorder_enricher(r);
+	p->rd.boot_to_wall = tl_recorder_boot_to_wall(r);
+	if (s.dropped) {
+		note(p, "traceloop: trace %u (%s): %llu older records were overwritten; a larger --buffer-size keeps more",
+		     t->id, t->c.name, (unsigned long long)s.dropped);
+		output_lost(&p->out, s.dropped, s.total, sys_now_ns(CLOCK_REALTIME));
+	}
+	if (p->rd.text && p->header)
+		put_header(&p->out.buf, t, &s);
+	err = tl_render_trace(&p->rd, t, &s);
+	tl_snapshot_free(&s);
+	return err;
+}
+
+void tl_print_free(struct tl_print *p)
+{
+	tl_render_free(&p->rd);
+	output_free(&p->out);
+	row_free(&p->row);
+	filter_free(&p->filter);
+	selection_free(&p->cols);
+	schema_free(&p->schema);
+}

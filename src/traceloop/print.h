@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Printing traces with the user's output options: shared by "ig run
+ * traceloop" and the daemon's "show". */
+#ifndef IG_TL_PRINT_H
+#define IG_TL_PRINT_H
+
+#include "traceloop/render.h"
+
+struct tl_print {
+	struct schema schema;
+	struct selection cols;
+	struct filter filter;
+	struct output out;
+	struct row row;
+	struct tl_render rd;
+	uint8_t syscalls[TL_NR_MAX];
+	bool header;                 /* a "# trace ..." line before each (text) */
+	/* Where notes about a trace go (dropped records): stderr, or the
+	 * daemon's client. */
+	void (*note)(void *arg, const char *msg);
+	void *note_arg;
+};
+
+/*
+ * text: the strace-like format (no -o given). syscalls: --syscall-filters,
+ * or NULL. Returns 0, or -EINVAL with a usage error in err.
+ */
+int tl_print_init(struct tl_print *p, const struct gadget *g, const struct run_opts *o, bool text,
+		  const char *syscalls, char *err, size_t errlen);
+/* The columns header, once. */
+void tl_print_begin(struct tl_print *p);
+int tl_print_trace(struct tl_print *p, struct tl_recorder *r, const struct tl_trace *t);
+void tl_print_free(struct tl_print *p);
+
+/* Whether argv sets the output format (-o/--output): else traceloop
+ * prints its text format. */
+bool tl_output_given(int argc, char **argv);
+
+#endif

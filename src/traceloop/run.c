@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * ig run traceloop: record the selected containers (running ones, and the
+ * ones that start meanwhile) until Ctrl-C, SIGTERM or --timeout, then print
+ * each container's history. Nothing streams: a flight recorder is read
+ * after the fact.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+#include "sys.h"
+#include "traceloop/print.h"
+#include "traceloop/tl.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	if (stop_signal)
+		_exit(128 + sig);   /* a second Ctrl-C: leave now */
+	stop_signal = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int make_config(const struct gadget_ctx *ctx, struct tl_config *cfg, uint8_t *syscalls,
+		       char *err, size_t errlen)
+{
+	const char *size = gflag_str(ctx, TLFLAG_BUFFER_SIZE);
+	const char *calls = gflag_str(ctx, TLFLAG_SYSCALLS);
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_exited = TL_DEFAULT_MAX_EXITED;
+	cfg->max_exited_bytes = TL_DEFAULT_EXITED_BYTES;
+	if (tl_parse_size(size, &cfg->buffer_bytes) || cfg->buffer_bytes < TL_MIN_BUFFER ||
+	    cfg->buffer_bytes > TL_MAX_BUFFER) {
+		snprintf(err, errlen, "invalid --buffer-size \"%s\": expected %u bytes to 1G (k, M, G suffixes)",
+			 size, TL_MIN_BUFFER);
+		return -EINVAL;
+	}
+	if (calls) {
+		if (tl_parse_syscalls(calls, syscalls, err, errlen))
+			return -EINVAL;
+		cfg->syscalls = syscalls;
+	}
+	return 0;
+}
+
+static int check_opts(const struct run_opts *o, char *err, size_t errlen)
+{
+	if (o->host) {
+		snprintf(err, errlen, "traceloop records containers; --host is not supported");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int record(struct tl_recorder *r, double timeout)
+{
+	uint64_t start = sys_now_ns(CLOCK_MONOTONIC);
+	uint64_t deadline = timeout > 0 ? start + (uint64_t)(timeout * 1e9) : 0;
+
+	while (!stop_signal) {
+		int err = tl_recorder_poll(r, 50);
+
+		if (err) {
+			ig_err("traceloop: reading BPF notifications failed: %s", strerror(-err));
+			return IG_EXIT_RUNTIME;
+		}
+		if (deadline && sys_now_ns(CLOCK_MONOTONIC) >= deadline)
+			break;
+	}
+	return 0;
+}
+
+static int print_all(struct tl_print *p, struct tl_recorder *r)
+{
+	int err = 0;
+
+	p->header = true;
+	tl_print_begin(p);
+	for (struct tl_trace *t = tl_recorder_traces(r); t && !err; t = t->next) {
+		if (tl_print_trace(p, r, t))
+			ig_err("traceloop: out of memory printing trace %u", t->id);
+		err = output_flush(&p->out, STDOUT_FILENO);
+	}
+	if (!tl_recorder_traces(r))
+		ig_err("traceloop: no container was recorded");
+	if (err && err != -EPIPE) {
+		ig_err("writing output failed: %s", strerror(-err));
+		return IG_EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+int tl_run(const struct gadget *g, int argc, char **argv)
+{
+	struct flag_value flags[TLFLAG_COUNT + 1] = { 0 };
+	struct gadget_ctx ctx = { .g = g, .flags = flags };
+	uint8_t *syscalls = calloc(1, TL_NR_MAX);
+	struct tl_recorder *r = NULL;
+	struct tl_print p = { 0 };
+	struct tl_config cfg;
+	struct run_opts o;
+	char err[512];
+	int ret;
+
+	ret = cli_parse_run(g, argc, argv, &o, flags, err, sizeof(err));
+	if (ret == 1) {
+		cli_print_gadget_help(stdout, g);
+		ret = 0;
+		goto out;
+	}
+	ctx.opts = &o;
+	if (!ret && !syscalls) {
+		snprintf(err, sizeof(err), "out of memory");
+		ret = -1;
+	}
+	if (!ret)
+		ret = check_opts(&o, err, sizeof(err));
+	if (!ret)
+		ret = make_config(&ctx, &cfg, syscalls, err, sizeof(err));
+	if (!ret)
+		ret = tl_print_init(&p, g, &o, !tl_output_given(argc, argv),
+				    gflag_str(&ctx, TLFLAG_SYSCALLS), err, sizeof(err));
+	if (ret) {
+		ig_err("%s", err);
+		ret = IG_EXIT_USAGE;
+		goto out;
+	}
+	if (sys_check_privileges() || sys_check_btf(o.btf) || sys_ensure_tracefs()) {
+		ret = IG_EXIT_RUNTIME;
+		goto out;
+	}
+	ig_bpf_setup_logging();
+	install_signals();
+	r = tl_recorder_start(g, &o, &cfg);
+	if (!r) {
+		ret = IG_EXIT_RUNTIME;
+		goto out;
+	}
+	ig_info("%s: attached", g->name);
+	if (isatty(STDERR_FILENO) && !ig_verbose)
+		ig_err("traceloop: recording; Ctrl-C stops and prints the traces");
+	ret = record(r, o.timeout);
+	tl_recorder_detach(r);
+	if (!ret)
+		ret = print_all(&p, r);
+out:
+	tl_recorder_free(r);
+	tl_print_free(&p);
+	free(syscalls);
+	return ret;
+}
