@@ -351,6 +351,8 @@ void cli_print_usage(FILE *f)
 		"  ig run GADGET [flags]     run a gadget until Ctrl-C or --timeout\n"
 		"  ig list-gadgets           list the gadgets\n"
 		"  ig list-containers [-w]   list (and watch) the containers on this host\n"
+		"  ig daemon                 record every container's syscalls (traceloop), serve them\n"
+		"  ig traceloop list|show|close [ID|NAME]   read the daemon's traces\n"
 		"  ig help [GADGET]          show help (also: ig run GADGET --help)\n"
 		"  ig version                print the version\n\n"
 		"Gadgets:\n");

@@ -24,14 +24,6 @@ static const char list_columns[] =
 	"runtime.containerImageName,runtime.containerPid,proc.mntns_id,"
 	"k8s.namespace,k8s.podName,k8s.containerName";
 
-static volatile sig_atomic_t stop_watch;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_watch = 1;
-}
-
 static void container_row(struct row *r, const struct container *c, const char *event)
 {
 	row_reset(r);
@@ -94,14 +86,11 @@ static int print_changes(struct output *o, struct row *r, struct container_table
 
 static int watch(struct output *o, struct row *r, struct container_table *ct, struct enricher *e)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct seen *before;
 	size_t n = snapshot(ct, e, &before);
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	while (!stop_watch) {
+	sys_install_stop_signals();
+	while (!sys_stop_signal) {
 		struct timespec ts = { 0, 200 * 1000000L };
 
 		nanosleep(&ts, NULL);

@@ -23,25 +23,6 @@
 #define POLL_MS 50              /* bounds latency of batched events */
 #define FLUSH_BYTES (1 << 20)
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	if (stop_signal)
-		_exit(128 + sig);   /* a second Ctrl-C: leave now */
-	stop_signal = sig;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);   /* a closed stdout shows up as EPIPE */
-}
 
 struct run_state {
 	struct gadget_ctx ctx;
@@ -125,7 +106,7 @@ static int event_loop(struct run_state *st, struct ring_buffer *rb)
 	uint64_t deadline = st->ctx.opts->timeout > 0 ?
 		start + (uint64_t)(st->ctx.opts->timeout * 1e9) : 0;
 
-	while (!stop_signal && !st->write_err) {
+	while (!sys_stop_signal && !st->write_err) {
 		int err = ring_buffer__poll(rb, POLL_MS);
 		uint64_t now = sys_now_ns(CLOCK_MONOTONIC);
 
@@ -256,7 +237,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	}
 	opts.filter_mntns = enricher_filters_in_kernel(st.enr);
 	opts.mntns_by_id = enricher_mntns_by_id(st.enr);
-	install_signals();
+	sys_install_stop_signals();
 	st.stdout_is_pipe = fd_is_pipe(STDOUT_FILENO);
 	st.ctx.boot_to_wall_ns = sys_boot_to_wall_ns();
 	if (g->start(&st.ctx)) {

@@ -91,3 +91,23 @@ uint64_t sys_boot_to_wall_ns(void)
 
 	return w - (b1 + (b2 - b1) / 2);
 }
+
+volatile sig_atomic_t sys_stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	if (sys_stop_signal)
+		_exit(128 + sig);   /* a second Ctrl-C: leave now */
+	sys_stop_signal = sig;
+}
+
+void sys_install_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}

@@ -15,4 +15,10 @@ int sys_ensure_tracefs(void);
 uint64_t sys_boot_to_wall_ns(void);
 uint64_t sys_now_ns(int clock);
 
+/* Set by SIGINT, SIGTERM or SIGHUP (the signal number); a second one exits
+ * at once. SIGPIPE is ignored: a closed stdout shows up as EPIPE. */
+#include <signal.h>
+extern volatile sig_atomic_t sys_stop_signal;
+void sys_install_stop_signals(void);
+
 #endif

@@ -76,25 +76,6 @@ static const struct gadget list_gadget = {
 			  "k8s.namespace,k8s.podName,state,records,dropped",
 };
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	if (stop_signal)
-		_exit(128 + sig);
-	stop_signal = sig;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 /* ---- the socket --------------------------------------------------------- */
 
@@ -522,7 +503,7 @@ static int serve(struct tl_recorder *r, int lfd, double timeout)
 	uint64_t deadline = timeout > 0 ?
 		sys_now_ns(CLOCK_MONOTONIC) + (uint64_t)(timeout * 1e9) : 0;
 
-	while (!stop_signal) {
+	while (!sys_stop_signal) {
 		struct pollfd fds[2] = {
 			{ .fd = lfd, .events = POLLIN },
 			{ .fd = tl_recorder_fd(r), .events = POLLIN },
@@ -577,7 +558,7 @@ int tl_daemon_main(int argc, char **argv)
 	path = gflag_str(&ctx, DF_SOCKET);
 	if (sys_check_privileges() || sys_check_btf(o.btf) || sys_ensure_tracefs())
 		return IG_EXIT_RUNTIME;
-	install_signals();
+	sys_install_stop_signals();
 	lfd = listen_on(path);
 	if (lfd < 0)
 		return IG_EXIT_RUNTIME;

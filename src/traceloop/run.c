@@ -16,25 +16,6 @@
 #include "traceloop/print.h"
 #include "traceloop/tl.h"
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	if (stop_signal)
-		_exit(128 + sig);   /* a second Ctrl-C: leave now */
-	stop_signal = sig;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 static int make_config(const struct gadget_ctx *ctx, struct tl_config *cfg, uint8_t *syscalls,
 		       char *err, size_t errlen)
@@ -73,7 +54,7 @@ static int record(struct tl_recorder *r, double timeout)
 	uint64_t start = sys_now_ns(CLOCK_MONOTONIC);
 	uint64_t deadline = timeout > 0 ? start + (uint64_t)(timeout * 1e9) : 0;
 
-	while (!stop_signal) {
+	while (!sys_stop_signal) {
 		int err = tl_recorder_poll(r, 50);
 
 		if (err) {
@@ -146,7 +127,7 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 		goto out;
 	}
 	ig_bpf_setup_logging();
-	install_signals();
+	sys_install_stop_signals();
 	r = tl_recorder_start(g, &o, &cfg);
 	if (!r) {
 		ret = IG_EXIT_RUNTIME;
