@@ -22,6 +22,7 @@ struct ns_entry {
 	uint64_t mntns;       /* 0: free slot */
 	uint8_t state;
 	bool container;
+	bool hint_tried;      /* the cgroup hint was consulted once */
 	uint64_t first_seen;
 };
 
@@ -260,21 +261,33 @@ static bool apply_host(struct enricher *e, struct ns_entry *n, uint64_t mntns)
 	return e->o->host;
 }
 
-/* The process is gone (a container that lived for a millisecond): name the
- * container from the cgroups BPF noted for its namespace. */
-static const struct container *resolve_from_hint(struct enricher *e, uint64_t key,
-						 uint64_t inum, uint32_t pid)
+/* The process may be gone, or a zombie (a container that lived for a
+ * millisecond): name the container from the cgroups BPF noted for its
+ * namespace. Tried once per namespace: host services with a private mount
+ * namespace would otherwise pay for it on every event until classified. */
+static const struct container *resolve_from_hint(struct enricher *e, struct ns_entry *n,
+						 uint64_t key, uint64_t inum, uint32_t pid)
 {
 	struct ig_mntns_hint hint;
 	char text[2 * IG_CGROUP_NAME_LEN + 32];
+	const struct container *c;
 
-	if (e->hints_fd < 0 || !kill(pid, 0) || errno != ESRCH ||
-	    bpf_map_lookup_elem(e->hints_fd, &key, &hint))
+	if (e->hints_fd < 0 || !n || n->hint_tried)
 		return NULL;
+	n->hint_tried = true;
+	if (bpf_map_lookup_elem(e->hints_fd, &key, &hint)) {
+		ig_info("mntns %llu: pid %u left no cgroup hint",
+			(unsigned long long)inum, pid);
+		return NULL;
+	}
 	hint.dfl[sizeof(hint.dfl) - 1] = 0;
 	hint.pids[sizeof(hint.pids) - 1] = 0;
 	snprintf(text, sizeof(text), "1:pids:/%s\n0::/%s\n", hint.pids, hint.dfl);
-	return ct_resolve_cgroup(e->ct, key, inum, text);
+	c = ct_resolve_cgroup(e->ct, key, inum, text);
+	if (!c)
+		ig_info("mntns %llu: pid %u: its cgroups (%s, %s) name no container",
+			(unsigned long long)inum, pid, hint.dfl, hint.pids);
+	return c;
 }
 
 bool enricher_apply(struct enricher *e, struct row *r)
@@ -287,9 +300,9 @@ bool enricher_apply(struct enricher *e, struct row *r)
 
 	if (!c && mntns != e->host_mntns)
 		c = ct_resolve(e->ct, mntns, pid);
-	if (!c && mntns != e->host_mntns)
-		c = resolve_from_hint(e, mntns, r->v[CF_MNTNS].u, pid);
 	n = entry_for(e, mntns);
+	if (!c && mntns != e->host_mntns)
+		c = resolve_from_hint(e, n, mntns, r->v[CF_MNTNS].u, pid);
 	if (!c)
 		return apply_host(e, n, mntns);
 	selected = enricher_selects(e, c);
@@ -313,6 +326,7 @@ static void forget_gone(struct enricher *e)
 			bpf_map_delete_elem(e->map_fd, &n->mntns);
 		n->state = NS_PENDING;
 		n->container = false;
+		n->hint_tried = false;
 		n->first_seen = sys_now_ns(CLOCK_MONOTONIC);
 	}
 }
