@@ -98,7 +98,7 @@ check: deps
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	./ig run trace_exec
+	./ig run trace_exec --host
 
 clean:
 	rm -rf $(BUILD) ig ig-static
