@@ -177,20 +177,31 @@ int ig_bpf_loaded(struct gadget_ctx *ctx, struct bpf_object *obj)
 	return 0;
 }
 
+/* libbpf has errnos of its own (e.g. 4001: bad ELF or BTF). */
+static const char *bpf_strerror(int err, char *buf, size_t len)
+{
+	libbpf_strerror(err, buf, len);
+	return buf;
+}
+
 int ig_bpf_load_failed(const struct gadget_ctx *ctx, int err)
 {
+	char msg[128];
+
 	if (failed_prog[0])
 		ig_err("%s: BPF program '%s' was rejected by the kernel (%s); run with -v for the verifier log",
-		       ctx->g->name, failed_prog, strerror(-err));
+		       ctx->g->name, failed_prog, bpf_strerror(err, msg, sizeof(msg)));
 	else
 		ig_err("%s: loading BPF programs failed: %s; run with -v for details",
-		       ctx->g->name, strerror(-err));
+		       ctx->g->name, bpf_strerror(err, msg, sizeof(msg)));
 	return err;
 }
 
 int ig_bpf_attach_failed(const struct gadget_ctx *ctx, int err)
 {
+	char msg[128];
+
 	ig_err("%s: attaching BPF programs failed: %s; run with -v for details",
-	       ctx->g->name, strerror(-err));
+	       ctx->g->name, bpf_strerror(err, msg, sizeof(msg)));
 	return err;
 }

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "asciicast.h"
 #include "cli.h"
 
@@ -52,6 +53,17 @@ static int parse_u32(const char *s, __u32 *out)
 	if (errno || end == s || *end || v > UINT_MAX || *s == '-')
 		return -1;
 	*out = v;
+	return 0;
+}
+
+static int check_host_root(const char *dir, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) || !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "--host-root %s: not a directory", dir);
+		return -1;
+	}
 	return 0;
 }
 
@@ -111,7 +123,7 @@ static int set_common(struct run_opts *o, enum copt id, const char *v, char *err
 	case C_K8S_POD: o->k8s_pod = v; return 0;
 	case C_K8S_NS: o->k8s_namespace = v; return 0;
 	case C_K8S_CONTAINER: o->k8s_container = v; return 0;
-	case C_HOST_ROOT: o->host_root = v; return 0;
+	case C_HOST_ROOT: o->host_root = v; return check_host_root(v, err, errlen);
 	case C_BTF: o->btf = v; return 0;
 	case C_RING_SIZE:
 		errno = 0;
@@ -262,6 +274,10 @@ int cli_parse_run(const struct gadget *g, int argc, char **argv, struct run_opts
 
 	memset(o, 0, sizeof(*o));
 	o->host_root = host_root && *host_root ? host_root : NULL;
+	if (o->host_root && check_host_root(o->host_root, err, errlen)) {
+		snprintf(err, errlen, "HOST_ROOT=%s: not a directory", o->host_root);
+		return -1;
+	}
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		int ret;

@@ -157,6 +157,13 @@ int cmd_list_containers(int argc, char **argv)
 		schema_free(&s);
 		return IG_EXIT_USAGE;
 	}
+	/* Other users' /proc/<pid>/ns/mnt is root's to read. */
+	if (geteuid() != 0) {
+		ig_err("permission denied: ig list-containers needs root to read containers' namespaces");
+		selection_free(&sel);
+		schema_free(&s);
+		return IG_EXIT_RUNTIME;
+	}
 	o.host = true;
 	e = enricher_new(&o);
 	if (!e || output_init(&out, o.mode, &s, &sel) || row_init(&r, &s)) {

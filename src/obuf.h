@@ -28,6 +28,8 @@ static inline void ob_reserve(struct obuf *b, size_t n)
 
 static inline void ob_write(struct obuf *b, const void *s, size_t n)
 {
+	if (!n)
+		return;
 	ob_reserve(b, n);
 	memcpy(b->p + b->len, s, n);
 	b->len += n;

@@ -19,6 +19,11 @@ struct json_op {
 	int idx;
 	int depth;       /* depth of the member (1 = top level) */
 	bool comma;
+	/* What the op writes before its value (all of it for an object's
+	 * opening or closing), planned once for the mode: a row is then one
+	 * copy per member plus its value. */
+	char *lit;
+	size_t litlen;
 };
 
 
@@ -117,6 +122,46 @@ static int plan_json(struct output *o, int *idx, size_t n)
 	return 0;
 }
 
+static void op_literal(struct obuf *b, const struct json_op *op, bool pretty)
+{
+	if (op->kind != JOP_CLOSE && op->comma)
+		ob_putc(b, ',');
+	if (pretty) {
+		ob_putc(b, '\n');
+		ob_spaces(b, op->depth * 2);
+	}
+	if (op->kind == JOP_CLOSE) {
+		ob_putc(b, '}');
+		return;
+	}
+	ob_putc(b, '"');
+	ob_write(b, op->key, op->keylen);
+	ob_write(b, pretty ? "\": " : "\":", pretty ? 3 : 2);
+	if (op->kind == JOP_OPEN)
+		ob_putc(b, '{');
+}
+
+static int plan_literals(struct output *o)
+{
+	struct obuf b = { 0 };
+
+	for (size_t i = 0; i < o->nops; i++) {
+		struct json_op *op = &o->ops[i];
+
+		b.len = 0;
+		op_literal(&b, op, o->mode == OUT_JSONPRETTY);
+		op->lit = malloc(b.len);
+		if (!op->lit) {
+			ob_free(&b);
+			return -ENOMEM;
+		}
+		memcpy(op->lit, b.p, b.len);
+		op->litlen = b.len;
+	}
+	ob_free(&b);
+	return 0;
+}
+
 int output_init(struct output *o, enum out_mode mode, const struct schema *s,
 		const struct selection *cols)
 {
@@ -151,11 +196,13 @@ int output_init(struct output *o, enum out_mode mode, const struct schema *s,
 	}
 	ret = plan_json(o, idx, n);
 	free(idx);
-	return ret;
+	return ret ? ret : plan_literals(o);
 }
 
 void output_free(struct output *o)
 {
+	for (size_t i = 0; i < o->nops; i++)
+		free(o->ops[i].lit);
 	free(o->ops);
 	o->ops = NULL;
 	asciicast_free(o->cast);
@@ -234,39 +281,17 @@ static void json_value(struct output *o, const struct field *f, const struct val
 	}
 }
 
-static void json_indent(struct output *o, int depth)
-{
-	ob_putc(&o->buf, '\n');
-	ob_spaces(&o->buf, depth * 2);
-}
-
 static void json_row(struct output *o, const struct row *r)
 {
-	bool pretty = o->mode == OUT_JSONPRETTY;
-
 	ob_putc(&o->buf, '{');
 	for (size_t i = 0; i < o->nops; i++) {
 		const struct json_op *op = &o->ops[i];
 
-		if (op->kind == JOP_CLOSE) {
-			if (pretty)
-				json_indent(o, op->depth);
-			ob_putc(&o->buf, '}');
-			continue;
-		}
-		if (op->comma)
-			ob_putc(&o->buf, ',');
-		if (pretty)
-			json_indent(o, op->depth);
-		ob_putc(&o->buf, '"');
-		ob_write(&o->buf, op->key, op->keylen);
-		ob_write(&o->buf, pretty ? "\": " : "\":", pretty ? 3 : 2);
-		if (op->kind == JOP_OPEN)
-			ob_putc(&o->buf, '{');
-		else
+		ob_write(&o->buf, op->lit, op->litlen);
+		if (op->kind == JOP_FIELD)
 			json_value(o, o->s->f[op->idx], &r->v[op->idx]);
 	}
-	if (pretty)
+	if (o->mode == OUT_JSONPRETTY)
 		ob_putc(&o->buf, '\n');
 	ob_write(&o->buf, "}\n", 2);
 }
@@ -382,9 +407,14 @@ int output_flush(struct output *o, int fd)
 	while (off < o->buf.len) {
 		ssize_t n = write(fd, o->buf.p + off, o->buf.len - off);
 
+		if (n < 0 && errno == EINTR) {
+			/* A signal: keep what is left, let the caller decide
+			 * whether to go on (a stop must not wait on a reader). */
+			memmove(o->buf.p, o->buf.p + off, o->buf.len - off);
+			o->buf.len -= off;
+			return -EINTR;
+		}
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			o->buf.len = 0;
 			return -errno;
 		}

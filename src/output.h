@@ -37,7 +37,8 @@ void output_header(struct output *o);
 void output_row(struct output *o, const struct row *r);
 /* A {"type":"lost",...} record in JSON modes; nothing in columns mode. */
 void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall_ns);
-/* Write what is buffered to fd. Returns 0 or a negative errno (-EPIPE...). */
+/* Write what is buffered to fd. Returns 0 or a negative errno (-EPIPE...);
+ * -EINTR when a signal interrupted it, with the rest still buffered. */
 int output_flush(struct output *o, int fd);
 
 /* Format wall-clock ns as RFC 3339 with ns, UTC. buf >= 32 bytes. */

@@ -21,7 +21,7 @@
 #include "sys.h"
 
 #define POLL_MS 50              /* bounds latency of batched events */
-#define FLUSH_BYTES (1 << 20)
+#define FLUSH_BYTES (1 << 18)   /* big writes; a small buffer keeps RSS low */
 
 
 struct run_state {
@@ -38,9 +38,16 @@ struct run_state {
 	bool stdout_is_pipe;
 };
 
+/* A stop request ends a write blocked on a reader that does not read. */
 static int flush_output(struct run_state *st)
 {
-	int err = output_flush(&st->out, STDOUT_FILENO);
+	int err;
+
+	if (st->write_err)
+		return st->write_err;
+	do
+		err = output_flush(&st->out, STDOUT_FILENO);
+	while (err == -EINTR && !sys_stop_signal);
 
 	if (err && !st->write_err)
 		st->write_err = err;
@@ -115,7 +122,9 @@ static int event_loop(struct run_state *st, struct ring_buffer *rb)
 		 * by more than POLL_MS. */
 		if (err == 0)
 			err = ring_buffer__consume(rb);
-		if (err < 0 && err != -EINTR) {
+		/* on_event stops a round with -1 when a write failed: that is
+		 * st->write_err (a closed stdout is no ring failure). */
+		if (err < 0 && err != -EINTR && !st->write_err) {
 			ig_err("reading events failed: %s", strerror(-err));
 			return IG_EXIT_RUNTIME;
 		}
@@ -174,7 +183,7 @@ static int finish(struct run_state *st, struct ring_buffer *rb)
 	flush_output(st);
 	if (st->bad_records)
 		ig_err("skipped %llu malformed records", (unsigned long long)st->bad_records);
-	if (st->write_err && st->write_err != -EPIPE) {
+	if (st->write_err && st->write_err != -EPIPE && st->write_err != -EINTR) {
 		ig_err("writing output failed: %s", strerror(-st->write_err));
 		return IG_EXIT_RUNTIME;
 	}

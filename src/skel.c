@@ -14,8 +14,11 @@ int ig_skel_start(struct gadget_ctx *ctx, const struct skel_ops *ops,
 	ctx->skel_ops = ops;
 	skel = ops->open(&oo);
 	if (!skel) {
+		char msg[128];
+
 		err = -errno;
-		ig_err("%s: opening the BPF object failed: %s", ctx->g->name, strerror(-err));
+		libbpf_strerror(err, msg, sizeof(msg));
+		ig_err("%s: opening the BPF object failed: %s", ctx->g->name, msg);
 		return err;
 	}
 	ctx->skel = skel;

@@ -42,7 +42,13 @@ int sys_check_privileges(void)
 int sys_check_btf(const char *path)
 {
 	const char *p = path ? path : "/sys/kernel/btf/vmlinux";
+	struct stat sb;
 
+	/* A regular file only: a FIFO would block libbpf's read forever. */
+	if (path && !stat(p, &sb) && !S_ISREG(sb.st_mode)) {
+		ig_err("cannot read BTF file %s: not a regular file", path);
+		return -EINVAL;
+	}
 	if (access(p, R_OK) == 0)
 		return 0;
 	if (path)

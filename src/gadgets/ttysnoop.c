@@ -224,11 +224,12 @@ static const char *syscall_name(uint32_t flags)
 static int tty_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
 {
 	const struct tty_event *e = data;
-	const char *sc = syscall_name(e->flags);
+	const char *sc;
 	size_t n;
 
 	if (size < offsetof(struct tty_event, buf))
 		return -1;
+	sc = syscall_name(e->flags);
 	n = shown_bytes(e, size);
 	row_set_proc(ctx, r, &e->proc);
 	row_set_uint(r, GF(F_LEN), e->len);
