@@ -29,6 +29,7 @@ ig_start() {
 	local out=$1; shift
 	"$IG" "$@" -v >"$out" 2>"$out.err" &
 	IG_PID=$!
+	echo "$IG_PID" >>"$TMP/.ig-pids"   # run.sh stops what a failed test left
 	local i
 	for i in $(seq 1 100); do
 		grep -q ": attached" "$out.err" 2>/dev/null && return 0

@@ -13,8 +13,12 @@ for file in tests/integration/test_*.sh; do
 	for t in $tests; do
 		[[ -n "${TESTS:-}" && ! "$t" =~ ${TESTS} ]] && continue
 		start=$(date +%s%N)
-		out=$(bash -c "set -o pipefail; . tests/integration/lib.sh; TMP=\$(mktemp -d /tmp/ig-test.XXXXXX); . $file; $t" 2>&1)
+		tmp=$(mktemp -d /tmp/ig-test.XXXXXX)
+		out=$(TMP=$tmp bash -c "set -o pipefail; . tests/integration/lib.sh; . $file; $t" 2>&1)
 		rc=$?
+		# A test that failed before ig_stop must not leave a tracer behind.
+		[ -f "$tmp/.ig-pids" ] && xargs -r kill -INT <"$tmp/.ig-pids" 2>/dev/null
+		rm -rf "$tmp"
 		ms=$(( ($(date +%s%N) - start) / 1000000 ))
 		if [ $rc -eq 0 ]; then
 			passed=$((passed + 1)); echo "  ok   $t (${ms} ms)"
