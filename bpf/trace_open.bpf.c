@@ -1,27 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * trace_open: open, openat and openat2 on syscall tracepoints. The entry
- * remembers the arguments; the exit reads the file name (the page was just
- * touched by the kernel), applies --failed and --prefixes, and reports.
+ * trace_open: open, openat and openat2 on their syscall-exit tracepoints.
+ * One program per call: the arguments are read back from the registers the
+ * kernel saved at entry (bpf_task_pt_regs), so there is no entry program
+ * and no map of calls in flight, which halves the cost per open. The file
+ * name is read at exit too (the kernel just touched its page); then
+ * --failed and --prefixes apply, and the event is reported.
  */
 #include "common.bpf.h"
 #include "trace_open.h"
 
 const volatile bool failed_only = false;
 const volatile bool use_prefixes = false;
-
-struct open_start {
-	__u64 fname;
-	__u32 flags;
-	__u32 mode;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u32);
-	__type(value, struct open_start);
-} open_starts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -38,38 +28,6 @@ struct {
 	__type(value, struct open_prefix_key);
 } open_key_heap SEC(".maps");
 
-static __always_inline int open_enter(const char *fname, __u64 flags, __u64 mode)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct open_start start = { .fname = (__u64)fname, .flags = flags, .mode = mode };
-
-	if (!ig_should_trace())
-		return 0;
-	bpf_map_update_elem(&open_starts, &tid, &start, BPF_ANY);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_open")
-int ig_open_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return open_enter((const char *)ctx->args[0], ctx->args[1], ctx->args[2]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat")
-int ig_openat_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return open_enter((const char *)ctx->args[1], ctx->args[2], ctx->args[3]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat2")
-int ig_openat2_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	struct open_how how = {};
-
-	bpf_probe_read_user(&how, sizeof(how), (void *)ctx->args[2]);
-	return open_enter((const char *)ctx->args[1], how.flags, how.mode);
-}
-
 static __always_inline bool prefix_matches(const struct open_event *e)
 {
 	__u32 zero = 0;
@@ -82,26 +40,36 @@ static __always_inline bool prefix_matches(const struct open_event *e)
 	return bpf_map_lookup_elem(&open_prefixes, key) != NULL;
 }
 
-static __always_inline int open_exit(long ret)
+/* The call's arguments, from the user registers the kernel saved at entry
+ * and restores at exit: nothing in open's path changes them. */
+struct open_args {
+	const char *fname;
+	__u32 flags;
+	__u32 mode;
+};
+
+static __always_inline struct pt_regs *open_regs(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct open_start *start;
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+static __always_inline int open_exit(long ret, const struct open_args *a)
+{
 	struct open_event *e;
 	long n;
 
-	start = bpf_map_lookup_elem(&open_starts, &tid);
-	if (!start)
-		return 0;
 	if (failed_only && ret >= 0)
-		goto out;
+		return 0;
+	if (!ig_should_trace())
+		return 0;
 	e = ig_reserve(sizeof(*e));
 	if (!e)
-		goto out;
+		return 0;
 	ig_fill_proc(&e->proc);
 	e->ret = ret;
-	e->flags = start->flags;
-	e->mode = start->mode;
-	n = bpf_probe_read_user_str(e->fname, sizeof(e->fname), (const char *)start->fname);
+	e->flags = a->flags;
+	e->mode = a->mode;
+	n = bpf_probe_read_user_str(e->fname, sizeof(e->fname), a->fname);
 	if (n < 0) {
 		e->fname[0] = 0;
 		n = 1;
@@ -109,28 +77,48 @@ static __always_inline int open_exit(long ret)
 	e->fname_len = n;
 	if (use_prefixes && !prefix_matches(e)) {
 		ig_discard(e);
-		goto out;
+		return 0;
 	}
 	ig_submit(e);
-out:
-	bpf_map_delete_elem(&open_starts, &tid);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_open")
 int ig_open_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
+	struct pt_regs *regs = open_regs();
+	struct open_args a = {
+		.fname = (const char *)PT_REGS_PARM1_SYSCALL(regs),
+		.flags = PT_REGS_PARM2_SYSCALL(regs),
+		.mode = PT_REGS_PARM3_SYSCALL(regs),
+	};
+
+	return open_exit(ctx->ret, &a);
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat")
 int ig_openat_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
+	struct pt_regs *regs = open_regs();
+	struct open_args a = {
+		.fname = (const char *)PT_REGS_PARM2_SYSCALL(regs),
+		.flags = PT_REGS_PARM3_SYSCALL(regs),
+		.mode = PT_REGS_PARM4_SYSCALL(regs),
+	};
+
+	return open_exit(ctx->ret, &a);
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat2")
 int ig_openat2_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
+	struct pt_regs *regs = open_regs();
+	struct open_how how = {};
+	struct open_args a = { .fname = (const char *)PT_REGS_PARM2_SYSCALL(regs) };
+
+	/* The kernel copied `how` from here at entry: it is resident. */
+	bpf_probe_read_user(&how, sizeof(how), (void *)PT_REGS_PARM3_SYSCALL(regs));
+	a.flags = how.flags;
+	a.mode = how.mode;
+	return open_exit(ctx->ret, &a);
 }
