@@ -146,7 +146,9 @@ rb_closed_stdout() {
 	head_end=$(cat "$TMP/head_end"); ig_end=$(cat "$TMP/ig_end")
 	[ $(( (ig_end - head_end) / 1000000 )) -lt 1000 ] ||
 		fail "ig ran $(( (ig_end - head_end) / 1000000 )) ms after stdout closed" || return 1
-	assert_eq 0 "$(wc -l <"$TMP/err")" "stderr lines after a closed stdout ($(head -c 300 "$TMP/err"))"
+	# Quiet: no write errors. A loss count is information, not an error
+	# storm (a slow sanitizer build can fill the ring before head exits).
+	assert_eq 0 "$(grep -vc 'lost [0-9]* events' "$TMP/err")" "stderr lines after a closed stdout ($(head -c 300 "$TMP/err"))"
 }
 
 test_robust_closed_stdout_columns() { rb_closed_stdout columns; }
