@@ -113,7 +113,7 @@ def scenarios(ig, bindir):
         dict(
             name="exec", what="fork+exec+wait of a small program",
             loop=[b("exec_loop"), "-p", b("bench_nop")],
-            n=300 if SHORT else 5_000, gadget="trace_exec",
+            n=300 if SHORT else 10_000, gadget="trace_exec",
             needles=("bench_nop",),
             tracers=[
                 dict(name="ig", cmd=[ig, "run", "trace_exec", "--host", "-o", "json"],
@@ -386,6 +386,9 @@ def ratio_cell(scn, summ, name):
             continue
         if ig.get("overhead_ns") is None or s["overhead_ns"] <= 0:
             continue
+        if ig["overhead_ns"] <= 0:
+            cells.append(f"ig within noise; {peer} {s['overhead_ns']:,.0f}")
+            continue
         w = ig["overhead_ns"] / s["overhead_ns"]
         c = (ig["cpu_overhead_ns"] / s["cpu_overhead_ns"]
              if s.get("cpu_overhead_ns") and s["cpu_overhead_ns"] > 0 else None)
@@ -399,7 +402,7 @@ def markdown(result):
                  f"ig {result['meta']['ig_rev']}, {result['meta']['rounds']} alternated rounds"
                  f"{' (BENCH_SHORT)' if result['meta']['short'] else ''}; medians.")
     lines.append("")
-    lines.append("| workload | tracer | ns/op | overhead/op | ig vs peer (overhead) "
+    lines.append("| workload | tracer | ns/op | overhead/op [range over rounds] | ig vs peer (overhead) "
                  "| CPU/op added (workload+tracer) | events captured / expected | lost (reported) "
                  "| RSS tracing / VmHWM (MB) | start (ms) |")
     lines.append("|---|---|---:|---:|---|---:|---:|---:|---:|---:|")
@@ -412,6 +415,8 @@ def markdown(result):
                 continue
             ov = s.get("overhead_ns")
             ovs = "—" if ov is None else f"{ov:,.0f} ({s['overhead_pct']:+.1f}%)"
+            if ov is not None and len(s["overhead_ns_all"]) > 1:
+                ovs += (f" [{min(s['overhead_ns_all']):,.0f}..{max(s['overhead_ns_all']):,.0f}]")
             exp = s.get("expected")
             cap = f"{s['captured_min']:,}" + (f" / {exp:,}" if exp else
                                               f" ({s['events_per_op']:.1f}/op)")
@@ -590,10 +595,11 @@ def run_sweep(args, tmp, rounds):
     scn = scenarios(args.ig, args.bin)[0]
     tracers = [None] + [t for t in scn["tracers"] if t["name"] in ("ig", "opensnoop")
                         and (t.get("ig") or shutil.which(t["cmd"][0]))]
-    secs = 0.5 if SHORT else 2.0
     rates = [1000, 100_000, 0] if SHORT else [1000, 10_000, 100_000, 0]
     points = []
     for rate in rates:
+        # Low rates run longer: their CPU per event is a small difference.
+        secs = 0.5 if SHORT else 5.0 if rate and rate < 10_000 else 2.0
         n = int(rate * secs) if rate else (100_000 if SHORT else 600_000)
         runs = []
         for rnd in range(rounds):

@@ -38,7 +38,7 @@ static const struct copt_def copts[] = {
 	{ C_HOST, "host", 0, NULL, "show host processes too, not only containers" },
 	{ C_HOST_ROOT, "host-root", 0, "DIR", "the host's / is mounted here (default $HOST_ROOT or /)" },
 	{ C_BTF, "btf", 0, "FILE", "kernel BTF to use instead of /sys/kernel/btf/vmlinux" },
-	{ C_RING_SIZE, "ring-size", 0, "BYTES", "ring buffer size, a power of two (default 4194304)" },
+	{ C_RING_SIZE, "ring-size", 0, "BYTES", "ring buffer size, a power of two (default 2097152)" },
 	{ C_VERBOSE, "verbose", 'v', NULL, "log what ig does, with libbpf and verifier messages" },
 	{ C_HELP, "help", 'h', NULL, "show this help" },
 };
