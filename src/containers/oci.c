@@ -19,44 +19,41 @@ static bool is_sandbox_type(const char *type)
 	return type && strcmp(type, "sandbox") == 0;
 }
 
-/* containerd's CRI plugin (Kubernetes with containerd). */
-static bool from_containerd_cri(const json_t *a, struct container *c, bool *is_sandbox)
+/* The annotation keys one Kubernetes runtime writes into config.json. */
+struct cri_keys {
+	const char *runtime;
+	const char *type, *name, *pod, *ns, *image, *image_fallback;
+};
+
+/* containerd's CRI plugin (Kubernetes with containerd), then CRI-O. */
+static const struct cri_keys cri_runtimes[] = {
+	{ "containerd", "io.kubernetes.cri.container-type", "io.kubernetes.cri.container-name",
+	  "io.kubernetes.cri.sandbox-name", "io.kubernetes.cri.sandbox-namespace",
+	  "io.kubernetes.cri.image-name", NULL },
+	{ "cri-o", "io.kubernetes.cri-o.ContainerType", "io.kubernetes.container.name",
+	  "io.kubernetes.pod.name", "io.kubernetes.pod.namespace",
+	  "io.kubernetes.cri-o.ImageName", "io.kubernetes.cri-o.Image" },
+};
+
+static bool from_cri(const json_t *a, const struct cri_keys *k, struct container *c,
+		     bool *is_sandbox)
 {
-	const char *type = ct_json_str(a, "io.kubernetes.cri.container-type");
-	const char *name = ct_json_str(a, "io.kubernetes.cri.container-name");
-	const char *pod = ct_json_str(a, "io.kubernetes.cri.sandbox-name");
+	const char *type = ct_json_str(a, k->type);
+	const char *name = ct_json_str(a, k->name);
+	const char *pod = ct_json_str(a, k->pod);
+	const char *image = ct_json_str(a, k->image);
 
 	if (!type && !name && !pod)
 		return false;
+	if (!image && k->image_fallback)
+		image = ct_json_str(a, k->image_fallback);
 	*is_sandbox = is_sandbox_type(type);
 	copy_if(c->name, sizeof(c->name), name);
 	copy_if(c->k8s_container, sizeof(c->k8s_container), name);
 	copy_if(c->k8s_pod, sizeof(c->k8s_pod), pod);
-	copy_if(c->k8s_namespace, sizeof(c->k8s_namespace),
-		ct_json_str(a, "io.kubernetes.cri.sandbox-namespace"));
-	copy_if(c->image, sizeof(c->image), ct_json_str(a, "io.kubernetes.cri.image-name"));
-	c->runtime = "containerd";
-	return true;
-}
-
-static bool from_crio(const json_t *a, struct container *c, bool *is_sandbox)
-{
-	const char *type = ct_json_str(a, "io.kubernetes.cri-o.ContainerType");
-	const char *name = ct_json_str(a, "io.kubernetes.container.name");
-	const char *pod = ct_json_str(a, "io.kubernetes.pod.name");
-	const char *image = ct_json_str(a, "io.kubernetes.cri-o.ImageName");
-
-	if (!type && !name && !pod)
-		return false;
-	*is_sandbox = is_sandbox_type(type);
-	copy_if(c->name, sizeof(c->name), name);
-	copy_if(c->k8s_container, sizeof(c->k8s_container), name);
-	copy_if(c->k8s_pod, sizeof(c->k8s_pod), pod);
-	copy_if(c->k8s_namespace, sizeof(c->k8s_namespace),
-		ct_json_str(a, "io.kubernetes.pod.namespace"));
-	copy_if(c->image, sizeof(c->image),
-		image ? image : ct_json_str(a, "io.kubernetes.cri-o.Image"));
-	c->runtime = "cri-o";
+	copy_if(c->k8s_namespace, sizeof(c->k8s_namespace), ct_json_str(a, k->ns));
+	copy_if(c->image, sizeof(c->image), image);
+	c->runtime = k->runtime;
 	return true;
 }
 
@@ -79,8 +76,9 @@ int ct_oci_from_json(const json_t *root, struct container *c, bool *is_sandbox)
 		c->runtime = "podman";
 		return 0;
 	}
-	if (!from_containerd_cri(a, c, is_sandbox))
-		from_crio(a, c, is_sandbox);
+	for (size_t i = 0; i < sizeof(cri_runtimes) / sizeof(cri_runtimes[0]); i++)
+		if (from_cri(a, &cri_runtimes[i], c, is_sandbox))
+			break;
 	return 0;
 }
 
