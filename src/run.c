@@ -22,6 +22,9 @@
 
 #define POLL_MS 50              /* bounds latency of batched events */
 #define FLUSH_BYTES (1 << 18)   /* big writes; a small buffer keeps RSS low */
+#define DRAIN_MS 500            /* after Ctrl-C, how long a slow reader may hold us */
+#define ROUND_MAX 4096          /* records per consume round, see on_event() */
+#define ROUND_ENDED (-ECANCELED)
 
 
 struct run_state {
@@ -36,9 +39,17 @@ struct run_state {
 	uint64_t lost_reported;
 	uint64_t bad_records;
 	bool stdout_is_pipe;
+	unsigned int round_records;
+	bool draining;          /* in finish(): the loop is over */
 };
 
-/* A stop request ends a write blocked on a reader that does not read. */
+/* Whether a write interrupted by a signal is abandoned. In the loop a stop
+ * ends it (finish() writes the rest); while draining, the budget does. */
+static bool write_abandoned(const struct run_state *st)
+{
+	return st->draining ? sys_drain_expired : sys_stop_signal;
+}
+
 static int flush_output(struct run_state *st)
 {
 	int err;
@@ -47,16 +58,16 @@ static int flush_output(struct run_state *st)
 		return st->write_err;
 	do
 		err = output_flush(&st->out, STDOUT_FILENO);
-	while (err == -EINTR && !sys_stop_signal);
+	while (err == -EINTR && !write_abandoned(st));
 
 	if (err && !st->write_err)
 		st->write_err = err;
 	return err;
 }
 
-static int on_event(void *arg, void *data, size_t size)
+/* Decode, enrich, filter and format one record; -1 when a write failed. */
+static int emit_record(struct run_state *st, void *data, size_t size)
 {
-	struct run_state *st = arg;
 	int ret;
 
 	row_reset(&st->row);
@@ -71,7 +82,22 @@ static int on_event(void *arg, void *data, size_t size)
 		return 0;
 	output_row(&st->out, &st->row);
 	if (st->out.buf.len >= FLUSH_BYTES && flush_output(st))
-		return -1;   /* stops this consume round */
+		return -1;
+	return 0;
+}
+
+/* libbpf keeps consuming while the producer keeps producing: under a flood
+ * a round would never end. Ending it after ROUND_MAX records (or at a stop)
+ * lets the loop do its own work: timeout, loss reports, stop. The record
+ * just passed is consumed either way. While draining, rounds are not cut. */
+static int on_event(void *arg, void *data, size_t size)
+{
+	struct run_state *st = arg;
+
+	if (emit_record(st, data, size))
+		return ROUND_ENDED;   /* st->write_err says why */
+	if (!st->draining && (sys_stop_signal || ++st->round_records >= ROUND_MAX))
+		return ROUND_ENDED;
 	return 0;
 }
 
@@ -112,24 +138,34 @@ static int event_loop(struct run_state *st, struct ring_buffer *rb)
 	uint64_t start = sys_now_ns(CLOCK_MONOTONIC), last_report = start;
 	uint64_t deadline = st->ctx.opts->timeout > 0 ?
 		start + (uint64_t)(st->ctx.opts->timeout * 1e9) : 0;
+	bool more = false;
 
 	while (!sys_stop_signal && !st->write_err) {
-		int err = ring_buffer__poll(rb, POLL_MS);
-		uint64_t now = sys_now_ns(CLOCK_MONOTONIC);
+		int err;
+		uint64_t now;
 
+		/* A round cut short left records behind: read them now rather
+		 * than wait for a wakeup that batching may never send. */
+		st->round_records = 0;
+		err = more ? ring_buffer__consume(rb) : ring_buffer__poll(rb, POLL_MS);
 		/* A timed-out poll reads nothing: drain the records that were
 		 * submitted without a wakeup, so batching never delays them
 		 * by more than POLL_MS. */
 		if (err == 0)
 			err = ring_buffer__consume(rb);
-		/* on_event stops a round with -1 when a write failed: that is
-		 * st->write_err (a closed stdout is no ring failure). */
-		if (err < 0 && err != -EINTR && !st->write_err) {
+		more = err == ROUND_ENDED;
+		if (err == ROUND_ENDED || err == -EINTR)
+			err = 0;
+		if (err < 0 && !st->write_err) {
 			ig_err("reading events failed: %s", strerror(-err));
 			return IG_EXIT_RUNTIME;
 		}
+		/* finish() writes what is buffered, within its drain budget. */
+		if (sys_stop_signal)
+			break;
 		if (flush_output(st) || stdout_closed(st))
 			break;
+		now = sys_now_ns(CLOCK_MONOTONIC);
 		enricher_tick(st->enr);
 		if (now - last_report >= 1000000000ULL) {
 			report_lost(st, false);
@@ -172,15 +208,24 @@ static int preflight(const struct run_opts *o)
 	return 0;
 }
 
-/* Detach first so nothing new arrives, then drain what is left. */
+/* Detach first so nothing new arrives, then drain what is left. After a
+ * stop signal the drain has a budget: a reader that does not keep up must
+ * not keep ig (and its programs) alive. Without one, all of it is written. */
 static int finish(struct run_state *st, struct ring_buffer *rb)
 {
 	st->ctx.g->detach(&st->ctx);
+	if (st->write_err == -EINTR)   /* the stop interrupted the loop's write */
+		st->write_err = 0;
+	st->draining = true;
 	if (!st->write_err)
 		ring_buffer__consume(rb);
 	flush_output(st);
 	report_lost(st, true);
 	flush_output(st);
+	sys_end_drain_budget();
+	if (st->write_err == -EINTR)
+		ig_err("the output reader is too slow: dropped %zu bytes of output to exit within %d ms",
+		       st->out.buf.len, DRAIN_MS);
 	if (st->bad_records)
 		ig_err("skipped %llu malformed records", (unsigned long long)st->bad_records);
 	if (st->write_err && st->write_err != -EPIPE && st->write_err != -EINTR) {
@@ -247,6 +292,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	opts.filter_mntns = enricher_filters_in_kernel(st.enr);
 	opts.mntns_by_id = enricher_mntns_by_id(st.enr);
 	sys_install_stop_signals();
+	sys_bound_drain_after_stop(DRAIN_MS);
 	st.stdout_is_pipe = fd_is_pipe(STDOUT_FILENO);
 	st.ctx.boot_to_wall_ns = sys_boot_to_wall_ns();
 	if (g->start(&st.ctx)) {

@@ -6,6 +6,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include "ig.h"
@@ -99,12 +100,30 @@ uint64_t sys_boot_to_wall_ns(void)
 }
 
 volatile sig_atomic_t sys_stop_signal;
+volatile sig_atomic_t sys_drain_expired;
+static unsigned int drain_budget_ms;   /* 0: a stop does not bound writes */
+
+/* setitimer() is a plain syscall, safe in a handler. Arming it here, not
+ * later in the main flow, also covers a signal that lands just before a
+ * write() that then blocks. */
+static void start_drain_budget(void)
+{
+	unsigned int ms = drain_budget_ms;
+	struct itimerval it = {
+		.it_value = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 },
+		.it_interval = { .tv_usec = 20 * 1000 },
+	};
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
 
 static void on_stop_signal(int sig)
 {
 	if (sys_stop_signal)
 		_exit(128 + sig);   /* a second Ctrl-C: leave now */
 	sys_stop_signal = sig;
+	if (drain_budget_ms)
+		start_drain_budget();
 }
 
 void sys_install_stop_signals(void)
@@ -116,4 +135,27 @@ void sys_install_stop_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+static void on_drain_alarm(int sig)
+{
+	(void)sig;
+	sys_drain_expired = 1;
+}
+
+void sys_bound_drain_after_stop(unsigned int ms)
+{
+	/* No SA_RESTART: the point is to interrupt a blocked write(). */
+	struct sigaction sa = { .sa_handler = on_drain_alarm };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	drain_budget_ms = ms;
+}
+
+void sys_end_drain_budget(void)
+{
+	struct itimerval off = { 0 };
+
+	setitimer(ITIMER_REAL, &off, NULL);
 }

@@ -21,4 +21,13 @@ uint64_t sys_now_ns(int clock);
 extern volatile sig_atomic_t sys_stop_signal;
 void sys_install_stop_signals(void);
 
+/* After a stop, the last writes may block on a reader that is not reading.
+ * With this, a stop signal starts a budget of ms: once spent,
+ * sys_drain_expired is set and a blocked write() fails with EINTR (again
+ * every 20 ms, so a write begun after the first tick is interrupted too).
+ * sys_end_drain_budget() stops the timer. */
+extern volatile sig_atomic_t sys_drain_expired;
+void sys_bound_drain_after_stop(unsigned int ms);
+void sys_end_drain_budget(void);
+
 #endif

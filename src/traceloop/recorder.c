@@ -202,6 +202,11 @@ static int read_slot(const void *mem, uint32_t nslots, uint64_t idx, struct tl_r
 	memcpy(out, slot, sizeof(*out));
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	s2 = __atomic_load_n(&slot->seq, __ATOMIC_RELAXED);
+	/* The ring is shared memory: never trust a length read from it. */
+	if (out->len > sizeof(out->data)) {
+		out->len = sizeof(out->data);
+		out->flags |= TL_F_TRUNC;
+	}
 	return s2 == want ? 0 : -ESTALE;
 }
 
