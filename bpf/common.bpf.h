@@ -64,35 +64,34 @@ struct {
 	__type(value, struct ig_mntns_hint);
 } ig_mntns_hints SEC(".maps");
 
-static __always_inline __u64 ig_current_mntns(void)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
-	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-}
-
 /* Linux 6.8-6.17 kept the unique id in mnt_namespace->seq. */
 struct mnt_namespace___igseq {
 	__u64 seq;
 } __attribute__((preserve_access_index));
+
+/* The current mount namespace, through BTF pointers: direct loads, not a
+ * probe-read helper call per hop (this runs for every traced syscall), and
+ * a NULL nsproxy (an exiting task) reads as 0. */
+static __always_inline struct mnt_namespace *ig_current_mnt_ns(void)
+{
+	return bpf_get_current_task_btf()->nsproxy->mnt_ns;
+}
 
 /* The key of ig_mntns and of user space's container table. */
 static __always_inline __u64 ig_mntns_key(struct mnt_namespace *ns)
 {
 	if (ig_mntns_by_id) {
 		if (bpf_core_field_exists(ns->ns.ns_id))
-			return BPF_CORE_READ(ns, ns.ns_id);
+			return ns->ns.ns_id;
 		if (bpf_core_field_exists(((struct mnt_namespace___igseq *)ns)->seq))
-			return BPF_CORE_READ((struct mnt_namespace___igseq *)ns, seq);
+			return ((struct mnt_namespace___igseq *)ns)->seq;
 	}
-	return BPF_CORE_READ(ns, ns.inum);
+	return ns->ns.inum;
 }
 
 static __always_inline __u64 ig_current_mntns_key(void)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
-	return ig_mntns_key(BPF_CORE_READ(task, nsproxy, mnt_ns));
+	return ig_mntns_key(ig_current_mnt_ns());
 }
 
 static __always_inline bool ig_comm_matches(void)
@@ -140,8 +139,9 @@ static __always_inline bool ig_should_trace(void)
 
 static __always_inline void ig_fill_proc(struct ig_proc *p)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *parent = task->real_parent;
+	struct mnt_namespace *mnt_ns = task->nsproxy->mnt_ns;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 uid_gid = bpf_get_current_uid_gid();
 
@@ -150,13 +150,12 @@ static __always_inline void ig_fill_proc(struct ig_proc *p)
 	p->tid = (__u32)pid_tgid;
 	p->uid = (__u32)uid_gid;
 	p->gid = uid_gid >> 32;
-	p->ppid = BPF_CORE_READ(parent, tgid);
-	struct mnt_namespace *mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns);
-
-	p->mntns_id = BPF_CORE_READ(mnt_ns, ns.inum);
+	p->ppid = parent->tgid;
+	p->mntns_id = mnt_ns->ns.inum;
 	p->mntns_key = ig_mntns_key(mnt_ns);
 	bpf_get_current_comm(p->comm, sizeof(p->comm));
-	BPF_CORE_READ_STR_INTO(&p->pcomm, parent, comm);
+	/* Two 8-byte loads; the kernel keeps comm NUL-terminated. */
+	__builtin_memcpy(p->pcomm, parent->comm, sizeof(p->pcomm));
 }
 
 /* Leave user space the cgroup names of a namespace it does not know yet. */
@@ -202,14 +201,14 @@ struct {
  * and leave its cgroup names for when it is already gone. */
 static __always_inline bool ig_mntns_unknown(__u64 now)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 ns = (__u64)task->nsproxy->mnt_ns, mntns;
+	struct mnt_namespace *mnt_ns = ig_current_mnt_ns();
+	__u64 ns = (__u64)mnt_ns, mntns;
 	__u32 zero = 0;
 	struct ig_seen_mntns *seen = bpf_map_lookup_elem(&ig_seen_mntns, &zero);
 
 	if (seen && seen->ns == ns && now - seen->at < ig_wakeup_ns)
 		return false;
-	mntns = ig_current_mntns_key();
+	mntns = ig_mntns_key(mnt_ns);
 	if (bpf_map_lookup_elem(&ig_mntns, &mntns)) {
 		if (seen) {
 			seen->ns = ns;

@@ -28,6 +28,14 @@ struct {
 	__type(value, struct open_prefix_key);
 } open_key_heap SEC(".maps");
 
+/* The record is built here and copied out at its real length. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct open_event);
+} open_heap SEC(".maps");
+
 static __always_inline bool prefix_matches(const struct open_event *e)
 {
 	__u32 zero = 0;
@@ -56,13 +64,14 @@ static __always_inline struct pt_regs *open_regs(void)
 static __always_inline int open_exit(long ret, const struct open_args *a)
 {
 	struct open_event *e;
+	__u32 zero = 0;
 	long n;
 
 	if (failed_only && ret >= 0)
 		return 0;
 	if (!ig_should_trace())
 		return 0;
-	e = ig_reserve(sizeof(*e));
+	e = bpf_map_lookup_elem(&open_heap, &zero);
 	if (!e)
 		return 0;
 	ig_fill_proc(&e->proc);
@@ -70,16 +79,14 @@ static __always_inline int open_exit(long ret, const struct open_args *a)
 	e->flags = a->flags;
 	e->mode = a->mode;
 	n = bpf_probe_read_user_str(e->fname, sizeof(e->fname), a->fname);
-	if (n < 0) {
+	if (n <= 0 || n > OPEN_FNAME_MAX) {   /* the bound is for the verifier */
 		e->fname[0] = 0;
 		n = 1;
 	}
 	e->fname_len = n;
-	if (use_prefixes && !prefix_matches(e)) {
-		ig_discard(e);
+	if (use_prefixes && !prefix_matches(e))
 		return 0;
-	}
-	ig_submit(e);
+	ig_output(e, OPEN_EVENT_HDR_SIZE + n);
 	return 0;
 }
 

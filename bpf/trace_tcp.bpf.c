@@ -344,8 +344,11 @@ static __always_inline void state_change_close(const struct sock *sk, int oldsta
 	__u64 key = (__u64)sk;
 	struct tcp_endpoints ep = {};
 
-	/* Only tcp_close_state() (close(), shutdown()) makes these. */
-	if (newstate == TCP_FIN_WAIT1 || newstate == TCP_LAST_ACK) {
+	/* Only tcp_close_state() (close(), shutdown()) makes these. It also
+	 * "moves" FIN_WAIT1 and LAST_ACK to themselves when the last file
+	 * reference goes after a shutdown() (a forked server's parent
+	 * closing its copy): the first FIN is the one close. */
+	if ((newstate == TCP_FIN_WAIT1 || newstate == TCP_LAST_ACK) && oldstate != newstate) {
 		if (ig_should_trace())
 			emit_now(TCP_EV_CLOSE, sk, -1, 0);
 		return;

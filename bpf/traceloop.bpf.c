@@ -101,16 +101,6 @@ struct tl_ns {
 	bool staged;          /* recording into tl_staging */
 };
 
-/* Direct loads through BTF pointers, not bpf_probe_read calls: this runs
- * for every syscall on the host, where a helper call per hop would triple
- * the cost of the check. */
-static __always_inline struct mnt_namespace *tl_current_ns(void)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-
-	return task->nsproxy->mnt_ns;
-}
-
 static __always_inline __u64 tl_gen(struct mnt_namespace *ns)
 {
 	if (bpf_core_field_exists(ns->ns.ns_id))
@@ -173,7 +163,7 @@ static __always_inline bool tl_verdict_is_ours(const struct tl_ns *n)
  * The host is checked first: it makes most syscalls and is never traced. */
 static __always_inline void *tl_current_ring(struct tl_ns *out)
 {
-	struct mnt_namespace *ns = tl_current_ns();
+	struct mnt_namespace *ns = ig_current_mnt_ns();
 	__u32 fresh = 0;
 	__u8 *verdict;
 	void *ring;

@@ -13,6 +13,8 @@ struct open_prefix_key {
 	char path[OPEN_FNAME_MAX];
 };
 
+/* Sent at its real length: the record ends after fname_len bytes of
+ * fname, so a ring holds about three times more opens than at full size. */
 struct open_event {
 	struct ig_proc proc;
 	__s32 ret;             /* fd, or -errno */
@@ -21,5 +23,7 @@ struct open_event {
 	__u32 fname_len;       /* bytes read, including the NUL */
 	char fname[OPEN_FNAME_MAX];
 };
+
+#define OPEN_EVENT_HDR_SIZE __builtin_offsetof(struct open_event, fname)
 
 #endif

@@ -96,12 +96,14 @@ static int open_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 	uint32_t mode;
 	char *buf;
 
-	if (size < sizeof(*e))
+	/* Records come at their real length: a header, then fname_len bytes. */
+	if (size < OPEN_EVENT_HDR_SIZE || size > sizeof(*e) ||
+	    e->fname_len > size - OPEN_EVENT_HDR_SIZE)
 		return -1;
 	mode = e->flags & (O_CREAT | 020000000 /* __O_TMPFILE */) ? e->mode : 0;
 	row_set_proc(ctx, r, &e->proc);
 	row_set_uint(r, GF(F_FD), e->ret >= 0 ? e->ret : 0);
-	row_set_buf(r, GF(F_FNAME), e->fname, sizeof(e->fname));
+	row_set_buf(r, GF(F_FNAME), e->fname, e->fname_len);
 	row_set_uint(r, GF(F_FLAGS_RAW), e->flags);
 	row_set_uint(r, GF(F_MODE_RAW), mode);
 	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->ret < 0 ? -e->ret : 0);

@@ -15,10 +15,18 @@ for _ in range(int(sys.argv[2])):
 EOF
 }
 
+# perf_load_stalled COMM N: perf_load while ig is stopped, so a small ring
+# overflows however fast ig drains it once it runs again.
+perf_load_stalled() {
+	kill -STOP "$IG_PID"
+	perf_load "$@"
+	kill -CONT "$IG_PID"
+}
+
 test_perf_tiny_ring_losses_counted_and_reported() {
 	local comm="igperf$RANDOM" n=100000
 	ig_start "$TMP/out" run trace_open -o json --host --comm "$comm" --ring-size 4096 || return 1
-	perf_load "$comm" "$n"
+	perf_load_stalled "$comm" "$n"
 	sleep 1.2   # past one report period, so the running report shows too
 	ig_stop || fail "ig exited with $?" || return 1
 	local events lost_sum lost_total final
@@ -40,7 +48,7 @@ test_perf_tiny_ring_losses_counted_and_reported() {
 test_perf_lost_record_shape() {
 	local comm="igperf$RANDOM"
 	ig_start "$TMP/out" run trace_open -o json --host --comm "$comm" --ring-size 4096 || return 1
-	perf_load "$comm" 100000
+	perf_load_stalled "$comm" 100000
 	ig_stop
 	local rec
 	rec=$(jq -c 'select(.type == "lost")' "$TMP/out" | head -n 1)
@@ -55,7 +63,7 @@ test_perf_lost_record_shape() {
 test_perf_lost_columns_on_stderr_only() {
 	local comm="igperf$RANDOM"
 	ig_start "$TMP/out" run trace_open --host --comm "$comm" --ring-size 4096 || return 1
-	perf_load "$comm" 100000
+	perf_load_stalled "$comm" 100000
 	ig_stop
 	grep -qE "lost [0-9]+ events" "$TMP/out.err" || fail "no loss report on stderr" || return 1
 	assert_not_contains "$(cat "$TMP/out")" '"type"' "a JSON record in columns output" &&
