@@ -8,6 +8,8 @@
 #                     works, asserts no timings; results go to build/bench/results
 #                     (BENCH_SHORT=1 make bench is the same)
 #   make bench-bins   just build the workloads and helpers
+#   make bench-containers  enrichment delay of a new container and the cost
+#                     of list-containers with 50 running (docs/containers.md)
 # BENCH_ARGS passes flags to bench/run.py (see bench/run.py --help).
 
 BENCH_BUILD := $(BUILD)/bench
@@ -17,7 +19,7 @@ BENCH_BINS  := $(BENCH_LOOPS:%=$(BENCH_BUILD)/%) $(BENCH_BUILD)/bench_nop \
 	       $(BENCH_BUILD)/attach_wait $(BENCH_BUILD)/latency $(BENCH_BUILD)/fmt_bench
 BENCH_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE
 
-.PHONY: bench bench-smoke bench-bins
+.PHONY: bench bench-smoke bench-bins bench-containers
 
 bench-bins: $(BENCH_BINS)
 
@@ -54,3 +56,6 @@ bench: ig $(BENCH_BINS)
 
 bench-smoke: ig $(BENCH_BINS)
 	$(Q)BENCH_SHORT=1 python3 bench/run.py --ig ./ig --bin $(BENCH_BUILD) $(BENCH_ARGS)
+
+bench-containers: ig
+	$(Q)python3 bench/containers.py --ig ./ig
