@@ -150,6 +150,18 @@ def scenarios(ig, bindir):
                      tps=["sys_enter_write"], ig=True, per_op=1),
             ],
             peer_note="no peer: libbpf-tools has no ttysnoop, and bpftrace's needs kprobes"),
+        # ttysnoop's hook runs on every write in the system: what it costs
+        # the writes it does not report.
+        dict(
+            name="write", what="1-byte write to /dev/null (not a tty)",
+            loop=[b("write_loop"), "-p", "/dev/null"],
+            n=100_000 if SHORT else 2_000_000, gadget="ttysnoop",
+            needles=("write_loop",),
+            tracers=[
+                dict(name="ig", cmd=[ig, "run", "ttysnoop", "--host", "-o", "json"],
+                     tps=["sys_enter_write"], ig=True, per_op=0),
+            ],
+            peer_note="ttysnoop on writes that do not go to a tty: what its hook costs every other write; no event is expected; no peer"),
     ]
 
 
@@ -682,7 +694,7 @@ def main():
                     help="where results go (default bench/results; build/bench/results "
                          "with BENCH_SHORT=1)")
     ap.add_argument("--rounds", type=int, default=1 if SHORT else 3)
-    ap.add_argument("--only", nargs="*", help="workloads to run (open exec tcp tty)")
+    ap.add_argument("--only", nargs="*", help="workloads to run (open exec tcp tty write)")
     ap.add_argument("--no-sweep", action="store_true")
     ap.add_argument("--no-latency", action="store_true")
     ap.add_argument("--no-install", action="store_true", help="do not apt-get the peers")
