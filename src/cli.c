@@ -364,7 +364,10 @@ void cli_print_usage(FILE *f)
 	fprintf(f,
 		"ig: trace what processes and containers do, with eBPF\n\n"
 		"Usage:\n"
-		"  ig run GADGET [flags]     run a gadget until Ctrl-C or --timeout\n"
+		"  ig run GADGET [flags]     run a gadget until Ctrl-C or --timeout; GADGET may be\n"
+		"                            written as an image: trace_open:latest,\n"
+		"                            ghcr.io/inspektor-gadget/gadget/trace_open:TAG\n"
+		"  ig trace exec|open|tcp    the older form of ig run trace_exec|trace_open|trace_tcp\n"
 		"  ig list-gadgets           list the gadgets\n"
 		"  ig list-containers [-w]   list (and watch) the containers on this host\n"
 		"  ig daemon                 record every container's syscalls (traceloop), serve them\n"

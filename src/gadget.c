@@ -4,15 +4,13 @@
 #include "decode.h"
 #include "gadget.h"
 
-const struct gadget *gadget_find(const char *name)
+static const struct gadget *gadget_find_exact(const char *name, size_t len)
 {
-	size_t len = strlen(name);
-
 	for (size_t i = 0; i < ig_ngadgets; i++) {
 		const struct gadget *g = ig_gadgets[i];
 		const char *a = g->aliases;
 
-		if (!strcmp(g->name, name))
+		if (strlen(g->name) == len && !strncmp(g->name, name, len))
 			return g;
 		while (a && *a) {
 			const char *end = strchr(a, ',');
@@ -24,6 +22,28 @@ const struct gadget *gadget_find(const char *name)
 		}
 	}
 	return NULL;
+}
+
+/* Inspektor Gadget's users name gadgets as OCI images; their default
+ * registry and repository prefix. */
+#define IG_IMAGE_PREFIX "ghcr.io/inspektor-gadget/gadget/"
+
+/*
+ * "trace_open", "trace_open:latest", "trace_open@sha256:..." and
+ * "ghcr.io/inspektor-gadget/gadget/trace_open:v0.55.0" all name the built-in
+ * trace_open: the gadgets are compiled in, so any tag or digest of the
+ * upstream image means the same code. Images of other repositories do not.
+ */
+const struct gadget *gadget_find(const char *name)
+{
+	size_t len;
+
+	if (!strncmp(name, IG_IMAGE_PREFIX, strlen(IG_IMAGE_PREFIX)))
+		name += strlen(IG_IMAGE_PREFIX);
+	if (strchr(name, '/'))
+		return NULL;
+	len = strcspn(name, ":@");
+	return gadget_find_exact(name, len);
 }
 
 int parse_bool(const char *s)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -17,7 +18,7 @@ static int cmd_help(int argc, char **argv)
 {
 	const struct gadget *g;
 
-	if (argc < 1) {
+	if (argc < 1 || !strcmp(argv[0], "run")) {
 		cli_print_usage(stdout);
 		return 0;
 	}
@@ -30,6 +31,11 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h") || !strcmp(arg, "help");
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	const struct gadget *g;
@@ -37,6 +43,10 @@ static int cmd_run(int argc, char **argv)
 	if (argc < 1) {
 		ig_err("run needs a gadget name (see ig list-gadgets)");
 		return IG_EXIT_USAGE;
+	}
+	if (is_help(argv[0])) {
+		cli_print_usage(stdout);
+		return 0;
 	}
 	g = gadget_find(argv[0]);
 	if (!g) {
@@ -48,12 +58,38 @@ static int cmd_run(int argc, char **argv)
 	return run_gadget(g, argc - 1, argv + 1);
 }
 
+/* The older CLI's "ig trace exec|open|tcp [flags]": trace_exec and so on. */
+static int cmd_trace(int argc, char **argv)
+{
+	char name[64];
+	const struct gadget *g;
+
+	if (argc < 1) {
+		ig_err("trace needs exec, open or tcp (ig trace open is ig run trace_open)");
+		return IG_EXIT_USAGE;
+	}
+	if (is_help(argv[0])) {
+		cli_print_usage(stdout);
+		return 0;
+	}
+	snprintf(name, sizeof(name), "trace_%s", argv[0]);
+	g = strchr(argv[0], '/') || strchr(argv[0], ':') ? NULL : gadget_find(name);
+	if (!g) {
+		ig_err("unknown gadget \"trace %s\" (see ig list-gadgets)", argv[0]);
+		return IG_EXIT_USAGE;
+	}
+	argv[0] = name;
+	return cmd_run(argc, argv);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "help";
 
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(cmd, "trace"))
+		return cmd_trace(argc - 2, argv + 2);
 	if (!strcmp(cmd, "daemon"))
 		return tl_daemon_main(argc - 2, argv + 2);
 	if (!strcmp(cmd, "traceloop"))

@@ -81,3 +81,40 @@ test_cli_sigterm_detaches() {
 	left=$(bpftool prog list -j | jq -r '.[].id' | grep -Fxf <(echo "$ids") || true)
 	assert_eq "" "$left" "programs left after SIGTERM"
 }
+
+# Inspektor Gadget's users name gadgets as images; any tag of the upstream
+# image is the built-in gadget, another repository's image is not.
+test_cli_image_names() {
+	local want got name
+	want=$("$IG" run ttysnoop --help) || return 1
+	for name in ttysnoop:latest ttysnoop:v0.55.0 ghcr.io/inspektor-gadget/gadget/ttysnoop:latest \
+		"ttysnoop@sha256:0123abcd"; do
+		got=$("$IG" run "$name" --help) || { fail "ig run $name --help failed"; return 1; }
+		assert_eq "$want" "$got" "help of $name" || return 1
+	done
+	assert_contains "$("$IG" help opensnoop:latest)" "trace_open" "ig help opensnoop:latest" &&
+	usage_error 'unknown gadget "docker.io/someone/ttysnoop:latest"' run docker.io/someone/ttysnoop:latest &&
+	usage_error 'unknown gadget "nope:latest"' run nope:latest
+}
+
+test_cli_run_help_lists_gadgets() {
+	local out
+	out=$("$IG" run --help) || { fail "ig run --help failed"; return 1; }
+	assert_contains "$out" "ig run GADGET" "usage" && assert_contains "$out" "trace_tcp" "gadgets" &&
+	assert_eq "$out" "$("$IG" help run)" "ig help run" &&
+	assert_eq "$out" "$("$IG" run -h)" "ig run -h"
+}
+
+# The older CLI's "ig trace open" is ig run trace_open.
+test_cli_trace_old_form() {
+	local tag="igoldform$RANDOM"
+	assert_eq "$("$IG" run trace_open --help)" "$("$IG" trace open --help)" "ig trace open --help" || return 1
+	usage_error 'trace needs exec, open or tcp' trace || return 1
+	usage_error 'unknown gadget "trace nope"' trace nope || return 1
+	ig_start "$TMP/out" trace exec --host -o json || return 1
+	/bin/echo "$tag" >/dev/null
+	sleep 0.3
+	ig_stop
+	assert_eq "/bin/echo $tag" "$(jq -r "select(.args | contains(\"$tag\")) | .args" "$TMP/out")" \
+		"the exec, traced by ig trace exec"
+}
