@@ -31,7 +31,7 @@ _Static_assert(ARRAY_SIZE(tl_flags) == TLFLAG_COUNT, "one flag per enum tl_flag"
 
 const struct gadget gadget_traceloop = {
 	.name = "traceloop",
-	.description = "record containers' syscalls in overwritable buffers, print them at the end (strace-like unless -o)",
+	.description = "record containers' syscalls in overwritable buffers, print them at the end (strace-like unless -o or --fields)",
 	.fields = tl_fields,
 	.nfields = ARRAY_SIZE(tl_fields),
 	.default_fields = "runtime.containerName,proc.pid,proc.comm,syscall,parameters,ret",

@@ -16,7 +16,9 @@ bool tl_output_given(int argc, char **argv)
 
 		if (!strcmp(a, "--"))
 			break;
-		if (!strncmp(a, "-o", 2) || !strcmp(a, "--output") || !strncmp(a, "--output=", 9))
+		/* Choosing fields asks for the table, as in the other gadgets. */
+		if (!strncmp(a, "-o", 2) || !strcmp(a, "--output") || !strncmp(a, "--output=", 9) ||
+		    !strcmp(a, "--fields") || !strncmp(a, "--fields=", 9))
 			return true;
 	}
 	return false;

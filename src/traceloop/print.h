@@ -32,8 +32,8 @@ void tl_print_begin(struct tl_print *p);
 int tl_print_trace(struct tl_print *p, struct tl_recorder *r, const struct tl_trace *t);
 void tl_print_free(struct tl_print *p);
 
-/* Whether argv sets the output format (-o/--output): else traceloop
- * prints its text format. */
+/* Whether argv asks for a table or JSON (-o/--output, or --fields): else
+ * traceloop prints its strace-like text. */
 bool tl_output_given(int argc, char **argv);
 
 #endif

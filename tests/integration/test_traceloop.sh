@@ -78,6 +78,19 @@ test_traceloop_columns_and_filters() {
 	assert_eq "openat write" "$(tail -n +2 "$TMP/out" | awk '{print $4}' | sort -u | tr '\n' ' ' | sed 's/ $//')" "syscalls"
 }
 
+# --fields without -o asks for the table, as in the other gadgets.
+test_traceloop_fields_give_columns() {
+	tl_engines || return 1
+	local name="ig-tl-fld-$RANDOM"
+	ig_start "$TMP/out" run traceloop --fields pid,syscall,ret -c "$name" --syscall-filters write || return 1
+	docker run --name "$name" busybox sh -c "$TL_DEMO" >/dev/null 2>&1
+	docker rm "$name" >/dev/null
+	sleep 0.5
+	ig_stop
+	assert_eq "PID SYSCALL RET" "$(head -1 "$TMP/out" | xargs)" "header" &&
+	assert_eq "write" "$(tail -n +2 "$TMP/out" | awk '{print $2}' | sort -u)" "rows"
+}
+
 # A container older than ig is recorded too.
 test_traceloop_running_container() {
 	tl_engines || return 1
