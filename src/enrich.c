@@ -238,6 +238,8 @@ static void set_container_fields(const struct enricher *e, struct row *r, const 
 	row_set_buf(r, CF_RT_IMAGE, c->image, sizeof(c->image));
 	row_set_buf(r, CF_RT_RUNTIME, c->runtime ? c->runtime : "", 64);
 	row_set_uint(r, CF_RT_PID, c->pid);
+	row_set_buf(r, CF_RT_IMAGE_DIGEST, c->image_digest, sizeof(c->image_digest));
+	row_set_uint(r, CF_RT_STARTED_AT, c->started_at_ns);
 	row_set_buf(r, CF_K8S_NAMESPACE, c->k8s_namespace, sizeof(c->k8s_namespace));
 	row_set_buf(r, CF_K8S_POD, c->k8s_pod, sizeof(c->k8s_pod));
 	row_set_buf(r, CF_K8S_CONTAINER, c->k8s_container, sizeof(c->k8s_container));

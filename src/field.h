@@ -15,7 +15,7 @@ enum field_type {
 	FT_STR,
 	FT_INT,
 	FT_UINT,
-	FT_TIME,     /* u: wall-clock ns; JSON/columns show RFC 3339 */
+	FT_TIME,     /* u: wall-clock ns; JSON/columns show RFC 3339, 0 as empty */
 	FT_BOOL,     /* u: 0 or 1 */
 	FT_JSON,     /* s: already valid JSON (an array, an object); columns
 		      * show it as text, escaped like any string */
@@ -52,6 +52,8 @@ enum common_field {
 	CF_RT_IMAGE,
 	CF_RT_RUNTIME,
 	CF_RT_PID,
+	CF_RT_IMAGE_DIGEST,
+	CF_RT_STARTED_AT,
 	CF_K8S_NODE,
 	CF_K8S_NAMESPACE,
 	CF_K8S_POD,

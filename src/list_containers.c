@@ -23,6 +23,11 @@ static const char list_columns[] =
 	"runtime.runtimeName,runtime.containerId,runtime.containerName,"
 	"runtime.containerImageName,runtime.containerPid,proc.mntns_id,"
 	"k8s.namespace,k8s.podName,k8s.containerName";
+/* JSON has room for what the table leaves out. */
+static const char list_json_fields[] =
+	"runtime.runtimeName,runtime.containerId,runtime.containerName,"
+	"runtime.containerImageName,runtime.containerImageDigest,runtime.containerPid,"
+	"runtime.containerStartedAt,proc.mntns_id,k8s.namespace,k8s.podName,k8s.containerName";
 
 static void container_row(struct row *r, const struct container *c, const char *event)
 {
@@ -32,6 +37,8 @@ static void container_row(struct row *r, const struct container *c, const char *
 	row_set_buf(r, CF_RT_CONTAINER_NAME, c->name, sizeof(c->name));
 	row_set_buf(r, CF_RT_IMAGE, c->image, sizeof(c->image));
 	row_set_uint(r, CF_RT_PID, c->pid);
+	row_set_buf(r, CF_RT_IMAGE_DIGEST, c->image_digest, sizeof(c->image_digest));
+	row_set_uint(r, CF_RT_STARTED_AT, c->started_at_ns);
 	row_set_uint(r, CF_MNTNS, c->mntns);
 	row_set_buf(r, CF_K8S_NAMESPACE, c->k8s_namespace, sizeof(c->k8s_namespace));
 	row_set_buf(r, CF_K8S_POD, c->k8s_pod, sizeof(c->k8s_pod));
@@ -151,7 +158,8 @@ int cmd_list_containers(int argc, char **argv)
 	/* An explicit selection keeps JSON to the container fields. */
 	char spec[512];
 
-	snprintf(spec, sizeof(spec), "%s%s", watching ? "event," : "", o.fields ? o.fields : list_columns);
+	snprintf(spec, sizeof(spec), "%s%s", watching ? "event," : "",
+		 o.fields ? o.fields : o.mode == OUT_COLUMNS ? list_columns : list_json_fields);
 	if (select_fields(&s, spec, &sel, err, sizeof(err))) {
 		ig_err("%s", err);
 		schema_free(&s);

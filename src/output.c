@@ -236,6 +236,8 @@ static void put_time(struct output *o, uint64_t wall_ns)
 	uint32_t ns = wall_ns % 1000000000ULL;
 	char tail[11];
 
+	if (!wall_ns)   /* unknown (a host event's container start): empty */
+		return;
 	if (sec != o->ts_sec) {
 		size_t n = format_rfc3339(o->ts_prefix, wall_ns);
 

@@ -121,6 +121,14 @@ static bool locate(const struct container_table *t, struct container *c)
 	return true;
 }
 
+/* Where the runtime's state has no start time, the init process's is the
+ * container's (read once, when the container is first seen). */
+static void fill_started_at(const struct container_table *t, struct container *c)
+{
+	if (!c->started_at_ns)
+		c->started_at_ns = ct_pid_start_ns(t, c->pid);
+}
+
 /* Sources run most specific first, so the first to claim an ID or a mount
  * namespace wins: Docker's view of a container over the containerd "moby"
  * bundle and runc state underneath it. */
@@ -262,6 +270,7 @@ static int add_entry(struct container_table *t, const struct container *c)
 		return -ENOMEM;
 	*e = *c;
 	e->exited = false;
+	fill_started_at(t, e);
 	t->v[t->n++] = e;
 	return 0;
 }
@@ -275,7 +284,11 @@ static void mark_exited(struct container *e, struct timespec now)
 /* Same container, fresh metadata (docker rename, pid learnt from state). */
 static void update_entry(struct container *e, const struct container *c)
 {
+	uint64_t started_at_ns = e->started_at_ns;
+
 	*e = *c;
+	if (!e->started_at_ns)
+		e->started_at_ns = started_at_ns;
 	e->exited = false;
 	e->exited_at = (struct timespec){ 0, 0 };
 }

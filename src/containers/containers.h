@@ -16,11 +16,14 @@
 #define CT_NAME_LEN  256
 #define CT_IMAGE_LEN 256
 #define CT_K8S_LEN   254
+#define CT_DIGEST_LEN 80        /* "sha256:" and 64 hex digits */
 
 struct container {
 	char id[CT_ID_LEN];          /* full runtime ID (64 hex for docker) */
 	char name[CT_NAME_LEN];      /* docker: without the leading '/' */
 	char image[CT_IMAGE_LEN];
+	char image_digest[CT_DIGEST_LEN]; /* docker: the image ID; "" where the state has none */
+	uint64_t started_at_ns;      /* wall clock, ns since the epoch; 0 if unknown */
 	const char *runtime;         /* "docker", "containerd", "cri-o", "podman", "runc" */
 	char k8s_namespace[CT_K8S_LEN];
 	char k8s_pod[CT_K8S_LEN];

@@ -78,6 +78,11 @@ int ct_each_entry(struct container_table *t, const char *dir,
 
 /* proc.c */
 int ct_parse_mntns_link(const char *s, uint64_t *mntns);
+/* The start time of pid, wall clock ns since the epoch; 0 if unknown. */
+uint64_t ct_pid_start_ns(const struct container_table *t, uint32_t pid);
+/* "2026-12-02T02:30:00.123456789Z" (or with an offset): ns since the
+ * epoch; 0 for NULL, malformed or Docker's "0001-01-01T00:00:00Z". */
+uint64_t ct_parse_rfc3339(const char *s);
 int ct_pid_mntns(const struct container_table *t, uint32_t pid, uint64_t *mntns);
 /* The key of pid's mount namespace (its unique id, or inum without ids). */
 int ct_pid_mntns_key(const struct container_table *t, uint32_t pid, uint64_t inum, uint64_t *key);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ct_internal.h"
@@ -325,4 +326,44 @@ int ct_pid_cgroup_id(const struct container_table *t, uint32_t pid, char *id, si
 	err = ct_cgroup_text_id(buf, id, id_len, is_hex);
 	free(buf);
 	return err;
+}
+
+/* Field 22 of /proc/PID/stat, in clock ticks since boot; the comm before
+ * it is in parentheses and may hold anything, so count from the last ')'. */
+static int stat_start_ticks(const char *stat, unsigned long long *ticks)
+{
+	const char *p = strrchr(stat, ')');
+	int field;
+
+	if (!p)
+		return -EINVAL;
+	p++;
+	for (field = 3; field < 22; field++) {
+		p += strspn(p, " ");
+		p += strcspn(p, " ");
+		if (!*p)
+			return -EINVAL;
+	}
+	errno = 0;
+	*ticks = strtoull(p, NULL, 10);
+	return errno || !*ticks ? -EINVAL : 0;
+}
+
+uint64_t ct_pid_start_ns(const struct container_table *t, uint32_t pid)
+{
+	char path[4200], buf[1024];
+	struct timespec real, boot;
+	unsigned long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t boot_ns;
+
+	if (pid == 0 || hz <= 0 ||
+	    ct_path(t, path, sizeof(path), "/proc/%" PRIu32 "/stat", pid) ||
+	    ct_read_small(t, path, buf, sizeof(buf)) || stat_start_ticks(buf, &ticks) ||
+	    clock_gettime(CLOCK_REALTIME, &real) || clock_gettime(CLOCK_BOOTTIME, &boot))
+		return 0;
+	/* The wall clock time of boot, then the process's offset from it. */
+	boot_ns = (uint64_t)real.tv_sec * 1000000000ULL + real.tv_nsec -
+		  ((uint64_t)boot.tv_sec * 1000000000ULL + boot.tv_nsec);
+	return boot_ns + ticks * (1000000000ULL / hz);
 }

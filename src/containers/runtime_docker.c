@@ -45,6 +45,8 @@ static int docker_from_json(const json_t *root, struct container *c)
 	ct_copy_str(c->name, sizeof(c->name), name && name[0] ? name : id);
 	ct_copy_str(c->image, sizeof(c->image), ct_json_str(cfg, "Image"));
 	c->pid = ct_json_pid(state, "Pid");
+	ct_copy_str(c->image_digest, sizeof(c->image_digest), ct_json_str(root, "Image"));
+	c->started_at_ns = ct_parse_rfc3339(ct_json_str(state, "StartedAt"));
 	c->exited = !json_is_true(json_object_get(state, "Running"));
 	c->runtime = "docker";
 	docker_k8s_labels(json_object_get(cfg, "Labels"), c);

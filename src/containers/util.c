@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ct_internal.h"
@@ -273,4 +274,43 @@ int ct_each_entry(struct container_table *t, const char *dir,
 	}
 	closedir(d);
 	return err;
+}
+
+uint64_t ct_parse_rfc3339(const char *s)
+{
+	struct tm tm = { 0 };
+	int year, mon, day, hh, mm, ss, n = 0, oh, om;
+	uint64_t frac = 0, scale = 1000000000ULL;
+	long long off = 0;
+	time_t secs;
+
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &mon, &day, &hh, &mm, &ss, &n) != 6 ||
+	    n != 19 || year < 1970 || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 ||
+	    mm > 59 || ss > 60)
+		return 0;
+	s += n;
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			if (scale > 1) {
+				scale /= 10;
+				frac += (uint64_t)(*s - '0') * scale;
+			}
+	}
+	if (*s == '+' || *s == '-') {
+		if (sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5 || s[6] || oh > 23 || om > 59)
+			return 0;
+		off = (oh * 3600LL + om * 60) * (*s == '-' ? -1 : 1);
+	} else if (strcmp(s, "Z") != 0) {
+		return 0;
+	}
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	secs = timegm(&tm);
+	if (secs == (time_t)-1 || secs - off < 0)
+		return 0;
+	return (uint64_t)(secs - off) * 1000000000ULL + frac;
 }

@@ -13,8 +13,9 @@ test_docker_events_enriched() {
 	ig_start "$TMP/out" run trace_open -o json -c "$name" || { docker rm -f "$name" >/dev/null; return 1; }
 	sleep 1.5
 	ig_stop
-	local id pid ev mntns
+	local id pid ev mntns started image_id
 	id=$(docker inspect -f '{{.Id}}' "$name"); pid=$(docker inspect -f '{{.State.Pid}}' "$name")
+	started=$(docker inspect -f '{{.State.StartedAt}}' "$name"); image_id=$(docker inspect -f '{{.Image}}' "$name")
 	mntns=$(readlink /proc/$pid/ns/mnt | tr -dc 0-9)
 	docker rm -f "$name" >/dev/null
 	ev=$(json_select "$TMP/out" '.fname == "/etc/hostname"' | head -1)
@@ -24,6 +25,8 @@ test_docker_events_enriched() {
 	assert_eq "busybox" "$(jq -r .runtime.containerImageName <<<"$ev")" "image" &&
 	assert_eq "docker" "$(jq -r .runtime.runtimeName <<<"$ev")" "runtimeName" &&
 	assert_eq "$pid" "$(jq -r .runtime.containerPid <<<"$ev")" "containerPid" &&
+	assert_eq "$started" "$(jq -r .runtime.containerStartedAt <<<"$ev")" "containerStartedAt" &&
+	assert_eq "$image_id" "$(jq -r .runtime.containerImageDigest <<<"$ev")" "containerImageDigest (docker: the image ID)" &&
 	assert_eq "$mntns" "$(jq -r .proc.mntns_id <<<"$ev")" "mntns" &&
 	assert_eq "" "$(jq -r .k8s.podName <<<"$ev")" "no k8s pod for docker"
 }
@@ -106,7 +109,13 @@ test_containerd_k8s_fields() {
 	assert_eq "myns" "$(jq -r .k8s.namespace <<<"$ev")" "k8s.namespace" &&
 	assert_eq "$name" "$(jq -r .k8s.containerName <<<"$ev")" "k8s.containerName" &&
 	assert_eq "containerd" "$(jq -r .runtime.runtimeName <<<"$ev")" "runtimeName" &&
-	assert_eq "$(hostname)" "$(jq -r .k8s.node <<<"$ev")" "k8s.node"
+	assert_eq "$(hostname)" "$(jq -r .k8s.node <<<"$ev")" "k8s.node" || return 1
+	# No start time in containerd's state: the init process's, from /proc,
+	# shortly before the event (clock ticks: 10 ms).
+	jq -e '(.runtime.containerStartedAt | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) as $s
+	       | (.timestamp | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) as $t
+	       | $s <= $t and $t - $s < 10' <<<"$ev" >/dev/null ||
+		fail "containerStartedAt not shortly before the event: $ev"
 }
 
 test_runc_container_enriched_by_id() {

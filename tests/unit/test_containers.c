@@ -29,6 +29,7 @@
 #include <cmocka.h>
 
 #include "../../src/containers/containers.h"
+#include "../../src/containers/ct_internal.h"
 
 #define HOST_MNTNS 4026531840ULL
 
@@ -334,7 +335,33 @@ static void test_docker_config(void **state)
 	assert_int_equal(c.pid, 4242);
 	assert_false(c.exited);
 	assert_string_equal(c.k8s_pod, "");
+	assert_string_equal(c.image_digest,
+			    "sha256:d71607ca8b40ca6eb6cd798194dee730bbe1003561556745d983ff880bb915b8");
+	/* State.StartedAt, 2026-11-22T02:28:41.182893033Z */
+	assert_true(c.started_at_ns == 1795314521ULL * 1000000000ULL + 182893033ULL);
 	free(json);
+}
+
+static void test_rfc3339(void **state)
+{
+	const uint64_t s = 1795314521ULL * 1000000000ULL;
+
+	(void)state;
+	assert_true(ct_parse_rfc3339("2026-11-22T02:28:41Z") == s);
+	assert_true(ct_parse_rfc3339("2026-11-22T02:28:41.5Z") == s + 500000000ULL);
+	/* Digits past the ns are dropped, not rounded into the seconds. */
+	assert_true(ct_parse_rfc3339("2026-11-22T02:28:41.9999999999Z") == s + 999999999ULL);
+	assert_true(ct_parse_rfc3339("2026-11-22T03:28:41.000000001+01:00") == s + 1);
+	assert_true(ct_parse_rfc3339("2026-11-22T01:58:41-00:30") == s);
+	/* Docker's "never": the zero time. */
+	assert_true(ct_parse_rfc3339("0001-01-01T00:00:00Z") == 0);
+	assert_true(ct_parse_rfc3339(NULL) == 0);
+	assert_true(ct_parse_rfc3339("") == 0);
+	assert_true(ct_parse_rfc3339("2026-11-22 02:28:41Z") == 0);
+	assert_true(ct_parse_rfc3339("2026-13-22T02:28:41Z") == 0);
+	assert_true(ct_parse_rfc3339("2026-11-22T02:28:41") == 0);
+	assert_true(ct_parse_rfc3339("2026-11-22T02:28:41+01") == 0);
+	assert_true(ct_parse_rfc3339("2026-11-22T02:28:41Zjunk") == 0);
 }
 
 static void test_docker_created(void **state)
@@ -700,12 +727,27 @@ static const struct container *must_lookup(struct fake *f, uint64_t mntns)
 	return c;
 }
 
+/* The wall clock time of boot, as ig computes a process's start. */
+static int64_t boot_wall_ns(void)
+{
+	struct timespec real, boot;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	return (real.tv_sec - boot.tv_sec) * 1000000000LL + real.tv_nsec - boot.tv_nsec;
+}
+
 static void test_table_all_runtimes(void **state)
 {
 	struct fake *f = *state;
 	const struct container *c;
+	int64_t want;
 
 	populate_all(f);
+	/* containerd's state has no start time: the init process's is used
+	 * (field 22, after a comm that holds ") " itself). */
+	fk_printf(f, "/proc/4300/stat", "4300 (ngi) nx) S 1 4300 4300 0 -1 4194560 100 0 0 0 1 2 "
+		  "0 0 20 0 1 0 12345 1000 10 0\n");
 	fk_table(f, 0);
 	assert_int_equal(ct_host_mntns(f->t), HOST_MNTNS);
 	assert_int_equal(ct_refresh(f->t), 5);
@@ -727,6 +769,9 @@ static void test_table_all_runtimes(void **state)
 	assert_string_equal(c->image, "docker.io/library/nginx:1.25");
 	assert_string_equal(c->id, ID_NGINX);
 	assert_int_equal(c->pid, 4300);
+	want = boot_wall_ns() + 12345LL * (1000000000LL / sysconf(_SC_CLK_TCK));
+	assert_true(llabs((int64_t)c->started_at_ns - want) < 50000000LL);
+	assert_string_equal(c->image_digest, "");
 
 	assert_null(ct_lookup_mntns(f->t, 4026532003));   /* pause */
 	assert_null(ct_lookup_mntns(f->t, 4026532007));   /* CRI-O infra */
@@ -747,6 +792,7 @@ static void test_table_all_runtimes(void **state)
 	assert_string_equal(c->name, "worker");
 	assert_string_equal(c->k8s_pod, "batch-1");
 	assert_int_equal(c->pid, 4444);
+	assert_true(c->started_at_ns == 0);   /* no /proc/4444/stat here */
 
 	assert_null(ct_lookup_mntns(f->t, HOST_MNTNS));
 	assert_null(ct_lookup_mntns(f->t, 0));
@@ -1055,6 +1101,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixture_ids),
 		cmocka_unit_test(test_docker_config),
+		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_docker_created),
 		cmocka_unit_test(test_docker_k8s_labels),
 		cmocka_unit_test(test_oci_containerd),
