@@ -23,7 +23,7 @@ struct copt_def {
 
 static const struct copt_def copts[] = {
 	{ C_OUTPUT, "output", 'o', "MODE", "columns (default), json, jsonpretty, custom-columns=a,b,c, asciicast[=DIR]" },
-	{ C_FIELDS, "fields", 0, "LIST", "columns to show: a,b (replace) or +a,-b (change the defaults)" },
+	{ C_FIELDS, "fields", 0, "LIST", "columns to show: a,b (replace) or +a,-b (change the defaults); k8s = all k8s.*" },
 	{ C_TIMEOUT, "timeout", 't', "SECONDS", "stop after this many seconds" },
 	{ C_FILTER, "filter", 'F', "EXPR", "keep events matching field==v (also !=, >=, >, <=, <, ~, !~), comma = and" },
 	{ C_PID, "pid", 0, "PID", "only this process (in the kernel)" },

@@ -248,6 +248,46 @@ static int for_each_item(struct selection *sel, const struct schema *s, const ch
 	return 0;
 }
 
+/* Add (op 0 or '+') or remove ('-') one field's column. */
+static int apply_one(struct selection *sel, const struct schema *s, char op, int idx,
+		     const char *alias, size_t alias_len, char *err, size_t errlen)
+{
+	if (op == '-') {
+		remove_column(sel, idx);
+		return 0;
+	}
+	if (op == '+' && has_column(sel, idx))
+		return 0;
+	if (add_column(sel, s, idx, alias, alias_len)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* A parent name ("k8s", "runtime", "proc.creds") stands for every field
+ * under it, in schema order, as in ig's --fields k8s,pid. */
+static int apply_group(struct selection *sel, const struct schema *s, char op, const char *item,
+		       size_t len, char *err, size_t errlen)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const char *name = s->f[i]->name;
+
+		if (strlen(name) <= len || name[len] != '.' || strncasecmp(name, item, len))
+			continue;
+		if (apply_one(sel, s, op, i, NULL, 0, err, errlen))
+			return -1;
+		found++;
+	}
+	if (!found) {
+		snprintf(err, errlen, "unknown field \"%.*s\"", (int)len, item);
+		return -1;
+	}
+	return 0;
+}
+
 static int apply_item(struct selection *sel, const struct schema *s, const char *item,
 		      size_t len, char *err, size_t errlen)
 {
@@ -260,21 +300,9 @@ static int apply_item(struct selection *sel, const struct schema *s, const char 
 		len--;
 	}
 	idx = schema_find(s, item, len, &by_alias);
-	if (idx < 0) {
-		snprintf(err, errlen, "unknown field \"%.*s\"", (int)len, item);
-		return -1;
-	}
-	if (op == '-') {
-		remove_column(sel, idx);
-		return 0;
-	}
-	if (op == '+' && has_column(sel, idx))
-		return 0;
-	if (add_column(sel, s, idx, by_alias ? item : NULL, len)) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
+	if (idx < 0)
+		return apply_group(sel, s, op, item, len, err, errlen);
+	return apply_one(sel, s, op, idx, by_alias ? item : NULL, len, err, errlen);
 }
 
 static int add_defaults(struct selection *sel, const struct schema *s, char *err, size_t errlen)

@@ -100,6 +100,29 @@ static void test_add_remove_defaults(void **state)
 	selection_free(&sel);
 }
 
+static void test_parent_names(void **state)
+{
+	struct fixture *f = *state;
+	struct selection sel;
+	char err[128];
+
+	/* A parent name is every field under it, in schema order. */
+	assert_int_equal(select_fields(&f->s, "k8s,pid", &sel, err, sizeof(err)), 0);
+	assert_string_equal(headers(&sel), "K8S.NODE K8S.NAMESPACE K8S.PODNAME K8S.CONTAINERNAME PID");
+	selection_free(&sel);
+	assert_int_equal(select_fields(&f->s, "proc.creds,src", &sel, err, sizeof(err)), 0);
+	assert_string_equal(headers(&sel), "UID GID SRC.ADDR SRC.PORT");
+	selection_free(&sel);
+	/* ... and works with + and -. */
+	assert_int_equal(select_fields(&f->s, "-proc", &sel, err, sizeof(err)), 0);
+	assert_string_equal(headers(&sel), "RUNTIME.CONTAINERNAME FNAME FD");
+	selection_free(&sel);
+	/* A prefix that is not a whole name is not a parent. */
+	assert_int_equal(select_fields(&f->s, "pro", &sel, err, sizeof(err)), -1);
+	assert_string_equal(err, "unknown field \"pro\"");
+	assert_int_equal(select_fields(&f->s, "k8s.", &sel, err, sizeof(err)), -1);
+}
+
 static void test_unknown_field(void **state)
 {
 	struct fixture *f = *state;
@@ -335,6 +358,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_default_selection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explicit_and_aliases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_remove_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parent_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_ops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_errors, setup, teardown),
