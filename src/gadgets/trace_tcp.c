@@ -20,7 +20,7 @@ enum {
 
 /* Aliases are the short names of the older tcptracer's custom-columns. */
 static const struct field tcp_fields[] = {
-	[F_TYPE]        = { "type", "TYPE", NULL, FT_STR, 7, FF_DEFAULT },
+	[F_TYPE]        = { "type", "TYPE", "operation", FT_STR, 7, FF_DEFAULT },
 	[F_TYPE_RAW]    = { "type_raw", NULL, NULL, FT_UINT, 3, FF_RIGHT },
 	[F_TYPE_SHORT]  = { "type_short", "T", "t", FT_STR, 1, 0 },
 	[F_SRC]         = { "src.endpoint", "SRC", "src", FT_STR, 21, FF_DEFAULT },

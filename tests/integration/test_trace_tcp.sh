@@ -259,6 +259,19 @@ test_tcp_host_accept_only_and_connect_only() {
 	assert_eq "connect " "$types" "--connect-only"
 }
 
+# The older tcptracer's "operation" names the type, in filters and columns.
+test_tcp_host_operation_alias() {
+	local types
+	_tcp_py_server || return 1
+	ig_start "$TMP/out" run trace_tcp --host -F operation==accept -o custom-columns=operation,sport || return 1
+	bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; echo hi >&3"
+	wait "$SRV_PID"
+	sleep 0.3
+	ig_stop
+	assert_eq "OPERATION SPORT" "$(head -1 "$TMP/out" | xargs)" "header" &&
+	assert_eq "accept $PORT" "$(awk -v p="$PORT" '$2 == p' "$TMP/out" | xargs)" "the accept, only"
+}
+
 test_tcp_host_abort_close() {
 	local pid
 	ig_start "$TMP/out" run trace_tcp -o json --host --comm python3 || return 1
