@@ -22,7 +22,7 @@ struct copt_def {
 };
 
 static const struct copt_def copts[] = {
-	{ C_OUTPUT, "output", 'o', "MODE", "columns (default), json, jsonpretty, custom-columns=a,b,c, asciicast[=DIR]" },
+	{ C_OUTPUT, "output", 'o', "MODE", "columns (default), json, jsonpretty, yaml, custom-columns=a,b,c, asciicast[=DIR]" },
 	{ C_FIELDS, "fields", 0, "LIST", "columns to show: a,b (replace) or +a,-b (change the defaults); k8s = all k8s.*" },
 	{ C_TIMEOUT, "timeout", 't', "SECONDS", "stop after this many seconds" },
 	{ C_FILTER, "filter", 'F', "EXPR", "keep events matching field==v (also !=, >=, >, <=, <, ~, !~), comma = and" },
@@ -79,6 +79,8 @@ static int set_common(struct run_opts *o, enum copt id, const char *v, char *err
 			o->mode = OUT_JSON;
 		else if (!strcmp(v, "jsonpretty"))
 			o->mode = OUT_JSONPRETTY;
+		else if (!strcmp(v, "yaml"))
+			o->mode = OUT_YAML;
 		else if (!strcmp(v, "asciicast") || !strncmp(v, "asciicast=", 10)) {
 			o->mode = OUT_ASCIICAST;
 			if (asciicast_set_dir(v[9] ? v + 10 : NULL, err, errlen))
@@ -87,7 +89,7 @@ static int set_common(struct run_opts *o, enum copt id, const char *v, char *err
 			o->mode = OUT_COLUMNS;
 			o->fields = v + 15;
 		} else {
-			snprintf(err, errlen, "unknown output mode \"%s\" (use columns, json, jsonpretty, custom-columns=a,b or asciicast[=DIR])", v);
+			snprintf(err, errlen, "unknown output mode \"%s\" (use columns, json, jsonpretty, yaml, custom-columns=a,b or asciicast[=DIR])", v);
 			return -1;
 		}
 		return 0;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <stdbool.h>
 #include <stdio.h>
 #include "escape.h"
 
@@ -153,6 +154,33 @@ static int json_plain(unsigned char c)
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
+/* Code points JSON output escapes although JSON allows them: C1 controls,
+ * the JavaScript line ends, and the non-characters YAML does not allow. */
+static bool json_escaped_cp(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0xfffe || cp == 0xffff;
+}
+
+/* The non-ASCII sequence at s, kept or escaped; returns the bytes used. */
+static size_t json_utf8(struct obuf *b, const unsigned char *s, size_t len)
+{
+	size_t n;
+	uint32_t cp;
+	char t[8];
+
+	n = utf8_decode(s, len, &cp);
+	if (!n) {
+		ob_write(b, "\\ufffd", 6);
+		return 1;
+	}
+	if (json_escaped_cp(cp))
+		ob_write(b, t, put_u4(t, cp));
+	else
+		ob_write(b, s, n);
+	return n;
+}
+
 void esc_json(struct obuf *b, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -161,8 +189,7 @@ void esc_json(struct obuf *b, const char *str, size_t len)
 	ob_reserve(b, len + 2);
 	b->p[b->len++] = '"';
 	while (i < len) {
-		size_t run = i, n;
-		uint32_t cp;
+		size_t run = i;
 		char t[8];
 
 		while (run < len && json_plain(s[run]))
@@ -184,19 +211,37 @@ void esc_json(struct obuf *b, const char *str, size_t len)
 			i++;
 			continue;
 		}
-		n = utf8_decode(s + i, len - i, &cp);
-		if (!n) {
-			ob_write(b, "\\ufffd", 6);
-			i++;
-		} else if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029) {
-			ob_write(b, t, put_u4(t, cp));
-			i += n;
-		} else {
-			ob_write(b, s + i, n);
-			i += n;
-		}
+		i += json_utf8(b, s + i, len - i);
 	}
 	ob_putc(b, '"');
+}
+
+void esc_yaml_flow(struct obuf *b, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t run = i;
+		char t[8];
+
+		while (run < len && s[run] >= 0x20 && s[run] < 0x7f)
+			run++;
+		if (run > i) {
+			ob_write(b, s + i, run - i);
+			i = run;
+			continue;
+		}
+		if (s[i] < 0x80) {   /* whitespace between tokens, or a stray control */
+			if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
+				ob_putc(b, ' ');
+			else
+				ob_write(b, t, put_u4(t, s[i]));
+			i++;
+			continue;
+		}
+		i += json_utf8(b, s + i, len - i);
+	}
 }
 
 #define MIDDLE_MAX_TOKENS 4096

@@ -24,8 +24,18 @@ size_t esc_column(struct obuf *b, const char *s, size_t len, size_t max_cells);
 size_t esc_column_middle(struct obuf *b, const char *s, size_t len, size_t max_cells);
 
 /* Append s as a quoted JSON string: control bytes as \u00XX, invalid UTF-8
- * bytes as \ufffd, so the output is always valid UTF-8 JSON. */
+ * bytes as \ufffd, C1 controls, U+2028/U+2029 and U+FFFE/U+FFFF as \uXXXX,
+ * so the output is always valid UTF-8 JSON, and a valid YAML double-quoted
+ * scalar too (YAML's escapes include JSON's). */
 void esc_json(struct obuf *b, const char *s, size_t len);
+
+/* Append JSON text (an FT_JSON value) as a YAML flow node on one line:
+ * JSON is YAML flow syntax, but YAML wants a flow node that is not indented
+ * on one line and only printable characters. Line breaks (whitespace
+ * between tokens in valid JSON) become spaces; what YAML cannot hold (a
+ * control byte, C1, U+FFFE/U+FFFF: only inside strings in valid JSON) is
+ * escaped as esc_json does. */
+void esc_yaml_flow(struct obuf *b, const char *s, size_t len);
 
 /* Cells esc_column would use, without a limit. */
 size_t esc_column_cells(const char *s, size_t len);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* ig list-containers [-o columns|json|jsonpretty] [-w] [--host-root DIR]:
+/* ig list-containers [-o columns|json|jsonpretty|yaml] [-w] [--host-root DIR]:
  * the container table, printed through the same field model as events. */
 #include <signal.h>
 #include <stdio.h>
@@ -151,11 +151,11 @@ int cmd_list_containers(int argc, char **argv)
 		if (ret < 0)
 			ig_err("%s", err);
 		else
-			printf("Usage: ig list-containers [-o columns|json|jsonpretty] [-w|--watch] [-c NAMES] [--host-root DIR]\n");
+			printf("Usage: ig list-containers [-o columns|json|jsonpretty|yaml] [-w|--watch] [-c NAMES] [--host-root DIR]\n");
 		schema_free(&s);
 		return ret < 0 ? IG_EXIT_USAGE : 0;
 	}
-	/* An explicit selection keeps JSON to the container fields. */
+	/* An explicit selection keeps JSON and YAML to the container fields. */
 	char spec[512];
 
 	snprintf(spec, sizeof(spec), "%s%s", watching ? "event," : "",

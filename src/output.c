@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include "asciicast.h"
@@ -11,7 +12,8 @@
 enum json_op_kind { JOP_OPEN, JOP_FIELD, JOP_CLOSE };
 
 /* The JSON shape is planned once: nested objects from dotted names, keys
- * sorted at every level (as ig does), commas decided ahead of time. */
+ * sorted at every level (as ig does), commas decided ahead of time. YAML
+ * is printed from the same plan: the same members, other literals. */
 struct json_op {
 	enum json_op_kind kind;
 	const char *key;
@@ -55,30 +57,30 @@ static int idx_cmp(const void *pa, const void *pb)
 	return path_cmp(sort_schema->f[a]->name, sort_schema->f[b]->name);
 }
 
-static int push_op(struct output *o, struct json_op op)
+static int push_op(struct json_plan *p, struct json_op op)
 {
-	void *p = realloc(o->ops, (o->nops + 1) * sizeof(*o->ops));
+	void *ops = realloc(p->ops, (p->nops + 1) * sizeof(*p->ops));
 
-	if (!p)
+	if (!ops)
 		return -ENOMEM;
-	o->ops = p;
-	o->ops[o->nops++] = op;
+	p->ops = ops;
+	p->ops[p->nops++] = op;
 	return 0;
 }
 
 #define JSON_MAX_DEPTH 8
 
-static int plan_json(struct output *o, int *idx, size_t n)
+static int plan_json(struct json_plan *p, int *idx, size_t n)
 {
 	const char *open_key[JSON_MAX_DEPTH];
 	size_t open_len[JSON_MAX_DEPTH];
 	int members[JSON_MAX_DEPTH + 1] = { 0 };
 	int depth = 0;   /* objects open below the top level */
 
-	sort_schema = o->s;
+	sort_schema = p->s;
 	qsort(idx, n, sizeof(*idx), idx_cmp);
 	for (size_t i = 0; i < n; i++) {
-		const char *name = o->s->f[idx[i]]->name, *comp = name;
+		const char *name = p->s->f[idx[i]]->name, *comp = name;
 		int level = 0, ret;
 
 		/* Keep the open objects this name shares. */
@@ -93,14 +95,14 @@ static int plan_json(struct output *o, int *idx, size_t n)
 		}
 		while (depth > level) {
 			members[depth] = 0;
-			if (push_op(o, (struct json_op){ .kind = JOP_CLOSE, .depth = depth--}))
+			if (push_op(p, (struct json_op){ .kind = JOP_CLOSE, .depth = depth--}))
 				return -ENOMEM;
 		}
 		for (;;) {
 			size_t len = strcspn(comp, ".");
 			bool leaf = !comp[len];
 
-			ret = push_op(o, (struct json_op){
+			ret = push_op(p, (struct json_op){
 				.kind = leaf ? JOP_FIELD : JOP_OPEN, .key = comp, .keylen = len,
 				.idx = idx[i], .depth = depth + 1, .comma = members[depth] > 0 });
 			if (ret)
@@ -117,13 +119,52 @@ static int plan_json(struct output *o, int *idx, size_t n)
 		}
 	}
 	while (depth > 0)
-		if (push_op(o, (struct json_op){ .kind = JOP_CLOSE, .depth = depth-- }))
+		if (push_op(p, (struct json_op){ .kind = JOP_CLOSE, .depth = depth-- }))
 			return -ENOMEM;
 	return 0;
 }
 
-static void op_literal(struct obuf *b, const struct json_op *op, bool pretty)
+/* A key YAML reads back as the same string when it is written plain. */
+static bool yaml_plain_key(const char *k, size_t len)
 {
+	static const char *const words[] = { "null", "true", "false", "yes", "no",
+					     "on", "off", "y", "n" };
+
+	if (!len || !((k[0] >= 'a' && k[0] <= 'z') || (k[0] >= 'A' && k[0] <= 'Z') || k[0] == '_'))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') ||
+		      (k[i] >= '0' && k[i] <= '9') || k[i] == '_' || k[i] == '-'))
+			return false;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == len && !strncasecmp(k, words[i], len))
+			return false;
+	return true;
+}
+
+/* YAML: a member per line, nested mappings indented by 2; a mapping
+ * closes by going back out, so a close writes nothing. */
+static void yaml_literal(struct obuf *b, const struct json_op *op)
+{
+	if (op->kind == JOP_CLOSE)
+		return;
+	ob_putc(b, '\n');
+	ob_spaces(b, (op->depth - 1) * 2);
+	if (yaml_plain_key(op->key, op->keylen))
+		ob_write(b, op->key, op->keylen);
+	else
+		esc_json(b, op->key, op->keylen);
+	ob_write(b, ": ", op->kind == JOP_OPEN ? 1 : 2);
+}
+
+static void op_literal(struct obuf *b, const struct json_op *op, enum out_mode mode)
+{
+	bool pretty = mode == OUT_JSONPRETTY;
+
+	if (mode == OUT_YAML) {
+		yaml_literal(b, op);
+		return;
+	}
 	if (op->kind != JOP_CLOSE && op->comma)
 		ob_putc(b, ',');
 	if (pretty) {
@@ -141,30 +182,66 @@ static void op_literal(struct obuf *b, const struct json_op *op, bool pretty)
 		ob_putc(b, '{');
 }
 
-static int plan_literals(struct output *o)
+static int plan_literals(struct json_plan *p, enum out_mode mode)
 {
 	struct obuf b = { 0 };
 
-	for (size_t i = 0; i < o->nops; i++) {
-		struct json_op *op = &o->ops[i];
+	for (size_t i = 0; i < p->nops; i++) {
+		struct json_op *op = &p->ops[i];
 
 		b.len = 0;
-		op_literal(&b, op, o->mode == OUT_JSONPRETTY);
-		op->lit = malloc(b.len);
+		op_literal(&b, op, mode);
+		op->lit = malloc(b.len ? b.len : 1);
 		if (!op->lit) {
 			ob_free(&b);
 			return -ENOMEM;
 		}
-		memcpy(op->lit, b.p, b.len);
+		if (b.len)
+			memcpy(op->lit, b.p, b.len);
 		op->litlen = b.len;
 	}
 	ob_free(&b);
 	return 0;
 }
 
+/* The lost-event record, {"count":N,"timestamp":...,"total":M,"type":"lost"},
+ * is planned like a row of its own little schema. */
+enum { LOST_COUNT, LOST_TIMESTAMP, LOST_TOTAL, LOST_TYPE, LOST_N };
+
+static const struct field lost_fields[LOST_N] = {
+	[LOST_COUNT]     = { "count", NULL, NULL, FT_UINT, 0, 0 },
+	[LOST_TIMESTAMP] = { "timestamp", NULL, NULL, FT_TIME, 0, 0 },
+	[LOST_TOTAL]     = { "total", NULL, NULL, FT_UINT, 0, 0 },
+	[LOST_TYPE]      = { "type", NULL, NULL, FT_STR, 0, 0 },
+};
+static const struct field *lost_field_ptrs[LOST_N] = {
+	&lost_fields[0], &lost_fields[1], &lost_fields[2], &lost_fields[3],
+};
+static const struct schema lost_schema = { lost_field_ptrs, LOST_N, NULL };
+
+static int plan(struct json_plan *p, enum out_mode mode, const struct schema *s,
+		int *idx, size_t n)
+{
+	int ret;
+
+	p->s = s;
+	ret = plan_json(p, idx, n);
+	return ret ? ret : plan_literals(p, mode);
+}
+
+static void plan_free(struct json_plan *p)
+{
+	for (size_t i = 0; i < p->nops; i++)
+		free(p->ops[i].lit);
+	free(p->ops);
+	p->ops = NULL;
+	p->nops = 0;
+}
+
 int output_init(struct output *o, enum out_mode mode, const struct schema *s,
 		const struct selection *cols)
 {
+	int lost_idx[LOST_N] = { LOST_COUNT, LOST_TIMESTAMP, LOST_TOTAL, LOST_TYPE };
 	int *idx;
 	size_t n = 0;
 	int ret = 0;
@@ -194,17 +271,15 @@ int output_init(struct output *o, enum out_mode mode, const struct schema *s,
 		for (size_t i = 0; i < s->n; i++)
 			idx[n++] = i;
 	}
-	ret = plan_json(o, idx, n);
+	ret = plan(&o->plan, mode, s, idx, n);
 	free(idx);
-	return ret ? ret : plan_literals(o);
+	return ret ? ret : plan(&o->lost, mode, &lost_schema, lost_idx, LOST_N);
 }
 
 void output_free(struct output *o)
 {
-	for (size_t i = 0; i < o->nops; i++)
-		free(o->ops[i].lit);
-	free(o->ops);
-	o->ops = NULL;
+	plan_free(&o->plan);
+	plan_free(&o->lost);
 	asciicast_free(o->cast);
 	o->cast = NULL;
 	ob_free(&o->buf);
@@ -270,10 +345,12 @@ static void json_value(struct output *o, const struct field *f, const struct val
 		ob_puts(&o->buf, v->u ? "true" : "false");
 		break;
 	case FT_JSON:
-		if (v->s && v->len)
-			ob_write(&o->buf, v->s, v->len);
-		else
+		if (!v->s || !v->len)
 			ob_puts(&o->buf, "null");
+		else if (o->mode == OUT_YAML)
+			esc_yaml_flow(&o->buf, v->s, v->len);
+		else
+			ob_write(&o->buf, v->s, v->len);
 		break;
 	case FT_TIME:
 		ob_putc(&o->buf, '"');
@@ -283,19 +360,26 @@ static void json_value(struct output *o, const struct field *f, const struct val
 	}
 }
 
-static void json_row(struct output *o, const struct row *r)
+/* What a record starts and ends with: an object a line, or a document. */
+static const struct {
+	const char *start, *end;
+} frame[] = {
+	[OUT_JSON]       = { "{", "}\n" },
+	[OUT_JSONPRETTY] = { "{", "\n}\n" },
+	[OUT_YAML]       = { "---", "\n" },
+};
+
+static void json_row(struct output *o, const struct json_plan *p, const struct row *r)
 {
-	ob_putc(&o->buf, '{');
-	for (size_t i = 0; i < o->nops; i++) {
-		const struct json_op *op = &o->ops[i];
+	ob_puts(&o->buf, frame[o->mode].start);
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct json_op *op = &p->ops[i];
 
 		ob_write(&o->buf, op->lit, op->litlen);
 		if (op->kind == JOP_FIELD)
-			json_value(o, o->s->f[op->idx], &r->v[op->idx]);
+			json_value(o, p->s->f[op->idx], &r->v[op->idx]);
 	}
-	if (o->mode == OUT_JSONPRETTY)
-		ob_putc(&o->buf, '\n');
-	ob_write(&o->buf, "}\n", 2);
+	ob_puts(&o->buf, frame[o->mode].end);
 }
 
 /* Right-align what was written since start within width cells. */
@@ -385,20 +469,21 @@ void output_row(struct output *o, const struct row *r)
 	else if (o->mode == OUT_ASCIICAST)
 		asciicast_row(o->cast, &o->buf, r);
 	else
-		json_row(o, r);
+		json_row(o, &o->plan, r);
 }
 
 void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall_ns)
 {
-	if (o->mode == OUT_COLUMNS || o->mode == OUT_ASCIICAST)
-		return;
-	ob_puts(&o->buf, "{\"count\":");
-	ob_u64(&o->buf, count);
-	ob_puts(&o->buf, ",\"timestamp\":\"");
-	put_time(o, wall_ns);
-	ob_puts(&o->buf, "\",\"total\":");
-	ob_u64(&o->buf, total);
-	ob_puts(&o->buf, ",\"type\":\"lost\"}\n");
+	struct value v[LOST_N] = {
+		[LOST_COUNT].u = count,
+		[LOST_TIMESTAMP].u = wall_ns,
+		[LOST_TOTAL].u = total,
+		[LOST_TYPE] = { .s = "lost", .len = 4 },
+	};
+	struct row r = { .v = v, .n = LOST_N };
+
+	if (out_mode_structured(o->mode))
+		json_row(o, &o->lost, &r);
 }
 
 int output_flush(struct output *o, int fd)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* One printer for every gadget: columns, json, jsonpretty. */
+/* One printer for every gadget: columns, json, jsonpretty, yaml. */
 #ifndef IG_OUTPUT_H
 #define IG_OUTPUT_H
 
@@ -10,32 +10,47 @@ enum out_mode {
 	OUT_COLUMNS,
 	OUT_JSON,
 	OUT_JSONPRETTY,
+	OUT_YAML,                /* one document per event, from the JSON plan */
 	OUT_ASCIICAST,           /* asciinema v2 (asciicast.h) */
 };
 
+/* json, jsonpretty and yaml: every field, nested, keys sorted. */
+static inline bool out_mode_structured(enum out_mode m)
+{
+	return m == OUT_JSON || m == OUT_JSONPRETTY || m == OUT_YAML;
+}
+
 struct json_op;
 struct asciicast;
+
+/* The members of one record, planned once for the mode (output.c). */
+struct json_plan {
+	const struct schema *s;
+	struct json_op *ops;
+	size_t nops;
+};
 
 struct output {
 	enum out_mode mode;
 	const struct schema *s;
 	const struct selection *cols;
-	struct json_op *ops;
-	size_t nops;
+	struct json_plan plan;   /* the rows */
+	struct json_plan lost;   /* the lost-event records */
 	struct obuf buf;
 	int64_t ts_sec;          /* cached RFC 3339 prefix for this second */
 	char ts_prefix[32];
 	struct asciicast *cast;  /* OUT_ASCIICAST */
 };
 
-/* cols: the selected columns. JSON shows all fields unless the selection
- * is explicit (--fields a,b), then just those. */
+/* cols: the selected columns. JSON and YAML show all fields unless the
+ * selection is explicit (--fields a,b), then just those. */
 int output_init(struct output *o, enum out_mode mode, const struct schema *s,
 		const struct selection *cols);
 void output_free(struct output *o);
 void output_header(struct output *o);
 void output_row(struct output *o, const struct row *r);
-/* A {"type":"lost",...} record in JSON modes; nothing in columns mode. */
+/* A {"type":"lost",...} record in JSON modes (a YAML document with the same
+ * keys in yaml); nothing in columns mode. */
 void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall_ns);
 /* Write what is buffered to fd. Returns 0 or a negative errno (-EPIPE...);
  * -EINTR when a signal interrupted it, with the rest still buffered. */

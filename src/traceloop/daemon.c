@@ -308,7 +308,7 @@ static int cmd_list(struct tl_recorder *r, struct conn *c, int argc, char **argv
 		ret = IG_EXIT_USAGE;
 		goto out;
 	}
-	if (output_init(&out, o.mode == OUT_JSONPRETTY || o.mode == OUT_JSON ? o.mode : OUT_COLUMNS,
+	if (output_init(&out, out_mode_structured(o.mode) ? o.mode : OUT_COLUMNS,
 			&s, &sel) || row_init(&row, &s)) {
 		send_err(c, "out of memory");
 		ret = IG_EXIT_RUNTIME;
@@ -339,7 +339,7 @@ static int cmd_show(struct tl_recorder *r, struct conn *c, int argc, char **argv
 	int ret;
 
 	if (argc < 2 || argv[1][0] == '-') {
-		send_err(c, "usage: ig traceloop show ID|NAME [-o columns|json|jsonpretty] [--fields ...] [-F ...] [--syscall-filters ...]");
+		send_err(c, "usage: ig traceloop show ID|NAME [-o columns|json|jsonpretty|yaml] [--fields ...] [-F ...] [--syscall-filters ...]");
 		return IG_EXIT_USAGE;
 	}
 	ret = parse_opts(c, &gadget_traceloop, argc - 2, argv + 2, &o, flags);

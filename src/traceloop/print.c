@@ -28,8 +28,8 @@ int tl_print_init(struct tl_print *p, const struct gadget *g, const struct run_o
 		  const char *syscalls, char *err, size_t errlen)
 {
 	memset(p, 0, sizeof(*p));
-	if (o->mode != OUT_COLUMNS && o->mode != OUT_JSON && o->mode != OUT_JSONPRETTY) {
-		snprintf(err, errlen, "traceloop prints columns, json or jsonpretty");
+	if (o->mode != OUT_COLUMNS && !out_mode_structured(o->mode)) {
+		snprintf(err, errlen, "traceloop prints columns, json, jsonpretty or yaml");
 		return -EINVAL;
 	}
 	if (schema_init(&p->schema, g->fields, g->nfields, g->default_fields)) {

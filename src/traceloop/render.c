@@ -287,7 +287,7 @@ static void fill_row(struct tl_render *rd, const struct tl_trace *t, const struc
 	else
 		row_set_fmt(r, GF(TLF_SYSCALL), "syscall_%u", h->nr);
 	rd->params.len = 0;
-	if (rd->out->mode == OUT_JSON || rd->out->mode == OUT_JSONPRETTY)
+	if (out_mode_structured(rd->out->mode))
 		tl_format_args_json(&rd->params, v->si, v->args, v->contents);
 	else
 		tl_format_args(&rd->params, v->si, v->args, v->contents, false, false);

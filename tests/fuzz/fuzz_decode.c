@@ -3,12 +3,13 @@
  * Event decoders: the input is one raw ring-buffer record, as a hostile or
  * truncated record from the kernel would arrive. Every gadget in
  * ig_gadgets[] decodes it, and a decoded row is printed in columns (default
- * and all fields), json and jsonpretty. The record is the fuzzer's own
+ * and all fields), json, jsonpretty and yaml. The record is the fuzzer's own
  * exactly-sized heap buffer, so ASan sees any read past its end.
  *
  * Invariants: decode never reads outside the record; a printed columns
  * line is valid UTF-8 with nothing a terminal interprets; a JSON line is
- * one object jansson parses, with no raw control byte.
+ * one object jansson parses, with no raw control byte; a YAML document is
+ * one member a line, with no raw control byte either.
  */
 #include <jansson.h>
 #include "gadget.h"
@@ -17,7 +18,7 @@
 struct gstate {
 	struct schema s;
 	struct selection defaults, all;
-	struct output out[4];
+	struct output out[5];
 	struct row r;
 	struct run_opts opts;
 	struct flag_value *flags;
@@ -75,7 +76,8 @@ static void setup_gadget(struct gstate *st, const struct gadget *g)
 	FUZZ_CHECK(output_init(&st->out[0], OUT_COLUMNS, &st->s, &st->defaults) == 0 &&
 		   output_init(&st->out[1], OUT_COLUMNS, &st->s, &st->all) == 0 &&
 		   output_init(&st->out[2], OUT_JSON, &st->s, &st->defaults) == 0 &&
-		   output_init(&st->out[3], OUT_JSONPRETTY, &st->s, &st->defaults) == 0,
+		   output_init(&st->out[3], OUT_JSONPRETTY, &st->s, &st->defaults) == 0 &&
+		   output_init(&st->out[4], OUT_YAML, &st->s, &st->all) == 0,
 		   "output_init");
 	FUZZ_CHECK(row_init(&st->r, &st->s) == 0, "row_init");
 	/* What cli.c leaves for a plain `ig run GADGET`: every flag at its
@@ -116,6 +118,10 @@ static void check_output(struct output *o)
 		fuzz_check_columns(p, o->buf.len - 1);
 		return;
 	}
+	if (o->mode == OUT_YAML) {
+		fuzz_check_yaml_doc(p, o->buf.len);
+		return;
+	}
 	fuzz_check_json_text(p, o->buf.len);
 	/* jansson is stricter than JSON: it cannot hold a u64 above INT64_MAX
 	 * and refuses \u0000 unless told. */
@@ -139,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(ret <= 1, "%s: decode returned %d", st->ctx.g->name, ret);
 		if (ret <= 0)
 			continue;
-		for (size_t m = 0; m < 4; m++) {
+		for (size_t m = 0; m < 5; m++) {
 			st->out[m].buf.len = 0;
 			output_row(&st->out[m], &st->r);
 			check_output(&st->out[m]);

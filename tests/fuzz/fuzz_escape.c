@@ -10,7 +10,9 @@
  * - esc_column_middle keeps a prefix and a suffix of the full escaped text
  *   around one "…", so the end of a path (the file's name) stays visible;
  * - JSON (esc_json): a quoted string jansson parses, valid UTF-8 with no raw
- *   control byte, and equal to the input when the input was valid UTF-8.
+ *   control byte, and equal to the input when the input was valid UTF-8;
+ * - YAML flow (esc_yaml_flow): one line of valid UTF-8 with no raw control
+ *   byte (so YAML allows it), and the same JSON when the input was JSON.
  */
 #include <jansson.h>
 #include "escape.h"
@@ -109,6 +111,27 @@ static void check_json(const char *s, size_t len)
 	ob_free(&out);
 }
 
+static void check_yaml_flow(const char *s, size_t len)
+{
+	const size_t flags = JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL;
+	struct obuf out = { 0 };
+	json_t *in, *j;
+
+	start(&out);
+	esc_yaml_flow(&out, s, len);
+	fuzz_check_json_text(out.p, out.len);
+	FUZZ_CHECK(!memchr(out.p, '\n', out.len), "a line break in %.*s", (int)out.len, out.p);
+	/* jansson takes a NUL for the end of the text: "1\0" would be 1. */
+	in = memchr(s, 0, len) ? NULL : json_loadb(s, len, flags, NULL);
+	if (in) {
+		j = json_loadb(out.p, out.len, flags, NULL);
+		FUZZ_CHECK(j && json_equal(in, j), "not the same JSON: %.*s", (int)out.len, out.p);
+		json_decref(j);
+		json_decref(in);
+	}
+	ob_free(&out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t max;
@@ -118,5 +141,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	max = data[0];
 	check_columns((const char *)data + 1, size - 1, max);
 	check_json((const char *)data + 1, size - 1);
+	check_yaml_flow((const char *)data + 1, size - 1);
 	return 0;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * --fields and -o custom-columns= (select_fields in src/field.c), then the
- * JSON plan and a header and row printed with the selection. Input: one
+ * JSON plan and a header and row printed with the selection in every mode. Input: one
  * byte choosing the gadget whose schema is used, then the field list.
  *
  * Invariants: a successful selection is non-empty when explicit, names
@@ -14,7 +14,7 @@
 
 static void print_with(const struct schema *s, const struct selection *sel)
 {
-	static const enum out_mode modes[] = { OUT_COLUMNS, OUT_JSON, OUT_JSONPRETTY };
+	static const enum out_mode modes[] = { OUT_COLUMNS, OUT_JSON, OUT_JSONPRETTY, OUT_YAML };
 	struct row r;
 
 	FUZZ_CHECK(row_init(&r, s) == 0, "row_init");
@@ -27,6 +27,8 @@ static void print_with(const struct schema *s, const struct selection *sel)
 		output_row(&o, &r);
 		if (modes[m] == OUT_COLUMNS) {
 			FUZZ_CHECK(o.buf.len >= 2 && o.buf.p[o.buf.len - 1] == '\n', "no newline");
+		} else if (modes[m] == OUT_YAML) {
+			fuzz_check_yaml_doc(o.buf.p, o.buf.len);
 		} else {
 			j = json_loadb(o.buf.p, o.buf.len, JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, NULL);
 			FUZZ_CHECK(j && json_is_object(j), "row is not a JSON object: %.*s",

@@ -118,9 +118,50 @@ static inline void fuzz_check_json_text(const char *str, size_t len)
 		n = fuzz_utf8_len(s + i, len - i, &cp);
 		FUZZ_CHECK(n, "invalid UTF-8 in JSON at byte %zu of %zu", i, len);
 		FUZZ_CHECK((cp >= 0x20 || cp == '\n') && cp != 0x7f &&
-			   !(cp >= 0x80 && cp <= 0x9f) && cp != 0x2028 && cp != 0x2029,
+			   !(cp >= 0x80 && cp <= 0x9f) && cp != 0x2028 && cp != 0x2029 &&
+			   cp != 0xfffe && cp != 0xffff,
 			   "raw U+%04X in JSON at byte %zu", cp, i);
 	}
+}
+
+/* A YAML document as ig prints one: JSON text (above, so only characters
+ * YAML allows), "---", then one member a line: KEY: VALUE, or KEY: alone
+ * when a mapping follows, one level (2 spaces) deeper. A key is a plain
+ * name or a JSON string; a value never starts with a space. */
+static inline void fuzz_check_yaml_doc(const char *p, size_t len)
+{
+	size_t depth = 0;
+	bool opened = false;
+
+	fuzz_check_json_text(p, len);
+	FUZZ_CHECK(len >= 4 && !memcmp(p, "---\n", 4) && p[len - 1] == '\n',
+		   "not a document: %.*s", (int)len, p);
+	for (const char *l = p + 4, *end = p + len; l < end;) {
+		const char *eol = memchr(l, '\n', end - l), *k = l;
+		size_t sp = 0;
+
+		while (k[sp] == ' ')
+			sp++;
+		k += sp;
+		FUZZ_CHECK(sp % 2 == 0 && sp / 2 <= depth + opened && (!opened || sp / 2 == depth + 1),
+			   "indentation %zu after depth %zu: %.*s", sp, depth, (int)(eol - l), l);
+		if (*k == '"') {
+			for (k++; k < eol && *k != '"'; k++)
+				k += *k == '\\';
+			k++;
+		} else {
+			while (k < eol && (*k == '_' || *k == '-' || (*k >= '0' && *k <= '9') ||
+					   ((*k | 0x20) >= 'a' && (*k | 0x20) <= 'z')))
+				k++;
+		}
+		FUZZ_CHECK(k > l + sp && k < eol && *k == ':' &&
+			   (k + 1 == eol || (k[1] == ' ' && k + 2 < eol && k[2] != ' ')),
+			   "not a member: %.*s", (int)(eol - l), l);
+		depth = sp / 2;
+		opened = k + 1 == eol;
+		l = eol + 1;
+	}
+	FUZZ_CHECK(!opened, "a mapping with no member");
 }
 
 #endif

@@ -49,3 +49,12 @@ ig_stop() {
 json_select() {
 	jq -c "select($2)" "$1"
 }
+
+# yaml_doc FILE LINE: the YAML document ("---" up to the next one) that has
+# LINE as one of its lines, exactly.
+yaml_doc() {
+	WANT=$2 awk '
+		$0 == "---" { if (found) exit; doc = $0; next }
+		{ doc = doc "\n" $0; if ($0 == ENVIRON["WANT"]) found = 1 }
+		END { if (found) print doc }' "$1"
+}

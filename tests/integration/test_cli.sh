@@ -23,6 +23,67 @@ test_cli_bad_output() { usage_error 'unknown output mode' run trace_open -o yaml
 test_cli_missing_value() { usage_error 'needs a value' run trace_open --pid; }
 test_cli_bad_bool() { usage_error 'expected true or false' run trace_exec --ignore-failed=maybe; }
 
+# -o yaml: one document an event, the keys of JSON in its order, nested
+# mappings indented by 2, every string double-quoted with JSON's escapes.
+test_cli_yaml_exec() {
+	local tag="ig-yaml-$RANDOM$RANDOM" arg=$'a\x1bb"c\\d\xff\xc2\x9b' pid doc
+	ig_start "$TMP/out" run trace_exec --host -o yaml -t 2 || return 1
+	/bin/echo "$tag" "$arg" >/dev/null & pid=$!
+	wait $pid
+	wait "$IG_PID" || fail "ig -t 2 exited with $?" || return 1
+	doc=$(yaml_doc "$TMP/out" "args: \"/bin/echo $tag a\\u001bb\\\"c\\\\d\\ufffd\\u009b\"")
+	[ -n "$doc" ] || fail "no document for the echo in: $(head -c 1500 "$TMP/out")" || return 1
+	assert_eq "---
+args: \"/bin/echo $tag a\\u001bb\\\"c\\\\d\\ufffd\\u009b\"
+args_count: 3
+args_size: $((10 + ${#tag} + 1 + 11))
+args_truncated: false
+cwd: \"\"
+error: \"\"
+error_raw: 0
+execveat: false
+exepath: \"\"
+k8s:
+  containerName: \"\"
+  namespace: \"\"
+  node: \"\"
+  podName: \"\"
+proc:
+  comm: \"echo\"
+  creds:
+    gid: 0
+    uid: 0
+  mntns_id: $(readlink /proc/self/ns/mnt | tr -dc 0-9)
+  parent:
+    comm: \"bash\"
+    pid: $BASHPID
+  pid: $pid
+  tid: $pid
+runtime:
+  containerId: \"\"
+  containerImageName: \"\"
+  containerName: \"\"
+  containerPid: 0
+  runtimeName: \"\"
+timestamp: \"T\"
+timestamp_raw: N" "$(sed -E 's/^timestamp: "20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z"$/timestamp: "T"/; s/^timestamp_raw: [0-9]{19}$/timestamp_raw: N/' <<<"$doc")" "the document" || return 1
+	# Every line is a document start or a key, never a raw control byte.
+	local line_re='^(---|( {2})*[A-Za-z0-9_]+:( .+)?)$'
+	! grep -qvE "$line_re" "$TMP/out" ||
+		fail "not YAML lines: $(grep -vE "$line_re" "$TMP/out" | head -3)" || return 1
+	! LC_ALL=C grep -q '[[:cntrl:]]' "$TMP/out" || fail "a raw control byte in the output" || return 1
+	# Where PyYAML is installed (not a dependency), it reads the strings back.
+	python3 -c 'import yaml' 2>/dev/null || return 0
+	python3 - "$TMP/out" "$tag" "$arg" <<'PY' || fail "PyYAML disagrees"
+import sys, yaml
+path, tag, arg = sys.argv[1], sys.argv[2], sys.argv[3].encode("utf-8", "surrogateescape")
+want = "/bin/echo %s %s" % (tag, arg.decode("utf-8", "replace"))
+docs = [d for d in yaml.safe_load_all(open(path, encoding="utf-8")) if d.get("args") == want]
+assert len(docs) == 1, "%d documents with args %r" % (len(docs), want)
+assert docs[0]["args_count"] == 3 and docs[0]["proc"]["comm"] == "echo", docs[0]
+PY
+}
+
 test_cli_list_gadgets() {
 	local out
 	out=$("$IG" list-gadgets) || return 1

@@ -142,13 +142,28 @@ test_list_containers() {
 	pid=$(docker inspect -f '{{.State.Pid}}' "$name")
 	mntns=$(readlink /proc/$pid/ns/mnt | tr -dc 0-9)
 	out=$("$IG" list-containers -o json | jq -c "select(.runtime.containerName == \"$name\")")
-	local table
+	local table id
 	table=$("$IG" list-containers)
+	"$IG" list-containers -o yaml >"$TMP/list.yaml"
+	id=$(docker inspect -f '{{.Id}}' "$name")
 	docker rm -f "$name" >/dev/null
 	assert_eq "$pid" "$(jq -r .runtime.containerPid <<<"$out")" "pid" &&
 	assert_eq "$mntns" "$(jq -r .proc.mntns_id <<<"$out")" "mntns" &&
 	assert_contains "$table" "$name" "columns" &&
-	assert_contains "$(head -1 <<<"$table")" "RUNTIME.CONTAINERNAME" "header"
+	assert_contains "$(head -1 <<<"$table")" "RUNTIME.CONTAINERNAME" "header" &&
+	assert_eq "---
+k8s:
+  containerName: \"\"
+  namespace: \"\"
+  podName: \"\"
+proc:
+  mntns_id: $mntns
+runtime:
+  containerId: \"$id\"
+  containerImageName: \"$(jq -r .runtime.containerImageName <<<"$out")\"
+  containerName: \"$name\"
+  containerPid: $pid
+  runtimeName: \"docker\"" "$(yaml_doc "$TMP/list.yaml" "  containerName: \"$name\"")" "-o yaml"
 }
 
 test_list_containers_watch() {

@@ -60,6 +60,17 @@ test_perf_lost_record_shape() {
 		fail "timestamp: $rec"
 }
 
+# -o yaml: the same record, as a document of its own.
+test_perf_lost_record_yaml() {
+	local comm="igperf$RANDOM" doc
+	local re=$'^---\ncount: [1-9][0-9]*\ntimestamp: "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{9}Z"\ntotal: [1-9][0-9]*\ntype: "lost"$'
+	ig_start "$TMP/out" run trace_open -o yaml --host --comm "$comm" --ring-size 4096 || return 1
+	perf_load_stalled "$comm" 100000
+	ig_stop
+	doc=$(yaml_doc "$TMP/out" 'type: "lost"')
+	[[ "$doc" =~ $re ]] || fail "lost document: '$doc' in $(grep -c '^---$' "$TMP/out") documents"
+}
+
 test_perf_lost_columns_on_stderr_only() {
 	local comm="igperf$RANDOM"
 	ig_start "$TMP/out" run trace_open --host --comm "$comm" --ring-size 4096 || return 1

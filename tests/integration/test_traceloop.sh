@@ -28,6 +28,17 @@ tl_assert_demo_json() {
 	assert_eq "cat" "$(jq -r .proc.comm <<<"$bad")" "comm of the second open"
 }
 
+# tl_assert_demo_yaml FILE: bc's write of "42\n", in -o yaml output.
+tl_assert_demo_yaml() {
+	local line doc
+	line=$(grep -Ex '^parameters: \[\{"name":"fd","value":"1","content":null\},\{"name":"buf","value":"0x[0-9a-f]+","content":"42\\u000a","truncated":false\},\{"name":"count","value":"3","content":null\}\]$' "$1" | head -1)
+	[ -n "$line" ] || fail "no parameters line of the write of \"42\\n\" in $(grep -c '^---$' "$1") documents" || return 1
+	doc=$(yaml_doc "$1" "$line")
+	assert_contains "$doc" $'\n  comm: "bc"\n' "comm of the write" &&
+	assert_contains "$doc" $'\nret: "3"\nret_raw: 3\n' "ret of the write" &&
+	assert_contains "$doc" $'\nsyscall: "write"\n' "syscall"
+}
+
 # The container starts after ig: it is recorded from its first syscall.
 test_traceloop_demo_json() {
 	tl_engines || return 1
@@ -152,6 +163,12 @@ test_traceloop_daemon_list_show_close() {
 	assert_contains "$(cat "$TMP/show")" '[bc] write(fd=1, buf="42\n", count=3) = 3' "show" || { ig_stop; return 1; }
 	"$IG" traceloop show "$name" --socket "$sock" -o json >"$TMP/show.json"
 	tl_assert_demo_json "$TMP/show.json" || { ig_stop; return 1; }
+	# yaml works wherever json does: parameters stay a JSON flow node.
+	"$IG" traceloop show "$name" --socket "$sock" -o yaml >"$TMP/show.yaml"
+	tl_assert_demo_yaml "$TMP/show.yaml" || { ig_stop; return 1; }
+	"$IG" traceloop list --socket "$sock" -o yaml >"$TMP/list.yaml"
+	yaml_doc "$TMP/list.yaml" "  containerName: \"$name\"" | grep -qFx 'state: "exited"' ||
+		{ ig_stop; fail "list -o yaml: no exited document for $name in $(head -c 600 "$TMP/list.yaml")"; return 1; }
 	assert_eq "closed" "$("$IG" traceloop close "$name" --socket "$sock")" "close" || { ig_stop; return 1; }
 	assert_not_contains "$("$IG" traceloop list --socket "$sock")" "$name" "list after close" || { ig_stop; return 1; }
 	"$IG" traceloop show "$name" --socket "$sock" >/dev/null 2>"$TMP/err"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Unit tests of the user-space core: fields, filters, escaping, decoding,
- * and the columns/JSON printers. */
+ * and the columns/JSON/YAML printers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -258,6 +258,8 @@ static void test_escape_json(void **state)
 	assert_string_equal(json_of("\xc2\x85\xe2\x80\xa8", 5), "\"\\u0085\\u2028\"");
 	assert_string_equal(json_of("\xf0\x9f\x98\x80", 4), "\"\xf0\x9f\x98\x80\"");
 	assert_string_equal(json_of("a\0b", 3), "\"a\\u0000b\"");
+	/* Non-characters JSON allows but YAML does not. */
+	assert_string_equal(json_of("\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd", 9), "\"\\ufffe\\uffff\xef\xbf\xbd\"");
 }
 
 static void test_decode_flags(void **state)
@@ -282,7 +284,9 @@ static void test_decode_flags(void **state)
 	assert_null(errno_name(100000));
 }
 
-static char *render(struct fixture *f, enum out_mode mode, const char *spec, bool header)
+/* What the printer writes: a header and the row, or a lost-event record. */
+static char *print_one(struct fixture *f, enum out_mode mode, const char *spec, bool header,
+		       bool lost)
 {
 	static char out[4096];
 	struct selection sel;
@@ -293,13 +297,22 @@ static char *render(struct fixture *f, enum out_mode mode, const char *spec, boo
 	assert_int_equal(output_init(&o, mode, &f->s, &sel), 0);
 	if (header)
 		output_header(&o);
-	output_row(&o, &f->r);
+	if (lost)
+		output_lost(&o, 7, 12, 1700000000123456789ULL);
+	else
+		output_row(&o, &f->r);
 	assert_true(o.buf.len < sizeof(out));
-	memcpy(out, o.buf.p, o.buf.len);
+	if (o.buf.len)
+		memcpy(out, o.buf.p, o.buf.len);
 	out[o.buf.len] = 0;
 	output_free(&o);
 	selection_free(&sel);
 	return out;
+}
+
+static char *render(struct fixture *f, enum out_mode mode, const char *spec, bool header)
+{
+	return print_one(f, mode, spec, header, false);
 }
 
 static void test_columns_format(void **state)
@@ -343,6 +356,109 @@ static void test_json_shape(void **state)
 	assert_non_null(strstr(out, "\"proc\":{\"comm\":\"cat\",\"creds\":{\"gid\":0,\"uid\":0},\"mntns_id\":0,\"parent\":{\"comm\":\"\",\"pid\":0},\"pid\":42,\"tid\":0}"));
 }
 
+static void test_yaml_shape(void **state)
+{
+	struct fixture *f = *state;
+	const char *out;
+
+	/* The JSON plan: same members, same order, a mapping a level. */
+	set_event(&f->r, "/etc/passwd", -1);
+	row_set_uint(&f->r, CF_TIMESTAMP, 1700000000123456789ULL);
+	out = render(f, OUT_YAML, "pid,fname,src.port,saddr,comm,ok,timestamp,proc.creds.uid,fd,pcomm", false);
+	assert_string_equal(out,
+		"---\n"
+		"fd: -1\n"
+		"fname: \"/etc/passwd\"\n"
+		"ok: true\n"
+		"proc:\n"
+		"  comm: \"cat\"\n"
+		"  creds:\n"
+		"    uid: 0\n"
+		"  parent:\n"
+		"    comm: \"\"\n"
+		"  pid: 42\n"
+		"src:\n"
+		"  addr: \"127.0.0.1\"\n"
+		"  port: 8080\n"
+		"timestamp: \"2023-11-14T22:13:20.123456789Z\"\n");
+	/* Each row is a document of its own. */
+	row_set_uint(&f->r, GF(4), 0);
+	row_set_uint(&f->r, CF_PID, 18446744073709551615ULL);
+	assert_string_equal(render(f, OUT_YAML, "ok,pid", false),
+			    "---\nok: false\nproc:\n  pid: 18446744073709551615\n");
+	/* Without --fields, every field, keys sorted as in JSON. */
+	out = render(f, OUT_YAML, NULL, false);
+	assert_non_null(strstr(out, "\nk8s:\n  containerName: \"\"\n  namespace: \"\"\n"
+				    "  node: \"\"\n  podName: \"\"\nok: false\nproc:\n"));
+	assert_non_null(strstr(out, "\n  mntns_id: 0\n  parent:\n    comm: \"\"\n    pid: 0\n"
+				    "  pid: 18446744073709551615\n  tid: 0\nruntime:\n"));
+}
+
+static void test_yaml_escaping(void **state)
+{
+	struct fixture *f = *state;
+
+	/* Control bytes, quote, backslash, C1, invalid UTF-8 and U+FFFE as in
+	 * JSON: a double-quoted scalar with no raw control byte. */
+	set_event(&f->r, "a\x1b[2J\"q\"\\\n\t\x7f\xc2\x9b\xff\xc3 \xef\xbf\xbe\xc3\xa9", 0);
+	assert_string_equal(render(f, OUT_YAML, "fname", false),
+			    "---\nfname: \"a\\u001b[2J\\\"q\\\"\\\\\\u000a\\u0009\\u007f"
+			    "\\u009b\\ufffd\\ufffd \\ufffe\xc3\xa9\"\n");
+	/* Strings a plain scalar would turn into something else stay strings. */
+	set_event(&f->r, "true", 0);
+	row_set_str(&f->r, GF(2), "", 0);
+	assert_string_equal(render(f, OUT_YAML, "fname,saddr", false),
+			    "---\nfname: \"true\"\nsrc:\n  addr: \"\"\n");
+	set_event(&f->r, "- x: #y\n---", 0);
+	assert_string_equal(render(f, OUT_YAML, "fname", false),
+			    "---\nfname: \"- x: #y\\u000a---\"\n");
+}
+
+/* FT_JSON values are JSON flow nodes on one line; keys YAML would read as
+ * something else than a string are quoted. */
+static void test_yaml_json_field(void **state)
+{
+	static const struct field fields[] = {
+		{ "params", NULL, NULL, FT_JSON, 10, 0 },
+		{ "on", NULL, NULL, FT_UINT, 3, 0 },
+		{ "a b", NULL, NULL, FT_UINT, 3, 0 },
+	};
+	static const char params[] = "[{\"n\":\"x\xc2\x85\\u0001\"},\n {\"c\":null,\r\"d\":\"\xef\xbf\xbf\x7f\"}]";
+	struct fixture f = { 0 };
+	char *out;
+
+	(void)state;
+	assert_int_equal(schema_init(&f.s, fields, 3, NULL), 0);
+	assert_int_equal(row_init(&f.r, &f.s), 0);
+	row_set_str(&f.r, GF(0), params, strlen(params));
+	row_set_uint(&f.r, GF(1), 1);
+	out = render(&f, OUT_YAML, "params,on,a b", false);
+	assert_string_equal(out,
+		"---\n\"a b\": 0\n\"on\": 1\n"
+		"params: [{\"n\":\"x\\u0085\\u0001\"},  {\"c\":null, \"d\":\"\\uffff\\u007f\"}]\n");
+	row_set_str(&f.r, GF(0), "", 0);
+	assert_string_equal(render(&f, OUT_YAML, "params", false), "---\nparams: null\n");
+	/* JSON keeps the text as it is. */
+	assert_string_equal(render(&f, OUT_JSON, "params", false), "{\"params\":null}\n");
+	row_free(&f.r);
+	schema_free(&f.s);
+}
+
+/* The lost-event record: the same keys in every structured mode. */
+static void test_lost_records(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(print_one(f, OUT_JSON, NULL, false, true),
+		"{\"count\":7,\"timestamp\":\"2023-11-14T22:13:20.123456789Z\",\"total\":12,\"type\":\"lost\"}\n");
+	assert_string_equal(print_one(f, OUT_JSONPRETTY, NULL, false, true),
+		"{\n  \"count\": 7,\n  \"timestamp\": \"2023-11-14T22:13:20.123456789Z\",\n"
+		"  \"total\": 12,\n  \"type\": \"lost\"\n}\n");
+	assert_string_equal(print_one(f, OUT_YAML, NULL, false, true),
+		"---\ncount: 7\ntimestamp: \"2023-11-14T22:13:20.123456789Z\"\ntotal: 12\ntype: \"lost\"\n");
+	assert_string_equal(print_one(f, OUT_COLUMNS, NULL, false, true), "");
+}
+
 static void test_rfc3339(void **state)
 {
 	char buf[40];
@@ -368,6 +484,10 @@ int main(void)
 		cmocka_unit_test(test_decode_flags),
 		cmocka_unit_test_setup_teardown(test_columns_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_shape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_yaml_shape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_yaml_escaping, setup, teardown),
+		cmocka_unit_test(test_yaml_json_field),
+		cmocka_unit_test_setup_teardown(test_lost_records, setup, teardown),
 		cmocka_unit_test(test_rfc3339),
 	};
 
