@@ -61,9 +61,11 @@ proc:
   tid: $pid
 runtime:
   containerId: \"\"
+  containerImageDigest: \"\"
   containerImageName: \"\"
   containerName: \"\"
   containerPid: 0
+  containerStartedAt: \"\"
   runtimeName: \"\"
 timestamp: \"T\"
 timestamp_raw: N" "$(sed -E 's/^timestamp: "20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z"$/timestamp: "T"/; s/^timestamp_raw: [0-9]{19}$/timestamp_raw: N/' <<<"$doc")" "the document" || return 1

@@ -145,7 +145,9 @@ test_list_containers() {
 	local table id
 	table=$("$IG" list-containers)
 	"$IG" list-containers -o yaml >"$TMP/list.yaml"
+	local image_id started
 	id=$(docker inspect -f '{{.Id}}' "$name")
+	image_id=$(docker inspect -f '{{.Image}}' "$name"); started=$(docker inspect -f '{{.State.StartedAt}}' "$name")
 	docker rm -f "$name" >/dev/null
 	assert_eq "$pid" "$(jq -r .runtime.containerPid <<<"$out")" "pid" &&
 	assert_eq "$mntns" "$(jq -r .proc.mntns_id <<<"$out")" "mntns" &&
@@ -160,9 +162,11 @@ proc:
   mntns_id: $mntns
 runtime:
   containerId: \"$id\"
+  containerImageDigest: \"$image_id\"
   containerImageName: \"$(jq -r .runtime.containerImageName <<<"$out")\"
   containerName: \"$name\"
   containerPid: $pid
+  containerStartedAt: \"$started\"
   runtimeName: \"docker\"" "$(yaml_doc "$TMP/list.yaml" "  containerName: \"$name\"")" "-o yaml"
 }
 
