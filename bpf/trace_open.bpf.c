@@ -5,13 +5,18 @@
  * kernel saved at entry (bpf_task_pt_regs), so there is no entry program
  * and no map of calls in flight, which halves the cost per open. The file
  * name is read at exit too (the kernel just touched its page); then
- * --failed and --prefixes apply, and the event is reported.
+ * --failed and --prefixes apply, --paths adds the full path, and the event
+ * is reported.
  */
 #include "common.bpf.h"
 #include "trace_open.h"
 
+#define AT_FDCWD        -100
+#define RESOLVE_IN_ROOT 0x10   /* openat2: an absolute name is relative to dirfd */
+
 const volatile bool failed_only = false;
 const volatile bool use_prefixes = false;
+const volatile bool want_paths = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -36,6 +41,14 @@ struct {
 	__type(value, struct open_event);
 } open_heap SEC(".maps");
 
+/* --paths: a path is composed here, then copied into the record. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ig_path_walk);
+} open_path_heap SEC(".maps");
+
 static __always_inline bool prefix_matches(const struct open_event *e)
 {
 	__u32 zero = 0;
@@ -54,7 +67,71 @@ struct open_args {
 	const char *fname;
 	__u32 flags;
 	__u32 mode;
+	int dirfd;             /* AT_FDCWD for open() */
+	bool in_root;          /* openat2 with RESOLVE_IN_ROOT */
 };
+
+/*
+ * --paths: fill the fpath part of the record and return its bytes. A file
+ * opened: its own path, from the new fd (symlinks resolved, as the kernel
+ * opened it). A failed open of a relative name: the directory it was
+ * resolved from, which user space joins with fname. An absolute name that
+ * failed needs nothing more: it is the path that was tried.
+ */
+static __always_inline __u32 read_fpath(struct open_event *e, long ret,
+					const struct open_args *a)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 zero = 0, fl = 0, len;
+	struct ig_path_walk *w;
+	struct file *f = NULL;
+	struct path path;
+	char c = 0;
+
+	e->fpath_len = 0;
+	/* A full buffer is a cut name unless the next byte ends it. */
+	if (e->fname_len == OPEN_FNAME_MAX &&
+	    (bpf_probe_read_user(&c, 1, a->fname + OPEN_FNAME_MAX - 1) || c))
+		fl |= OPEN_FP_FNAME_CUT;
+	w = bpf_map_lookup_elem(&open_path_heap, &zero);
+	if (!w)
+		goto out;
+	if (ret >= 0)
+		f = ig_fd_file(ret);
+	if (f) {
+		fl |= OPEN_FP_FILE;
+	} else if (e->fname_len <= 1 || (e->fname[0] == '/' && !a->in_root)) {
+		goto out;
+	} else if (a->dirfd == AT_FDCWD) {
+		path.mnt = task->fs->pwd.mnt;
+		path.dentry = task->fs->pwd.dentry;
+		fl |= OPEN_FP_DIR;
+	} else {
+		f = ig_fd_file(a->dirfd);
+		if (!f)
+			goto out;   /* a bad dirfd: no directory to name */
+		fl |= OPEN_FP_DIR;
+	}
+	if (f) {
+		path.mnt = f->f_path.mnt;
+		path.dentry = f->f_path.dentry;
+	}
+	if (ig_read_path(&path, OPEN_PATH_MAX, w) < 0) {
+		if (w->cut_top)
+			fl |= OPEN_FP_CUT_TOP;
+		if (w->cut_end)
+			fl |= OPEN_FP_CUT_END;
+	}
+	len = w->off;
+	if (len > OPEN_PATH_MAX - 1)   /* ig_read_path keeps it below; for the verifier */
+		len = OPEN_PATH_MAX - 1;
+	if (bpf_probe_read_kernel(e->fpath, len + 1, w->buf))
+		goto out;
+	e->fpath_len = len + 1;
+out:
+	e->fpath_flags = fl;
+	return e->fpath_len;
+}
 
 static __always_inline struct pt_regs *open_regs(void)
 {
@@ -86,6 +163,14 @@ static __always_inline int open_exit(long ret, const struct open_args *a)
 	e->fname_len = n;
 	if (use_prefixes && !prefix_matches(e))
 		return 0;
+	if (want_paths) {
+		__u32 len = read_fpath(e, ret, a);
+
+		if (len > OPEN_PATH_MAX)   /* for the verifier */
+			len = OPEN_PATH_MAX;
+		ig_output(e, OPEN_EVENT_PATHS_SIZE + len);
+		return 0;
+	}
 	ig_output(e, OPEN_EVENT_HDR_SIZE + n);
 	return 0;
 }
@@ -98,6 +183,7 @@ int ig_open_exit(struct trace_event_raw_sys_exit *ctx)
 		.fname = (const char *)PT_REGS_PARM1_SYSCALL(regs),
 		.flags = PT_REGS_PARM2_SYSCALL(regs),
 		.mode = PT_REGS_PARM3_SYSCALL(regs),
+		.dirfd = AT_FDCWD,
 	};
 
 	return open_exit(ctx->ret, &a);
@@ -111,6 +197,7 @@ int ig_openat_exit(struct trace_event_raw_sys_exit *ctx)
 		.fname = (const char *)PT_REGS_PARM2_SYSCALL(regs),
 		.flags = PT_REGS_PARM3_SYSCALL(regs),
 		.mode = PT_REGS_PARM4_SYSCALL(regs),
+		.dirfd = PT_REGS_PARM1_SYSCALL(regs),
 	};
 
 	return open_exit(ctx->ret, &a);
@@ -121,11 +208,15 @@ int ig_openat2_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	struct pt_regs *regs = open_regs();
 	struct open_how how = {};
-	struct open_args a = { .fname = (const char *)PT_REGS_PARM2_SYSCALL(regs) };
+	struct open_args a = {
+		.fname = (const char *)PT_REGS_PARM2_SYSCALL(regs),
+		.dirfd = PT_REGS_PARM1_SYSCALL(regs),
+	};
 
 	/* The kernel copied `how` from here at entry: it is resident. */
 	bpf_probe_read_user(&how, sizeof(how), (void *)PT_REGS_PARM3_SYSCALL(regs));
 	a.flags = how.flags;
 	a.mode = how.mode;
+	a.in_root = how.resolve & RESOLVE_IN_ROOT;
 	return open_exit(ctx->ret, &a);
 }

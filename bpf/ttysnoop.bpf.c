@@ -57,36 +57,10 @@ static __always_inline bool is_tty_major(__u32 major)
 	       major - TTY_MAJOR_PTS_FIRST <= TTY_MAJOR_PTS_LAST - TTY_MAJOR_PTS_FIRST;
 }
 
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-
-/*
- * The file behind fd in the current task, or NULL (kernel thread, bad fd).
- * No helper calls: loads through BTF pointers are single instructions whose
- * faults read as 0. With a bpf_probe_read_kernel per step this check cost
- * ~250 ns per write; now ~35 ns (bench/write_loop.c). The fd array holds
- * plain pointers, which BTF cannot type, so it is cast to untrusted
- * read-only memory (a void cast, which the 6.18 verifier accepts); the file
- * pointer read from it is cast back to a struct file. The verifier turns
- * bpf_rdonly_cast into a plain register move.
- */
-static __always_inline struct file *fd_file(__u32 fd)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = task->files->fdt;
-	struct file **fds;
-	struct file *f;
-
-	if (fd >= fdt->max_fds)
-		return NULL;
-	fds = bpf_rdonly_cast(fdt->fd, 0);
-	f = fds[fd];
-	return bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
-}
-
 /* The file behind fd if it is a tty character device; *dev gets its dev_t. */
 static __always_inline struct file *tty_file(__u32 fd, __u32 *dev)
 {
-	struct file *f = fd_file(fd);
+	struct file *f = ig_fd_file(fd);
 	struct inode *inode;
 
 	if (!f)

@@ -2,6 +2,7 @@
 /* trace_open: decoder and declarations; the BPF side is bpf/trace_open.bpf.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include "decode.h"
@@ -10,12 +11,13 @@
 #include "trace_open.skel.h"
 
 enum {
-	F_FD, F_FNAME, F_FLAGS, F_FLAGS_RAW, F_MODE, F_MODE_RAW, F_ERROR, F_ERROR_RAW,
+	F_FD, F_FNAME, F_FPATH, F_FLAGS, F_FLAGS_RAW, F_MODE, F_MODE_RAW, F_ERROR, F_ERROR_RAW,
 };
 
 static const struct field open_fields[] = {
 	[F_FD]        = { "fd", "FD", NULL, FT_UINT, 3, FF_DEFAULT | FF_RIGHT },
 	[F_FNAME]     = { "fname", "FNAME", NULL, FT_STR, 40, FF_DEFAULT | FF_MIDDLE },
+	[F_FPATH]     = { "fpath", "FPATH", NULL, FT_STR, 40, FF_MIDDLE },
 	[F_FLAGS]     = { "flags", "FLAGS", NULL, FT_STR, 24, 0 },
 	[F_FLAGS_RAW] = { "flags_raw", NULL, NULL, FT_UINT, 8, FF_RIGHT },
 	[F_MODE]      = { "mode", "MODE", NULL, FT_STR, 5, FF_DEFAULT },
@@ -24,12 +26,14 @@ static const struct field open_fields[] = {
 	[F_ERROR_RAW] = IG_FIELD_ERROR_RAW,
 };
 
-enum { FLAG_FAILED, FLAG_PREFIXES };
+enum { FLAG_FAILED, FLAG_PREFIXES, FLAG_PATHS };
 
 static const struct gadget_flag open_flags[] = {
 	[FLAG_FAILED]   = { "failed", GF_BOOL, "false", "show only failed opens" },
 	[FLAG_PREFIXES] = { "prefixes", GF_STRING, NULL,
 			    "show only paths starting with one of these (comma list, in the kernel)" },
+	[FLAG_PATHS]    = { "paths", GF_BOOL, "false",
+			    "fill fpath: the absolute path of the file opened, or the one a failed open tried" },
 };
 
 IG_SKEL_OPS(trace_open);
@@ -40,6 +44,7 @@ static int open_configure(struct gadget_ctx *ctx, void *s)
 
 	skel->rodata->failed_only = gflag_bool(ctx, FLAG_FAILED);
 	skel->rodata->use_prefixes = gflag_str(ctx, FLAG_PREFIXES) != NULL;
+	skel->rodata->want_paths = gflag_bool(ctx, FLAG_PATHS);
 	return 0;
 }
 
@@ -90,20 +95,68 @@ static int open_start(struct gadget_ctx *ctx)
 	return err ? err : ig_skel_attach(ctx);
 }
 
+#define ELLIPSIS "\xe2\x80\xa6"   /* … where a part of a path was cut */
+
+/*
+ * fpath from the --paths part of a record (fpath_n bytes of e->fpath, the
+ * first fname_n of e->fname, both checked against the record): the file's
+ * own path, or the path a failed open tried. That is fname if absolute,
+ * else the directory it was resolved from, "/", and fname, as given (not
+ * normalized: "." and ".." stay; the kernel resolves ".." after a symlink
+ * from the symlink's target). A cut shows as "…" where the bytes are
+ * missing.
+ */
+static void set_fpath(struct row *r, const struct open_event *e, size_t fname_n, size_t fpath_n)
+{
+	uint32_t fl = e->fpath_flags;
+	bool abs_name = fname_n && e->fname[0] == '/';
+	char *dst, *p;
+
+	if (!(fl & (OPEN_FP_FILE | OPEN_FP_DIR)) && !abs_name)
+		return;   /* a relative name, and no directory to put it in */
+	dst = p = row_alloc(r, fpath_n + fname_n + 1 + 3 * strlen(ELLIPSIS));
+	if (!dst)
+		return;
+	if (fl & (OPEN_FP_FILE | OPEN_FP_DIR)) {
+		if (fl & OPEN_FP_CUT_TOP)
+			p = mempcpy(p, ELLIPSIS, strlen(ELLIPSIS));
+		p = mempcpy(p, e->fpath, fpath_n);
+		if (fl & OPEN_FP_CUT_END)
+			p = mempcpy(p, ELLIPSIS, strlen(ELLIPSIS));
+	}
+	if (!(fl & OPEN_FP_FILE)) {
+		/* One "/" between them (a base of "/", an absolute name under
+		 * openat2's RESOLVE_IN_ROOT). */
+		if ((fl & OPEN_FP_DIR) && !(p > dst && p[-1] == '/') && !abs_name)
+			*p++ = '/';
+		p = mempcpy(p, e->fname, fname_n);
+		if (fl & OPEN_FP_FNAME_CUT)
+			p = mempcpy(p, ELLIPSIS, strlen(ELLIPSIS));
+	}
+	row_set_str(r, GF(F_FPATH), dst, p - dst);
+}
+
 static int open_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
 {
 	const struct open_event *e = data;
+	size_t fname_n;
 	uint32_t mode;
 	char *buf;
 
-	/* Records come at their real length: a header, then fname_len bytes. */
+	/* Records come at their real length: a header, then fname_len bytes
+	 * (then, with --paths, the fpath part after the whole fname). */
 	if (size < OPEN_EVENT_HDR_SIZE || size > sizeof(*e) ||
-	    e->fname_len > size - OPEN_EVENT_HDR_SIZE)
+	    e->fname_len > OPEN_FNAME_MAX || e->fname_len > size - OPEN_EVENT_HDR_SIZE)
+		return -1;
+	if (size >= OPEN_EVENT_PATHS_SIZE && e->fpath_len > size - OPEN_EVENT_PATHS_SIZE)
 		return -1;
 	mode = e->flags & (O_CREAT | 020000000 /* __O_TMPFILE */) ? e->mode : 0;
+	fname_n = strnlen(e->fname, e->fname_len);
 	row_set_proc(ctx, r, &e->proc);
 	row_set_uint(r, GF(F_FD), e->ret >= 0 ? e->ret : 0);
-	row_set_buf(r, GF(F_FNAME), e->fname, e->fname_len);
+	row_set_str(r, GF(F_FNAME), e->fname, fname_n);
+	if (size >= OPEN_EVENT_PATHS_SIZE)
+		set_fpath(r, e, fname_n, strnlen(e->fpath, e->fpath_len));
 	row_set_uint(r, GF(F_FLAGS_RAW), e->flags);
 	row_set_uint(r, GF(F_MODE_RAW), mode);
 	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->ret < 0 ? -e->ret : 0);

@@ -43,23 +43,49 @@ static void proc(struct ig_proc *p, const char *comm)
 static void open_seeds(void)
 {
 	static const char hostile[] = "/tmp/a\x1b[1A\x1b[2K/etc/shadow";
-	struct open_event e = {};
+	/* Without --paths a record ends in fname; at most the whole of it. */
+	const size_t whole = OPEN_EVENT_HDR_SIZE + OPEN_FNAME_MAX;
+	struct open_event *e = calloc(1, sizeof(*e));
 
-	proc(&e.proc, "cat");
-	e.ret = 3;
-	e.flags = 0100 | 01000;   /* O_CREAT|O_TRUNC */
-	e.mode = 0644;
-	strcpy(e.fname, "/etc/passwd");
-	e.fname_len = 12;
-	put("open_ok", &e, sizeof(e));
-	memcpy(e.fname, hostile, sizeof(hostile));
-	e.ret = -2;
-	put("open_hostile", &e, sizeof(e));
-	memset(e.fname, 0xff, sizeof(e.fname));   /* no NUL at all */
-	memset(e.proc.comm, 0x9b, sizeof(e.proc.comm));
-	put("open_unterminated", &e, sizeof(e));
-	put("open_truncated", &e, sizeof(e) - 100);
-	put("open_header_only", &e, 20);
+	proc(&e->proc, "cat");
+	e->ret = 3;
+	e->flags = 0100 | 01000;   /* O_CREAT|O_TRUNC */
+	e->mode = 0644;
+	strcpy(e->fname, "/etc/passwd");
+	e->fname_len = 12;
+	put("open_ok", e, OPEN_EVENT_HDR_SIZE + e->fname_len);
+	/* --paths: the file's own path, then a failed relative name joined
+	 * to its directory, cut at both ends, then lengths that lie. */
+	strcpy(e->fname, "./link");
+	e->fname_len = 7;
+	strcpy(e->fpath, "/tmp/d/target");
+	e->fpath_len = 14;
+	e->fpath_flags = OPEN_FP_FILE;
+	put("open_paths_file", e, OPEN_EVENT_PATHS_SIZE + e->fpath_len);
+	e->ret = -2;
+	strcpy(e->fname, "sub/\x1b]0;x\x07missing");
+	e->fname_len = strlen(e->fname) + 1;
+	strcpy(e->fpath, "/d9/d10/\xe2\x80\xae");
+	e->fpath_len = strlen(e->fpath) + 1;
+	e->fpath_flags = OPEN_FP_DIR | OPEN_FP_CUT_TOP | OPEN_FP_CUT_END | OPEN_FP_FNAME_CUT;
+	put("open_paths_dir_cut", e, OPEN_EVENT_PATHS_SIZE + e->fpath_len);
+	e->fpath_len = 0xffffffff;
+	put("open_paths_len_lie", e, OPEN_EVENT_PATHS_SIZE + 16);
+	memset(e->fpath, 0xff, OPEN_PATH_MAX);   /* no NUL at all */
+	e->fpath_len = OPEN_PATH_MAX;
+	put("open_paths_unterminated", e, sizeof(*e));
+	e->fpath_flags = 0;
+	e->fpath_len = 0;
+	memcpy(e->fname, hostile, sizeof(hostile));
+	e->fname_len = sizeof(hostile);
+	put("open_hostile", e, whole);
+	memset(e->fname, 0xff, sizeof(e->fname));   /* no NUL at all */
+	e->fname_len = OPEN_FNAME_MAX;
+	memset(e->proc.comm, 0x9b, sizeof(e->proc.comm));
+	put("open_unterminated", e, whole);
+	put("open_truncated", e, whole - 100);
+	put("open_header_only", e, 20);
+	free(e);
 }
 
 static void exec_seeds(void)

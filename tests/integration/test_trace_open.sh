@@ -80,3 +80,128 @@ test_open_filter_user_space() {
 	ig_stop
 	assert_eq "cat /etc/hostname" "$(jq -r 'select(.type != "lost") | .proc.comm + " " + .fname' "$TMP/out" | sort -u | tr '\n' ' ' | sed 's/ $//')" "filtered events"
 }
+
+# --paths: fpath is the file actually opened, from the new fd (a relative
+# name from the cwd, a symlink resolved to its target).
+test_open_paths_relative_and_symlink() {
+	local d n=$RANDOM$RANDOM
+	d=$(realpath "$TMP") && mkdir "$d/p" && d=$d/p
+	echo x >"$d/target-$n" && ln -s "target-$n" "$d/link-$n"
+	ig_start "$TMP/out" run trace_open -o json --host --comm cat --paths || return 1
+	(cd "$d" && cat "./target-$n" "link-$n" >/dev/null)
+	sleep 0.3
+	ig_stop
+	local ev link
+	ev=$(json_select "$TMP/out" ".fname == \"./target-$n\"")
+	link=$(json_select "$TMP/out" ".fname == \"link-$n\"")
+	[ -n "$ev" ] && [ -n "$link" ] || fail "no events in: $(head -c 2000 "$TMP/out")" || return 1
+	assert_eq "$d/target-$n" "$(jq -r .fpath <<<"$ev")" "fpath of ./target" &&
+	assert_eq "" "$(jq -r .error <<<"$ev")" "error" &&
+	assert_eq "$d/target-$n" "$(jq -r .fpath <<<"$link")" "fpath through the symlink" &&
+	assert_eq "" "$(jq -r .error <<<"$link")" "error through the symlink"
+}
+
+# A failed relative open: the cwd, "/", and the name as given.
+test_open_paths_failed_relative_cwd() {
+	local d n=missing-$RANDOM$RANDOM
+	d=$(realpath "$TMP") && mkdir -p "$d/cwd/sub" && d=$d/cwd
+	ig_start "$TMP/out" run trace_open -o json --host --comm cat --paths || return 1
+	(cd "$d" && cat "$n" "sub/$n" 2>/dev/null)
+	(cd / && cat "$n" 2>/dev/null)
+	sleep 0.3
+	ig_stop
+	assert_eq "$d/$n ENOENT|$d/sub/$n ENOENT|/$n ENOENT" \
+		"$(jq -r "select(.fname | endswith(\"$n\")) | .fpath + \" \" + .error" "$TMP/out" | paste -sd '|')" \
+		"fpath of the failed opens"
+}
+
+# openat/openat2 with a dirfd: failed names are joined to the dirfd's path,
+# not the cwd; openat2's RESOLVE_IN_ROOT puts an absolute name under it.
+test_open_paths_dirfd() {
+	command -v python3 >/dev/null || { echo "    skip: no python3" >&2; return 0; }
+	local d n=$RANDOM$RANDOM
+	d=$(realpath "$TMP") && mkdir "$d/dir" && d=$d/dir && echo x >"$d/ok-$n"
+	ig_start "$TMP/out" run trace_open -o json --host --comm python3 --paths || return 1
+	(cd / && python3 - "$d" "$n" <<'PY'
+import ctypes, os, sys
+d, n = sys.argv[1], sys.argv[2]
+dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+os.close(os.open("ok-" + n, os.O_RDONLY, dir_fd=dfd))
+try:
+    os.open("nope-" + n, os.O_RDONLY, dir_fd=dfd)
+except FileNotFoundError:
+    pass
+how = (ctypes.c_uint64 * 3)(0, 0, 0x10)   # flags, mode, resolve = RESOLVE_IN_ROOT
+ctypes.CDLL(None, use_errno=True).syscall(437, dfd, ("/in-root-" + n).encode(), how, 24)
+PY
+	)
+	sleep 0.3
+	ig_stop
+	local ok nope root
+	ok=$(json_select "$TMP/out" ".fname == \"ok-$n\"")
+	nope=$(json_select "$TMP/out" ".fname == \"nope-$n\"")
+	root=$(json_select "$TMP/out" ".fname == \"/in-root-$n\"")
+	[ -n "$ok" ] && [ -n "$nope" ] && [ -n "$root" ] || fail "missing events in: $(grep -- "-$n" "$TMP/out")" || return 1
+	assert_eq "$d/ok-$n" "$(jq -r .fpath <<<"$ok")" "fpath via dirfd" &&
+	assert_eq "$d/nope-$n ENOENT" "$(jq -r '.fpath + " " + .error' <<<"$nope")" "failed fpath via dirfd" &&
+	assert_eq "$d/in-root-$n ENOENT" "$(jq -r '.fpath + " " + .error' <<<"$root")" "openat2 RESOLVE_IN_ROOT"
+}
+
+# Deeper than the in-kernel walk (32 components): the missing top is marked.
+test_open_paths_deep_marked() {
+	local d n=$RANDOM$RANDOM rel want
+	d=$(realpath "$TMP")
+	rel=$(printf "d%d/" $(seq 1 40))f-$n
+	mkdir -p "$d/$(dirname "$rel")" && echo x >"$d/$rel"
+	want="…/$(tr '/' '\n' <<<"${d#/}/$rel" | tail -n 32 | paste -sd /)"
+	ig_start "$TMP/out" run trace_open -o json --host --comm cat --paths || return 1
+	(cd "$d" && cat "$rel" >/dev/null)
+	sleep 0.3
+	ig_stop
+	assert_eq "$want" "$(jq -r "select(.fname == \"$rel\") | .fpath" "$TMP/out")" "cut fpath"
+}
+
+# Without --paths fpath is empty (and records stay at their real length).
+test_open_no_paths_fpath_empty() {
+	local n=$RANDOM$RANDOM
+	ig_start "$TMP/out" run trace_open -o json --host --comm cat || return 1
+	(cd "$TMP" && cat "missing-$n" /etc/hostname 2>/dev/null >/dev/null)
+	sleep 0.3
+	ig_stop
+	local ev ok
+	ev=$(json_select "$TMP/out" ".fname == \"missing-$n\"")
+	ok=$(json_select "$TMP/out" '.fname == "/etc/hostname"' | tail -1)
+	[ -n "$ev" ] && [ -n "$ok" ] || fail "no events" || return 1
+	assert_eq '""' "$(jq -c .fpath <<<"$ev")" "fpath of a failed open" &&
+	assert_eq '""' "$(jq -c .fpath <<<"$ok")" "fpath of a successful open"
+}
+
+# Columns: FPATH is not a default column; --fields +fpath adds it.
+test_open_paths_columns() {
+	local n=$RANDOM$RANDOM
+	ig_start "$TMP/out" run trace_open --host --comm cat --paths --fields comm,fname,fpath || return 1
+	(cd / && cat "etc/../nope-$n" 2>/dev/null)
+	sleep 0.3
+	ig_stop
+	assert_eq "COMM FNAME FPATH" "$(head -1 "$TMP/out" | tr -s ' ')" "header" &&
+	assert_contains "$(cat "$TMP/out")" "etc/../nope-$n" "fname" &&
+	assert_contains "$(grep -- "nope-$n" "$TMP/out")" " /etc/../nope-$n" "fpath column"
+}
+
+# A relative name longer than fname holds (255 bytes): the joined fpath
+# ends in the mark, not in a silently shorter name. One of exactly 255
+# bytes fits, and is not marked.
+test_open_paths_long_name_marked() {
+	local d long exact
+	d=$(realpath "$TMP")
+	long=$(head -c 300 /dev/zero | tr '\0' q)
+	exact=$(head -c 255 /dev/zero | tr '\0' e)
+	ig_start "$TMP/out" run trace_open -o json --host --comm cat --paths || return 1
+	(cd "$d" && cat "$long" "$exact" 2>/dev/null)
+	sleep 0.3
+	ig_stop
+	assert_eq "$d/${long:0:255}… ENAMETOOLONG" \
+		"$(jq -r "select(.fname == \"${long:0:255}\") | .fpath + \" \" + .error" "$TMP/out")" "cut name" &&
+	assert_eq "$d/$exact ENOENT" \
+		"$(jq -r "select(.fname == \"$exact\") | .fpath + \" \" + .error" "$TMP/out")" "255-byte name"
+}
