@@ -143,16 +143,20 @@ static __always_inline void read_old_argv(struct exec_event *e, const char *cons
 	bpf_loop(EXEC_MAX_ARGS, read_one_arg, &w, 0);
 }
 
-static __always_inline void copy_path(char *dst, const struct path *path, __u32 trunc_flag,
-				      struct exec_event *e)
+static __always_inline void copy_path(char *dst, const struct path *path, __u32 cut_end_flag,
+				      __u32 cut_top_flag, struct exec_event *e)
 {
 	__u32 zero = 0;
 	struct ig_path_walk *s = bpf_map_lookup_elem(&exec_path_heap, &zero);
 
 	if (!s)
 		return;
-	if (ig_read_path(path, EXEC_PATH_MAX, s) < 0)
-		e->flags |= trunc_flag;
+	if (ig_read_path(path, EXEC_PATH_MAX, s) < 0) {
+		if (s->cut_end)
+			e->flags |= cut_end_flag;
+		if (s->cut_top)
+			e->flags |= cut_top_flag;
+	}
 	bpf_probe_read_kernel(dst, EXEC_PATH_MAX, s->buf);
 	dst[EXEC_PATH_MAX - 1] = 0;
 }
@@ -163,8 +167,8 @@ static __always_inline void read_paths(struct exec_event *e)
 	struct path pwd = BPF_CORE_READ(task, fs, pwd);
 	struct path exe = BPF_CORE_READ(task, mm, exe_file, f_path);
 
-	copy_path(e->cwd, &pwd, EXEC_F_CWD_TRUNCATED, e);
-	copy_path(e->exepath, &exe, EXEC_F_EXE_TRUNCATED, e);
+	copy_path(e->cwd, &pwd, EXEC_F_CWD_TRUNCATED, EXEC_F_CWD_CUT_TOP, e);
+	copy_path(e->exepath, &exe, EXEC_F_EXE_TRUNCATED, EXEC_F_EXE_CUT_TOP, e);
 	e->flags |= EXEC_F_PATHS;
 }
 

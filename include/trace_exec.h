@@ -11,8 +11,12 @@
 #define EXEC_F_ARGS_TRUNCATED (1U << 0)
 #define EXEC_F_EXECVEAT       (1U << 1)
 #define EXEC_F_PATHS          (1U << 2)   /* cwd/exepath are filled */
-#define EXEC_F_CWD_TRUNCATED  (1U << 3)
-#define EXEC_F_EXE_TRUNCATED  (1U << 4)
+/* A path cut by the walk: its end (longer than EXEC_PATH_MAX) or its top
+ * components (deeper than the walk goes). */
+#define EXEC_F_CWD_TRUNCATED  (1U << 3)   /* the end of cwd is missing */
+#define EXEC_F_EXE_TRUNCATED  (1U << 4)   /* the end of exepath is missing */
+#define EXEC_F_CWD_CUT_TOP    (1U << 5)
+#define EXEC_F_EXE_CUT_TOP    (1U << 6)
 
 struct exec_event {
 	struct ig_proc proc;

@@ -96,3 +96,31 @@ void row_set_error(struct row *r, int idx_name, int idx_raw, int err)
 	else
 		row_set_fmt(r, idx_name, "E%d", err);
 }
+
+char *put_cut_path(char *dst, const char *s, size_t n, bool cut_top, bool cut_end)
+{
+	if (cut_top)
+		dst = mempcpy(dst, IG_ELLIPSIS, IG_ELLIPSIS_LEN);
+	dst = mempcpy(dst, s, n);
+	if (cut_end)
+		dst = mempcpy(dst, IG_ELLIPSIS, IG_ELLIPSIS_LEN);
+	return dst;
+}
+
+void row_set_cut_path(struct row *r, int idx, const char *s, size_t n, bool cut_top,
+		      bool cut_end)
+{
+	char *dst, *end;
+
+	if (!cut_top && !cut_end) {
+		row_set_str(r, idx, s, n);
+		return;
+	}
+	dst = row_alloc(r, n + 2 * IG_ELLIPSIS_LEN);
+	if (!dst) {
+		row_set_str(r, idx, s, n);
+		return;
+	}
+	end = put_cut_path(dst, s, n, cut_top, cut_end);
+	row_set_str(r, idx, dst, end - dst);
+}

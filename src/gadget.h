@@ -94,6 +94,15 @@ void row_set_proc(const struct gadget_ctx *ctx, struct row *r, const struct ig_p
 /* error ("ENOENT" or "") and error_raw, at gadget field indexes. */
 void row_set_error(struct row *r, int idx_name, int idx_raw, int err);
 
+/* A path BPF may have cut, with "…" where bytes are missing: before it
+ * (its top components) or after it (its end). */
+void row_set_cut_path(struct row *r, int idx, const char *s, size_t n, bool cut_top,
+		      bool cut_end);
+/* Write the same into dst (room: n + 2 * IG_ELLIPSIS_LEN); returns its end. */
+char *put_cut_path(char *dst, const char *s, size_t n, bool cut_top, bool cut_end);
+#define IG_ELLIPSIS     "\xe2\x80\xa6"   /* … */
+#define IG_ELLIPSIS_LEN 3
+
 /* Declare "error" and "error_raw" in a gadget's field table. */
 #define IG_FIELD_ERROR     { "error", "ERROR", NULL, FT_STR, 12, FF_DEFAULT }
 #define IG_FIELD_ERROR_RAW { "error_raw", NULL, NULL, FT_INT, 5, FF_RIGHT }

@@ -89,8 +89,10 @@ static int exec_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 	row_set_proc(ctx, r, &e->proc);
 	set_args(r, e, args_size);
 	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->retval < 0 ? -e->retval : 0);
-	row_set_buf(r, GF(F_CWD), e->cwd, sizeof(e->cwd));
-	row_set_buf(r, GF(F_EXEPATH), e->exepath, sizeof(e->exepath));
+	row_set_cut_path(r, GF(F_CWD), e->cwd, strnlen(e->cwd, sizeof(e->cwd)),
+			 e->flags & EXEC_F_CWD_CUT_TOP, e->flags & EXEC_F_CWD_TRUNCATED);
+	row_set_cut_path(r, GF(F_EXEPATH), e->exepath, strnlen(e->exepath, sizeof(e->exepath)),
+			 e->flags & EXEC_F_EXE_CUT_TOP, e->flags & EXEC_F_EXE_TRUNCATED);
 	row_set_uint(r, GF(F_EXECVEAT), !!(e->flags & EXEC_F_EXECVEAT));
 	return 1;
 }

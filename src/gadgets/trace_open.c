@@ -95,8 +95,6 @@ static int open_start(struct gadget_ctx *ctx)
 	return err ? err : ig_skel_attach(ctx);
 }
 
-#define ELLIPSIS "\xe2\x80\xa6"   /* … where a part of a path was cut */
-
 /*
  * fpath from the --paths part of a record (fpath_n bytes of e->fpath, the
  * first fname_n of e->fname, both checked against the record): the file's
@@ -114,16 +112,11 @@ static void set_fpath(struct row *r, const struct open_event *e, size_t fname_n,
 
 	if (!(fl & (OPEN_FP_FILE | OPEN_FP_DIR)) && !abs_name)
 		return;   /* a relative name, and no directory to put it in */
-	dst = p = row_alloc(r, fpath_n + fname_n + 1 + 3 * strlen(ELLIPSIS));
+	dst = p = row_alloc(r, fpath_n + fname_n + 1 + 3 * IG_ELLIPSIS_LEN);
 	if (!dst)
 		return;
-	if (fl & (OPEN_FP_FILE | OPEN_FP_DIR)) {
-		if (fl & OPEN_FP_CUT_TOP)
-			p = mempcpy(p, ELLIPSIS, strlen(ELLIPSIS));
-		p = mempcpy(p, e->fpath, fpath_n);
-		if (fl & OPEN_FP_CUT_END)
-			p = mempcpy(p, ELLIPSIS, strlen(ELLIPSIS));
-	}
+	if (fl & (OPEN_FP_FILE | OPEN_FP_DIR))
+		p = put_cut_path(p, e->fpath, fpath_n, fl & OPEN_FP_CUT_TOP, fl & OPEN_FP_CUT_END);
 	if (!(fl & OPEN_FP_FILE)) {
 		/* One "/" between them (a base of "/", an absolute name under
 		 * openat2's RESOLVE_IN_ROOT). */
@@ -131,7 +124,7 @@ static void set_fpath(struct row *r, const struct open_event *e, size_t fname_n,
 			*p++ = '/';
 		p = mempcpy(p, e->fname, fname_n);
 		if (fl & OPEN_FP_FNAME_CUT)
-			p = mempcpy(p, ELLIPSIS, strlen(ELLIPSIS));
+			p = mempcpy(p, IG_ELLIPSIS, IG_ELLIPSIS_LEN);
 	}
 	row_set_str(r, GF(F_FPATH), dst, p - dst);
 }

@@ -65,6 +65,27 @@ test_exec_paths() {
 	assert_eq "$(readlink -f /bin/ls)" "$(jq -r .exepath <<<"$ev")" "exepath"
 }
 
+# A cwd deeper than the walk goes, or longer than EXEC_PATH_MAX, is marked
+# "…" where it was cut, never cut silently.
+test_exec_paths_cut_are_marked() {
+	local deep="$TMP/deep" long="$TMP/long" i comp ev cwd
+	comp=$(printf 'd%.0s' $(seq 1 100))
+	mkdir -p "$deep" "$long"
+	for i in $(seq 1 40); do deep="$deep/c$i"; done
+	for i in 1 2 3 4 5 6; do long="$long/$comp$i"; done
+	mkdir -p "$deep" "$long"
+	ig_start "$TMP/out" run trace_exec -o json --host --paths --comm true || return 1
+	(cd "$deep" && /bin/true) && (cd "$long" && /bin/true)
+	sleep 0.3
+	ig_stop
+	cwd=$(jq -r 'select(.cwd | test("/c40$")) | .cwd' "$TMP/out")
+	[[ "$cwd" == "…/"* ]] || fail "deep cwd not marked at its top: '$cwd'" || return 1
+	[[ "$deep" == *"${cwd#…}" ]] || fail "deep cwd '$cwd' is not the end of $deep" || return 1
+	cwd=$(jq -r "select(.cwd | contains(\"/${comp}1\")) | .cwd" "$TMP/out")
+	[[ "$cwd" == *"…" ]] || fail "long cwd not marked at its end: '$cwd'" || return 1
+	[[ "$long" == "${cwd%…}"* ]] || fail "long cwd '$cwd' is not the start of $long"
+}
+
 test_exec_pid_filter_in_kernel() {
 	# Only the subshell's own exec is reported with --pid.
 	bash -c 'sleep 0.6; exec /bin/echo only-me' >/dev/null & local pid=$!
