@@ -69,12 +69,26 @@ struct mnt_namespace___igseq {
 	__u64 seq;
 } __attribute__((preserve_access_index));
 
-/* The current mount namespace, through BTF pointers: direct loads, not a
- * probe-read helper call per hop (this runs for every traced syscall), and
- * a NULL nsproxy (an exiting task) reads as 0. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+/*
+ * The current task for reading through BTF pointers: direct loads, not a
+ * probe-read helper call per hop, and a fault (a NULL nsproxy of an
+ * exiting task) reads as 0. Cast to untrusted: the verifier then does not
+ * look up each walked field's type by name in the kernel's BTF to see if
+ * it stays trusted (btf_nested_type_is_trusted, a scan of ~100k types per
+ * load it checks), which was most of the programs' load time.
+ */
+static __always_inline struct task_struct *ig_current_task(void)
+{
+	return bpf_rdonly_cast(bpf_get_current_task_btf(),
+			       bpf_core_type_id_kernel(struct task_struct));
+}
+
+/* The current mount namespace: this runs for every traced syscall. */
 static __always_inline struct mnt_namespace *ig_current_mnt_ns(void)
 {
-	return bpf_get_current_task_btf()->nsproxy->mnt_ns;
+	return ig_current_task()->nsproxy->mnt_ns;
 }
 
 /* The key of ig_mntns and of user space's container table. */
@@ -139,7 +153,7 @@ static __always_inline bool ig_should_trace(void)
 
 static __always_inline void ig_fill_proc(struct ig_proc *p)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = ig_current_task();
 	struct task_struct *parent = task->real_parent;
 	struct mnt_namespace *mnt_ns = task->nsproxy->mnt_ns;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -261,8 +275,6 @@ static __always_inline void ig_output(void *data, __u64 size)
 		__sync_fetch_and_add(&ig_lost, 1);
 }
 
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-
 /*
  * The file behind fd in the current task, or NULL (kernel thread, bad fd).
  * No helper calls: loads through BTF pointers are single instructions whose
@@ -275,7 +287,7 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
  */
 static __always_inline struct file *ig_fd_file(__u32 fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = ig_current_task();
 	struct fdtable *fdt = task->files->fdt;
 	struct file **fds;
 	struct file *f;

@@ -81,7 +81,7 @@ struct open_args {
 static __always_inline __u32 read_fpath(struct open_event *e, long ret,
 					const struct open_args *a)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = ig_current_task();
 	__u32 zero = 0, fl = 0, len;
 	struct ig_path_walk *w;
 	struct file *f = NULL;

@@ -2,6 +2,13 @@
 # Container awareness with real engines: docker, containerd (CRI labels), runc.
 . tests/lib/engines.sh
 
+# docker_started NAME: State.StartedAt with 9 fraction digits, as ig prints
+# RFC 3339 (Go drops trailing zeros).
+docker_started() {
+	docker inspect -f '{{.State.StartedAt}}' "$1" |
+		awk -F'[.Z]' '{ printf "%s.%-9sZ\n", $1, $2 }' | tr ' ' 0
+}
+
 setup_engines() {
 	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; }
 }
@@ -15,7 +22,7 @@ test_docker_events_enriched() {
 	ig_stop
 	local id pid ev mntns started image_id
 	id=$(docker inspect -f '{{.Id}}' "$name"); pid=$(docker inspect -f '{{.State.Pid}}' "$name")
-	started=$(docker inspect -f '{{.State.StartedAt}}' "$name"); image_id=$(docker inspect -f '{{.Image}}' "$name")
+	started=$(docker_started "$name"); image_id=$(docker inspect -f '{{.Image}}' "$name")
 	mntns=$(readlink /proc/$pid/ns/mnt | tr -dc 0-9)
 	docker rm -f "$name" >/dev/null
 	ev=$(json_select "$TMP/out" '.fname == "/etc/hostname"' | head -1)
@@ -147,7 +154,7 @@ test_list_containers() {
 	"$IG" list-containers -o yaml >"$TMP/list.yaml"
 	local image_id started
 	id=$(docker inspect -f '{{.Id}}' "$name")
-	image_id=$(docker inspect -f '{{.Image}}' "$name"); started=$(docker inspect -f '{{.State.StartedAt}}' "$name")
+	image_id=$(docker inspect -f '{{.Image}}' "$name"); started=$(docker_started "$name")
 	docker rm -f "$name" >/dev/null
 	assert_eq "$pid" "$(jq -r .runtime.containerPid <<<"$out")" "pid" &&
 	assert_eq "$mntns" "$(jq -r .proc.mntns_id <<<"$out")" "mntns" &&
