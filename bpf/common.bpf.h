@@ -263,11 +263,6 @@ static __always_inline void ig_submit(void *rec)
 	bpf_ringbuf_submit(rec, ig_wakeup_flags());
 }
 
-static __always_inline void ig_discard(void *rec)
-{
-	bpf_ringbuf_discard(rec, BPF_RB_NO_WAKEUP);
-}
-
 /* Copy a variable-sized record (already bounded by the caller). */
 static __always_inline void ig_output(void *data, __u64 size)
 {
