@@ -29,20 +29,13 @@ static const char list_json_fields[] =
 	"runtime.containerImageName,runtime.containerImageDigest,runtime.containerPid,"
 	"runtime.containerStartedAt,proc.mntns_id,k8s.namespace,k8s.podName,k8s.containerName";
 
-static void container_row(struct row *r, const struct container *c, const char *event)
+/* The same container fields as events get, and the list's own. */
+static void container_row(const struct enricher *e, struct row *r, const struct container *c,
+			  const char *event)
 {
 	row_reset(r);
-	row_set_buf(r, CF_RT_RUNTIME, c->runtime ? c->runtime : "", 64);
-	row_set_buf(r, CF_RT_CONTAINER_ID, c->id, sizeof(c->id));
-	row_set_buf(r, CF_RT_CONTAINER_NAME, c->name, sizeof(c->name));
-	row_set_buf(r, CF_RT_IMAGE, c->image, sizeof(c->image));
-	row_set_uint(r, CF_RT_PID, c->pid);
-	row_set_buf(r, CF_RT_IMAGE_DIGEST, c->image_digest, sizeof(c->image_digest));
-	row_set_uint(r, CF_RT_STARTED_AT, c->started_at_ns);
+	enricher_fill_container(e, r, c);
 	row_set_uint(r, CF_MNTNS, c->mntns);
-	row_set_buf(r, CF_K8S_NAMESPACE, c->k8s_namespace, sizeof(c->k8s_namespace));
-	row_set_buf(r, CF_K8S_POD, c->k8s_pod, sizeof(c->k8s_pod));
-	row_set_buf(r, CF_K8S_CONTAINER, c->k8s_container, sizeof(c->k8s_container));
 	row_set_str(r, GF(F_EVENT), event, strlen(event));
 }
 
@@ -85,7 +78,7 @@ static int print_changes(struct output *o, struct row *r, struct container_table
 
 		if (!enricher_selects(e, c) || seen_has(before, nbefore, c))
 			continue;
-		container_row(r, c, c->exited ? "removed" : "added");
+		container_row(e, r, c, c->exited ? "removed" : "added");
 		output_row(o, r);
 	}
 	return output_flush(o, STDOUT_FILENO);
@@ -184,7 +177,7 @@ int cmd_list_containers(int argc, char **argv)
 
 		if (c->exited || !enricher_selects(e, c))
 			continue;
-		container_row(&r, c, "added");
+		container_row(e, &r, c, "added");
 		output_row(&out, &r);
 	}
 	ret = output_flush(&out, STDOUT_FILENO) ? IG_EXIT_RUNTIME : 0;
