@@ -14,6 +14,22 @@ static int cmd_list_gadgets(void)
 	return 0;
 }
 
+/* The gadget called name, or NULL after the usage error that names it as
+ * the user wrote it (shown). */
+static const struct gadget *find_gadget(const char *name, const char *shown)
+{
+	const struct gadget *g = gadget_find(name);
+
+	if (!g)
+		ig_err("unknown gadget \"%s\" (see ig list-gadgets)", shown);
+	return g;
+}
+
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h") || !strcmp(arg, "help");
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const struct gadget *g;
@@ -22,18 +38,19 @@ static int cmd_help(int argc, char **argv)
 		cli_print_usage(stdout);
 		return 0;
 	}
-	g = gadget_find(argv[0]);
-	if (!g) {
-		ig_err("unknown gadget \"%s\" (see ig list-gadgets)", argv[0]);
+	g = find_gadget(argv[0], argv[0]);
+	if (!g)
 		return IG_EXIT_USAGE;
-	}
 	cli_print_gadget_help(stdout, g);
 	return 0;
 }
 
-static bool is_help(const char *arg)
+/* argv: the gadget's own arguments. */
+static int run_found(const struct gadget *g, int argc, char **argv)
 {
-	return !strcmp(arg, "--help") || !strcmp(arg, "-h") || !strcmp(arg, "help");
+	if (g->run)
+		return g->run(g, argc, argv);
+	return run_gadget(g, argc, argv);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -48,20 +65,14 @@ static int cmd_run(int argc, char **argv)
 		cli_print_usage(stdout);
 		return 0;
 	}
-	g = gadget_find(argv[0]);
-	if (!g) {
-		ig_err("unknown gadget \"%s\" (see ig list-gadgets)", argv[0]);
-		return IG_EXIT_USAGE;
-	}
-	if (g->run)
-		return g->run(g, argc - 1, argv + 1);
-	return run_gadget(g, argc - 1, argv + 1);
+	g = find_gadget(argv[0], argv[0]);
+	return g ? run_found(g, argc - 1, argv + 1) : IG_EXIT_USAGE;
 }
 
 /* The older CLI's "ig trace exec|open|tcp [flags]": trace_exec and so on. */
 static int cmd_trace(int argc, char **argv)
 {
-	char name[64];
+	char name[64], shown[80];
 	const struct gadget *g;
 
 	if (argc < 1) {
@@ -72,14 +83,11 @@ static int cmd_trace(int argc, char **argv)
 		cli_print_usage(stdout);
 		return 0;
 	}
-	snprintf(name, sizeof(name), "trace_%s", argv[0]);
-	g = strchr(argv[0], '/') || strchr(argv[0], ':') ? NULL : gadget_find(name);
-	if (!g) {
-		ig_err("unknown gadget \"trace %s\" (see ig list-gadgets)", argv[0]);
-		return IG_EXIT_USAGE;
-	}
-	argv[0] = name;
-	return cmd_run(argc, argv);
+	/* A plain word: "trace trace_open:latest" is no older-CLI name. */
+	snprintf(name, sizeof(name), "trace_%s", strpbrk(argv[0], "/:") ? "" : argv[0]);
+	snprintf(shown, sizeof(shown), "trace %s", argv[0]);
+	g = find_gadget(name, shown);
+	return g ? run_found(g, argc - 1, argv + 1) : IG_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
