@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <linux/types.h>
 
-#include "../../src/gadget.h"
+#include "decoder_fixture.h"
 #include "trace_open.h"
 
 #define HDR   OPEN_EVENT_HDR_SIZE
@@ -37,11 +37,7 @@ static int setup(void **state)
 	struct fix *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->g = gadget_find("trace_open");
-	assert_non_null(f->g);
-	f->ctx.g = f->g;
-	assert_int_equal(schema_init(&f->s, f->g->fields, f->g->nfields, f->g->default_fields), 0);
-	assert_int_equal(row_init(&f->r, &f->s), 0);
+	decoder_open("trace_open", &f->g, &f->ctx, &f->s, &f->r);
 	f->e = calloc(1, sizeof(*f->e));
 	assert_non_null(f->e);
 	*state = f;
@@ -52,8 +48,7 @@ static int teardown(void **state)
 {
 	struct fix *f = *state;
 
-	row_free(&f->r);
-	schema_free(&f->s);
+	decoder_close(&f->s, &f->r);
 	free(f->e);
 	free(f);
 	return 0;

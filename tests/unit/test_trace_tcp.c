@@ -14,7 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "gadget.h"
+#include "decoder_fixture.h"
 #include "trace_tcp.h"
 
 struct fixture {
@@ -29,11 +29,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->g = gadget_find("trace_tcp");
-	assert_non_null(f->g);
-	f->ctx.g = f->g;
-	assert_int_equal(0, schema_init(&f->s, f->g->fields, f->g->nfields, f->g->default_fields));
-	assert_int_equal(0, row_init(&f->r, &f->s));
+	decoder_open("trace_tcp", &f->g, &f->ctx, &f->s, &f->r);
 	*state = f;
 	return 0;
 }
@@ -42,8 +38,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	row_free(&f->r);
-	schema_free(&f->s);
+	decoder_close(&f->s, &f->r);
 	free(f);
 	return 0;
 }
