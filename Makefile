@@ -5,7 +5,14 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
-ARCH    ?= x86
+# BPF target architecture, from the machine's (x86_64 -> x86); vmlinux/$(ARCH)
+# holds its vmlinux.h.
+MACHINE := $(shell uname -m)
+ARCH_x86_64 := x86
+ARCH    ?= $(ARCH_$(MACHINE))
+ifeq ($(ARCH),)
+$(error ig builds on x86_64 only for now: no vmlinux/ headers and no BPF target for '$(MACHINE)' (set ARCH= and add vmlinux/<arch>/vmlinux.h to port it))
+endif
 
 CC      ?= gcc
 CLANG   ?= clang

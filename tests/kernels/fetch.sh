@@ -1,7 +1,7 @@
 #!/bin/bash
 # Resolve, download and unpack a Debian kernel for the qemu matrix, without
 # installing it on the host. Usage: fetch.sh METAPACKAGE CACHE_DIR
-# Prints the directory holding vmlinuz and the modules (cached: a rerun
+# Prints the directory whose boot/ holds vmlinuz (cached: a rerun
 # with the same package version downloads nothing).
 set -euo pipefail
 meta=$1 cache=$2
@@ -24,10 +24,12 @@ ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
 dir=$cache/${pkg}_$ver
 if [ ! -f "$dir/.done" ]; then
 	rm -rf "$dir" && mkdir -p "$dir/deb"
-	# apt-get download writes into the current directory; _apt must be
-	# able to write there.
-	(cd "$dir/deb" && chmod 777 . && apt-get download -qq "$pkg" >&2)
-	dpkg-deb -x "$dir"/deb/*.deb "$dir/root"
+	# apt-get download writes into the current directory, which apt's
+	# sandbox user may not reach under $HOME.
+	(cd "$dir/deb" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" >&2)
+	# Only the kernel image: the cloud kernels have what ig needs built in
+	# (BTF, tracepoints, kprobes, devtmpfs, IPv6, ptys).
+	dpkg-deb --fsys-tarfile "$dir"/deb/*.deb | tar -x -C "$dir" ./boot
 	rm -rf "$dir/deb"
 	touch "$dir/.done"
 fi

@@ -1,0 +1,209 @@
+#!/bin/sh
+# The kernel-matrix suite, run by the guest's /init (busybox sh) on each
+# kernel: every gadget and its main flags against real workloads, lean
+# enough for a TCG guest. Ends with "N passed, N failed".
+# Each check waits for its condition (ig attached, an event seen), with a
+# deadline; none sleeps a fixed time.
+
+PASS=0 FAIL=0
+T=/tmp/suite
+mkdir -p "$T"
+
+pass() { PASS=$((PASS + 1)); echo "PASS: $1"; }
+
+# fail NAME FILE...: say why, with the end of each file (where ig's error
+# and the verifier's verdict are)
+fail() {
+	FAIL=$((FAIL + 1))
+	echo "FAIL: $1"
+	shift
+	for f in "$@"; do
+		[ -s "$f" ] || continue
+		echo "  --- $f"
+		tail -n 25 "$f" | cut -c1-300 | sed 's/^/  | /'
+	done
+}
+
+# wait_until SECONDS CMD...: poll CMD every 0.1 s
+wait_until() {
+	n=$(($1 * 10))
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		usleep 100000
+		n=$((n - 1))
+	done
+	return 1
+}
+
+attached() { grep -q ": attached" "$1.err"; }
+attached_or_gone() { attached "$1" || ! kill -0 "$IG_PID" 2>/dev/null; }
+has() { grep -Eq -- "$2" "$1"; }
+
+# ig_start OUT ARGS...: ig in the background until its programs are
+# attached (BPF loads are slow under TCG: up to 90 s).
+ig_start() {
+	out=$1
+	shift
+	ig "$@" -v >"$out" 2>"$out.err" &
+	IG_PID=$!
+	wait_until 90 attached_or_gone "$out"
+	attached "$out" && return 0
+	kill -INT "$IG_PID" 2>/dev/null
+	wait "$IG_PID"
+	return 1
+}
+
+ig_stop() {
+	kill -INT "$IG_PID" 2>/dev/null
+	wait "$IG_PID"
+}
+
+# run_check NAME OUT WORKLOAD PATTERN... -- IG-ARGS...: start ig, run the
+# workload, wait until the first pattern shows, stop; then every pattern
+# must match a line (a pattern starting with ! must match none).
+run_check() {
+	name=$1 out=$T/$2 work=$3
+	shift 3
+	pats=
+	while [ "$1" != "--" ]; do
+		pats="$pats
+$1"
+		shift
+	done
+	shift
+	if ! ig_start "$out" "$@"; then
+		fail "$name: ig did not attach" "$out.err"
+		return
+	fi
+	sh -c "$work" >"$out.work" 2>&1
+	first=$(echo "$pats" | sed -n 2p)
+	wait_until 20 has "$out" "$first"
+	ig_stop
+	echo "$pats" | while read -r p; do
+		[ -n "$p" ] || continue
+		case "$p" in
+		!*) if has "$out" "${p#!}"; then echo "unexpected '${p#!}'"; fi ;;
+		*) if ! has "$out" "$p"; then echo "missing '$p'"; fi ;;
+		esac
+	done >"$out.why"
+	if [ -s "$out.why" ]; then
+		fail "$name: $(head -1 "$out.why")" "$out" "$out.err" "$out.work"
+	else
+		pass "$name"
+	fi
+}
+
+# ---- a runc-style container: its own mount namespace and runc state ------
+
+# The container runs each line written to its fifo; ig knows it from
+# /run/runc/<id>/state.json, as a container started by "runc run".
+container_start() {
+	mkfifo /tmp/ct.fifo
+	unshare -m sh -c 'while read -r cmd </tmp/ct.fifo; do eval "$cmd"; done' >/dev/null 2>&1 &
+	CT_PID=$!
+	mkdir -p /run/runc/igct
+	echo "{\"id\":\"igct\",\"init_process_pid\":$CT_PID}" >/run/runc/igct/state.json
+}
+
+# ct_run CMD: run CMD in the container and wait for it to finish.
+ct_run() {
+	rm -f /tmp/ct.done
+	echo "$*; touch /tmp/ct.done" >/tmp/ct.fifo
+	wait_until 20 test -e /tmp/ct.done
+}
+
+# ---- the checks -----------------------------------------------------------
+
+suite() {
+	mkdir -p /tmp/work /etc/ig
+	echo target >/etc/ig/target
+	ln -s /etc/ig/target /tmp/work/link
+	cd /tmp/work || return
+
+	run_check "trace_exec --paths" exec.json \
+		'/bin/echo ig-exec-marker' \
+		'"args":"/bin/echo ig-exec-marker".*"cwd":"/tmp/work"' \
+		-- run trace_exec --host --paths -o json
+	run_check "trace_exec failed exec (argv through bpf_loop)" exec-failed.json \
+		'/nonexistent-ig a1 a2; true' \
+		'"args":"/nonexistent-ig a1 a2".*"error":"ENOENT"' \
+		-- run trace_exec --host --ignore-failed=false -o json
+	run_check "trace_open --paths (symlink, relative name)" open.json \
+		'cat /tmp/work/link; cat missing-rel; true' \
+		'"fname":"missing-rel","fpath":"/tmp/work/missing-rel"' \
+		'"fname":"/tmp/work/link","fpath":"/etc/ig/target"' \
+		-- run trace_open --host --paths --comm cat -o json
+	run_check "trace_open --failed" open-failed.json \
+		'cat /etc/ig/target; cat /nonexistent-open; true' \
+		'"fname":"/nonexistent-open"' \
+		'!"fname":"/etc/ig/target"' \
+		-- run trace_open --host --failed --comm cat -o json
+	run_check "trace_tcp IPv4 loopback" tcp4.txt \
+		'guest_helper tcp 127.0.0.1' \
+		'^close +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +guest_helper' \
+		'^connect +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +guest_helper' \
+		'^accept +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +guest_helper' \
+		-- run trace_tcp --host --fields type,src,dst,comm
+	run_check "trace_tcp IPv6 loopback" tcp6.txt \
+		'guest_helper tcp ::1' \
+		'^close +\[::1\]:[0-9]+ +\[::1\]:[0-9]+ +guest_helper' \
+		'^connect +\[::1\]:[0-9]+ +\[::1\]:[0-9]+ +guest_helper' \
+		'^accept +\[::1\]:[0-9]+ +\[::1\]:[0-9]+ +guest_helper' \
+		-- run trace_tcp --host --fields type,src,dst,comm
+	run_check "ttysnoop write and writev on a pty" tty.txt \
+		'guest_helper pty ig-pty' \
+		'guest_helper .* ig-pty-v\\n$' \
+		'guest_helper .* ig-pty-w\\n$' \
+		-- run ttysnoop --host
+
+	clear_error_check
+
+	container_start
+	# -c: the container's exec is shown, the host's is not.
+	run_check "trace_exec -c (runc-style container)" exec-ct.txt \
+		'/bin/echo ig-host-exec; echo "/bin/echo ig-ct-exec; touch /tmp/ct.done" >/tmp/ct.fifo' \
+		'^igct +.*ig-ct-exec' \
+		'!ig-host-exec' \
+		-- run trace_exec -c igct --fields containername,comm,args
+	traceloop_check
+	kill "$CT_PID" 2>/dev/null
+}
+
+# A kernel without a required feature (pretended: IG_KERNEL_FEATURES_OFF)
+# gets one line naming it and the kernel that has it, exit 1, no verifier log.
+clear_error_check() {
+	out=$T/clear-error
+	IG_KERNEL_FEATURES_OFF=bpf_loop ig run trace_open --paths >"$out" 2>"$out.err"
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(wc -l <"$out.err")" -eq 1 ] &&
+		grep -q '^ig: trace_open needs the BPF helper bpf_loop (Linux >= 5.17); this kernel is ' "$out.err"; then
+		pass "a missing feature: one clear line, exit 1"
+	else
+		fail "a missing feature: exit $rc" "$out.err"
+	fi
+}
+
+# traceloop prints when it stops, so its check waits for the container's
+# command instead of for a line of output.
+traceloop_check() {
+	out=$T/traceloop.txt
+	if ! ig_start "$out" run traceloop -c igct; then
+		fail "traceloop -c: ig did not attach" "$out.err"
+		return
+	fi
+	ct_run 'cat /nonexistent-traceloop 2>/dev/null'
+	ig_stop
+	if has "$out" 'openat\(.*"/nonexistent-traceloop".*ENOENT'; then
+		pass "traceloop -c (runc-style container)"
+	else
+		fail "traceloop -c: no openat of /nonexistent-traceloop" "$out" "$out.err"
+	fi
+}
+
+start=$(date +%s)
+# Which fast paths this kernel has (ig -v says what it probed).
+ig run trace_exec --host -v -t 0.1 2>&1 >/dev/null | sed -n 's/^ig: kernel feature /feature: /p'
+suite
+echo "suite took $(($(date +%s) - start)) s"
+echo "$PASS passed, $FAIL failed"

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The workloads of the kernel-matrix guest (tests/kernels/guest.sh), where
+ * only busybox is at hand: a pty to write to, and TCP on loopback.
+ *
+ *   guest_helper pty TEXT      write TEXT-w with write() and TEXT-v with
+ *                              writev() (two iovecs) to a new pty's slave
+ *   guest_helper tcp ADDR      listen on ADDR (127.0.0.1 or ::1), connect,
+ *                              accept, close both ends; prints the port
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static int die(const char *what)
+{
+	perror(what);
+	return 1;
+}
+
+static int pty(const char *text)
+{
+	char name[64], wbuf[128], vbuf[128], drain[512];
+	struct iovec iov[2];
+	int m, s;
+
+	m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) || unlockpt(m) || ptsname_r(m, name, sizeof(name)))
+		return die("pty master");
+	s = open(name, O_RDWR | O_NOCTTY);
+	if (s < 0)
+		return die(name);
+	snprintf(wbuf, sizeof(wbuf), "%s-w\n", text);
+	if (write(s, wbuf, strlen(wbuf)) < 0)
+		return die("write");
+	snprintf(vbuf, sizeof(vbuf), "%s-v", text);
+	iov[0].iov_base = vbuf;
+	iov[0].iov_len = strlen(vbuf);
+	iov[1].iov_base = "\n";
+	iov[1].iov_len = 1;
+	if (writev(s, iov, 2) < 0)
+		return die("writev");
+	if (read(m, drain, sizeof(drain)) < 0)   /* the master side reads it */
+		return die("read");
+	close(s);
+	close(m);
+	return 0;
+}
+
+static int tcp(const char *addr)
+{
+	struct sockaddr_storage ss = {};
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	int l, c, a;
+
+	if (family == AF_INET6) {
+		in6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, addr, &in6->sin6_addr);
+		len = sizeof(*in6);
+	} else {
+		in4->sin_family = AF_INET;
+		inet_pton(AF_INET, addr, &in4->sin_addr);
+		len = sizeof(*in4);
+	}
+	l = socket(family, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&ss, len) || listen(l, 1))
+		return die("listen");
+	if (getsockname(l, (struct sockaddr *)&ss, &len))
+		return die("getsockname");
+	printf("%u\n", ntohs(family == AF_INET6 ? in6->sin6_port : in4->sin_port));
+	fflush(stdout);
+	c = socket(family, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&ss, len))
+		return die("connect");
+	a = accept(l, NULL, NULL);
+	if (a < 0)
+		return die("accept");
+	close(c);
+	close(a);
+	close(l);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "pty"))
+		return pty(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "tcp"))
+		return tcp(argv[2]);
+	fprintf(stderr, "usage: guest_helper pty TEXT | tcp ADDR\n");
+	return 2;
+}
