@@ -17,7 +17,7 @@ enum {
 static const struct field open_fields[] = {
 	[F_FD]        = { "fd", "FD", NULL, FT_UINT, 3, FF_DEFAULT | FF_RIGHT },
 	[F_FNAME]     = { "fname", "FNAME", NULL, FT_STR, 40, FF_DEFAULT | FF_MIDDLE },
-	[F_FPATH]     = { "fpath", "FPATH", NULL, FT_STR, 40, FF_MIDDLE },
+	[F_FPATH]     = { "fpath", "FPATH", NULL, FT_STR, 40, FF_MIDDLE | FF_PATHS },
 	[F_FLAGS]     = { "flags", "FLAGS", NULL, FT_STR, 24, 0 },
 	[F_FLAGS_RAW] = { "flags_raw", NULL, NULL, FT_UINT, 8, FF_RIGHT },
 	[F_MODE]      = { "mode", "MODE", NULL, FT_STR, 5, FF_DEFAULT },
