@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "btf_cache.h"
 #include "gadget.h"
 #include "kfeature.h"
 
@@ -56,7 +57,9 @@ void ig_bpf_open_opts(const struct gadget_ctx *ctx, struct bpf_object_open_opts 
 {
 	memset(o, 0, sizeof(*o));
 	o->sz = sizeof(*o);
-	o->btf_custom_path = ctx->opts->btf;
+	/* The minimized BTF when there is one (btf_cache.h), else --btf's or
+	 * the kernel's full BTF. */
+	o->btf_custom_path = btf_cache_get(ctx->opts->btf) ?: ctx->opts->btf;
 }
 
 static struct bpf_map *find_data_map(struct bpf_object *obj, const char *sec)
