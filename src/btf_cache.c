@@ -46,6 +46,7 @@ struct trailer {
 
 /* The file libbpf's vmlinux BTF lookups are served from (see below). */
 static char vmlinux_path[PATH_MAX];
+static bool of_running_kernel;   /* vmlinux_path was built from the kernel's own BTF */
 static int mem_fd = -1;
 
 /* ------------------------------------------------------------- hashing */
@@ -411,7 +412,13 @@ const char *btf_cache_get(const char *src)
 	if (res == BTF_CACHE_FAILED)
 		return NULL;
 	snprintf(vmlinux_path, sizeof(vmlinux_path), "%s", path);
+	of_running_kernel = !src;
 	return path;
+}
+
+const char *btf_cache_kernel_path(void)
+{
+	return of_running_kernel && vmlinux_path[0] ? vmlinux_path : NULL;
 }
 
 /*

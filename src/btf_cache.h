@@ -26,6 +26,11 @@
  */
 const char *btf_cache_get(const char *src);
 
+/* The minimized BTF btf_cache_get(NULL) returned, whose type IDs are the
+ * running kernel's (kernel feature probes look up kfuncs there); NULL if
+ * there is none. */
+const char *btf_cache_kernel_path(void);
+
 /* What btf_cache_get() did, for -v and tests. */
 enum btf_cache_result {
 	BTF_CACHE_NONE,       /* not asked, or disabled */

@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "btf_cache.h"
 #include "ig.h"
 #include "kfeature.h"
 
@@ -78,10 +79,10 @@ static bool forced_off(enum ig_kfeature f)
 	return off & (1LL << f);
 }
 
-/* The kernel's BTF, read raw (libbpf's parser validates and indexes all
- * ~100k types, 60 ms here, for two names). Only the kernel's own BTF
- * names kfuncs ig can call (--btf is for kernels without it, which have
- * none). */
+/* The kernel's BTF, read raw when there is no minimized one (libbpf's
+ * parser validates and indexes all ~100k types, 60 ms here, for two
+ * names). Only the kernel's own BTF names kfuncs ig can call (--btf is for
+ * kernels without it, which have none). */
 struct raw_btf {
 	char *buf;
 	size_t size;
@@ -177,19 +178,37 @@ static bool cast_loads(int kfunc_id, int type_id)
 	return true;
 }
 
-/* Both casts at once: they share the BTF read. The 6.2-6.16 verifiers
+/* The kernel type IDs of the kfunc and of struct task_struct (-1: none).
+ * From the minimized BTF when there is one (kilobytes), else from the
+ * kernel's own. */
+static void cast_ids(int *cast, int *task)
+{
+	const char *min = btf_cache_kernel_path();
+	struct btf *b = min ? btf__parse(min, NULL) : NULL;
+	struct raw_btf raw;
+
+	*cast = *task = -1;
+	if (b) {
+		*cast = btf__find_by_name_kind(b, "bpf_rdonly_cast", BTF_KIND_FUNC);
+		*task = btf__find_by_name_kind(b, "task_struct", BTF_KIND_STRUCT);
+		btf__free(b);
+		return;
+	}
+	if (!raw_btf_read(&raw)) {
+		*cast = raw_btf_find(&raw, BTF_KIND_FUNC, "bpf_rdonly_cast");
+		if (*cast > 0)
+			*task = raw_btf_find(&raw, BTF_KIND_STRUCT, "task_struct");
+	}
+	free(raw.buf);
+}
+
+/* Both casts at once: they share the BTF lookup. The 6.2-6.16 verifiers
  * have the kfunc but refuse a type id that is not a struct's. */
 static void probe_casts(void)
 {
-	struct raw_btf b;
-	int cast = -1, task = -1;
+	int cast, task;
 
-	if (!raw_btf_read(&b)) {
-		cast = raw_btf_find(&b, BTF_KIND_FUNC, "bpf_rdonly_cast");
-		if (cast > 0)
-			task = raw_btf_find(&b, BTF_KIND_STRUCT, "task_struct");
-	}
-	free(b.buf);
+	cast_ids(&cast, &task);
 	known[IG_KF_RDONLY_CAST] = cast > 0 && task > 0 && cast_loads(cast, task) ? 1 : -1;
 	known[IG_KF_VOID_CAST] = known[IG_KF_RDONLY_CAST] > 0 && cast_loads(cast, 0) ? 1 : -1;
 }
