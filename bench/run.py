@@ -95,21 +95,28 @@ tracepoint:sock:inet_sock_set_state
 def scenarios(ig, bindir):
     """The workloads; their tracers are filtered later by what works."""
     b = lambda name: os.path.join(bindir, name)
+    open_scn = dict(
+        name="open", what="open+close of /dev/null",
+        loop=[b("open_loop"), "-p", "/dev/null"],
+        n=100_000 if SHORT else 1_000_000, gadget="trace_open",
+        # What each tracer reports per operation.
+        needles=("open_loop", "/dev/null"),
+        tracers=[
+            dict(name="ig", cmd=[ig, "run", "trace_open", "--host", "-o", "json"],
+                 tps=["sys_exit_openat"], ig=True, per_op=1, fallbacks=True),
+            dict(name="opensnoop", cmd=["opensnoop"], tps=["sys_exit_openat"],
+                 tool="opensnoop", per_op=1),
+            dict(name="bpftrace", cmd=["bpftrace", "/usr/sbin/opensnoop.bt"],
+                 tps=["sys_exit_openat"], tool="bpftrace", per_op=1),
+        ])
     return [
-        dict(
-            name="open", what="open+close of /dev/null",
-            loop=[b("open_loop"), "-p", "/dev/null"],
-            n=100_000 if SHORT else 1_000_000, gadget="trace_open",
-            # What each tracer reports per operation.
-            needles=("open_loop", "/dev/null"),
-            tracers=[
-                dict(name="ig", cmd=[ig, "run", "trace_open", "--host", "-o", "json"],
-                     tps=["sys_exit_openat"], ig=True, per_op=1),
-                dict(name="opensnoop", cmd=["opensnoop"], tps=["sys_exit_openat"],
-                     tool="opensnoop", per_op=1),
-                dict(name="bpftrace", cmd=["bpftrace", "/usr/sbin/opensnoop.bt"],
-                     tps=["sys_exit_openat"], tool="bpftrace", per_op=1),
-            ]),
+        open_scn,
+        # --paths reads the opened file through ig_fd_file, the code whose
+        # kernel fallbacks differ most.
+        dict(open_scn, name="open_paths", what="open+close of /dev/null, trace_open --paths",
+             tracers=[dict(open_scn["tracers"][0],
+                           cmd=[ig, "run", "trace_open", "--host", "--paths", "-o", "json"])],
+             peer_note="open_paths: ig's --paths and its kernel fallbacks only"),
         dict(
             name="exec", what="fork+exec+wait of a small program",
             loop=[b("exec_loop"), "-p", b("bench_nop")],
@@ -147,7 +154,7 @@ def scenarios(ig, bindir):
             needles=("tty_loop",),
             tracers=[
                 dict(name="ig", cmd=[ig, "run", "ttysnoop", "--host", "-o", "json"],
-                     tps=["sys_enter_write"], ig=True, per_op=1),
+                     tps=["sys_enter_write"], ig=True, per_op=1, fallbacks=True),
             ],
             peer_note="no peer: libbpf-tools has no ttysnoop, and bpftrace's needs kprobes"),
         # ttysnoop's hook runs on every write in the system: what it costs
@@ -159,10 +166,32 @@ def scenarios(ig, bindir):
             needles=("write_loop",),
             tracers=[
                 dict(name="ig", cmd=[ig, "run", "ttysnoop", "--host", "-o", "json"],
-                     tps=["sys_enter_write"], ig=True, per_op=0),
+                     tps=["sys_enter_write"], ig=True, per_op=0, fallbacks=True),
             ],
             peer_note="ttysnoop on writes that do not go to a tty: what its hook costs every other write; no event is expected; no peer"),
     ]
+
+
+# The kernel fallbacks (src/kfeature.c), forced on this kernel: ig as it
+# runs where a fast path is missing, against ig's fast path here.
+FALLBACKS = [
+    dict(name="ig@6.2", off="void_cast",
+         what="6.2-6.16: bpf_rdonly_cast, but not to void (fd slot probe-read)"),
+    dict(name="ig@6.1", off="rdonly_cast,void_cast",
+         what="before 6.2: no bpf_rdonly_cast (trusted task walks, file fields probe-read)"),
+]
+
+
+def with_fallbacks(tracers):
+    """Each ig tracer marked fallbacks=True, then one per FALLBACKS entry."""
+    out = []
+    for t in tracers:
+        out.append(t)
+        if t.get("fallbacks"):
+            for f in FALLBACKS:
+                out.append(dict(t, name=f["name"], env={"IG_KERNEL_FEATURES_OFF": f["off"]},
+                                fallbacks=False, fallback_of=t["name"]))
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -256,7 +285,9 @@ def run_once(scn, tracer, n, args, rate=0, tmp=None):
     out, err = os.path.join(tmp, "out"), os.path.join(tmp, "err")
     with open(out, "wb") as fo, open(err, "wb") as fe:
         t0 = time.time_ns()
-        p = subprocess.Popen(tracer["cmd"], stdout=fo, stderr=fe, stdin=subprocess.DEVNULL)
+        env = dict(os.environ, **tracer["env"]) if tracer.get("env") else None
+        p = subprocess.Popen(tracer["cmd"], stdout=fo, stderr=fe, stdin=subprocess.DEVNULL,
+                             env=env)
     try:
         aw = subprocess.run([os.path.join(args.bin, "attach_wait"), "-t", "60", str(p.pid)]
                             + tracer["tps"], capture_output=True, text=True)
@@ -394,7 +425,8 @@ def ratio_cell(scn, summ, name):
     ig = summ.get("ig", {})
     cells = []
     for peer, s in summ.items():
-        if peer in ("none", "ig") or not s.get("overhead_ns"):
+        if peer in ("none", "ig") or peer in (f["name"] for f in FALLBACKS) \
+                or not s.get("overhead_ns"):
             continue
         if ig.get("overhead_ns") is None or s["overhead_ns"] <= 0:
             continue
@@ -469,6 +501,20 @@ def markdown(result):
         for f in result["fmt"]:
             lines.append(f"| {f['mode']} | {f['events_per_s']:,.0f} | {f['ns_per_event']:.0f} "
                          f"| {f['bytes_per_event']:.0f} | {f['decode_ns_per_event']:.0f} |")
+    fb = fallback_rows(result)
+    if fb:
+        lines.append("")
+        lines.append("Kernel fallbacks, forced on this kernel with IG_KERNEL_FEATURES_OFF "
+                     "(overhead per op, paired with the bare run of each round):")
+        lines.append("")
+        lines.append("| workload | fast path | " + " | ".join(
+            f"{f['name']} ({f['what']})" for f in FALLBACKS) + " |")
+        lines.append("|---|---:|" + "---:|" * len(FALLBACKS))
+        for row in fb:
+            cells = [f"{fmt_ns(c['overhead_ns'])} ns ({c['delta_ns']:+,.0f})"
+                     if c["overhead_ns"] is not None else "—" for c in row["fallbacks"]]
+            lines.append(f"| {row['scenario']} | {fmt_ns(row['fast_ns'])} ns | "
+                         + " | ".join(cells) + " |")
     if result["targets"]:
         lines.append("")
         lines.append("Targets:")
@@ -490,8 +536,47 @@ def markdown(result):
     return "\n".join(lines)
 
 
-def evaluate_targets(result):
+def fallback_rows(result):
+    """Per workload with fallbacks: the fast path's overhead and each
+    fallback's, with the difference."""
+    rows = []
+    for scn in result["scenarios"]:
+        summ = scn["summary"]
+        fast = summ.get("ig", {}).get("overhead_ns")
+        if fast is None or not any(f["name"] in summ for f in FALLBACKS):
+            continue
+        cells = []
+        for f in FALLBACKS:
+            ov = summ.get(f["name"], {}).get("overhead_ns")
+            cells.append(dict(name=f["name"], overhead_ns=ov,
+                              delta_ns=None if ov is None else ov - fast))
+        rows.append(dict(scenario=scn["name"], fast_ns=fast, fallbacks=cells))
+    return rows
+
+
+def fast_path_targets(result, prev):
+    """ig's fast path against the previous full run on the same kernel
+    (bench/results/latest.json before this run): no more than 10% (or 10 ns,
+    the noise floor of a shared machine) more overhead per op."""
+    if not prev or prev.get("meta", {}).get("kernel") != result["meta"]["kernel"]:
+        return []
+    before = {s["name"]: s["summary"].get("ig", {}).get("overhead_ns")
+              for s in prev.get("scenarios", [])}
     t = []
+    for scn in result["scenarios"]:
+        now = scn["summary"].get("ig", {}).get("overhead_ns")
+        was = before.get(scn["name"])
+        if now is None or was is None or was <= 0:
+            continue
+        t.append(dict(target=f"{scn['name']}: ig's overhead/op within 10% (or 10 ns) of the "
+                             f"previous run ({prev['meta'].get('ig_rev', '?')})",
+                      met=now <= max(was * 1.10, was + 10),
+                      value=f"{now:,.0f} ns vs {was:,.0f} ns ({100 * (now / was - 1):+.1f}%)"))
+    return t
+
+
+def evaluate_targets(result, prev=None):
+    t = fast_path_targets(result, prev)
     scn = {s["name"]: s["summary"] for s in result["scenarios"]}
     o = scn.get("open", {})
     if "ig" in o and "opensnoop" in o and o["opensnoop"].get("overhead_ns"):
@@ -580,7 +665,7 @@ def run_scenarios(args, tmp, gadgets, rounds):
                                 summary={}, notes=notes))
             continue
         tracers = [None]
-        for t in scn["tracers"]:
+        for t in with_fallbacks(scn["tracers"]):
             why = None if t.get("ig") else tool_works(t, args, tmp)
             if why:
                 notes.append(f"{scn['name']}: {t['name']} skipped, {why}")
@@ -694,7 +779,7 @@ def main():
                     help="where results go (default bench/results; build/bench/results "
                          "with BENCH_SHORT=1)")
     ap.add_argument("--rounds", type=int, default=1 if SHORT else 3)
-    ap.add_argument("--only", nargs="*", help="workloads to run (open exec tcp tty write)")
+    ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec tcp tty write)")
     ap.add_argument("--no-sweep", action="store_true")
     ap.add_argument("--no-latency", action="store_true")
     ap.add_argument("--no-install", action="store_true", help="do not apt-get the peers")
@@ -706,6 +791,12 @@ def main():
     ensure_peers(args.no_install)
     os.makedirs(args.out, exist_ok=True)
     started = datetime.datetime.now(datetime.timezone.utc)
+    prev = None
+    try:
+        with open(os.path.join(args.out, "latest.json")) as f:
+            prev = json.load(f)
+    except (OSError, ValueError):
+        pass
     foreign = foreign_tracers()
     with tempfile.TemporaryDirectory(prefix="ig-bench.") as tmp:
         result = dict(meta=dict(
@@ -724,7 +815,8 @@ def main():
     result["meta"]["foreign_tracers"] = foreign
     result["meta"]["seconds"] = round(
         (datetime.datetime.now(datetime.timezone.utc) - started).total_seconds())
-    result["targets"] = evaluate_targets(result)
+    result["targets"] = evaluate_targets(result, None if SHORT else prev)
+    result["fallbacks"] = fallback_rows(result)
     if result.get("sweep"):
         png = plot(result, args.out)
         result["plot"] = os.path.relpath(png, os.path.dirname(HERE)) if png else None
