@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,9 +280,95 @@ static bool obj_uses(struct bpf_object *obj, enum ig_kfeature f)
 	return false;
 }
 
+/* ---- tracepoints ---------------------------------------------------------- */
+
+static const char *const tracefs_roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+
+/* The tracefs whose events/ ig can read, or NULL (then nothing is checked:
+ * libbpf will say what fails). */
+static const char *tracefs_events(void)
+{
+	static char dir[64];
+
+	if (!dir[0])
+		for (size_t i = 0; i < ARRAY_SIZE(tracefs_roots); i++) {
+			snprintf(dir, sizeof(dir), "%s/events", tracefs_roots[i]);
+			if (!access(dir, R_OK | X_OK))
+				return dir;
+			dir[0] = 0;
+		}
+	return dir[0] ? dir : NULL;
+}
+
+/* "CAT/NAME", or for a raw tracepoint (tp_btf) just "NAME": its category
+ * is not in its name, any will do. */
+static bool tracepoint_exists(const char *events, const char *tp)
+{
+	char path[512];
+	glob_t g;
+	bool found;
+
+	if (strchr(tp, '/')) {
+		snprintf(path, sizeof(path), "%s/%s", events, tp);
+		return !access(path, F_OK);
+	}
+	snprintf(path, sizeof(path), "%s/*/%s", events, tp);
+	found = !glob(path, GLOB_NOSORT, NULL, &g);
+	if (found)
+		globfree(&g);
+	return found;
+}
+
+/*
+ * Every program's tracepoint must exist. A syscall's that does not is a
+ * syscall this kernel does not have (openat2 is 5.6): nothing can call it,
+ * so its program is left out. Any other is an error.
+ */
+static int check_tracepoints(const char *gadget, struct bpf_object *obj)
+{
+	const char *events = tracefs_events();
+	struct bpf_program *p;
+	char path[512];
+
+	if (!events)
+		return 0;
+	snprintf(path, sizeof(path), "%s/syscalls", events);
+	if (access(path, F_OK)) {
+		ig_err("%s needs the syscall tracepoints, which this kernel lacks (CONFIG_FTRACE_SYSCALLS)",
+		       gadget);
+		return -EOPNOTSUPP;
+	}
+	bpf_object__for_each_program(p, obj) {
+		const char *sec = bpf_program__section_name(p), *tp;
+
+		if (!bpf_program__autoload(p))
+			continue;
+		if (!strncmp(sec, "tracepoint/", 11))
+			tp = sec + 11;
+		else if (!strncmp(sec, "tp_btf/", 7))
+			tp = sec + 7;
+		else
+			continue;
+		if (tracepoint_exists(events, tp))
+			continue;
+		if (!strncmp(tp, "syscalls/", 9)) {
+			ig_info("%s: no tracepoint %s on this kernel: left out", gadget, tp);
+			bpf_program__set_autoload(p, false);
+			continue;
+		}
+		ig_err("%s needs the tracepoint %s, which this kernel lacks", gadget, tp);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 int ig_kfeature_check(const char *gadget, struct bpf_object *obj)
 {
 	struct utsname u;
+	int err = check_tracepoints(gadget, obj);
+
+	if (err)
+		return err;
 
 	for (int f = IG_KF_RINGBUF; f < IG_KF_COUNT; f++) {
 		if (!obj_uses(obj, f) || ig_kfeature_has(f))

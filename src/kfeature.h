@@ -47,7 +47,9 @@ long long ig_kfeature_parse_off(const char *list, const char **bad);
 
 /* Before load: a required feature the object's programs use and the
  * kernel lacks gets one line on stderr ("ig: GADGET needs WHAT (Linux >=
- * N)"); returns -EOPNOTSUPP then, else 0. */
+ * N)"); returns -EOPNOTSUPP then, else 0. So does a missing tracepoint,
+ * but a syscall's: a program for a syscall the kernel does not have (no
+ * sys_enter/exit tracepoint) is left out. */
 int ig_kfeature_check(const char *gadget, struct bpf_object *obj);
 
 #endif
