@@ -25,6 +25,7 @@ the smoke run, whose numbers are not worth keeping).
 No timing is asserted: the exit status says whether the bench ran.
 """
 import argparse
+import ctypes
 import datetime
 import json
 import os
@@ -191,6 +192,100 @@ def with_fallbacks(tracers):
             for f in FALLBACKS:
                 out.append(dict(t, name=f["name"], env={"IG_KERNEL_FEATURES_OFF": f["off"]},
                                 fallbacks=False, fallback_of=t["name"]))
+    return out
+
+
+# --------------------------------------------------------------------------
+# BPF run time per program run: the kernel's own account (BPF_ENABLE_STATS),
+# on only while the fallback pass runs; it holds on a loaded, shared machine
+# where wall-clock overheads drown in noise.
+
+NR_BPF = {"x86_64": 321, "aarch64": 280}.get(os.uname().machine)
+BPF_ENABLE_STATS, BPF_STATS_RUN_TIME = 32, 0
+
+
+def bpf_stats_on():
+    """An fd that keeps BPF run-time stats on until closed, or None."""
+    if NR_BPF is None:
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    attr = ctypes.c_uint32(BPF_STATS_RUN_TIME)
+    fd = libc.syscall(NR_BPF, BPF_ENABLE_STATS, ctypes.byref(attr), ctypes.sizeof(attr))
+    return fd if fd >= 0 else None
+
+
+def prog_stats(pid):
+    """Run time and count summed over the BPF programs process pid holds."""
+    ids = set()
+    fdinfo = f"/proc/{pid}/fdinfo"
+    for fd in os.listdir(fdinfo):
+        try:
+            with open(os.path.join(fdinfo, fd)) as f:
+                m = re.search(r"^prog_id:\s+(\d+)", f.read(), re.M)
+        except OSError:
+            continue
+        if m:
+            ids.add(m.group(1))
+    ns = cnt = 0
+    for i in ids:
+        out = subprocess.run(["bpftool", "prog", "show", "id", i, "-j"], capture_output=True,
+                             text=True)
+        if out.returncode == 0:
+            j = json.loads(out.stdout)
+            ns += j.get("run_time_ns", 0)
+            cnt += j.get("run_cnt", 0)
+    return ns, cnt
+
+
+def bpf_cost_once(scn, tracer, n, args, tmp):
+    """ns of BPF per program run, and runs per op, for one tracer."""
+    loop = scn["loop"] + ["-n", str(n), "-w", "0"]
+    env = dict(os.environ, **tracer["env"]) if tracer.get("env") else None
+    with open(os.path.join(tmp, "out"), "wb") as fo, open(os.path.join(tmp, "err"), "wb") as fe:
+        p = subprocess.Popen(tracer["cmd"], stdout=fo, stderr=fe, stdin=subprocess.DEVNULL,
+                             env=env)
+    try:
+        aw = subprocess.run([os.path.join(args.bin, "attach_wait"), "-t", "60", str(p.pid)]
+                            + tracer["tps"], capture_output=True, text=True)
+        if aw.returncode:
+            raise RuntimeError(f"{tracer['name']} did not attach: {aw.stderr.strip()}")
+        ns0, cnt0 = prog_stats(p.pid)
+        ops = run_workload(loop)["ops"]
+        ns1, cnt1 = prog_stats(p.pid)
+    finally:
+        stop_tracer(p)
+    runs = cnt1 - cnt0
+    return dict(ns_per_run=(ns1 - ns0) / runs if runs else None, runs_per_op=runs / ops)
+
+
+def run_bpf_costs(args, tmp, rounds):
+    """The fast path and each fallback, alternated, with BPF stats on."""
+    fd = bpf_stats_on()
+    if fd is None:
+        log("bpf costs: BPF_ENABLE_STATS is not available; skipped")
+        return []
+    out = []
+    try:
+        for scn in scenarios(args.ig, args.bin):
+            if args.only and scn["name"] not in args.only:
+                continue
+            ts = [t for t in with_fallbacks(scn["tracers"])
+                  if t.get("fallbacks") or t.get("fallback_of")]
+            if not ts:
+                continue
+            res = {t["name"]: [] for t in ts}
+            n = max(scn["n"] // 4, 1000)
+            for rnd in range(rounds):
+                for t in ts:
+                    log(f"bpf cost {scn['name']} round {rnd + 1}/{rounds}: {t['name']}")
+                    res[t["name"]].append(bpf_cost_once(scn, t, n, args, tmp))
+            out.append(dict(scenario=scn["name"], ops=n, tracers={
+                name: dict(ns_per_run=med(r["ns_per_run"] for r in rs),
+                           ns_per_run_all=[round(r["ns_per_run"] or 0, 1) for r in rs],
+                           runs_per_op=med(r["runs_per_op"] for r in rs))
+                for name, rs in res.items()}))
+    finally:
+        os.close(fd)
     return out
 
 
@@ -501,6 +596,29 @@ def markdown(result):
         for f in result["fmt"]:
             lines.append(f"| {f['mode']} | {f['events_per_s']:,.0f} | {f['ns_per_event']:.0f} "
                          f"| {f['bytes_per_event']:.0f} | {f['decode_ns_per_event']:.0f} |")
+    if result.get("bpf_costs"):
+        lines.append("")
+        lines.append("BPF run time per program run, by the kernel's account (BPF_ENABLE_STATS; "
+                     "fast path against the fallbacks forced with IG_KERNEL_FEATURES_OFF; "
+                     "medians of the rounds [all rounds]):")
+        lines.append("")
+        names = ["ig"] + [f["name"] for f in FALLBACKS]
+        lines.append("| workload | runs/op | " + " | ".join(names) + " |")
+        lines.append("|---|---:|" + "---:|" * len(names))
+        for c in result["bpf_costs"]:
+            ig = c["tracers"].get("ig", {}).get("ns_per_run")
+            cells = []
+            for name in names:
+                t = c["tracers"].get(name, {})
+                v = t.get("ns_per_run")
+                cell = "—" if v is None else f"{v:,.0f} ns"
+                if v is not None and ig and name != "ig":
+                    cell += f" ({100 * (v / ig - 1):+.0f}%)"
+                if t.get("ns_per_run_all"):
+                    cell += " [" + ", ".join(f"{x:,.0f}" for x in t["ns_per_run_all"]) + "]"
+                cells.append(cell)
+            rpo = c["tracers"].get("ig", {}).get("runs_per_op")
+            lines.append(f"| {c['scenario']} | {rpo:.2f} | " + " | ".join(cells) + " |")
     fb = fallback_rows(result)
     if fb:
         lines.append("")
@@ -558,7 +676,8 @@ def fast_path_targets(result, prev):
     """ig's fast path against the previous full run on the same kernel
     (bench/results/latest.json before this run): no more than 10% (or 10 ns,
     the noise floor of a shared machine) more overhead per op."""
-    if not prev or prev.get("meta", {}).get("kernel") != result["meta"]["kernel"]:
+    version = lambda r: r.get("meta", {}).get("kernel", "").split("-")[0]
+    if not prev or version(prev) != version(result):
         return []
     before = {s["name"]: s["summary"].get("ig", {}).get("overhead_ns")
               for s in prev.get("scenarios", [])}
@@ -782,6 +901,8 @@ def main():
     ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec tcp tty write)")
     ap.add_argument("--no-sweep", action="store_true")
     ap.add_argument("--no-latency", action="store_true")
+    ap.add_argument("--no-bpf-costs", action="store_true",
+                    help="skip the BPF run time of the kernel fallbacks against the fast path")
     ap.add_argument("--no-install", action="store_true", help="do not apt-get the peers")
     args = ap.parse_args()
     args.ig = os.path.abspath(args.ig)
@@ -808,6 +929,8 @@ def main():
             result["sweep"], result["sweep_tracers"] = run_sweep(args, tmp, args.rounds)
         if not args.no_latency:
             result["latency"] = run_latency(args)
+        if not args.no_bpf_costs:
+            result["bpf_costs"] = run_bpf_costs(args, tmp, args.rounds)
         result["fmt"] = run_fmt(args)
     # Whoever was attached at the start or the end (not ours: ours are gone).
     seen = {(f["pid"], f["comm"]) for f in foreign}
