@@ -117,7 +117,7 @@ def scenarios(ig, bindir):
         dict(open_scn, name="open_paths", what="open+close of /dev/null, trace_open --paths",
              tracers=[dict(open_scn["tracers"][0],
                            cmd=[ig, "run", "trace_open", "--host", "--paths", "-o", "json"])],
-             peer_note="open_paths: ig's --paths and its kernel fallbacks only"),
+             peer_note="no peer: ig's --paths and its kernel fallbacks only"),
         dict(
             name="exec", what="fork+exec+wait of a small program",
             loop=[b("exec_loop"), "-p", b("bench_nop")],
