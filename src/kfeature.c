@@ -214,15 +214,35 @@ static void probe_casts(void)
 	known[IG_KF_VOID_CAST] = known[IG_KF_RDONLY_CAST] > 0 && cast_loads(cast, 0) ? 1 : -1;
 }
 
+/* Whether a tracepoint program may call the helper: the verifier rejects
+ * this call for its missing arguments, or for an unknown helper, and says
+ * which. (libbpf_probe_bpf_helper does the same, but libbpf 1.1 reads its
+ * log buffer uninitialized when the kernel writes none.) */
+static bool helper_exists(int helper)
+{
+	char log[4096] = "";
+	struct bpf_insn insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .imm = helper },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = sizeof(log),
+		    .log_level = 1);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, "ig_probe_helper", "GPL", insns,
+			       ARRAY_SIZE(insns), &o);
+
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	return log[0] && !strstr(log, "invalid func ") && !strstr(log, "unknown func ");
+}
+
 static bool probe(enum ig_kfeature f)
 {
-	switch (f) {
-	case IG_KF_RINGBUF:
+	if (f == IG_KF_RINGBUF)
 		return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
-	default:
-		/* libbpf says 1 unless the verifier calls the helper unknown. */
-		return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, infos[f].helper, NULL) == 1;
-	}
+	return helper_exists(infos[f].helper);
 }
 
 static void log_probe(enum ig_kfeature f)
