@@ -240,15 +240,8 @@ def prog_stats(pid):
 def bpf_cost_once(scn, tracer, n, args, tmp):
     """ns of BPF per program run, and runs per op, for one tracer."""
     loop = scn["loop"] + ["-n", str(n), "-w", "0"]
-    env = dict(os.environ, **tracer["env"]) if tracer.get("env") else None
-    with open(os.path.join(tmp, "out"), "wb") as fo, open(os.path.join(tmp, "err"), "wb") as fe:
-        p = subprocess.Popen(tracer["cmd"], stdout=fo, stderr=fe, stdin=subprocess.DEVNULL,
-                             env=env)
+    p = start_tracer(tracer, args, tmp)[0]
     try:
-        aw = subprocess.run([os.path.join(args.bin, "attach_wait"), "-t", "60", str(p.pid)]
-                            + tracer["tps"], capture_output=True, text=True)
-        if aw.returncode:
-            raise RuntimeError(f"{tracer['name']} did not attach: {aw.stderr.strip()}")
         ns0, cnt0 = prog_stats(p.pid)
         ops = run_workload(loop)["ops"]
         ns1, cnt1 = prog_stats(p.pid)
@@ -367,6 +360,24 @@ def stop_tracer(p, timeout=300):
         time.sleep(0.01)
 
 
+def start_tracer(tracer, args, tmp):
+    """Start a tracer (stdout to tmp/out, stderr to tmp/err) and wait until
+    its programs are attached: (process, ms from exec to attached)."""
+    env = dict(os.environ, **tracer["env"]) if tracer.get("env") else None
+    err = os.path.join(tmp, "err")
+    with open(os.path.join(tmp, "out"), "wb") as fo, open(err, "wb") as fe:
+        t0 = time.time_ns()
+        p = subprocess.Popen(tracer["cmd"], stdout=fo, stderr=fe, stdin=subprocess.DEVNULL,
+                             env=env)
+    aw = subprocess.run([os.path.join(args.bin, "attach_wait"), "-t", "60", str(p.pid)]
+                        + tracer["tps"], capture_output=True, text=True)
+    if aw.returncode:
+        stop_tracer(p)
+        raise RuntimeError(f"{tracer['name']} did not attach: {aw.stderr.strip()} "
+                           + open(err, errors="replace").read()[-500:])
+    return p, (int(aw.stdout) - t0) / 1e6
+
+
 def run_once(scn, tracer, n, args, rate=0, tmp=None):
     """One run of a workload, bare (tracer None) or under a tracer."""
     loop = scn["loop"] + ["-n", str(n), "-w", str(0 if rate else n // 10)]
@@ -378,18 +389,8 @@ def run_once(scn, tracer, n, args, rate=0, tmp=None):
         res.update(run_workload(loop))
         return res
     out, err = os.path.join(tmp, "out"), os.path.join(tmp, "err")
-    with open(out, "wb") as fo, open(err, "wb") as fe:
-        t0 = time.time_ns()
-        env = dict(os.environ, **tracer["env"]) if tracer.get("env") else None
-        p = subprocess.Popen(tracer["cmd"], stdout=fo, stderr=fe, stdin=subprocess.DEVNULL,
-                             env=env)
+    p, res["start_ms"] = start_tracer(tracer, args, tmp)
     try:
-        aw = subprocess.run([os.path.join(args.bin, "attach_wait"), "-t", "60", str(p.pid)]
-                            + tracer["tps"], capture_output=True, text=True)
-        if aw.returncode:
-            raise RuntimeError(f"{tracer['name']} did not attach: {aw.stderr.strip()} "
-                               + open(err, errors="replace").read()[-500:])
-        res["start_ms"] = (int(aw.stdout) - t0) / 1e6
         cpu_attached = proc_cpu_ns(p.pid)
         rss = RssSampler(p.pid)
         rss.start()
