@@ -10,7 +10,7 @@
 enum copt {
 	C_OUTPUT, C_FIELDS, C_TIMEOUT, C_FILTER, C_PID, C_TID, C_UID, C_GID, C_COMM,
 	C_CONTAINERNAME, C_K8S_POD, C_K8S_NS, C_K8S_CONTAINER, C_HOST, C_HOST_ROOT,
-	C_BTF, C_RING_SIZE, C_VERBOSE, C_HELP,
+	C_BTF, C_RING_SIZE, C_VERBOSE, C_HELP, C_INTERVAL, C_SORT, C_MAX_ENTRIES,
 };
 
 struct copt_def {
@@ -19,7 +19,10 @@ struct copt_def {
 	char shortname;
 	const char *arg;    /* NULL: a boolean flag */
 	const char *help;
+	unsigned int kinds;   /* 0: every gadget; else a mask of 1 << GK_* */
 };
+
+#define KIND_TOP (1u << GK_TOP)
 
 static const struct copt_def copts[] = {
 	{ C_OUTPUT, "output", 'o', "MODE", "columns (default), json, jsonpretty, yaml, custom-columns=a,b,c, asciicast[=DIR]" },
@@ -41,7 +44,15 @@ static const struct copt_def copts[] = {
 	{ C_RING_SIZE, "ring-size", 0, "BYTES", "ring buffer size, a power of two (default 2097152)" },
 	{ C_VERBOSE, "verbose", 'v', NULL, "log what ig does, with libbpf and verifier messages" },
 	{ C_HELP, "help", 'h', NULL, "show this help" },
+	{ C_INTERVAL, "interval", 0, "SECONDS", "refresh the table this often (default 1)", KIND_TOP },
+	{ C_SORT, "sort", 0, "FIELDS", "order rows by these fields (comma list, -field: descending)", KIND_TOP },
+	{ C_MAX_ENTRIES, "max-entries", 0, "N", "show at most this many rows per refresh (default 50, 0: all)", KIND_TOP },
 };
+
+static bool copt_applies(const struct copt_def *c, const struct gadget *g)
+{
+	return !c->kinds || (c->kinds & (1u << g->kind));
+}
 
 static int parse_u32(const char *s, __u32 *out)
 {
@@ -127,6 +138,21 @@ static int set_common(struct run_opts *o, enum copt id, const char *v, char *err
 	case C_K8S_CONTAINER: o->k8s_container = v; return 0;
 	case C_HOST_ROOT: o->host_root = v; return check_host_root(v, err, errlen);
 	case C_BTF: o->btf = v; return 0;
+	case C_INTERVAL:
+		errno = 0;
+		o->interval = strtod(v, &end);
+		if (errno || end == v || *end || !(o->interval > 0)) {
+			snprintf(err, errlen, "invalid --interval \"%s\": expected seconds", v);
+			return -1;
+		}
+		return 0;
+	case C_SORT: o->sort = v; return 0;
+	case C_MAX_ENTRIES:
+		if (parse_u32(v, &o->max_entries)) {
+			snprintf(err, errlen, "invalid --max-entries \"%s\": expected a number", v);
+			return -1;
+		}
+		return 0;
 	case C_RING_SIZE:
 		errno = 0;
 		o->ring_size = strtoull(v, &end, 0);
@@ -140,18 +166,19 @@ static int set_common(struct run_opts *o, enum copt id, const char *v, char *err
 	}
 }
 
-static const struct copt_def *find_long(const char *name, size_t len)
+static const struct copt_def *find_long(const struct gadget *g, const char *name, size_t len)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(copts); i++)
-		if (strlen(copts[i].name) == len && !strncmp(copts[i].name, name, len))
+		if (strlen(copts[i].name) == len && !strncmp(copts[i].name, name, len) &&
+		    copt_applies(&copts[i], g))
 			return &copts[i];
 	return NULL;
 }
 
-static const struct copt_def *find_short(char c)
+static const struct copt_def *find_short(const struct gadget *g, char c)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(copts); i++)
-		if (copts[i].shortname && copts[i].shortname == c)
+		if (copts[i].shortname && copts[i].shortname == c && copt_applies(&copts[i], g))
 			return &copts[i];
 	return NULL;
 }
@@ -162,25 +189,6 @@ static int find_gflag(const struct gadget *g, const char *name, size_t len)
 		if (strlen(g->flags[i].name) == len && !strncmp(g->flags[i].name, name, len))
 			return i;
 	return -1;
-}
-
-static int check_gflag(const struct gadget_flag *f, const char *v, char *err, size_t errlen)
-{
-	char *end;
-
-	if (f->type == GF_BOOL && parse_bool(v) < 0) {
-		snprintf(err, errlen, "invalid --%s \"%s\": expected true or false", f->name, v);
-		return -1;
-	}
-	if (f->type == GF_UINT) {
-		errno = 0;
-		strtoull(v, &end, 0);
-		if (errno || end == v || *end || *v == '-') {
-			snprintf(err, errlen, "invalid --%s \"%s\": expected a number", f->name, v);
-			return -1;
-		}
-	}
-	return 0;
 }
 
 /* A flag's value: after '=', or the next argument. */
@@ -198,7 +206,7 @@ static int parse_long(const struct gadget *g, int argc, char **argv, int *i,
 {
 	const char *name = argv[*i] + 2, *eq = strchr(name, '=');
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
-	const struct copt_def *c = find_long(name, len);
+	const struct copt_def *c = find_long(g, name, len);
 	int gi = c ? -1 : find_gflag(g, name, len);
 	const char *v;
 
@@ -232,17 +240,18 @@ static int parse_long(const struct gadget *g, int argc, char **argv, int *i,
 	}
 	if (c)
 		return set_common(o, c->id, v, err, errlen);
-	if (check_gflag(&g->flags[gi], v, err, errlen))
+	if (gflag_check(&g->flags[gi], v, err, errlen))
 		return -1;
 	gflags[gi].str = v;
 	gflags[gi].set = true;
 	return 0;
 }
 
-static int parse_short(int argc, char **argv, int *i, struct run_opts *o, char *err, size_t errlen)
+static int parse_short(const struct gadget *g, int argc, char **argv, int *i,
+		       struct run_opts *o, char *err, size_t errlen)
 {
 	const char *a = argv[*i];
-	const struct copt_def *c = find_short(a[1]);
+	const struct copt_def *c = find_short(g, a[1]);
 	const char *v;
 
 	if (!c) {
@@ -275,6 +284,9 @@ int cli_parse_run(const struct gadget *g, int argc, char **argv, struct run_opts
 	const char *fields_flag = NULL, *custom = NULL;
 
 	memset(o, 0, sizeof(*o));
+	o->interval = 1;
+	o->max_entries = 50;
+	o->sort = g->default_sort;
 	o->host_root = host_root && *host_root ? host_root : NULL;
 	if (o->host_root && check_host_root(o->host_root, err, errlen)) {
 		snprintf(err, errlen, "HOST_ROOT=%s: not a directory", o->host_root);
@@ -289,7 +301,7 @@ int cli_parse_run(const struct gadget *g, int argc, char **argv, struct run_opts
 			return -1;
 		}
 		ret = a[1] == '-' ? parse_long(g, argc, argv, &i, o, gflags, err, errlen)
-				  : parse_short(argc, argv, &i, o, err, errlen);
+				  : parse_short(g, argc, argv, &i, o, err, errlen);
 		if (ret)
 			return ret;
 		if (!strncmp(a, "--fields", 8))
@@ -321,7 +333,21 @@ static void print_flag(FILE *f, char shortname, const char *name, const char *ar
 
 static const char *type_arg(enum gflag_type t)
 {
-	return t == GF_BOOL ? NULL : t == GF_UINT ? "N" : "VALUE";
+	return t == GF_BOOL ? NULL : t == GF_UINT ? "N" : t == GF_SIZE ? "SIZE" : "VALUE";
+}
+
+static void print_features(FILE *f, unsigned int features)
+{
+	const char *sep = "";
+
+	fprintf(f, "Kernel features: ");
+	for (unsigned int i = 0; i < IG_KF_COUNT; i++) {
+		if (features & (1u << i)) {
+			fprintf(f, "%s%s", sep, ig_kfeature_name(1u << i));
+			sep = ", ";
+		}
+	}
+	fputc('\n', f);
 }
 
 void cli_print_gadget_help(FILE *f, const struct gadget *g)
@@ -331,6 +357,7 @@ void cli_print_gadget_help(FILE *f, const struct gadget *g)
 	fprintf(f, "%s: %s\n\nUsage: ig run %s [flags]\n", g->name, g->description, g->name);
 	if (g->aliases)
 		fprintf(f, "Aliases: %s\n", g->aliases);
+	print_features(f, g->features | IG_KF_COMMON);
 	if (g->nflags) {
 		fprintf(f, "\nFlags of %s:\n", g->name);
 		for (size_t i = 0; i < g->nflags; i++)
@@ -339,7 +366,9 @@ void cli_print_gadget_help(FILE *f, const struct gadget *g)
 	}
 	fprintf(f, "\nCommon flags:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(copts); i++)
-		print_flag(f, copts[i].shortname, copts[i].name, copts[i].arg, copts[i].help, NULL);
+		if (copt_applies(&copts[i], g))
+			print_flag(f, copts[i].shortname, copts[i].name, copts[i].arg,
+				   copts[i].help, copts[i].id == C_SORT ? g->default_sort : NULL);
 	if (schema_init(&s, g->fields, g->nfields, g->default_fields))
 		return;
 	fprintf(f, "\nFields (* = default column; short aliases in brackets):\n");
@@ -377,6 +406,9 @@ void cli_print_usage(FILE *f)
 		"  ig help [GADGET]          show help (also: ig run GADGET --help)\n"
 		"  ig version                print the version\n\n"
 		"Gadgets:\n");
-	for (size_t i = 0; i < ig_ngadgets; i++)
-		fprintf(f, "  %-16s %s\n", ig_gadgets[i]->name, ig_gadgets[i]->description);
+	size_t n;
+	const struct gadget *const *list = gadget_list(&n);
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "  %-16s %s\n", list[i]->name, list[i]->description);
 }

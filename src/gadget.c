@@ -1,13 +1,50 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdio.h>
 #include "decode.h"
 #include "gadget.h"
 
+/* IG_GADGET() puts a pointer to each gadget in this section; the linker
+ * marks its ends. Weak: a test program may link no gadget at all. */
+extern const struct gadget *const __start_ig_gadgets[] __attribute__((weak));
+extern const struct gadget *const __stop_ig_gadgets[] __attribute__((weak));
+
+#define IG_MAX_GADGETS 256
+
+static int gadget_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct gadget *const *)a)->name,
+		      (*(const struct gadget *const *)b)->name);
+}
+
+const struct gadget *const *gadget_list(size_t *n)
+{
+	static const struct gadget *sorted[IG_MAX_GADGETS];
+	static size_t count;
+
+	const struct gadget *const *start = __start_ig_gadgets, *const *stop = __stop_ig_gadgets;
+
+	if (!count && start != stop) {
+		size_t total = stop - start;
+
+		count = total < IG_MAX_GADGETS ? total : IG_MAX_GADGETS;
+		memcpy(sorted, start, count * sizeof(*sorted));
+		qsort(sorted, count, sizeof(*sorted), gadget_cmp);
+	}
+	*n = count;
+	return sorted;
+}
+
 static const struct gadget *gadget_find_exact(const char *name, size_t len)
 {
-	for (size_t i = 0; i < ig_ngadgets; i++) {
-		const struct gadget *g = ig_gadgets[i];
+	size_t count;
+	const struct gadget *const *list = gadget_list(&count);
+
+	for (size_t i = 0; i < count; i++) {
+		const struct gadget *g = list[i];
 		const char *a = g->aliases;
 
 		if (strlen(g->name) == len && !strncmp(g->name, name, len))
@@ -65,6 +102,108 @@ bool gflag_bool(const struct gadget_ctx *ctx, size_t i)
 	const char *s = gflag_str(ctx, i);
 
 	return s && parse_bool(s) == 1;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *s == '-')
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (*end == 'i' || *end == 'I')
+		end++;
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end || (shift && v > (~0ULL >> shift)))
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
+int parse_uint(const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || end == s || *end || *s == '-' ? -EINVAL : 0;
+}
+
+int gflag_check(const struct gadget_flag *f, const char *v, char *err, size_t errlen)
+{
+	uint64_t u;
+
+	if (f->type == GF_BOOL && parse_bool(v) < 0) {
+		snprintf(err, errlen, "invalid --%s \"%s\": expected true or false", f->name, v);
+		return -1;
+	}
+	if (f->type == GF_UINT && parse_uint(v, &u)) {
+		snprintf(err, errlen, "invalid --%s \"%s\": expected a number", f->name, v);
+		return -1;
+	}
+	if (f->type == GF_SIZE && parse_size(v, &u)) {
+		snprintf(err, errlen, "invalid --%s \"%s\": expected bytes (k, M, G suffixes)",
+			 f->name, v);
+		return -1;
+	}
+	return 0;
+}
+
+int gadget_opts_fill(const struct gadget *g, const struct flag_value *given, void *opts,
+		     char *err, size_t errlen)
+{
+	for (size_t i = 0; i < g->nflags; i++) {
+		const struct gadget_flag *f = &g->flags[i];
+		const char *v = given[i].set ? given[i].str : f->def;
+		char *dst = (char *)opts + f->off;
+
+		if (!f->bound)
+			continue;
+		if (v && gflag_check(f, v, err, errlen))
+			return -1;
+		switch (f->type) {
+		case GF_BOOL:
+			*(bool *)dst = v && parse_bool(v) == 1;
+			break;
+		case GF_STRING:
+			*(const char **)dst = v;
+			break;
+		case GF_UINT:
+			*(uint64_t *)dst = 0;
+			if (v)
+				parse_uint(v, (uint64_t *)dst);
+			break;
+		case GF_SIZE:
+			*(uint64_t *)dst = 0;
+			if (v)
+				parse_size(v, (uint64_t *)dst);
+			break;
+		}
+	}
+	return 0;
+}
+
+const char *ig_kfeature_name(unsigned int bit)
+{
+	static const char *const names[IG_KF_COUNT] = {
+		"bpf_loop", "bpf_get_current_task_btf", "bpf_rdonly_cast", "tp_btf",
+		"bpf_task_pt_regs", "mmapable arrays", "map in map", "task iterator",
+		"perf_event programs", "bpf_ringbuf_query",
+	};
+
+	for (unsigned int i = 0; i < IG_KF_COUNT; i++)
+		if (bit == 1u << i)
+			return names[i];
+	return "?";
 }
 
 void row_set_proc(const struct gadget_ctx *ctx, struct row *r, const struct ig_proc *p)

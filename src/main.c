@@ -9,8 +9,11 @@
 
 static int cmd_list_gadgets(void)
 {
-	for (size_t i = 0; i < ig_ngadgets; i++)
-		printf("%-16s %s\n", ig_gadgets[i]->name, ig_gadgets[i]->description);
+	size_t n;
+	const struct gadget *const *list = gadget_list(&n);
+
+	for (size_t i = 0; i < n; i++)
+		printf("%-16s %s\n", list[i]->name, list[i]->description);
 	return 0;
 }
 

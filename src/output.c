@@ -472,6 +472,44 @@ void output_row(struct output *o, const struct row *r)
 		json_row(o, &o->plan, r);
 }
 
+/* Clear the screen and go home: the next table replaces the last. */
+#define ANSI_CLEAR "\033[H\033[2J"
+
+void output_batch_begin(struct output *o)
+{
+	o->batch_rows = 0;
+	if (o->mode == OUT_COLUMNS) {
+		if (o->redraw)
+			ob_puts(&o->buf, ANSI_CLEAR);
+		else if (o->batches)
+			ob_putc(&o->buf, '\n');
+		output_header(o);
+	} else if (o->mode == OUT_JSON || o->mode == OUT_JSONPRETTY) {
+		ob_putc(&o->buf, '[');
+	}
+}
+
+void output_batch_row(struct output *o, const struct row *r)
+{
+	bool array = o->mode == OUT_JSON || o->mode == OUT_JSONPRETTY;
+
+	if (array && o->batch_rows)
+		ob_putc(&o->buf, ',');
+	if (array && o->mode == OUT_JSONPRETTY)
+		ob_putc(&o->buf, '\n');
+	output_row(o, r);
+	if (array)
+		o->buf.len--;   /* the record's newline: the array goes on */
+	o->batch_rows++;
+}
+
+void output_batch_end(struct output *o)
+{
+	if (o->mode == OUT_JSON || o->mode == OUT_JSONPRETTY)
+		ob_puts(&o->buf, o->mode == OUT_JSONPRETTY && o->batch_rows ? "\n]\n" : "]\n");
+	o->batches++;
+}
+
 void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall_ns)
 {
 	struct value v[LOST_N] = {

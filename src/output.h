@@ -40,6 +40,10 @@ struct output {
 	int64_t ts_sec;          /* cached RFC 3339 prefix for this second */
 	char ts_prefix[32];
 	struct asciicast *cast;  /* OUT_ASCIICAST */
+	/* Batches (top, snapshot, profile): one table or JSON array each. */
+	bool redraw;             /* a terminal: each table replaces the last */
+	size_t batches;          /* printed so far */
+	size_t batch_rows;       /* rows of the current batch */
 };
 
 /* cols: the selected columns. JSON and YAML show all fields unless the
@@ -49,6 +53,11 @@ int output_init(struct output *o, enum out_mode mode, const struct schema *s,
 void output_free(struct output *o);
 void output_header(struct output *o);
 void output_row(struct output *o, const struct row *r);
+/* A batch of rows: a table with its header (on a terminal with redraw,
+ * in place of the last one; else after it), or one JSON array. */
+void output_batch_begin(struct output *o);
+void output_batch_row(struct output *o, const struct row *r);
+void output_batch_end(struct output *o);
 /* A {"type":"lost",...} record in JSON modes (a YAML document with the same
  * keys in yaml); nothing in columns mode. */
 void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall_ns);

@@ -29,7 +29,7 @@ static const struct gadget_flag tl_flags[] = {
 _Static_assert(ARRAY_SIZE(tl_fields) == TLF_COUNT, "one field per enum tl_field");
 _Static_assert(ARRAY_SIZE(tl_flags) == TLFLAG_COUNT, "one flag per enum tl_flag");
 
-const struct gadget gadget_traceloop = {
+IG_GADGET(traceloop) = {
 	.name = "traceloop",
 	.description = "record containers' syscalls in overwritable buffers, print them at the end (strace-like unless -o or --fields)",
 	.fields = tl_fields,
@@ -37,5 +37,7 @@ const struct gadget gadget_traceloop = {
 	.default_fields = "runtime.containerName,proc.pid,proc.comm,syscall,parameters,ret",
 	.flags = tl_flags,
 	.nflags = ARRAY_SIZE(tl_flags),
+	.kind = GK_TRACE,
+	.features = IG_KF_TP_BTF | IG_KF_BPF_LOOP | IG_KF_MMAP_ARRAY | IG_KF_MAP_IN_MAP,
 	.run = tl_run,
 };

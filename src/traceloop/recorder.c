@@ -858,7 +858,7 @@ static int load(struct tl_recorder *r)
 	struct traceloop_bpf *skel;
 	int err;
 
-	err = ig_skel_start(&r->ctx, &traceloop_skel_ops, configure);
+	err = ig_skel_load(&r->ctx, &traceloop_skel_ops, configure, NULL);
 	if (err)
 		return err;
 	skel = r->ctx.skel;
