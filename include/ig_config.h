@@ -27,7 +27,13 @@ struct ig_config {
 	 * number, which the kernel recycles (set when user space can read
 	 * the ids too). */
 	__u8 mntns_by_id;
-	__u8 _pad[3];
+	/* Fast paths the running kernel allows (src/kfeature.c):
+	 * bpf_rdonly_cast to a struct type (Linux 6.2), and to void, i.e. to
+	 * untrusted memory at any offset (newer; 6.2-6.16 verifiers say
+	 * "type ID argument must be of a struct"). */
+	__u8 kf_rdonly_cast;
+	__u8 kf_void_cast;
+	__u8 _pad;
 	char targ_comm[IG_COMM_LEN];
 	/* Adaptive wakeup: wake the reader if the last wakeup is older than
 	 * wakeup_ns, or if wakeup_bytes are pending (see common.bpf.h). */

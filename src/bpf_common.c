@@ -11,6 +11,8 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "btf_cache.h"
+#include "kfeature.h"
 #include "skel.h"
 
 static char failed_prog[64];
@@ -54,7 +56,9 @@ void ig_bpf_open_opts(const struct gadget_ctx *ctx, struct bpf_object_open_opts 
 {
 	memset(o, 0, sizeof(*o));
 	o->sz = sizeof(*o);
-	o->btf_custom_path = ctx->opts->btf;
+	/* The minimized BTF when there is one (btf_cache.h), else --btf's or
+	 * the kernel's full BTF. */
+	o->btf_custom_path = btf_cache_get(ctx->opts->btf) ?: ctx->opts->btf;
 }
 
 static bool is_pow2(__u64 v)
@@ -79,6 +83,8 @@ int ig_bpf_prepare(struct gadget_ctx *ctx, const struct ig_skel_common *c)
 		strncpy(cfg->targ_comm, o->comm, sizeof(cfg->targ_comm) - 1);
 	cfg->filter_mntns = o->filter_mntns;
 	cfg->mntns_by_id = o->mntns_by_id;
+	cfg->kf_rdonly_cast = ig_kfeature_has(IG_KF_RDONLY_CAST);
+	cfg->kf_void_cast = ig_kfeature_has(IG_KF_VOID_CAST);
 	if (o->ring_size) {
 		if (!is_pow2(o->ring_size) || o->ring_size < 4096) {
 			ig_err("--ring-size must be a power of two of at least 4096");

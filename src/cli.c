@@ -156,8 +156,10 @@ static int set_common(struct run_opts *o, enum copt id, const char *v, char *err
 	case C_RING_SIZE:
 		errno = 0;
 		o->ring_size = strtoull(v, &end, 0);
-		if (errno || end == v || *end) {
-			snprintf(err, errlen, "invalid --ring-size \"%s\"", v);
+		/* The kernel wants a power of two of whole pages. */
+		if (errno || end == v || *end || *v == '-' || o->ring_size < 4096 ||
+		    o->ring_size > (1ULL << 30) || (o->ring_size & (o->ring_size - 1))) {
+			snprintf(err, errlen, "invalid --ring-size \"%s\": expected a power of two from 4096 to 1073741824", v);
 			return -1;
 		}
 		return 0;
@@ -341,9 +343,11 @@ static void print_features(FILE *f, unsigned int features)
 	const char *sep = "";
 
 	fprintf(f, "Kernel features: ");
-	for (unsigned int i = 0; i < IG_KF_COUNT; i++) {
-		if (features & (1u << i)) {
-			fprintf(f, "%s%s", sep, ig_kfeature_name(1u << i));
+	for (int i = 0; i < IG_KF_COUNT; i++) {
+		const struct ig_kfeature_info *k = ig_kfeature_info(i);
+
+		if (features & IG_KF_BIT(i)) {
+			fprintf(f, "%s%s (Linux %s)", sep, k->name, k->since);
 			sep = ", ";
 		}
 	}

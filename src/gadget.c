@@ -192,20 +192,6 @@ int gadget_opts_fill(const struct gadget *g, const struct flag_value *given, voi
 	return 0;
 }
 
-const char *ig_kfeature_name(unsigned int bit)
-{
-	static const char *const names[IG_KF_COUNT] = {
-		"bpf_loop", "bpf_get_current_task_btf", "bpf_rdonly_cast", "tp_btf",
-		"bpf_task_pt_regs", "mmapable arrays", "map in map", "task iterator",
-		"perf_event programs", "bpf_ringbuf_query",
-	};
-
-	for (unsigned int i = 0; i < IG_KF_COUNT; i++)
-		if (bit == 1u << i)
-			return names[i];
-	return "?";
-}
-
 void row_set_proc(const struct gadget_ctx *ctx, struct row *r, const struct ig_proc *p)
 {
 	__u64 wall = p->timestamp + ctx->boot_to_wall_ns;

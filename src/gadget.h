@@ -10,6 +10,7 @@
 #include "ig.h"
 #include "output.h"
 #include "ig_event.h"
+#include "kfeature.h"
 
 /*
  * A gadget's own flags, declared beside its fields. --help is printed from
@@ -110,28 +111,15 @@ struct gadget_ctx {
 enum gadget_kind { GK_TRACE, GK_TOP, GK_SNAPSHOT, GK_PROFILE, GK_ADVISE };
 
 /*
- * Kernel features a gadget's BPF side relies on beyond the base every
- * gadget needs (BTF, CO-RE, tracepoints, ring buffer, ig_cfg): declared so
- * the portability work can check or probe them before load and docs can
- * list them. Kernel versions are those of mainline.
+ * The kernel features (src/kfeature.h) a gadget's BPF side cannot do
+ * without, beyond IG_KF_COMMON: a mask of IG_KF_BIT(IG_KF_...). --help and
+ * docs list them; before load, ig_kfeature_check() refuses a kernel that
+ * lacks one, and test_gadget_core checks the mask against the helpers the
+ * object really calls. Fast paths with a fallback are not listed.
  */
-enum ig_kfeature {
-	IG_KF_BPF_LOOP      = 1u << 0,   /* bpf_loop(), 5.17 */
-	IG_KF_TASK_BTF      = 1u << 1,   /* bpf_get_current_task_btf(), 5.11 */
-	IG_KF_RDONLY_CAST   = 1u << 2,   /* bpf_rdonly_cast() kfunc, 6.2 */
-	IG_KF_TP_BTF        = 1u << 3,   /* tp_btf programs, 5.5 */
-	IG_KF_TASK_PT_REGS  = 1u << 4,   /* bpf_task_pt_regs(), 5.15 */
-	IG_KF_MMAP_ARRAY    = 1u << 5,   /* BPF_F_MMAPABLE arrays, 5.5 */
-	IG_KF_MAP_IN_MAP    = 1u << 6,   /* hash of maps with inner maps of any size, 5.10 */
-	IG_KF_ITER_TASK     = 1u << 7,   /* iter/task programs, 5.8 */
-	IG_KF_PERF_EVENT    = 1u << 8,   /* perf_event programs (sampling) */
-	IG_KF_RINGBUF_QUERY = 1u << 9,   /* bpf_ringbuf_query(), 5.8 */
-};
-#define IG_KF_COUNT 10
-/* The name of one IG_KF_ bit ("bpf_loop"), for help and logs. */
-const char *ig_kfeature_name(unsigned int bit);
+#define IG_KF_BIT(f) (1u << (f))
 /* What every gadget built on bpf/common.bpf.h needs. */
-#define IG_KF_COMMON (IG_KF_TASK_BTF | IG_KF_RDONLY_CAST | IG_KF_RINGBUF_QUERY)
+#define IG_KF_COMMON (IG_KF_BIT(IG_KF_RINGBUF) | IG_KF_BIT(IG_KF_TASK_BTF))
 
 /*
  * A gadget: the declarations of src/gadgets/<name>.c, registered with
@@ -144,7 +132,7 @@ struct gadget {
 	const char *aliases;       /* comma list, e.g. "tcptracer" */
 	const char *description;
 	enum gadget_kind kind;
-	unsigned int features;     /* IG_KF_* beyond IG_KF_COMMON */
+	unsigned int features;     /* IG_KF_BIT()s beyond IG_KF_COMMON */
 	const struct field *fields;
 	size_t nfields;
 	const char *default_fields;   /* NULL: the FF_DEFAULT fields */

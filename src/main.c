@@ -7,11 +7,22 @@
 #include "run.h"
 #include "traceloop/tl.h"
 
-static int cmd_list_gadgets(void)
+/* A command that takes no arguments refuses any, rather than ignore them. */
+static bool no_args(const char *cmd, int argc, char **argv)
+{
+	if (argc < 1)
+		return true;
+	ig_err("%s takes no arguments (got \"%s\")", cmd, argv[0]);
+	return false;
+}
+
+static int cmd_list_gadgets(int argc, char **argv)
 {
 	size_t n;
 	const struct gadget *const *list = gadget_list(&n);
 
+	if (!no_args("list-gadgets", argc, argv))
+		return IG_EXIT_USAGE;
 	for (size_t i = 0; i < n; i++)
 		printf("%-16s %s\n", list[i]->name, list[i]->description);
 	return 0;
@@ -108,8 +119,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "list-containers"))
 		return cmd_list_containers(argc - 2, argv + 2);
 	if (!strcmp(cmd, "list-gadgets"))
-		return cmd_list_gadgets();
+		return cmd_list_gadgets(argc - 2, argv + 2);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		if (!no_args(cmd, argc - 2, argv + 2))
+			return IG_EXIT_USAGE;
 		printf("ig version %s\n", IG_VERSION);
 		return 0;
 	}

@@ -177,6 +177,39 @@ static int event_loop(struct run_state *st, struct ring_buffer *rb)
 	return 0;
 }
 
+/* The first field asked for (a column, an explicit JSON key, a filter)
+ * that only the gadget's --paths fills, or NULL. */
+static const struct field *paths_field_wanted(const struct sink *k)
+{
+	for (size_t i = 0; i < k->cols.n; i++)
+		if (k->schema.f[k->cols.c[i].idx]->flags & FF_PATHS)
+			return k->schema.f[k->cols.c[i].idx];
+	for (size_t i = 0; i < k->filter.n; i++)
+		if (k->schema.f[k->filter.t[i].idx]->flags & FF_PATHS)
+			return k->schema.f[k->filter.t[i].idx];
+	return NULL;
+}
+
+/* Asking for cwd or fpath and getting an empty column helps nobody: such a
+ * field turns --paths on. An explicit --paths=false stays, and is said. */
+static void enable_paths_if_wanted(struct run_state *st)
+{
+	const struct gadget *g = st->ctx.g;
+	const struct field *f = paths_field_wanted(&st->sink);
+
+	for (size_t i = 0; f && i < g->nflags; i++) {
+		if (strcmp(g->flags[i].name, "paths") || gflag_bool(&st->ctx, i))
+			continue;
+		if (st->ctx.flags[i].set) {
+			ig_err("%s stays empty: it needs --paths, and --paths=false was given", f->name);
+			return;
+		}
+		st->ctx.flags[i].str = "true";
+		st->ctx.flags[i].set = true;
+		ig_info("%s: --paths turned on for the %s field", g->name, f->name);
+	}
+}
+
 static int preflight(const struct run_opts *o)
 {
 	if (sys_check_privileges() || sys_check_btf(o->btf) || sys_ensure_tracefs())
@@ -240,14 +273,16 @@ static int parse_args(struct run_state *st, struct run_opts *opts, int argc, cha
 		cli_print_gadget_help(stdout, g);
 		return -1;
 	}
-	if (!ret)
-		ret = gadget_opts_fill(g, st->ctx.flags, st->gopts, err, sizeof(err));
 	if (ret) {
 		ig_err("%s", err);
 		return IG_EXIT_USAGE;
 	}
 	ret = sink_init(&st->sink, g->fields, g->nfields, g->default_fields, opts->mode,
 			opts->fields, opts->filter, err, sizeof(err));
+	if (!ret)
+		enable_paths_if_wanted(st);
+	if (!ret)
+		ret = gadget_opts_fill(g, st->ctx.flags, st->gopts, err, sizeof(err)) ? -EINVAL : 0;
 	if (!ret && g->kind != GK_TRACE)
 		ret = batch_init(&st->batch, &st->sink, NULL, opts->sort, err, sizeof(err));
 	if (ret && err[0])

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <string.h>
+#include "kfeature.h"
 #include "skel.h"
 
 int ig_skel_load(struct gadget_ctx *ctx, const struct skel_ops *ops,
@@ -29,6 +30,8 @@ int ig_skel_load(struct gadget_ctx *ctx, const struct skel_ops *ops,
 	err = ig_bpf_prepare(ctx, &common);
 	if (!err && configure)
 		err = configure(ctx, skel);
+	if (!err)
+		err = ig_kfeature_check(ctx->g->name, ops->obj(skel));
 	if (err)
 		return err;
 	err = ops->load(skel);

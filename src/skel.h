@@ -30,6 +30,7 @@ struct skel_ops {
 	void (*destroy)(void *skel);
 	struct bpf_object *(*obj)(void *skel);
 	void (*common)(void *skel, struct ig_skel_common *c);
+	const void *(*elf)(size_t *size);   /* the embedded object */
 };
 
 #define IG_SKEL_OPS(name)                                                              \
@@ -53,7 +54,7 @@ struct skel_ops {
 	static const struct skel_ops name##_skel_ops = {                               \
 		name##_skel_open, name##_skel_load, name##_skel_attach,                \
 		name##_skel_detach, name##_skel_destroy, name##_skel_obj,              \
-		name##_skel_common,                                                    \
+		name##_skel_common, name##_bpf__elf_bytes,                             \
 	}
 
 /* Open, configure and load ops' object for ctx->g (configure and loaded

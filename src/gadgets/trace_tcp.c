@@ -132,7 +132,6 @@ IG_GADGET(trace_tcp) = {
 	.aliases = "tcptracer",
 	.description = "trace TCP connect, accept and close",
 	.kind = GK_TRACE,
-	.features = IG_KF_TP_BTF,
 	.fields = tcp_fields,
 	.nfields = ARRAY_SIZE(tcp_fields),
 	.default_fields = TCP_DEFAULT_FIELDS,

@@ -5,6 +5,9 @@
  * asked, so it has its own flow (src/traceloop/run.c) instead of start and
  * decode. The BPF side is bpf/traceloop.bpf.c.
  */
+#include "skel.h"
+#include "traceloop.h"
+#include "traceloop.skel.h"
 #include "traceloop/tl.h"
 
 static const struct field tl_fields[] = {
@@ -29,6 +32,9 @@ static const struct gadget_flag tl_flags[] = {
 _Static_assert(ARRAY_SIZE(tl_fields) == TLF_COUNT, "one field per enum tl_field");
 _Static_assert(ARRAY_SIZE(tl_flags) == TLFLAG_COUNT, "one flag per enum tl_flag");
 
+/* Loaded by the recorder (src/traceloop/recorder.c), not by the core. */
+IG_SKEL_OPS(traceloop);
+
 IG_GADGET(traceloop) = {
 	.name = "traceloop",
 	.description = "record containers' syscalls in overwritable buffers, print them at the end (strace-like unless -o or --fields)",
@@ -38,6 +44,7 @@ IG_GADGET(traceloop) = {
 	.flags = tl_flags,
 	.nflags = ARRAY_SIZE(tl_flags),
 	.kind = GK_TRACE,
-	.features = IG_KF_TP_BTF | IG_KF_BPF_LOOP | IG_KF_MMAP_ARRAY | IG_KF_MAP_IN_MAP,
+	.features = IG_KF_BIT(IG_KF_BPF_LOOP),
+	.skel = &traceloop_skel_ops,
 	.run = tl_run,
 };

@@ -92,7 +92,6 @@ struct tl_recorder {
 	bool detached;
 };
 
-IG_SKEL_OPS(traceloop);
 
 /* ---- parsing ---------------------------------------------------------- */
 
@@ -858,7 +857,7 @@ static int load(struct tl_recorder *r)
 	struct traceloop_bpf *skel;
 	int err;
 
-	err = ig_skel_load(&r->ctx, &traceloop_skel_ops, configure, NULL);
+	err = ig_skel_load(&r->ctx, r->ctx.g->skel, configure, NULL);
 	if (err)
 		return err;
 	skel = r->ctx.skel;

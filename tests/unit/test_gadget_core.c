@@ -13,6 +13,7 @@
 #include "batch.h"
 #include "gadget.h"
 #include "list.h"
+#include "skel.h"
 
 /* A top gadget with no BPF side, registered like any other. */
 enum { TF_NAME, TF_COUNT };
@@ -88,6 +89,32 @@ static void test_registry(void **state)
 		assert_true(g->skel != NULL || g == &gadget_test_top);
 		for (size_t f = 0; f < g->nflags; f++)
 			assert_true(!g->flags[f].bound || g->flags[f].off < g->opts_size);
+	}
+}
+
+/* A gadget declares the kernel features its object needs (--help and
+ * docs show them): the declaration must match what the object calls. */
+static void test_declared_features(void **state)
+{
+	size_t n;
+	const struct gadget *const *list = gadget_list(&n);
+
+	(void)state;
+	libbpf_set_print(NULL);
+	for (size_t i = 0; i < n; i++) {
+		const struct gadget *g = list[i];
+		unsigned int used;
+		void *skel;
+
+		if (!g->skel)
+			continue;
+		skel = g->skel->open(NULL);
+		assert_non_null(skel);
+		used = ig_kfeature_used(g->skel->obj(skel));
+		g->skel->destroy(skel);
+		if (used != (g->features | IG_KF_COMMON))
+			fail_msg("%s: declares features 0x%x, its object uses 0x%x", g->name,
+				 g->features | IG_KF_COMMON, used);
 	}
 }
 
@@ -236,6 +263,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_declared_features),
 		cmocka_unit_test(test_typed_flags),
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_lists),
