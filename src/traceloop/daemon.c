@@ -478,12 +478,12 @@ static int make_config(const struct gadget_ctx *ctx, struct tl_config *cfg, uint
 	char err[256];
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (tl_parse_size(buf, &cfg->buffer_bytes) || cfg->buffer_bytes < TL_MIN_BUFFER ||
+	if (parse_size(buf, &cfg->buffer_bytes) || cfg->buffer_bytes < TL_MIN_BUFFER ||
 	    cfg->buffer_bytes > TL_MAX_BUFFER) {
 		ig_err("invalid --buffer-size \"%s\": expected %u bytes to 1G", buf, TL_MIN_BUFFER);
 		return -EINVAL;
 	}
-	if (tl_parse_size(bytes, &cfg->max_exited_bytes)) {
+	if (parse_size(bytes, &cfg->max_exited_bytes)) {
 		ig_err("invalid --max-exited-bytes \"%s\"", bytes);
 		return -EINVAL;
 	}

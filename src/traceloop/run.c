@@ -26,7 +26,7 @@ static int make_config(const struct gadget_ctx *ctx, struct tl_config *cfg, uint
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_exited = TL_DEFAULT_MAX_EXITED;
 	cfg->max_exited_bytes = TL_DEFAULT_EXITED_BYTES;
-	if (tl_parse_size(size, &cfg->buffer_bytes) || cfg->buffer_bytes < TL_MIN_BUFFER ||
+	if (parse_size(size, &cfg->buffer_bytes) || cfg->buffer_bytes < TL_MIN_BUFFER ||
 	    cfg->buffer_bytes > TL_MAX_BUFFER) {
 		snprintf(err, errlen, "invalid --buffer-size \"%s\": expected %u bytes to 1G (k, M, G suffixes)",
 			 size, TL_MIN_BUFFER);
