@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "decode.h"
 #include "gadget.h"
+#include "list.h"
 
 /* IG_GADGET() puts a pointer to each gadget in this section; the linker
  * marks its ends. Weak: a test program may link no gadget at all. */
@@ -45,18 +46,9 @@ static const struct gadget *gadget_find_exact(const char *name, size_t len)
 
 	for (size_t i = 0; i < count; i++) {
 		const struct gadget *g = list[i];
-		const char *a = g->aliases;
-
-		if (strlen(g->name) == len && !strncmp(g->name, name, len))
+		if ((strlen(g->name) == len && !strncmp(g->name, name, len)) ||
+		    list_has(g->aliases, name, len, false))
 			return g;
-		while (a && *a) {
-			const char *end = strchr(a, ',');
-			size_t n = end ? (size_t)(end - a) : strlen(a);
-
-			if (n == len && !strncmp(a, name, n))
-				return g;
-			a = end ? end + 1 : NULL;
-		}
 	}
 	return NULL;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <string.h>
+#include <strings.h>
 #include "list.h"
 
 int list_each(const char *list, int (*fn)(const char *item, size_t len, void *arg), void *arg,
@@ -32,16 +33,24 @@ size_t list_count(const char *list)
 	return n;
 }
 
+struct wanted {
+	const char *word;
+	size_t len;
+	bool fold_case;
+};
+
 static int same(const char *item, size_t len, void *arg)
 {
-	const char **want = arg;
+	const struct wanted *w = arg;
 
-	return len == (size_t)(want[1] - want[0]) && !memcmp(item, want[0], len);
+	if (len != w->len)
+		return 0;
+	return w->fold_case ? !strncasecmp(item, w->word, len) : !memcmp(item, w->word, len);
 }
 
-bool list_has(const char *list, const char *word, size_t len)
+bool list_has(const char *list, const char *word, size_t len, bool fold_case)
 {
-	const char *want[2] = { word, word + len };
+	struct wanted w = { word, len, fold_case };
 
-	return list_each(list, same, want, NULL, NULL) != 0;
+	return list_each(list, same, &w, NULL, NULL) != 0;
 }

@@ -15,7 +15,7 @@ int list_each(const char *list, int (*fn)(const char *item, size_t len, void *ar
 	      const char **bad, size_t *badlen);
 /* How many items list has, counting empty ones: an upper bound. */
 size_t list_count(const char *list);
-/* Whether list has the item word (len bytes). */
-bool list_has(const char *list, const char *word, size_t len);
+/* Whether list has the item word (len bytes), in any case if fold_case. */
+bool list_has(const char *list, const char *word, size_t len, bool fold_case);
 
 #endif

@@ -185,9 +185,12 @@ static void test_lists(void **state)
 	assert_int_equal(list_each(NULL, collect_item, out, NULL, NULL), 0);
 	assert_int_equal(list_count("a,b,,c"), 4);
 	assert_int_equal(list_count(""), 0);
-	assert_true(list_has("open,openat,write", "openat", 6));
-	assert_false(list_has("open,openat,write", "open", 3) && list_has("openat", "open", 4));
-	assert_false(list_has("read", "rea", 3));
+	assert_true(list_has("open,openat,write", "openat", 6, false));
+	assert_true(list_has("open,openat,write", "open", 4, false));
+	assert_false(list_has("openat", "open", 4, false));
+	assert_false(list_has("read", "rea", 3, false));
+	assert_false(list_has("PID", "pid", 3, false));
+	assert_true(list_has("x,PID", "pid", 3, true));
 }
 
 /* Collect, sort, cut and print one batch in mode; returns the text. */
