@@ -53,13 +53,10 @@ struct asciicast {
 	int err;               /* first write error */
 };
 
-static const char *cast_dir;
-
-int asciicast_set_dir(const char *dir, char *err, size_t errlen)
+int asciicast_check_dir(const char *dir, char *err, size_t errlen)
 {
 	struct stat sb;
 
-	cast_dir = NULL;
 	if (!dir)
 		return 0;
 	if (!*dir) {
@@ -74,7 +71,6 @@ int asciicast_set_dir(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "-o asciicast: %s is not a writable directory", dir);
 		return -1;
 	}
-	cast_dir = dir;
 	return 0;
 }
 
@@ -118,11 +114,6 @@ struct asciicast *asciicast_new(const struct schema *s, const char *dir)
 		}
 	}
 	return c;
-}
-
-struct asciicast *asciicast_open(const struct schema *s)
-{
-	return asciicast_new(s, cast_dir);
 }
 
 /* ---- values of a row, by field ------------------------------------------- */

@@ -84,18 +84,6 @@ int parse_bool(const char *s)
 	return -1;
 }
 
-const char *gflag_str(const struct gadget_ctx *ctx, size_t i)
-{
-	return ctx->flags[i].set ? ctx->flags[i].str : ctx->g->flags[i].def;
-}
-
-bool gflag_bool(const struct gadget_ctx *ctx, size_t i)
-{
-	const char *s = gflag_str(ctx, i);
-
-	return s && parse_bool(s) == 1;
-}
-
 int parse_size(const char *s, uint64_t *out)
 {
 	char *end;
@@ -142,44 +130,14 @@ int gflag_check(const struct gadget_flag *f, const char *v, char *err, size_t er
 		snprintf(err, errlen, "invalid --%s \"%s\": expected a number", f->name, v);
 		return -1;
 	}
+	if (f->type == GF_U32 && (parse_uint(v, &u) || u > UINT32_MAX)) {
+		snprintf(err, errlen, "invalid --%s \"%s\": expected a number", f->name, v);
+		return -1;
+	}
 	if (f->type == GF_SIZE && parse_size(v, &u)) {
 		snprintf(err, errlen, "invalid --%s \"%s\": expected bytes (k, M, G suffixes)",
 			 f->name, v);
 		return -1;
-	}
-	return 0;
-}
-
-int gadget_opts_fill(const struct gadget *g, const struct flag_value *given, void *opts,
-		     char *err, size_t errlen)
-{
-	for (size_t i = 0; i < g->nflags; i++) {
-		const struct gadget_flag *f = &g->flags[i];
-		const char *v = given[i].set ? given[i].str : f->def;
-		char *dst = (char *)opts + f->off;
-
-		if (!f->bound)
-			continue;
-		if (v && gflag_check(f, v, err, errlen))
-			return -1;
-		switch (f->type) {
-		case GF_BOOL:
-			*(bool *)dst = v && parse_bool(v) == 1;
-			break;
-		case GF_STRING:
-			*(const char **)dst = v;
-			break;
-		case GF_UINT:
-			*(uint64_t *)dst = 0;
-			if (v)
-				parse_uint(v, (uint64_t *)dst);
-			break;
-		case GF_SIZE:
-			*(uint64_t *)dst = 0;
-			if (v)
-				parse_size(v, (uint64_t *)dst);
-			break;
-		}
 	}
 	return 0;
 }

@@ -25,6 +25,8 @@ enum gflag_type {
 	GF_STRING,     /* const char * (NULL when unset without default) */
 	GF_UINT,       /* uint64_t, decimal or 0x hex */
 	GF_SIZE,       /* uint64_t bytes, with k, M, G suffixes (1024-based) */
+	GF_U32,        /* uint32_t, decimal */
+	GF_SECONDS,    /* double, >= 0 */
 };
 
 struct gadget_flag {
@@ -34,6 +36,12 @@ struct gadget_flag {
 	const char *help;
 	bool bound;                /* parsed into the options struct at off */
 	unsigned short off;
+	char shortname;            /* -x, or 0 */
+	const char *arg;           /* the value's name in --help; NULL: from the type */
+	unsigned int kinds;        /* 0: every gadget; else the 1 << GK_* it is for */
+	/* Instead of storing the typed value: parse v into opts (the
+	 * options struct) itself; 0, FLAGS_HELP, or -1 with err. */
+	int (*set)(void *opts, const char *v, char *err, size_t errlen);
 };
 
 #define IG_FLAG_MEMBER_IS(T, m, ctype) \
@@ -48,11 +56,17 @@ struct gadget_flag {
 #define IG_FLAG_UINT(T, m, name, def, help) IG_FLAG_BOUND(T, m, uint64_t, GF_UINT, name, def, help)
 /* --name 4M into uint64_t T.m */
 #define IG_FLAG_SIZE(T, m, name, def, help) IG_FLAG_BOUND(T, m, uint64_t, GF_SIZE, name, def, help)
+/* --name N into uint32_t T.m */
+#define IG_FLAG_U32(T, m, name, def, help) IG_FLAG_BOUND(T, m, uint32_t, GF_U32, name, def, help)
+/* --name 1.5 into double T.m (seconds) */
+#define IG_FLAG_SECONDS(T, m, name, def, help) IG_FLAG_BOUND(T, m, double, GF_SECONDS, name, def, help)
 
 /* Options every gadget shares (see cli.c). */
 struct run_opts {
 	enum out_mode mode;
+	const char *mode_arg;      /* -o MODE=ARG: asciicast's directory */
 	const char *fields;        /* --fields or -o custom-columns= */
+	bool custom_columns;       /* fields came from -o custom-columns= */
 	const char *filter;
 	double timeout;            /* seconds; 0 = none */
 	__u32 pid, tid, uid, gid;
@@ -60,7 +74,7 @@ struct run_opts {
 	const char *comm;
 	bool host;
 	const char *btf;
-	__u64 ring_size;
+	uint64_t ring_size;
 	const char *containername;
 	const char *k8s_pod, *k8s_namespace, *k8s_container;
 	const char *host_root;
@@ -176,8 +190,6 @@ struct gadget {
 const struct gadget *const *gadget_list(size_t *n);
 const struct gadget *gadget_find(const char *name);
 
-bool gflag_bool(const struct gadget_ctx *ctx, size_t i);
-const char *gflag_str(const struct gadget_ctx *ctx, size_t i);
 /* Parse a boolean flag value; -1 if it is not one. */
 int parse_bool(const char *s);
 /* "4096", "0x1000", "4k", "1M", "2GiB": 0 or -EINVAL. */
@@ -186,10 +198,7 @@ int parse_size(const char *s, uint64_t *out);
 int parse_uint(const char *s, uint64_t *out);
 /* Whether v suits flag f: 0, or -1 with a message in err. */
 int gflag_check(const struct gadget_flag *f, const char *v, char *err, size_t errlen);
-/* Parse the given flags (or their defaults) into the gadget's options
- * struct (g->opts_size bytes): 0, or -1 with a message in err. */
-int gadget_opts_fill(const struct gadget *g, const struct flag_value *given, void *opts,
-		     char *err, size_t errlen);
+
 
 /* The common process fields of a row, from the BPF event header. */
 void row_set_proc(const struct gadget_ctx *ctx, struct row *r, const struct ig_proc *p);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "list.h"
 #include "list_containers.h"
 #include "run.h"
 #include "traceloop/tl.h"
@@ -104,30 +105,44 @@ static int cmd_trace(int argc, char **argv)
 	return g ? run_found(g, argc - 1, argv + 1) : IG_EXIT_USAGE;
 }
 
+static int cmd_version(int argc, char **argv)
+{
+	if (!no_args("version", argc, argv))
+		return IG_EXIT_USAGE;
+	printf("ig version %s\n", IG_VERSION);
+	return 0;
+}
+
+/* The commands, bpftool-style: a name (aliases: a comma list) and the
+ * function that takes the arguments after it. */
+struct command {
+	const char *names;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run },
+	{ "trace", cmd_trace },
+	{ "daemon", tl_daemon_main },
+	{ "traceloop", tl_client_main },
+	{ "list-containers", cmd_list_containers },
+	{ "list-gadgets", cmd_list_gadgets },
+	{ "version,--version", cmd_version },
+	{ "help,--help,-h", cmd_help },
+};
+
+static int cmd_select(const struct command *cmds, size_t n, int argc, char **argv)
+{
+	const char *name = argc > 0 ? argv[0] : "help";
+
+	for (size_t i = 0; i < n; i++)
+		if (list_has(cmds[i].names, name, strlen(name), false))
+			return cmds[i].run(argc - (argc > 0), argv + (argc > 0));
+	ig_err("unknown command \"%s\" (see ig help)", name);
+	return IG_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : "help";
-
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - 2, argv + 2);
-	if (!strcmp(cmd, "trace"))
-		return cmd_trace(argc - 2, argv + 2);
-	if (!strcmp(cmd, "daemon"))
-		return tl_daemon_main(argc - 2, argv + 2);
-	if (!strcmp(cmd, "traceloop"))
-		return tl_client_main(argc - 2, argv + 2);
-	if (!strcmp(cmd, "list-containers"))
-		return cmd_list_containers(argc - 2, argv + 2);
-	if (!strcmp(cmd, "list-gadgets"))
-		return cmd_list_gadgets(argc - 2, argv + 2);
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		if (!no_args(cmd, argc - 2, argv + 2))
-			return IG_EXIT_USAGE;
-		printf("ig version %s\n", IG_VERSION);
-		return 0;
-	}
-	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
-		return cmd_help(argc - 2, argv + 2);
-	ig_err("unknown command \"%s\" (see ig help)", cmd);
-	return IG_EXIT_USAGE;
+	return cmd_select(commands, ARRAY_SIZE(commands), argc - 1, argv + 1);
 }

@@ -22,6 +22,7 @@ static inline bool out_mode_structured(enum out_mode m)
 
 struct json_op;
 struct asciicast;
+struct out_ops;
 
 /* The members of one record, planned once for the mode (output.c). */
 struct json_plan {
@@ -32,6 +33,7 @@ struct json_plan {
 
 struct output {
 	enum out_mode mode;
+	const struct out_ops *ops;   /* the mode's printer (output.c) */
 	const struct schema *s;
 	const struct selection *cols;
 	struct json_plan plan;   /* the rows */
@@ -50,6 +52,12 @@ struct output {
  * selection is explicit (--fields a,b), then just those. */
 int output_init(struct output *o, enum out_mode mode, const struct schema *s,
 		const struct selection *cols);
+/* The same for -o MODE=ARG (asciicast's directory). */
+int output_init_arg(struct output *o, enum out_mode mode, const char *arg,
+		    const struct schema *s, const struct selection *cols);
+/* "json", "asciicast=DIR"...: the mode and its argument (NULL: none); 0,
+ * or -1 for no such mode. custom-columns= is the CLI's, not a mode. */
+int output_mode_parse(const char *text, enum out_mode *mode, const char **arg);
 void output_free(struct output *o);
 void output_header(struct output *o);
 void output_row(struct output *o, const struct row *r);

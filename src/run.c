@@ -198,14 +198,16 @@ static void enable_paths_if_wanted(struct run_state *st)
 	const struct field *f = paths_field_wanted(&st->sink);
 
 	for (size_t i = 0; f && i < g->nflags; i++) {
-		if (strcmp(g->flags[i].name, "paths") || gflag_bool(&st->ctx, i))
+		const struct gadget_flag *p = &g->flags[i];
+		bool *on = (bool *)((char *)st->gopts + p->off);
+
+		if (strcmp(p->name, "paths") || p->type != GF_BOOL || !p->bound || *on)
 			continue;
 		if (st->ctx.flags[i].set) {
 			ig_err("%s stays empty: it needs --paths, and --paths=false was given", f->name);
 			return;
 		}
-		st->ctx.flags[i].str = "true";
-		st->ctx.flags[i].set = true;
+		*on = true;
 		ig_info("%s: --paths turned on for the %s field", g->name, f->name);
 	}
 }
@@ -268,8 +270,8 @@ static int parse_args(struct run_state *st, struct run_opts *opts, int argc, cha
 	char err[512];
 	int ret;
 
-	ret = cli_parse_run(g, argc, argv, opts, st->ctx.flags, err, sizeof(err));
-	if (ret == 1) {
+	ret = cli_parse_run(g, argc, argv, opts, st->gopts, st->ctx.flags, err, sizeof(err));
+	if (ret == FLAGS_HELP) {
 		cli_print_gadget_help(stdout, g);
 		return -1;
 	}
@@ -277,12 +279,10 @@ static int parse_args(struct run_state *st, struct run_opts *opts, int argc, cha
 		ig_err("%s", err);
 		return IG_EXIT_USAGE;
 	}
-	ret = sink_init(&st->sink, g->fields, g->nfields, g->default_fields, opts->mode,
-			opts->fields, opts->filter, err, sizeof(err));
+	ret = sink_init(&st->sink, g->fields, g->nfields, g->default_fields, opts, err,
+			sizeof(err));
 	if (!ret)
 		enable_paths_if_wanted(st);
-	if (!ret)
-		ret = gadget_opts_fill(g, st->ctx.flags, st->gopts, err, sizeof(err)) ? -EINVAL : 0;
 	if (!ret && g->kind != GK_TRACE)
 		ret = batch_init(&st->batch, &st->sink, NULL, opts->sort, err, sizeof(err));
 	if (ret && err[0])

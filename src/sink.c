@@ -2,21 +2,22 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include "gadget.h"
 #include "sink.h"
 
 int sink_init(struct sink *k, const struct field *fields, size_t n, const char *default_fields,
-	      enum out_mode mode, const char *select, const char *filter, char *err, size_t errlen)
+	      const struct run_opts *o, char *err, size_t errlen)
 {
 	int ret;
 
 	memset(k, 0, sizeof(*k));
 	if (schema_init(&k->schema, fields, n, default_fields))
 		goto nomem;
-	if (select_fields(&k->schema, select, &k->cols, err, errlen))
+	if (select_fields(&k->schema, o->fields, &k->cols, err, errlen))
 		return -EINVAL;
-	if (filter && filter_parse(&k->filter, &k->schema, filter, err, errlen))
+	if (o->filter && filter_parse(&k->filter, &k->schema, o->filter, err, errlen))
 		return -EINVAL;
-	ret = output_init(&k->out, mode, &k->schema, &k->cols);
+	ret = output_init_arg(&k->out, o->mode, o->mode_arg, &k->schema, &k->cols);
 	if (!ret)
 		ret = row_init(&k->row, &k->schema);
 	if (ret == -EINVAL) {   /* reported already (asciicast): err stays empty */

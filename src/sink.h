@@ -18,14 +18,17 @@ struct sink {
 	struct row row;
 };
 
+struct run_opts;
+
 /*
- * fields: the gadget's own fields (after the common ones); default_fields
- * NULL means the FF_DEFAULT ones. select: --fields (NULL: the defaults);
- * filter: --filter or NULL. Returns 0, -EINVAL with a usage error in err
- * (empty when the output layer reported it already), or -ENOMEM. sink_free() is safe after a failure.
+ * fields: the command's own fields (after the common ones); default_fields
+ * NULL means the FF_DEFAULT ones. From o: -o (mode and its argument),
+ * --fields (NULL: the defaults), --filter. Returns 0, -EINVAL with a usage
+ * error in err (empty when the output layer reported it already), or
+ * -ENOMEM. sink_free() is safe after a failure.
  */
 int sink_init(struct sink *k, const struct field *fields, size_t n, const char *default_fields,
-	      enum out_mode mode, const char *select, const char *filter, char *err, size_t errlen);
+	      const struct run_opts *o, char *err, size_t errlen);
 /* Whether the row passes --filter. */
 static inline bool sink_match(const struct sink *k, const struct row *r)
 {

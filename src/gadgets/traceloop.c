@@ -23,14 +23,13 @@ static const struct field tl_fields[] = {
 };
 
 static const struct gadget_flag tl_flags[] = {
-	[TLFLAG_SYSCALLS]    = { "syscall-filters", GF_STRING, NULL,
-				 "record only these syscalls (comma list, in the kernel), e.g. open,openat,write" },
-	[TLFLAG_BUFFER_SIZE] = { "buffer-size", GF_STRING, "1M",
-				 "buffer of each container, in bytes (k, M, G suffixes); the newest records survive" },
+	IG_FLAG_STR(struct tl_opts, syscalls, "syscall-filters", NULL,
+		    "record only these syscalls (comma list, in the kernel), e.g. open,openat,write"),
+	IG_FLAG_SIZE(struct tl_opts, buffer_size, "buffer-size", "1M",
+		     "buffer of each container, in bytes (k, M, G suffixes); the newest records survive"),
 };
 
 _Static_assert(ARRAY_SIZE(tl_fields) == TLF_COUNT, "one field per enum tl_field");
-_Static_assert(ARRAY_SIZE(tl_flags) == TLFLAG_COUNT, "one flag per enum tl_flag");
 
 /* Loaded by the recorder (src/traceloop/recorder.c), not by the core. */
 IG_SKEL_OPS(traceloop);
@@ -43,6 +42,7 @@ IG_GADGET(traceloop) = {
 	.default_fields = "runtime.containerName,proc.pid,proc.comm,syscall,parameters,ret",
 	.flags = tl_flags,
 	.nflags = ARRAY_SIZE(tl_flags),
+	.opts_size = sizeof(struct tl_opts),
 	.kind = GK_TRACE,
 	.features = IG_KF_BIT(IG_KF_BPF_LOOP),
 	.skel = &traceloop_skel_ops,

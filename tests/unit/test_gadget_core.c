@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "batch.h"
+#include "cli.h"
 #include "gadget.h"
 #include "list.h"
 #include "skel.h"
@@ -118,25 +119,49 @@ static void test_declared_features(void **state)
 	}
 }
 
-static void test_typed_flags(void **state)
+/* Parse argv with the common flags and test_top's own. */
+static int parse(int argc, char **argv, struct run_opts *o, struct top_opts *t, char *err)
 {
 	struct flag_value given[2] = { 0 };
-	struct top_opts o;
+
+	memset(t, 0xff, sizeof(*t));
+	return cli_parse_run(&gadget_test_top, argc, argv, o, t, given, err, 128);
+}
+
+static void test_typed_flags(void **state)
+{
+	char *none[] = { NULL };
+	char *some[] = { "--limit", "0x10", "--verbose-rows=yes", "--sort", "-name",
+			 "--max-entries", "3", "-o", "json", "--interval=0.5", NULL };
+	char *neg[] = { "--limit", "-3", NULL };
+	char *both[] = { "--fields", "name", "-o", "custom-columns=count", NULL };
+	char *kind[] = { "--interval", "2", NULL };
+	struct run_opts o;
+	struct top_opts t;
 	char err[128];
 
 	(void)state;
-	memset(&o, 0xff, sizeof(o));
-	assert_int_equal(gadget_opts_fill(&gadget_test_top, given, &o, err, sizeof(err)), 0);
-	assert_int_equal(o.limit, 7);
-	assert_false(o.verbose);
-	given[0] = (struct flag_value){ "0x10", true };
-	given[1] = (struct flag_value){ "yes", true };
-	assert_int_equal(gadget_opts_fill(&gadget_test_top, given, &o, err, sizeof(err)), 0);
-	assert_int_equal(o.limit, 16);
-	assert_true(o.verbose);
-	given[0] = (struct flag_value){ "-3", true };
-	assert_int_equal(gadget_opts_fill(&gadget_test_top, given, &o, err, sizeof(err)), -1);
+	assert_int_equal(parse(0, none, &o, &t, err), 0);
+	assert_int_equal(t.limit, 7);
+	assert_false(t.verbose);
+	assert_string_equal(o.sort, "-count,name");
+	assert_int_equal(o.max_entries, 50);
+	assert_true(o.interval == 1);
+	assert_int_equal(parse(10, some, &o, &t, err), 0);
+	assert_int_equal(t.limit, 16);
+	assert_true(t.verbose);
+	assert_string_equal(o.sort, "-name");
+	assert_int_equal(o.max_entries, 3);
+	assert_int_equal(o.mode, OUT_JSON);
+	assert_true(o.interval == 0.5);
+	assert_int_equal(parse(2, neg, &o, &t, err), -1);
 	assert_string_equal(err, "invalid --limit \"-3\": expected a number");
+	assert_int_equal(parse(4, both, &o, &t, err), -1);
+	assert_string_equal(err, "use either --fields or -o custom-columns=, not both");
+	/* Top flags are for top gadgets only. */
+	assert_int_equal(cli_parse_run(gadget_find("trace_exec"), 2, kind, &o, &t, NULL, err,
+				       sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown flag \"--interval\" for trace_exec"));
 }
 
 static void test_parse_size(void **state)
@@ -198,11 +223,12 @@ static char *print_batch(enum out_mode mode, const char *sort, size_t max, int t
 {
 	struct sink k;
 	struct ig_batch b;
+	struct run_opts o = { .mode = mode };
 	char err[128];
 	char *text;
 
-	assert_int_equal(sink_init(&k, top_fields, ARRAY_SIZE(top_fields), NULL, mode, NULL, NULL,
-				   err, sizeof(err)), 0);
+	assert_int_equal(sink_init(&k, top_fields, ARRAY_SIZE(top_fields), NULL, &o, err,
+				   sizeof(err)), 0);
 	assert_int_equal(batch_init(&b, &k, NULL, sort, err, sizeof(err)), 0);
 	for (int i = 0; i < times; i++) {
 		batch_clear(&b);
@@ -251,11 +277,13 @@ static void test_batch_bad_sort(void **state)
 {
 	struct sink k;
 	struct ig_batch b;
+	struct run_opts o = { .mode = OUT_JSON };
 	char err[128];
 
 	(void)state;
-	assert_int_equal(sink_init(&k, top_fields, ARRAY_SIZE(top_fields), NULL, OUT_JSON, NULL,
-				   NULL, err, sizeof(err)), 0);
+
+	assert_int_equal(sink_init(&k, top_fields, ARRAY_SIZE(top_fields), NULL, &o, err,
+				   sizeof(err)), 0);
 	assert_int_equal(batch_init(&b, &k, NULL, "-nope", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "--sort: unknown field \"-nope\"");
 	batch_free(&b);
