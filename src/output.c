@@ -572,6 +572,7 @@ int output_init_arg(struct output *o, enum out_mode mode, const char *arg,
 	memset(o, 0, sizeof(*o));
 	o->mode = mode;
 	o->ops = &out_modes[mode];
+	o->row = o->ops->row;
 	o->s = s;
 	o->cols = cols;
 	o->ts_sec = -1;
@@ -588,11 +589,6 @@ void output_header(struct output *o)
 {
 	if (o->ops->header)
 		o->ops->header(o);
-}
-
-void output_row(struct output *o, const struct row *r)
-{
-	o->ops->row(o, r);
 }
 
 void output_batch_begin(struct output *o)

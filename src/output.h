@@ -34,6 +34,8 @@ struct json_plan {
 struct output {
 	enum out_mode mode;
 	const struct out_ops *ops;   /* the mode's printer (output.c) */
+	/* ops->row, one load closer: output_row is the hot path. */
+	void (*row)(struct output *o, const struct row *r);
 	const struct schema *s;
 	const struct selection *cols;
 	struct json_plan plan;   /* the rows */
@@ -60,7 +62,10 @@ int output_init_arg(struct output *o, enum out_mode mode, const char *arg,
 int output_mode_parse(const char *text, enum out_mode *mode, const char **arg);
 void output_free(struct output *o);
 void output_header(struct output *o);
-void output_row(struct output *o, const struct row *r);
+static inline void output_row(struct output *o, const struct row *r)
+{
+	o->row(o, r);
+}
 /* A batch of rows: a table with its header (on a terminal with redraw,
  * in place of the last one; else after it), or one JSON array. */
 void output_batch_begin(struct output *o);

@@ -13,6 +13,7 @@
 #include "batch.h"
 #include "cli.h"
 #include "gadget.h"
+#include "jsonw.h"
 #include "list.h"
 #include "skel.h"
 
@@ -290,6 +291,37 @@ static void test_batch_bad_sort(void **state)
 	sink_free(&k);
 }
 
+static void test_json_writer(void **state)
+{
+	struct obuf b = { 0 };
+	struct jsonw w;
+
+	(void)state;
+	jsonw_init(&w, &b, false);
+	jsonw_object(&w);
+	jsonw_name(&w, "a");
+	jsonw_array(&w);
+	jsonw_u64(&w, 1);
+	jsonw_string(&w, "x\"\xff", 3);
+	jsonw_object(&w);
+	jsonw_end_object(&w);
+	jsonw_null(&w);
+	jsonw_end_array(&w);
+	jsonw_name(&w, "b");
+	jsonw_bool(&w, true);
+	jsonw_end_object(&w);
+	assert_int_equal(b.len, strlen("{\"a\":[1,\"x\\\"\\ufffd\",{},null],\"b\":true}"));
+	assert_memory_equal(b.p, "{\"a\":[1,\"x\\\"\\ufffd\",{},null],\"b\":true}", b.len);
+	b.len = 0;
+	jsonw_init(&w, &b, true);
+	jsonw_array(&w);
+	jsonw_number(&w, "1.5", 3);
+	jsonw_string(&w, "o", 1);
+	jsonw_end_array(&w);
+	assert_memory_equal(b.p, "[1.5, \"o\"]", b.len);
+	ob_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_batch_columns),
 		cmocka_unit_test(test_batch_json),
 		cmocka_unit_test(test_batch_bad_sort),
+		cmocka_unit_test(test_json_writer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
