@@ -68,18 +68,28 @@ static int run_found(const struct gadget *g, int argc, char **argv)
 	return run_gadget(g, argc, argv);
 }
 
-static int cmd_run(int argc, char **argv)
+/* The first argument of run and trace: -1 when it names something to run,
+ * else the exit code (none: a usage error; help: the usage). */
+static int first_arg(int argc, char **argv, const char *missing)
 {
-	const struct gadget *g;
-
 	if (argc < 1) {
-		ig_err("run needs a gadget name (see ig list-gadgets)");
+		ig_err("%s", missing);
 		return IG_EXIT_USAGE;
 	}
 	if (is_help(argv[0])) {
 		cli_print_usage(stdout);
 		return 0;
 	}
+	return -1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const struct gadget *g;
+	int ret = first_arg(argc, argv, "run needs a gadget name (see ig list-gadgets)");
+
+	if (ret >= 0)
+		return ret;
 	g = find_gadget(argv[0], argv[0]);
 	return g ? run_found(g, argc - 1, argv + 1) : IG_EXIT_USAGE;
 }
@@ -89,15 +99,11 @@ static int cmd_trace(int argc, char **argv)
 {
 	char name[64], shown[80];
 	const struct gadget *g;
+	int ret = first_arg(argc, argv,
+			    "trace needs exec, open or tcp (ig trace open is ig run trace_open)");
 
-	if (argc < 1) {
-		ig_err("trace needs exec, open or tcp (ig trace open is ig run trace_open)");
-		return IG_EXIT_USAGE;
-	}
-	if (is_help(argv[0])) {
-		cli_print_usage(stdout);
-		return 0;
-	}
+	if (ret >= 0)
+		return ret;
 	/* A plain word: "trace trace_open:latest" is no older-CLI name. */
 	snprintf(name, sizeof(name), "trace_%s", strpbrk(argv[0], "/:") ? "" : argv[0]);
 	snprintf(shown, sizeof(shown), "trace %s", argv[0]);

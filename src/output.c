@@ -328,6 +328,17 @@ static void put_time(struct output *o, uint64_t wall_ns)
 	ob_putc(&o->buf, 'Z');
 }
 
+/* Numbers and booleans read the same in every mode. */
+static inline void put_scalar(struct output *o, enum field_type t, const struct value *v)
+{
+	if (t == FT_INT)
+		ob_i64(&o->buf, v->i);
+	else if (t == FT_UINT)
+		ob_u64(&o->buf, v->u);
+	else
+		ob_puts(&o->buf, v->u ? "true" : "false");
+}
+
 static void json_value(struct output *o, const struct field *f, const struct value *v)
 {
 	switch (f->type) {
@@ -335,13 +346,9 @@ static void json_value(struct output *o, const struct field *f, const struct val
 		esc_json(&o->buf, v->s ? v->s : "", v->s ? v->len : 0);
 		break;
 	case FT_INT:
-		ob_i64(&o->buf, v->i);
-		break;
 	case FT_UINT:
-		ob_u64(&o->buf, v->u);
-		break;
 	case FT_BOOL:
-		ob_puts(&o->buf, v->u ? "true" : "false");
+		put_scalar(o, f->type, v);
 		break;
 	case FT_JSON:
 		if (!v->s || !v->len)
@@ -404,13 +411,9 @@ static size_t column_cell(struct output *o, const struct field *f, const struct 
 			return esc_column_middle(&o->buf, v->s ? v->s : "", v->s ? v->len : 0, max);
 		return esc_column(&o->buf, v->s ? v->s : "", v->s ? v->len : 0, max);
 	case FT_INT:
-		ob_i64(&o->buf, v->i);
-		break;
 	case FT_UINT:
-		ob_u64(&o->buf, v->u);
-		break;
 	case FT_BOOL:
-		ob_puts(&o->buf, v->u ? "true" : "false");
+		put_scalar(o, f->type, v);
 		break;
 	case FT_TIME:
 		put_time(o, v->u);
