@@ -84,6 +84,11 @@ int parse_bool(const char *s)
 	return -1;
 }
 
+const char *gflag_str(const struct gadget_ctx *ctx, size_t i)
+{
+	return ctx->flags[i].set ? ctx->flags[i].str : ctx->g->flags[i].def;
+}
+
 int parse_size(const char *s, uint64_t *out)
 {
 	char *end;

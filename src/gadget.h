@@ -190,6 +190,9 @@ struct gadget {
 const struct gadget *const *gadget_list(size_t *n);
 const struct gadget *gadget_find(const char *name);
 
+/* The text of gadget flag i, as given or its default: for a flag declared
+ * without IG_FLAG_* binding (the bound ones are in ctx->gopts). */
+const char *gflag_str(const struct gadget_ctx *ctx, size_t i);
 /* Parse a boolean flag value; -1 if it is not one. */
 int parse_bool(const char *s);
 /* "4096", "0x1000", "4k", "1M", "2GiB": 0 or -EINVAL. */
