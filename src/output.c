@@ -530,6 +530,7 @@ static void cast_row(struct output *o, const struct row *r)
 struct out_ops {
 	const char *name;
 	bool takes_arg;                /* -o NAME=ARG */
+	bool structured;               /* records are JSON objects (or YAML) */
 	int (*init)(struct output *o, const char *arg);
 	void (*header)(struct output *o);
 	void (*row)(struct output *o, const struct row *r);
@@ -540,17 +541,22 @@ struct out_ops {
 };
 
 static const struct out_ops out_modes[] = {
-	[OUT_COLUMNS] = { "columns", false, NULL, columns_header, columns_row, NULL,
+	[OUT_COLUMNS] = { "columns", false, false, NULL, columns_header, columns_row, NULL,
 			  columns_batch_begin, NULL, NULL },
-	[OUT_JSON] = { "json", false, plan_init, NULL, plan_row, plan_lost,
+	[OUT_JSON] = { "json", false, true, plan_init, NULL, plan_row, plan_lost,
 		       array_begin, array_row, array_end },
-	[OUT_JSONPRETTY] = { "jsonpretty", false, plan_init, NULL, plan_row, plan_lost,
+	[OUT_JSONPRETTY] = { "jsonpretty", false, true, plan_init, NULL, plan_row, plan_lost,
 			     array_begin, array_row, array_end },
-	[OUT_YAML] = { "yaml", false, plan_init, NULL, plan_row, plan_lost, NULL, NULL, NULL },
-	[OUT_ASCIICAST] = { "asciicast", true, cast_init, NULL, cast_row, NULL, NULL, NULL, NULL },
+	[OUT_YAML] = { "yaml", false, true, plan_init, NULL, plan_row, plan_lost, NULL, NULL, NULL },
+	[OUT_ASCIICAST] = { "asciicast", true, false, cast_init, NULL, cast_row, NULL, NULL, NULL, NULL },
 	/* Next: a Tetragon-style "compact" mode, one short line an event
 	 * ("process default/web /bin/sh -c ls"), from a per-gadget format. */
 };
+
+bool out_mode_structured(enum out_mode m)
+{
+	return (size_t)m < ARRAY_SIZE(out_modes) && out_modes[m].structured;
+}
 
 int output_mode_parse(const char *text, enum out_mode *mode, const char **arg)
 {

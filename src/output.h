@@ -14,11 +14,9 @@ enum out_mode {
 	OUT_ASCIICAST,           /* asciinema v2 (asciicast.h) */
 };
 
-/* json, jsonpretty and yaml: every field, nested, keys sorted. */
-static inline bool out_mode_structured(enum out_mode m)
-{
-	return m == OUT_JSON || m == OUT_JSONPRETTY || m == OUT_YAML;
-}
+/* json, jsonpretty and yaml: every field, nested, keys sorted; an
+ * FT_JSON value is written as JSON, not as text. */
+bool out_mode_structured(enum out_mode m);
 
 struct json_op;
 struct asciicast;
