@@ -236,7 +236,7 @@ static char *print_batch(enum out_mode mode, const char *sort, size_t max, int t
 		assert_int_equal(top_collect(NULL, &b), 0);
 		batch_print(&b, max);
 	}
-	text = strndup(k.out.buf.p, k.out.buf.len);
+	text = strndup(k.out.buf.len ? k.out.buf.p : "", k.out.buf.len);
 	batch_free(&b);
 	sink_free(&k);
 	return text;
