@@ -147,20 +147,25 @@ int gflag_check(const struct gadget_flag *f, const char *v, char *err, size_t er
 	return 0;
 }
 
+void row_set_task(struct row *r, uint64_t wall_ns, const char *comm, size_t comm_size,
+		  uint32_t pid, uint32_t tid, uint64_t mntns)
+{
+	row_set_uint(r, CF_TIMESTAMP, wall_ns);
+	row_set_uint(r, CF_TIMESTAMP_RAW, wall_ns);
+	row_set_buf(r, CF_COMM, comm, comm_size);
+	row_set_uint(r, CF_PID, pid);
+	row_set_uint(r, CF_TID, tid);
+	row_set_uint(r, CF_MNTNS, mntns);
+}
+
 void row_set_proc(const struct gadget_ctx *ctx, struct row *r, const struct ig_proc *p)
 {
-	__u64 wall = p->timestamp + ctx->boot_to_wall_ns;
-
-	row_set_uint(r, CF_TIMESTAMP, wall);
-	row_set_uint(r, CF_TIMESTAMP_RAW, wall);
-	row_set_buf(r, CF_COMM, p->comm, sizeof(p->comm));
-	row_set_uint(r, CF_PID, p->pid);
-	row_set_uint(r, CF_TID, p->tid);
+	row_set_task(r, p->timestamp + ctx->boot_to_wall_ns, p->comm, sizeof(p->comm), p->pid,
+		     p->tid, p->mntns_id);
 	row_set_uint(r, CF_UID, p->uid);
 	row_set_uint(r, CF_GID, p->gid);
 	row_set_buf(r, CF_PCOMM, p->pcomm, sizeof(p->pcomm));
 	row_set_uint(r, CF_PPID, p->ppid);
-	row_set_uint(r, CF_MNTNS, p->mntns_id);
 	r->mntns_key = p->mntns_key ? p->mntns_key : p->mntns_id;
 }
 

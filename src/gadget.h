@@ -205,6 +205,9 @@ int gflag_check(const struct gadget_flag *f, const char *v, char *err, size_t er
 
 /* The common process fields of a row, from the BPF event header. */
 void row_set_proc(const struct gadget_ctx *ctx, struct row *r, const struct ig_proc *p);
+/* The part of those a record without a struct ig_proc has (traceloop's). */
+void row_set_task(struct row *r, uint64_t wall_ns, const char *comm, size_t comm_size,
+		  uint32_t pid, uint32_t tid, uint64_t mntns);
 /* error ("ENOENT" or "") and error_raw, at gadget field indexes. */
 void row_set_error(struct row *r, int idx_name, int idx_raw, int err);
 

@@ -271,17 +271,12 @@ static void fill_row(struct tl_render *rd, const struct tl_trace *t, const struc
 {
 	struct row *r = rd->row;
 	const struct tl_rec *h = v->head;
-	uint64_t wall = h->ts + rd->boot_to_wall;
 	char buf[64];
 	int err = 0;
 
 	row_reset(r);
-	row_set_uint(r, CF_TIMESTAMP, wall);
-	row_set_uint(r, CF_TIMESTAMP_RAW, wall);
-	row_set_buf(r, CF_COMM, h->comm, sizeof(h->comm));
-	row_set_uint(r, CF_PID, h->pid);
-	row_set_uint(r, CF_TID, h->tid);
-	row_set_uint(r, CF_MNTNS, t->mntns);
+	row_set_task(r, h->ts + rd->boot_to_wall, h->comm, sizeof(h->comm), h->pid, h->tid,
+		     t->mntns);
 	if (rd->enr)
 		enricher_fill_container(rd->enr, r, &t->c);
 	row_set_uint(r, GF(TLF_CPU), h->cpu);
