@@ -33,16 +33,14 @@ struct asciicast;
 #define CAST_MAX_STREAMS 1024
 
 /*
- * For -o asciicast[=DIR] (cli.c): remember DIR (NULL: stdout) for
- * asciicast_open. DIR is created if missing, so a bad path fails at once.
- * Returns 0, or -1 with a message in err.
+ * For -o asciicast[=DIR] (cli.c): check DIR (NULL: stdout), creating it if
+ * missing, so a bad path fails at once. Returns 0, or -1 with a message in
+ * err.
  */
-int asciicast_set_dir(const char *dir, char *err, size_t errlen);
+int asciicast_check_dir(const char *dir, char *err, size_t errlen);
 
-/* A recorder for rows of schema s, writing where asciicast_set_dir said.
- * NULL on error, already reported on stderr. */
-struct asciicast *asciicast_open(const struct schema *s);
-/* The same, with the directory given (NULL: stdout). */
+/* A recorder for rows of schema s, writing into dir (NULL: stdout). NULL
+ * on error, already reported on stderr. */
 struct asciicast *asciicast_new(const struct schema *s, const char *dir);
 /* Write what is held back, close the files. Accepts NULL. */
 void asciicast_free(struct asciicast *c);

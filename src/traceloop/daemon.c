@@ -27,6 +27,7 @@
 #include "enrich.h"
 #include "escape.h"
 #include "sys.h"
+#include "sink.h"
 #include "traceloop/print.h"
 #include "traceloop/proto.h"
 #include "traceloop/tl.h"
@@ -34,28 +35,25 @@
 #define IO_TIMEOUT_SEC 10
 #define FLUSH_BYTES    (1 << 20)
 
-enum {
-	DF_SOCKET, DF_BUFFER, DF_MAX_EXITED, DF_MAX_EXITED_BYTES, DF_SYSCALLS, DF_COUNT,
+struct daemon_opts {
+	const char *socket;
+	uint64_t buffer_size;
+	uint64_t max_exited;
+	uint64_t max_exited_bytes;
+	const char *syscalls;
 };
 
 static const struct gadget_flag daemon_flags[] = {
-	[DF_SOCKET]           = { "socket", GF_STRING, TL_DEFAULT_SOCKET,
-				  "listen here (the directory is made root-only)" },
-	[DF_BUFFER]           = { "buffer-size", GF_STRING, "1M",
-				  "traceloop buffer of each container (k, M, G suffixes)" },
-	[DF_MAX_EXITED]       = { "max-exited", GF_UINT, "64",
-				  "traces of exited containers kept; the oldest go first" },
-	[DF_MAX_EXITED_BYTES] = { "max-exited-bytes", GF_STRING, "256M",
-				  "memory for the traces of exited containers" },
-	[DF_SYSCALLS]         = { "syscall-filters", GF_STRING, NULL,
-				  "record only these syscalls (comma list)" },
-};
-
-static const struct gadget daemon_gadget = {
-	.name = "daemon",
-	.description = "record every container's syscalls; serve ig traceloop list|show|close",
-	.flags = daemon_flags,
-	.nflags = DF_COUNT,
+	IG_FLAG_STR(struct daemon_opts, socket, "socket", TL_DEFAULT_SOCKET,
+		    "listen here (the directory is made root-only)"),
+	IG_FLAG_SIZE(struct daemon_opts, buffer_size, "buffer-size", "1M",
+		     "traceloop buffer of each container (k, M, G suffixes)"),
+	IG_FLAG_UINT(struct daemon_opts, max_exited, "max-exited", "64",
+		     "traces of exited containers kept; the oldest go first"),
+	IG_FLAG_SIZE(struct daemon_opts, max_exited_bytes, "max-exited-bytes", "256M",
+		     "memory for the traces of exited containers"),
+	IG_FLAG_STR(struct daemon_opts, syscalls, "syscall-filters", NULL,
+		    "record only these syscalls (comma list)"),
 };
 
 enum { LF_ID, LF_STATE, LF_RECORDS, LF_DROPPED, LF_BUFFER, LF_COUNT };
@@ -68,13 +66,9 @@ static const struct field list_fields[] = {
 	[LF_BUFFER]  = { "buffer", "BUFFER", NULL, FT_UINT, 9, FF_RIGHT },
 };
 
-static const struct gadget list_gadget = {
-	.name = "traceloop list",
-	.fields = list_fields,
-	.nfields = LF_COUNT,
-	.default_fields = "id,runtime.containerName,runtime.runtimeName,runtime.containerId,"
-			  "k8s.namespace,k8s.podName,state,records,dropped",
-};
+#define LIST_DEFAULT_FIELDS \
+	"id,runtime.containerName,runtime.runtimeName,runtime.containerId," \
+	"k8s.namespace,k8s.podName,state,records,dropped"
 
 
 /* ---- the socket --------------------------------------------------------- */
@@ -253,15 +247,15 @@ static struct tl_trace *find_trace(struct tl_recorder *r, struct conn *c, const 
 
 /* Parse a request's options like "ig run" flags, without touching the
  * daemon's own -v. */
-static int parse_opts(struct conn *c, const struct gadget *g, int argc, char **argv,
-		      struct run_opts *o, struct flag_value *flags)
+static int parse_opts(struct conn *c, const struct cli_cmd *cmd, int argc, char **argv,
+		      struct run_opts *o)
 {
 	int verbose = ig_verbose, ret;
 	char err[512];
 
-	ret = cli_parse_run(g, argc, argv, o, flags, err, sizeof(err));
+	ret = cli_parse(cmd, argc, argv, o, err, sizeof(err));
 	ig_verbose = verbose;
-	if (ret == 1) {
+	if (ret == FLAGS_HELP) {
 		send_err(c, "see ig traceloop --help");
 		return IG_EXIT_USAGE;
 	}
@@ -291,47 +285,41 @@ static void list_row(struct row *row, struct tl_recorder *r, const struct tl_tra
 
 static int cmd_list(struct tl_recorder *r, struct conn *c, int argc, char **argv)
 {
-	struct flag_value flags[1] = { 0 };
-	struct schema s = { 0 };
-	struct selection sel = { 0 };
-	struct output out = { 0 };
-	struct row row = { 0 };
+	static const struct cli_cmd cmd = { .name = "traceloop list", .hint = "ig traceloop --help" };
+	struct sink k = { 0 };
 	struct run_opts o;
 	char err[256];
-	int ret = parse_opts(c, &list_gadget, argc, argv, &o, flags);
+	int ret = parse_opts(c, &cmd, argc, argv, &o);
 
 	if (ret)
 		return ret;
-	if (schema_init(&s, list_fields, LF_COUNT, list_gadget.default_fields) ||
-	    select_fields(&s, o.fields, &sel, err, sizeof(err))) {
-		send_err(c, "%s", s.f ? err : "out of memory");
-		ret = IG_EXIT_USAGE;
+	if (!out_mode_structured(o.mode))
+		o.mode = OUT_COLUMNS;
+	o.filter = NULL;
+	ret = sink_init(&k, list_fields, LF_COUNT, LIST_DEFAULT_FIELDS, &o, err, sizeof(err));
+	if (ret) {
+		send_err(c, "%s", err[0] ? err : "bad output");
+		ret = ret == -ENOMEM ? IG_EXIT_RUNTIME : IG_EXIT_USAGE;
 		goto out;
 	}
-	if (output_init(&out, out_mode_structured(o.mode) ? o.mode : OUT_COLUMNS,
-			&s, &sel) || row_init(&row, &s)) {
-		send_err(c, "out of memory");
-		ret = IG_EXIT_RUNTIME;
-		goto out;
-	}
-	output_header(&out);
+	output_header(&k.out);
 	for (struct tl_trace *t = tl_recorder_traces(r); t; t = t->next) {
-		list_row(&row, r, t);
-		output_row(&out, &row);
+		list_row(&k.row, r, t);
+		output_row(&k.out, &k.row);
 	}
-	flush_out(c, &out);
+	flush_out(c, &k.out);
 out:
-	output_free(&out);
-	row_free(&row);
-	selection_free(&sel);
-	schema_free(&s);
+	sink_free(&k);
 	return ret;
 }
 
 static int cmd_show(struct tl_recorder *r, struct conn *c, int argc, char **argv)
 {
-	struct flag_value flags[TLFLAG_COUNT + 1] = { 0 };
-	struct gadget_ctx ctx = { .g = &gadget_traceloop, .flags = flags };
+	struct tl_opts t_opts = { 0 };
+	struct cli_cmd cmd = {
+		.name = "traceloop show", .hint = "ig traceloop --help", .g = &gadget_traceloop,
+		.flags = gadget_traceloop.flags, .nflags = gadget_traceloop.nflags, .opts = &t_opts,
+	};
 	struct tl_print p = { 0 };
 	struct tl_trace *t;
 	struct run_opts o;
@@ -342,12 +330,11 @@ static int cmd_show(struct tl_recorder *r, struct conn *c, int argc, char **argv
 		send_err(c, "usage: ig traceloop show ID|NAME [-o columns|json|jsonpretty|yaml] [--fields ...] [-F ...] [--syscall-filters ...]");
 		return IG_EXIT_USAGE;
 	}
-	ret = parse_opts(c, &gadget_traceloop, argc - 2, argv + 2, &o, flags);
+	ret = parse_opts(c, &cmd, argc - 2, argv + 2, &o);
 	if (ret)
 		return ret;
-	ctx.opts = &o;
 	if (tl_print_init(&p, &gadget_traceloop, &o, !tl_output_given(argc - 2, argv + 2),
-			  gflag_str(&ctx, TLFLAG_SYSCALLS), err, sizeof(err))) {
+			  t_opts.syscalls, err, sizeof(err))) {
 		send_err(c, "%s", err);
 		ret = IG_EXIT_USAGE;
 		goto out;
@@ -364,7 +351,7 @@ static int cmd_show(struct tl_recorder *r, struct conn *c, int argc, char **argv
 		send_err(c, "out of memory");
 		ret = IG_EXIT_RUNTIME;
 	}
-	flush_out(c, &p.out);
+	flush_out(c, &p.sink.out);
 out:
 	tl_print_free(&p);
 	return ret;
@@ -457,39 +444,26 @@ static void usage(FILE *f)
 	fprintf(f, "ig daemon: record every container's syscalls (traceloop) and serve them\n\n"
 		   "Usage: ig daemon [flags]\n\n"
 		   "Then, as root: ig traceloop list | show ID|NAME | close ID|NAME\n\nFlags:\n");
-	for (size_t i = 0; i < DF_COUNT; i++) {
-		char left[40];
-
-		snprintf(left, sizeof(left), "%s %s", daemon_flags[i].name,
-			 daemon_flags[i].type == GF_UINT ? "N" : "VALUE");
-		fprintf(f, "  --%-24s %s (default %s)\n", left, daemon_flags[i].help,
-			daemon_flags[i].def ? daemon_flags[i].def : "none");
-	}
-	fprintf(f, "  --%-24s %s\n  --%-24s %s\n  -c, --%-20s %s\n  -t, --%-20s %s\n  -v, --%-20s %s\n",
-		"host-root DIR", "the host's / is mounted here", "btf FILE", "kernel BTF to use",
-		"containername", "only these containers", "timeout SECONDS", "stop after a while",
-		"verbose", "log what the daemon does");
+	flags_help(f, daemon_flags, ARRAY_SIZE(daemon_flags), GK_TRACE);
+	fprintf(f, "\nCommon flags:\n");
+	flags_help(f, cli_common_flags, cli_ncommon_flags, GK_TRACE);
 }
 
-static int make_config(const struct gadget_ctx *ctx, struct tl_config *cfg, uint8_t *syscalls)
+static int make_config(const struct daemon_opts *d, struct tl_config *cfg, uint8_t *syscalls)
 {
-	const char *buf = gflag_str(ctx, DF_BUFFER), *bytes = gflag_str(ctx, DF_MAX_EXITED_BYTES);
-	const char *calls = gflag_str(ctx, DF_SYSCALLS);
 	char err[256];
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (tl_parse_size(buf, &cfg->buffer_bytes) || cfg->buffer_bytes < TL_MIN_BUFFER ||
-	    cfg->buffer_bytes > TL_MAX_BUFFER) {
-		ig_err("invalid --buffer-size \"%s\": expected %u bytes to 1G", buf, TL_MIN_BUFFER);
+	cfg->buffer_bytes = d->buffer_size;
+	if (cfg->buffer_bytes < TL_MIN_BUFFER || cfg->buffer_bytes > TL_MAX_BUFFER) {
+		ig_err("invalid --buffer-size: %llu bytes; expected %u bytes to 1G",
+		       (unsigned long long)cfg->buffer_bytes, TL_MIN_BUFFER);
 		return -EINVAL;
 	}
-	if (tl_parse_size(bytes, &cfg->max_exited_bytes)) {
-		ig_err("invalid --max-exited-bytes \"%s\"", bytes);
-		return -EINVAL;
-	}
-	cfg->max_exited = strtoul(gflag_str(ctx, DF_MAX_EXITED), NULL, 0);
-	if (calls) {
-		if (tl_parse_syscalls(calls, syscalls, err, sizeof(err))) {
+	cfg->max_exited_bytes = d->max_exited_bytes;
+	cfg->max_exited = d->max_exited > UINT32_MAX ? UINT32_MAX : d->max_exited;
+	if (d->syscalls) {
+		if (tl_parse_syscalls(d->syscalls, syscalls, err, sizeof(err))) {
 			ig_err("%s", err);
 			return -EINVAL;
 		}
@@ -529,8 +503,11 @@ static int serve(struct tl_recorder *r, int lfd, double timeout)
 
 int tl_daemon_main(int argc, char **argv)
 {
-	struct flag_value flags[DF_COUNT + 1] = { 0 };
-	struct gadget_ctx ctx = { .g = &daemon_gadget, .flags = flags };
+	struct daemon_opts d = { 0 };
+	struct cli_cmd cmd = {
+		.name = "daemon", .hint = "ig daemon --help",
+		.flags = daemon_flags, .nflags = ARRAY_SIZE(daemon_flags), .opts = &d,
+	};
 	uint8_t syscalls[TL_NR_MAX];
 	struct tl_recorder *r = NULL;
 	struct tl_config cfg;
@@ -539,8 +516,8 @@ int tl_daemon_main(int argc, char **argv)
 	char err[512];
 	int ret, lfd = -1;
 
-	ret = cli_parse_run(&daemon_gadget, argc, argv, &o, flags, err, sizeof(err));
-	if (ret == 1) {
+	ret = cli_parse(&cmd, argc, argv, &o, err, sizeof(err));
+	if (ret == FLAGS_HELP) {
 		usage(stdout);
 		return 0;
 	}
@@ -548,14 +525,13 @@ int tl_daemon_main(int argc, char **argv)
 		ig_err("%s", err);
 		return IG_EXIT_USAGE;
 	}
-	ctx.opts = &o;
 	if (o.host) {
 		ig_err("the daemon records containers; --host is not supported");
 		return IG_EXIT_USAGE;
 	}
-	if (make_config(&ctx, &cfg, syscalls))
+	if (make_config(&d, &cfg, syscalls))
 		return IG_EXIT_USAGE;
-	path = gflag_str(&ctx, DF_SOCKET);
+	path = d.socket;
 	if (sys_check_privileges() || sys_check_btf(o.btf) || sys_ensure_tracefs())
 		return IG_EXIT_RUNTIME;
 	sys_install_stop_signals();

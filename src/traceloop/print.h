@@ -4,14 +4,11 @@
 #ifndef IG_TL_PRINT_H
 #define IG_TL_PRINT_H
 
+#include "sink.h"
 #include "traceloop/render.h"
 
 struct tl_print {
-	struct schema schema;
-	struct selection cols;
-	struct filter filter;
-	struct output out;
-	struct row row;
+	struct sink sink;
 	struct tl_render rd;
 	uint8_t syscalls[TL_NR_MAX];
 	bool header;                 /* a "# trace ..." line before each (text) */

@@ -17,23 +17,20 @@
 #include "traceloop/tl.h"
 
 
-static int make_config(const struct gadget_ctx *ctx, struct tl_config *cfg, uint8_t *syscalls,
+static int make_config(const struct tl_opts *t, struct tl_config *cfg, uint8_t *syscalls,
 		       char *err, size_t errlen)
 {
-	const char *size = gflag_str(ctx, TLFLAG_BUFFER_SIZE);
-	const char *calls = gflag_str(ctx, TLFLAG_SYSCALLS);
-
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_exited = TL_DEFAULT_MAX_EXITED;
 	cfg->max_exited_bytes = TL_DEFAULT_EXITED_BYTES;
-	if (tl_parse_size(size, &cfg->buffer_bytes) || cfg->buffer_bytes < TL_MIN_BUFFER ||
-	    cfg->buffer_bytes > TL_MAX_BUFFER) {
-		snprintf(err, errlen, "invalid --buffer-size \"%s\": expected %u bytes to 1G (k, M, G suffixes)",
-			 size, TL_MIN_BUFFER);
+	cfg->buffer_bytes = t->buffer_size;
+	if (cfg->buffer_bytes < TL_MIN_BUFFER || cfg->buffer_bytes > TL_MAX_BUFFER) {
+		snprintf(err, errlen, "invalid --buffer-size: %llu bytes; expected %u bytes to 1G (k, M, G suffixes)",
+			 (unsigned long long)cfg->buffer_bytes, TL_MIN_BUFFER);
 		return -EINVAL;
 	}
-	if (calls) {
-		if (tl_parse_syscalls(calls, syscalls, err, errlen))
+	if (t->syscalls) {
+		if (tl_parse_syscalls(t->syscalls, syscalls, err, errlen))
 			return -EINVAL;
 		cfg->syscalls = syscalls;
 	}
@@ -76,7 +73,7 @@ static int print_all(struct tl_print *p, struct tl_recorder *r)
 	for (struct tl_trace *t = tl_recorder_traces(r); t && !err; t = t->next) {
 		if (tl_print_trace(p, r, t))
 			ig_err("traceloop: out of memory printing trace %u", t->id);
-		err = output_flush(&p->out, STDOUT_FILENO);
+		err = output_flush(&p->sink.out, STDOUT_FILENO);
 	}
 	if (!tl_recorder_traces(r))
 		ig_err("traceloop: no container was recorded");
@@ -89,8 +86,8 @@ static int print_all(struct tl_print *p, struct tl_recorder *r)
 
 int tl_run(const struct gadget *g, int argc, char **argv)
 {
-	struct flag_value flags[TLFLAG_COUNT + 1] = { 0 };
-	struct gadget_ctx ctx = { .g = g, .flags = flags };
+	struct flag_value flags[2] = { 0 };
+	struct tl_opts t = { 0 };
 	uint8_t *syscalls = calloc(1, TL_NR_MAX);
 	struct tl_recorder *r = NULL;
 	struct tl_print p = { 0 };
@@ -99,13 +96,12 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 	char err[512];
 	int ret;
 
-	ret = cli_parse_run(g, argc, argv, &o, flags, err, sizeof(err));
-	if (ret == 1) {
+	ret = cli_parse_run(g, argc, argv, &o, &t, flags, err, sizeof(err));
+	if (ret == FLAGS_HELP) {
 		cli_print_gadget_help(stdout, g);
 		ret = 0;
 		goto out;
 	}
-	ctx.opts = &o;
 	if (!ret && !syscalls) {
 		snprintf(err, sizeof(err), "out of memory");
 		ret = -1;
@@ -113,10 +109,10 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 	if (!ret)
 		ret = check_opts(&o, err, sizeof(err));
 	if (!ret)
-		ret = make_config(&ctx, &cfg, syscalls, err, sizeof(err));
+		ret = make_config(&t, &cfg, syscalls, err, sizeof(err));
 	if (!ret)
-		ret = tl_print_init(&p, g, &o, !tl_output_given(argc, argv),
-				    gflag_str(&ctx, TLFLAG_SYSCALLS), err, sizeof(err));
+		ret = tl_print_init(&p, g, &o, !tl_output_given(argc, argv), t.syscalls, err,
+				    sizeof(err));
 	if (ret) {
 		ig_err("%s", err);
 		ret = IG_EXIT_USAGE;

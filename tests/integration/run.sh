@@ -6,6 +6,14 @@ cd "$(dirname "$0")/../.." || exit 1
 export IG=${IG:-$PWD/ig}
 . tests/integration/lib.sh
 
+# Run under "flock /tmp/ig-integration.lock", we inherit the lock's
+# descriptor (3): a test's own "exec 3<>..." would then open on 4, and a
+# daemon a test starts would hold the lock. flock keeps the lock itself.
+for fd in /proc/$$/fd/*; do
+	fd=${fd##*/}
+	[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+done
+
 passed=0 failed=0 failures=()
 for file in tests/integration/test_*.sh; do
 	# shellcheck disable=SC1090
