@@ -152,3 +152,187 @@ PY
 	kill -INT "$min_pid"; wait "$min_pid"
 	assert_eq 0 "$(wc -c <"$TMP/min")" "--min 10s printed nothing"
 }
+
+# ---- trace_tcpretrans and trace_tcpdrop -------------------------------------------
+
+# _net_stuck_client NAME: in container NAME, a loopback connection from nc
+# to a server on 9000 whose segments an nftables rule in the container's
+# network namespace then drops: the client retransmits, the kernel drops.
+# Sets CLIENT_PORT.
+_net_stuck_client() {
+	local n=$1 ns="nsenter --net=/proc/$CT_PID/ns/net"
+	docker exec -d "$n" sh -c 'nc -l -p 9000 >/dev/null'
+	until docker exec "$n" netstat -tln | grep -q ':9000 '; do sleep 0.05; done
+	docker exec -d "$n" sh -c 'mkfifo /f; (sleep 60 >/f &); nc 127.0.0.1 9000 </f'
+	for _ in $(seq 1 100); do
+		CLIENT_PORT=$($ns ss -Htn state established '( dport = :9000 )' | awk '{split($3, a, ":"); print a[2]; exit}')
+		[ -n "$CLIENT_PORT" ] && break
+		sleep 0.05
+	done
+	[ -n "$CLIENT_PORT" ] || { fail "no connection to 9000"; return 1; }
+	$ns nft -f - <<'NFT' || { fail "nft"; return 1; }
+table inet igtest { chain out { type filter hook output priority 0; tcp dport 9000 drop; } }
+NFT
+	docker exec "$n" sh -c 'echo data >/f'
+}
+
+test_tcpretrans_tcpdrop_container() {
+	local n=igretr-$$ ev drops
+	_net_container "$n" 'sleep 3600' || return 1
+	ig_start "$TMP/out" trace tcpretrans -c "$n" -o json || return 1
+	local retrans_pid=$IG_PID
+	ig_start "$TMP/drops" trace tcpdrop -c "$n" -o json || return 1
+	_net_stuck_client "$n" || return 1
+	_net_wait "$TMP/drops" ".src.port == $CLIENT_PORT and .dst.port == 9000" || return 1
+	assert_eq "$n" "$(_f .runtime.containerName)" "drop container" &&
+	assert_eq nc "$(_f .proc.comm)" "drop comm (the socket's owner)" &&
+	assert_eq SKB_DROP_REASON_NETFILTER_DROP "$(_f .reason)" "drop reason" &&
+	assert_eq ESTABLISHED "$(_f .state)" "drop state" &&
+	assert_eq "$CT_NETNS" "$(_f .netns_id)" "drop netns" || return 1
+	assert_contains "$(_f .tcpflags)" "ACK" "drop flags"
+	_net_wait "$TMP/out" ".src.port == $CLIENT_PORT" 100 || return 1
+	assert_eq "$n" "$(_f .runtime.containerName)" "retrans container" &&
+	assert_eq nc "$(_f .proc.comm)" "retrans comm" &&
+	assert_eq "127.0.0.1:9000" "$(_f .dst.endpoint)" "retrans DST" &&
+	assert_eq ESTABLISHED "$(_f .state)" "retrans state" &&
+	assert_eq RETRANS "$(_f .type)" "type" || return 1
+	case "$(_f .reason)" in timeout|probe) ;; *) fail "reason $(_f .reason)"; return 1 ;; esac
+	ig_stop
+	kill -INT "$retrans_pid"; wait "$retrans_pid"
+	# Another container's drops are not shown.
+	drops=$(jq -r '.runtime.containerName' "$TMP/drops" | sort -u)
+	assert_eq "$n" "$drops" "only this container's drops"
+}
+
+# A SYN to a closed port is dropped with no socket: no process, and the
+# container is named by the packet's network namespace.
+test_tcpdrop_no_socket_by_netns() {
+	local n=igdrop-$$ ev
+	_net_container "$n" 'sleep 3600' || return 1
+	ig_start "$TMP/out" trace tcpdrop -c "$n" -o json || return 1
+	docker exec "$n" nc 127.0.0.1 9 </dev/null >/dev/null 2>&1
+	_net_wait "$TMP/out" '.dst.port == 9' || return 1
+	ig_stop
+	assert_eq "$n" "$(_f .runtime.containerName)" "container by netns" &&
+	assert_eq SKB_DROP_REASON_NO_SOCKET "$(_f .reason)" "reason" &&
+	assert_eq SYN "$(_f .tcpflags)" "flags" &&
+	assert_eq "" "$(_f .state)" "no socket, no state" &&
+	assert_eq 0 "$(_f .proc.pid)" "no process" &&
+	assert_eq "$CT_NETNS" "$(_f .netns_id)" "netns"
+}
+
+# Two network namespaces of the test's own, joined by a veth pair; a
+# python3 client in A, a server in B, and an nftables rule in B that drops
+# what the client sends.
+test_tcpretrans_tcpdrop_host_veth() {
+	local a=igna-$$ b=ignb-$$ ev cport srv cli
+	ip netns add "$a" && ip netns add "$b" || { fail "ip netns add"; return 1; }
+	# shellcheck disable=SC2064
+	trap "kill \$srv \$cli 2>/dev/null; ip netns del $a; ip netns del $b" EXIT
+	ip link add va netns "$a" type veth peer name vb netns "$b" &&
+	ip -n "$a" addr add 10.231.0.1/24 dev va && ip -n "$b" addr add 10.231.0.2/24 dev vb &&
+	ip -n "$a" link set va up && ip -n "$b" link set vb up || { fail "veth"; return 1; }
+	ig_start "$TMP/out" trace tcpretrans --host --comm python3 -o json || return 1
+	local retrans_pid=$IG_PID
+	ig_start "$TMP/drops" trace tcpdrop --host -o json || return 1
+	ip netns exec "$b" python3 -c '
+import socket, time
+s = socket.socket(); s.bind(("10.231.0.2", 9000)); s.listen(); c, _ = s.accept(); time.sleep(30)' &
+	srv=$!
+	until ip netns exec "$b" ss -Htln | grep -q ':9000 '; do sleep 0.05; done
+	GO=$TMP/go ip netns exec "$a" python3 -c '
+import os, socket, time
+c = socket.create_connection(("10.231.0.2", 9000))
+print(c.getsockname()[1], flush=True)
+while not os.path.exists(os.environ["GO"]):
+    time.sleep(0.02)
+c.send(b"x" * 100)
+time.sleep(30)' >"$TMP/client.out" &
+	cli=$!
+	until [ -s "$TMP/client.out" ]; do sleep 0.05; done
+	cport=$(cat "$TMP/client.out")
+	ip netns exec "$b" nft 'add table inet igtest; add chain inet igtest in { type filter hook input priority 0; }; add rule inet igtest in tcp dport 9000 drop' ||
+		{ fail "nft"; return 1; }
+	touch "$TMP/go"
+	_net_wait "$TMP/drops" ".src.port == $cport and .dst.port == 9000" || return 1
+	assert_eq "10.231.0.1:$cport 10.231.0.2:9000" "$(_f '"\(.src.endpoint) \(.dst.endpoint)"')" "drop ends" &&
+	assert_eq SKB_DROP_REASON_NETFILTER_DROP "$(_f .reason)" "drop reason" &&
+	assert_eq "$(readlink /proc/$srv/ns/net | tr -dc 0-9)" "$(_f .netns_id)" "dropped in B" || return 1
+	_net_wait "$TMP/out" ".src.port == $cport" 100 || return 1
+	assert_eq "10.231.0.2:9000" "$(_f .dst.endpoint)" "retrans DST" &&
+	assert_eq python3 "$(_f .proc.comm)" "retrans owner" &&
+	assert_eq "$(readlink /proc/$cli/ns/net | tr -dc 0-9)" "$(_f .netns_id)" "retransmitted from A" || return 1
+	ig_stop
+	kill -INT "$retrans_pid"; wait "$retrans_pid"
+}
+
+# ---- top_tcp -------------------------------------------------------------------------
+
+# _top_sum FILE JQ-FILTER FIELD: FIELD summed over the rows of every
+# interval's array that match.
+_top_sum() { jq -s "[.[][] | select($2) | .$3] | add // 0" "$1"; }
+
+test_top_tcp_container() {
+	local n=igtop-$$ ev
+	_net_container "$n" 'nc -l -p 9100 >/dev/null & sleep 3600' || return 1
+	until docker exec "$n" netstat -tln | grep -q ':9100 '; do sleep 0.05; done
+	ig_start "$TMP/out" run top_tcp -c "$n" --interval 0.2 -o json || return 1
+	docker exec "$n" sh -c 'dd if=/dev/zero bs=1000 count=100 2>/dev/null | nc 127.0.0.1 9100'
+	for _ in $(seq 1 100); do
+		[ "$(_top_sum "$TMP/out" '.dst.port == 9100' sent)" -ge 100000 ] &&
+			[ "$(_top_sum "$TMP/out" '.src.port == 9100' received)" -ge 100000 ] && break
+		sleep 0.05
+	done
+	ig_stop
+	assert_eq 100000 "$(_top_sum "$TMP/out" '.dst.port == 9100' sent)" "client sent" &&
+	assert_eq 100000 "$(_top_sum "$TMP/out" '.src.port == 9100' received)" "server received" &&
+	ev=$(jq -c '.[] | select(.dst.port == 9100)' "$TMP/out" | head -1) &&
+	assert_eq "$n" "$(_f .runtime.containerName)" "container" &&
+	assert_eq nc "$(_f .proc.comm)" "comm" &&
+	assert_eq "$CT_NETNS" "$(_f .netns_id)" "netns" || return 1
+	# one JSON array per interval
+	assert_eq 0 "$(jq -c 'select(type != "array")' "$TMP/out" | wc -l)" "only arrays"
+}
+
+# The same on the host, on both counting paths: sock:sock_*_length (6.3+)
+# and the syscall exits the older kernels use; exact byte counts, --sort
+# and --max-entries.
+_top_tcp_host() {
+	ig_start "$TMP/out" run top_tcp --host --comm python3 --interval 0.2 --max-entries 1 --sort -received -o json || return 1
+	python3 - <<'PY' >"$TMP/py.out"
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+c = socket.create_connection(s.getsockname()); a, _ = s.accept()
+for _ in range(10):
+    c.sendall(b"x" * 1000)
+    got = 0
+    while got < 1000:
+        got += len(a.recv(1000 - got))
+a.sendall(b"y" * 500)
+got = 0
+while got < 500:
+    got += len(c.recv(500 - got))
+print(s.getsockname()[1], flush=True)
+PY
+	local port
+	port=$(cat "$TMP/py.out")
+	for _ in $(seq 1 100); do
+		[ "$(_top_sum "$TMP/out" ".src.port == $port" received)" -ge 10000 ] && break
+		sleep 0.05
+	done
+	ig_stop
+	# --max-entries 1 --sort -received: the server side only.
+	assert_eq 10000 "$(_top_sum "$TMP/out" ".src.port == $port" received)" "server received" &&
+	assert_eq 500 "$(_top_sum "$TMP/out" ".src.port == $port" sent)" "server sent" &&
+	assert_eq 0 "$(jq -c '.[] | select(.dst.port == '"$port"')' "$TMP/out" | wc -l)" "--max-entries 1 kept the top row" &&
+	assert_eq 0 "$(jq -c 'select(length > 1)' "$TMP/out" | wc -l)" "at most 1 row per interval"
+}
+
+test_top_tcp_host() {
+	_top_tcp_host
+}
+
+test_top_tcp_host_syscall_fallback() {
+	IG_TOP_TCP_FALLBACK=1 _top_tcp_host || return 1
+	assert_contains "$(cat "$TMP/out.err")" "the exits of read, write" "fallback in use"
+}

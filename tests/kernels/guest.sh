@@ -157,6 +157,7 @@ suite() {
 		'guest_helper .* ig-pty-w\\n$' \
 		-- run ttysnoop --host
 
+	net_checks
 	clear_error_check
 
 	container_start
@@ -181,6 +182,36 @@ clear_error_check() {
 		pass "a missing feature: one clear line, exit 1"
 	else
 		fail "a missing feature: exit $rc" "$out.err"
+	fi
+}
+
+# The network gadgets: one event each on loopback (trace_tcpretrans only
+# loads: loopback alone cannot lose a segment without nftables or tc).
+net_checks() {
+	run_check "trace_bind IPv4 and IPv6" bind.txt \
+		'guest_helper tcp 127.0.0.1; guest_helper tcp ::1' \
+		'^\[::1\]:[0-9]+ +guest_helper +TCP' \
+		'^127\.0\.0\.1:[0-9]+ +guest_helper +TCP' \
+		-- trace bind --host --fields addr,comm,addr.proto
+	run_check "trace_tcpconnect (latency)" tcpconnect.txt \
+		'guest_helper tcp 127.0.0.1; guest_helper refused' \
+		'^127\.0\.0\.1:[0-9]+ +guest_helper +[0-9]+ +ECONNREFUSED' \
+		'^127\.0\.0\.1:[0-9]+ +guest_helper +[1-9][0-9]* *$' \
+		-- trace tcpconnect --host --fields dst,comm,latency,error
+	run_check "trace_tcpdrop (NO_SOCKET, reason names)" tcpdrop.txt \
+		'guest_helper refused' \
+		'^127\.0\.0\.1:[0-9]+ +SYN +SKB_DROP_REASON_NO_SOCKET' \
+		-- trace tcpdrop --host --fields dst,tcpflags,reason
+	run_check "top_tcp (sock_*_length or the syscall fallback)" top_tcp.json \
+		'guest_helper tcp 127.0.0.1' \
+		'"comm":"guest_helper".*"sent":[1-9]' \
+		-- run top_tcp --host --interval 0.5 -o json
+	out=$T/tcpretrans.txt
+	if ig_start "$out" trace tcpretrans --host; then
+		ig_stop
+		pass "trace_tcpretrans loads"
+	else
+		fail "trace_tcpretrans: ig did not attach" "$out.err"
 	fi
 }
 

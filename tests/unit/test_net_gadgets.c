@@ -22,8 +22,11 @@
 #include "trace_tcpconnect.h"
 #include "trace_tcpretrans.h"
 #include "trace_tcpdrop.h"
+#include "top_tcp.h"
 
 int tcpdrop_parse_reasons(const char *fmt, char **names, size_t n);
+void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct top_tcp_key *k,
+		      const struct top_tcp_val *v);
 
 struct fixture {
 	const struct gadget *g;
@@ -392,6 +395,39 @@ static void test_tcpdrop(void **state)
 	close_gadget(f);
 }
 
+/* ---- top_tcp --------------------------------------------------------------- */
+
+static void test_top_tcp_row(void **state)
+{
+	struct fixture *f = open_gadget("top_tcp");
+	struct top_tcp_key k;
+	struct top_tcp_val v;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.src = l4("::1", 8080, IG_IPPROTO_TCP);
+	k.dst = l4("::1", 40000, IG_IPPROTO_TCP);
+	k.pid = 42;
+	k.netns_id = 77;
+	fill_proc(&v.proc);
+	v.sent = 1ULL << 40;
+	v.received = 3;
+	row_reset(&f->r);
+	top_tcp_fill_row(&f->ctx, &f->r, &k, &v);
+	assert_string_equal("[::1]:8080", str(f, "src.endpoint"));
+	assert_string_equal("[::1]:40000", str(f, "dst.endpoint"));
+	assert_int_equal(1ULL << 40, uval(f, "sent"));
+	assert_int_equal(3, uval(f, "received_raw"));
+	assert_int_equal(42, uval(f, "proc.pid"));
+	assert_string_equal("nc", str(f, "proc.comm"));
+	assert_int_equal(77, uval(f, "netns_id"));
+	assert_int_equal(77, f->r.netns);
+	assert_string_equal("-sent,-received", f->g->default_sort);
+	assert_int_equal(GK_TOP, f->g->kind);
+	close_gadget(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_tcpretrans),
 		cmocka_unit_test(test_tcpdrop_reason_parser),
 		cmocka_unit_test(test_tcpdrop),
+		cmocka_unit_test(test_top_tcp_row),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
