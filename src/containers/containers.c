@@ -70,7 +70,10 @@ struct container_table *ct_new(const struct ct_options *opts)
 	t->linger_sec = opts && opts->linger_sec ? opts->linger_sec : CT_DEFAULT_LINGER_SEC;
 	t->ns_ids = ct_probe_ns_ids(t);
 	t->host_mntns = ct_read_host_mntns(t);
+	/* pid 1 may be out of reach (a sandbox's init): then ours. */
 	t->host_netns = ct_pid_netns(t, 1);
+	if (!t->host_netns)
+		t->host_netns = ct_self_netns(t);
 	if (!t->host_mntns)
 		ct_warn(t, "cannot read the host mount namespace under '%s/proc'", t->root);
 	return t;

@@ -87,6 +87,7 @@ uint64_t ct_parse_rfc3339(const char *s);
 int ct_pid_mntns(const struct container_table *t, uint32_t pid, uint64_t *mntns);
 /* The network namespace inode of pid, or 0 if it cannot be read. */
 uint64_t ct_pid_netns(const struct container_table *t, uint32_t pid);
+uint64_t ct_self_netns(const struct container_table *t);
 /* The key of pid's mount namespace (its unique id, or inum without ids). */
 int ct_pid_mntns_key(const struct container_table *t, uint32_t pid, uint64_t inum, uint64_t *key);
 bool ct_probe_ns_ids(const struct container_table *t);

@@ -19,6 +19,20 @@ _net_wait() {
 
 _f() { jq -r "$1" <<<"$ev"; }
 
+# _net_until WHAT CMD...: wait (5 s at most) until CMD succeeds.
+_net_until() {
+	local what=$1 i
+	shift
+	for i in $(seq 1 100); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	fail "timed out waiting for $what"
+}
+
+# _listening CTR PORT: a TCP listener on PORT in container CTR.
+_listening() { docker exec "$1" netstat -tln 2>/dev/null | grep -q ":$2 "; }
+
 # _net_container NAME CMD: a busybox container with only loopback running
 # CMD; sets CT_PID and CT_NETNS, removes it when the test ends.
 _net_container() {
@@ -108,11 +122,11 @@ test_bind_netns_attribution() {
 
 test_tcpconnect_container() {
 	local n=igtcpc-$$ ev
-	_net_container "$n" 'nc -lk -p 8080 -e echo hi & sleep 3600' || return 1
+	_net_container "$n" 'nc -l -p 8080 </dev/null >/dev/null & sleep 3600' || return 1
 	ig_start "$TMP/out" trace tcpconnect -c "$n" -o json || return 1
-	until docker exec "$n" netstat -tln | grep -q ':8080 '; do sleep 0.05; done
-	docker exec "$n" nc 127.0.0.1 8080 </dev/null >/dev/null
-	docker exec "$n" nc 127.0.0.1 8081 </dev/null >/dev/null 2>&1
+	_net_until "the server" _listening "$n" 8080 || return 1
+	docker exec "$n" timeout 5 nc 127.0.0.1 8080 </dev/null >/dev/null
+	docker exec "$n" timeout 5 nc 127.0.0.1 8081 </dev/null >/dev/null 2>&1
 	_net_wait "$TMP/out" '.dst.port == 8080' || return 1
 	assert_eq "$n" "$(_f .runtime.containerName)" "container" &&
 	assert_eq nc "$(_f .proc.comm)" "comm" &&
@@ -162,7 +176,7 @@ PY
 _net_stuck_client() {
 	local n=$1 ns="nsenter --net=/proc/$CT_PID/ns/net"
 	docker exec -d "$n" sh -c 'nc -l -p 9000 >/dev/null'
-	until docker exec "$n" netstat -tln | grep -q ':9000 '; do sleep 0.05; done
+	_net_until "the server" _listening "$n" 9000 || return 1
 	docker exec -d "$n" sh -c 'mkfifo /f; (sleep 60 >/f &); nc 127.0.0.1 9000 </f'
 	for _ in $(seq 1 100); do
 		CLIENT_PORT=$($ns ss -Htn state established '( dport = :9000 )' | awk '{split($3, a, ":"); print a[2]; exit}')
@@ -210,7 +224,7 @@ test_tcpdrop_no_socket_by_netns() {
 	local n=igdrop-$$ ev
 	_net_container "$n" 'sleep 3600' || return 1
 	ig_start "$TMP/out" trace tcpdrop -c "$n" -o json || return 1
-	docker exec "$n" nc 127.0.0.1 9 </dev/null >/dev/null 2>&1
+	docker exec "$n" timeout 5 nc 127.0.0.1 9 </dev/null >/dev/null 2>&1
 	_net_wait "$TMP/out" '.dst.port == 9' || return 1
 	ig_stop
 	assert_eq "$n" "$(_f .runtime.containerName)" "container by netns" &&
@@ -239,7 +253,7 @@ test_tcpretrans_tcpdrop_host_veth() {
 import socket, time
 s = socket.socket(); s.bind(("10.231.0.2", 9000)); s.listen(); c, _ = s.accept(); time.sleep(30)' &
 	srv=$!
-	until ip netns exec "$b" ss -Htln | grep -q ':9000 '; do sleep 0.05; done
+	_net_until "the server" sh -c "ip netns exec $b ss -Htln | grep -q ':9000 '" || return 1
 	GO=$TMP/go ip netns exec "$a" python3 -c '
 import os, socket, time
 c = socket.create_connection(("10.231.0.2", 9000))
@@ -249,7 +263,7 @@ while not os.path.exists(os.environ["GO"]):
 c.send(b"x" * 100)
 time.sleep(30)' >"$TMP/client.out" &
 	cli=$!
-	until [ -s "$TMP/client.out" ]; do sleep 0.05; done
+	_net_until "the client" test -s "$TMP/client.out" || return 1
 	cport=$(cat "$TMP/client.out")
 	ip netns exec "$b" nft 'add table inet igtest; add chain inet igtest in { type filter hook input priority 0; }; add rule inet igtest in tcp dport 9000 drop' ||
 		{ fail "nft"; return 1; }
@@ -275,9 +289,9 @@ _top_sum() { jq -s "[.[][] | select($2) | .$3] | add // 0" "$1"; }
 test_top_tcp_container() {
 	local n=igtop-$$ ev
 	_net_container "$n" 'nc -l -p 9100 >/dev/null & sleep 3600' || return 1
-	until docker exec "$n" netstat -tln | grep -q ':9100 '; do sleep 0.05; done
+	_net_until "the server" _listening "$n" 9100 || return 1
 	ig_start "$TMP/out" run top_tcp -c "$n" --interval 0.2 -o json || return 1
-	docker exec "$n" sh -c 'dd if=/dev/zero bs=1000 count=100 2>/dev/null | nc 127.0.0.1 9100'
+	docker exec "$n" sh -c 'dd if=/dev/zero bs=1000 count=100 2>/dev/null | timeout 5 nc 127.0.0.1 9100'
 	for _ in $(seq 1 100); do
 		[ "$(_top_sum "$TMP/out" '.dst.port == 9100' sent)" -ge 100000 ] &&
 			[ "$(_top_sum "$TMP/out" '.src.port == 9100' received)" -ge 100000 ] && break
@@ -335,4 +349,70 @@ test_top_tcp_host() {
 test_top_tcp_host_syscall_fallback() {
 	IG_TOP_TCP_FALLBACK=1 _top_tcp_host || return 1
 	assert_contains "$(cat "$TMP/out.err")" "the exits of read, write" "fallback in use"
+}
+
+# ---- snapshot_socket --------------------------------------------------------------
+
+# _snapshot ARGS...: ig run snapshot_socket, which prints once and exits.
+_snapshot() { timeout 60 "$IG" run snapshot_socket "$@" 2>"$TMP/snap.err"; }
+
+_snapshot_container() {
+	local n=igsnap-$$ p=igsnapp-$$ ev
+	_net_container "$n" 'nc -l -p 9090 >/dev/null & nc -u -l -p 9091 >/dev/null & sleep 3600' || return 1
+	_net_until "the server" _listening "$n" 9090 || return 1
+	_snapshot -c "$n" -o json >"$TMP/out" || { cat "$TMP/snap.err" >&2; fail "snapshot_socket failed"; return 1; }
+	assert_eq 1 "$(wc -l <"$TMP/out")" "one JSON array" || return 1
+	ev=$(jq -c '.[] | select(.src.port == 9090)' "$TMP/out")
+	assert_eq "$n TCP LISTEN 0.0.0.0:9090 $CT_NETNS" \
+		"$(_f '"\(.runtime.containerName) \(.src.proto) \(.state) \(.src.endpoint) \(.netns_id)"')" "TCP listener" || return 1
+	[ "$(_f .ino)" -gt 0 ] || { fail "ino: $ev"; return 1; }
+	ev=$(jq -c '.[] | select(.src.port == 9091)' "$TMP/out")
+	assert_eq "$n UDP" "$(_f '"\(.runtime.containerName) \(.src.proto)"')" "UDP socket" || return 1
+	assert_eq "$n" "$(jq -r '.[].runtime.containerName' "$TMP/out" | sort -u)" "only the container's sockets" || return 1
+	# A second container in the first one's network namespace: its
+	# sockets are both containers', and -c either selects them.
+	docker rm -f "$p" >/dev/null 2>&1
+	# shellcheck disable=SC2064
+	trap "docker rm -f $n $p >/dev/null 2>&1" EXIT
+	docker run -d --network "container:$n" --name "$p" busybox sleep 3600 >/dev/null || { fail "docker run"; return 1; }
+	_snapshot -c "$p" -o json >"$TMP/shared" || { fail "snapshot_socket -c $p"; return 1; }
+	ev=$(jq -c '.[] | select(.src.port == 9090)' "$TMP/shared")
+	case "$(_f .runtime.containerName)" in
+	"$n,$p" | "$p,$n") ;;
+	*) fail "shared netns named $(_f .runtime.containerName)"; return 1 ;;
+	esac
+	# Columns: IG's defaults, printed once.
+	_snapshot -c "$n" >"$TMP/cols" || return 1
+	assert_eq "RUNTIME.CONTAINERNAME SRC DST STATE" "$(head -1 "$TMP/cols" | tr -s ' ' | sed 's/ $//')" "header" &&
+	assert_contains "$(cat "$TMP/cols")" "0.0.0.0:9090" "row"
+}
+
+test_snapshot_socket_container_iterators() {
+	_snapshot_container || return 1
+	assert_contains "$("$IG" run snapshot_socket -c none -v 2>&1 >/dev/null)" "BPF iterators" "iterators in use"
+}
+
+test_snapshot_socket_container_proc_fallback() {
+	IG_SNAPSHOT_SOCKET_PROC=1 _snapshot_container || return 1
+	assert_contains "$(IG_SNAPSHOT_SOCKET_PROC=1 "$IG" run snapshot_socket -c none -v 2>&1 >/dev/null)" "/proc/PID/net" "fallback in use"
+}
+
+test_snapshot_socket_host() {
+	local port ev
+	python3 -c '
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+print(s.getsockname()[1], flush=True)
+time.sleep(30)' >"$TMP/py.out" 2>/dev/null &
+	local py=$!
+	_net_until "the listener" test -s "$TMP/py.out" || { kill $py; return 1; }
+	port=$(cat "$TMP/py.out")
+	_snapshot --host -o json >"$TMP/out"
+	local host_rc=$?
+	_snapshot -o json >"$TMP/nohost"
+	kill $py 2>/dev/null
+	assert_eq 0 "$host_rc" "exit code" || return 1
+	ev=$(jq -c ".[] | select(.src.port == $port)" "$TMP/out")
+	assert_eq "127.0.0.1:$port LISTEN" "$(_f '"\(.src.endpoint) \(.state)"')" "host listener" &&
+	assert_eq "" "$(jq -c ".[] | select(.src.port == $port)" "$TMP/nohost")" "not without --host"
 }

@@ -206,6 +206,7 @@ net_checks() {
 		'guest_helper tcp 127.0.0.1' \
 		'"comm":"guest_helper".*"sent":[1-9]' \
 		-- run top_tcp --host --interval 0.5 -o json
+	snapshot_check
 	out=$T/tcpretrans.txt
 	if ig_start "$out" trace tcpretrans --host; then
 		ig_stop
@@ -213,6 +214,29 @@ net_checks() {
 	else
 		fail "trace_tcpretrans: ig did not attach" "$out.err"
 	fi
+}
+
+# snapshot_socket prints once and exits: a listener the workload leaves
+# open, through the iterators and through /proc.
+snapshot_check() {
+	out=$T/snapshot.txt
+	guest_helper listen 127.0.0.1 >"$out.port" &
+	helper=$!
+	wait_until 20 test -s "$out.port"
+	port=$(cat "$out.port")
+	for mode in iterators proc; do
+		if [ $mode = proc ]; then
+			IG_SNAPSHOT_SOCKET_PROC=1 ig run snapshot_socket --host >"$out" 2>"$out.err"
+		else
+			ig run snapshot_socket --host >"$out" 2>"$out.err"
+		fi
+		if has "$out" "^ +127\\.0\\.0\\.1:$port +0\\.0\\.0\\.0:0 +LISTEN"; then
+			pass "snapshot_socket ($mode)"
+		else
+			fail "snapshot_socket ($mode): no listener on $port" "$out" "$out.err"
+		fi
+	done
+	kill "$helper" 2>/dev/null
 }
 
 # traceloop prints when it stops, so its check waits for the container's

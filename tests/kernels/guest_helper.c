@@ -6,7 +6,10 @@
  *   guest_helper pty TEXT      write TEXT-w with write() and TEXT-v with
  *                              writev() (two iovecs) to a new pty's slave
  *   guest_helper tcp ADDR      listen on ADDR (127.0.0.1 or ::1), connect,
- *                              accept, close both ends; prints the port
+ *                              accept, send two bytes, close both ends;
+ *                              prints the port
+ *   guest_helper refused       connect to a closed 127.0.0.1 port
+ *   guest_helper listen ADDR   listen on ADDR (IPv4), print the port, wait
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -117,14 +120,33 @@ static int refused(void)
 	return 0;
 }
 
+/* Listen on ADDR (IPv4), print the port, and wait to be killed. */
+static int listen_only(const char *addr)
+{
+	struct sockaddr_in in4 = { .sin_family = AF_INET };
+	socklen_t len = sizeof(in4);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, addr, &in4.sin_addr);
+	if (s < 0 || bind(s, (struct sockaddr *)&in4, len) || listen(s, 1) ||
+	    getsockname(s, (struct sockaddr *)&in4, &len))
+		return die("listen");
+	printf("%u\n", ntohs(in4.sin_port));
+	fflush(stdout);
+	pause();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "listen"))
+		return listen_only(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "refused"))
 		return refused();
 	if (argc == 3 && !strcmp(argv[1], "pty"))
 		return pty(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "tcp"))
 		return tcp(argv[2]);
-	fprintf(stderr, "usage: guest_helper pty TEXT | tcp ADDR | refused\n");
+	fprintf(stderr, "usage: guest_helper pty TEXT | tcp ADDR | refused | listen ADDR\n");
 	return 2;
 }

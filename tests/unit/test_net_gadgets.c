@@ -23,8 +23,10 @@
 #include "trace_tcpretrans.h"
 #include "trace_tcpdrop.h"
 #include "top_tcp.h"
+#include "snapshot_socket.h"
 
 int tcpdrop_parse_reasons(const char *fmt, char **names, size_t n);
+bool snapshot_socket_parse_proc(const char *line, bool v6, __u8 proto, struct sock_entry *e);
 void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct top_tcp_key *k,
 		      const struct top_tcp_val *v);
 
@@ -428,6 +430,51 @@ static void test_top_tcp_row(void **state)
 	close_gadget(f);
 }
 
+/* ---- snapshot_socket ---------------------------------------------------- */
+
+static void test_snapshot_socket_proc_lines(void **state)
+{
+	struct sock_entry e;
+	char a[INET6_ADDRSTRLEN];
+
+	(void)state;
+	assert_false(snapshot_socket_parse_proc(
+		"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+		false, IG_IPPROTO_TCP, &e));
+	assert_true(snapshot_socket_parse_proc(
+		"   0: 0100007F:1F90 0200007F:A2B4 01 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 20 4 30 10 -1",
+		false, IG_IPPROTO_TCP, &e));
+	assert_string_equal("127.0.0.1", inet_ntop(AF_INET, e.src.addr, a, sizeof(a)));
+	assert_string_equal("127.0.0.2", inet_ntop(AF_INET, e.dst.addr, a, sizeof(a)));
+	assert_int_equal(8080, e.src.port);
+	assert_int_equal(41652, e.dst.port);
+	assert_int_equal(1, e.state);
+	assert_int_equal(12345, e.ino);
+	assert_int_equal(4, e.src.version);
+	assert_int_equal(IG_IPPROTO_TCP, e.dst.proto);
+	/* ::1 is 00000000 00000000 00000000 01000000 on a little-endian host. */
+	assert_true(snapshot_socket_parse_proc(
+		"   1: 00000000000000000000000001000000:0035 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 777 2 0000000000000000 0",
+		true, IG_IPPROTO_UDP, &e));
+	assert_string_equal("::1", inet_ntop(AF_INET6, e.src.addr, a, sizeof(a)));
+	assert_string_equal("::", inet_ntop(AF_INET6, e.dst.addr, a, sizeof(a)));
+	assert_int_equal(53, e.src.port);
+	assert_int_equal(7, e.state);
+	assert_int_equal(6, e.src.version);
+	assert_int_equal(IG_IPPROTO_UDP, e.src.proto);
+	/* An IPv6 address where IPv4 is expected, bad hex, a huge port. */
+	assert_false(snapshot_socket_parse_proc(
+		"   1: 00000000000000000000000001000000:0035 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000 0 0 1",
+		false, IG_IPPROTO_UDP, &e));
+	assert_false(snapshot_socket_parse_proc(
+		"   0: 0100007G:1F90 0200007F:A2B4 01 00000000:00000000 00:00000000 00000000 0 0 1", false,
+		IG_IPPROTO_TCP, &e));
+	assert_false(snapshot_socket_parse_proc(
+		"   0: 0100007F:11F90 0200007F:A2B4 01 00000000:00000000 00:00000000 00000000 0 0 1", false,
+		IG_IPPROTO_TCP, &e));
+	assert_false(snapshot_socket_parse_proc("", false, IG_IPPROTO_TCP, &e));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_tcpdrop_reason_parser),
 		cmocka_unit_test(test_tcpdrop),
 		cmocka_unit_test(test_top_tcp_row),
+		cmocka_unit_test(test_snapshot_socket_proc_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
