@@ -7,4 +7,11 @@
 /* "ig run <gadget> [flags]": returns the process exit code. */
 int run_gadget(const struct gadget *g, int argc, char **argv);
 
+/* Write what o holds to stdout, retrying writes a signal interrupted. In
+ * the loop (in_loop), a stop or the --timeout deadline ends it, the rest
+ * kept for the drain; while draining, the drain budget does (sys.h), and
+ * progress restarts it. Returns output_flush's result: -EINTR when
+ * abandoned. */
+int output_flush_bounded(struct output *o, bool in_loop);
+
 #endif
