@@ -45,6 +45,13 @@ struct flag_value {
 struct gadget;
 struct skel_ops;
 
+/* One member of an older JSON shape: a flat key, and the field (full
+ * name) whose value it carries. */
+struct json_key {
+	const char *key;
+	const char *field;
+};
+
 struct gadget_ctx {
 	const struct gadget *g;
 	const struct run_opts *opts;
@@ -78,6 +85,10 @@ struct gadget {
 	/* Optional: a gadget with its own flow (traceloop) instead of the
 	 * streaming runner; returns the exit code. */
 	int (*run)(const struct gadget *g, int argc, char **argv);
+	/* Optional: the JSON shape of an older version of the gadget, which
+	 * some guides' jq filters expect; its --legacy-json flag selects it. */
+	const struct json_key *legacy_json;
+	size_t nlegacy_json;
 };
 
 extern const struct gadget *const ig_gadgets[];

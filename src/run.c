@@ -186,12 +186,50 @@ static int event_loop(struct run_state *st, struct ring_buffer *rb)
 	return 0;
 }
 
+/* Whether the gadget's --legacy-json flag is on. */
+static bool legacy_json_wanted(const struct run_state *st)
+{
+	const struct gadget *g = st->ctx.g;
+
+	for (size_t i = 0; g->legacy_json && i < g->nflags; i++)
+		if (!strcmp(g->flags[i].name, "legacy-json"))
+			return gflag_bool(&st->ctx, i);
+	return false;
+}
+
+/* --legacy-json: the older shape's fields, each under its flat key. */
+static int select_legacy_json(struct run_state *st, const struct run_opts *o,
+			      char *err, size_t errlen)
+{
+	const struct gadget *g = st->ctx.g;
+	char spec[1024] = "";
+	size_t len = 0;
+
+	if (!out_mode_structured(o->mode) || o->fields) {
+		snprintf(err, errlen, "--legacy-json is a JSON shape: use it with -o json, jsonpretty or yaml, without --fields");
+		return -1;
+	}
+	for (size_t i = 0; i < g->nlegacy_json && len < sizeof(spec); i++)
+		len += snprintf(spec + len, sizeof(spec) - len, "%s%s", i ? "," : "",
+				g->legacy_json[i].field);
+	if (select_fields(&st->schema, spec, &st->cols, err, errlen))
+		return -1;
+	for (size_t i = 0; i < st->cols.n && i < g->nlegacy_json; i++)
+		st->cols.c[i].key = g->legacy_json[i].key;
+	return 0;
+}
+
 static int setup_output(struct run_state *st, const struct run_opts *o)
 {
 	char err[256];
 	int ret;
 
-	if (select_fields(&st->schema, o->fields, &st->cols, err, sizeof(err))) {
+	if (legacy_json_wanted(st)) {
+		if (select_legacy_json(st, o, err, sizeof(err))) {
+			ig_err("%s", err);
+			return IG_EXIT_USAGE;
+		}
+	} else if (select_fields(&st->schema, o->fields, &st->cols, err, sizeof(err))) {
 		ig_err("%s", err);
 		return IG_EXIT_USAGE;
 	}

@@ -15,7 +15,7 @@ enum {
 	F_TYPE, F_TYPE_RAW, F_TYPE_SHORT,
 	F_SRC, F_SRC_ADDR, F_SRC_PORT, F_SRC_VERSION,
 	F_DST, F_DST_ADDR, F_DST_PORT, F_DST_VERSION,
-	F_NETNS, F_FD, F_ERROR, F_ERROR_RAW,
+	F_NETNS, F_FD, F_ERROR, F_ERROR_RAW, F_EVENT_TYPE,
 };
 
 /* Aliases are the short names of the older tcptracer's custom-columns. */
@@ -35,12 +35,35 @@ static const struct field tcp_fields[] = {
 	[F_FD]          = { "fd", "FD", NULL, FT_INT, 3, FF_RIGHT },
 	[F_ERROR]       = IG_FIELD_ERROR,
 	[F_ERROR_RAW]   = IG_FIELD_ERROR_RAW,
+	/* Only for --legacy-json's "type": the older gadgets' record kind. */
+	[F_EVENT_TYPE]  = { "event_type", NULL, NULL, FT_STR, 6, FF_HIDDEN },
+};
+
+/*
+ * --legacy-json: the flat shape of the older tcptracer, as its guide shows
+ * it ({"type":"normal","pid":..,"saddr":..,"operation":"connect"}), so
+ * its jq filters work unchanged. "container" is the runtime's name.
+ */
+static const struct json_key tcp_legacy_json[] = {
+	{ "type", "event_type" },
+	{ "node", "k8s.node" },
+	{ "namespace", "k8s.namespace" },
+	{ "pod", "k8s.podName" },
+	{ "container", "runtime.containerName" },
+	{ "pid", "proc.pid" },
+	{ "comm", "proc.comm" },
+	{ "ipversion", "src.version" },
+	{ "saddr", "src.addr" },
+	{ "daddr", "dst.addr" },
+	{ "sport", "src.port" },
+	{ "dport", "dst.port" },
+	{ "operation", "type" },
 };
 
 #define TCP_DEFAULT_FIELDS \
 	"runtime.containerName,proc.comm,proc.pid,proc.tid,src.endpoint,dst.endpoint,type,error"
 
-enum { FLAG_CONNECT_ONLY, FLAG_ACCEPT_ONLY, FLAG_FAILURE_ONLY };
+enum { FLAG_CONNECT_ONLY, FLAG_ACCEPT_ONLY, FLAG_FAILURE_ONLY, FLAG_LEGACY_JSON };
 
 static const struct gadget_flag tcp_flags[] = {
 	[FLAG_CONNECT_ONLY] = { "connect-only", GF_BOOL, "false",
@@ -49,6 +72,8 @@ static const struct gadget_flag tcp_flags[] = {
 				"show only accept events (with --connect-only: both)" },
 	[FLAG_FAILURE_ONLY] = { "failure-only", GF_BOOL, "false",
 				"show only failed connects (in the kernel)" },
+	[FLAG_LEGACY_JSON]  = { "legacy-json", GF_BOOL, "false",
+				"with -o json/jsonpretty/yaml: the older tcptracer's flat keys (saddr, dport, operation...)" },
 };
 
 IG_SKEL_OPS(trace_tcp);
@@ -126,6 +151,7 @@ static int tcp_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 	row_set_uint(r, GF(F_NETNS), e->netns_id);
 	row_set_int(r, GF(F_FD), e->fd);
 	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->error);
+	row_set_str(r, GF(F_EVENT_TYPE), "normal", 6);
 	return 1;
 }
 
@@ -142,4 +168,6 @@ const struct gadget gadget_trace_tcp = {
 	.decode = tcp_decode,
 	.detach = ig_skel_detach,
 	.destroy = ig_skel_destroy,
+	.legacy_json = tcp_legacy_json,
+	.nlegacy_json = ARRAY_SIZE(tcp_legacy_json),
 };

@@ -101,3 +101,40 @@ test_everyday_tracefs_unreadable_said() {
 	assert_contains "$(cat "$TMP/stderr")" "tracefs is mounted at /sys/kernel/tracing but uid 65534 may not read it (mode 0700" "message" &&
 	assert_not_contains "$(cat "$TMP/stderr")" "not mounted" "message"
 }
+
+# The tcptracer guide's JSON (shared/reference/tcptracer-guide.md) behind
+# --legacy-json: its keys, and its jq filters unchanged, on a loopback
+# connection made by a python3 client (comm "python3" or so).
+test_everyday_tcptracer_legacy_json() {
+	command -v python3 >/dev/null || { echo "    SKIP: no python3" >&2; return 0; }
+	ev_usage_error '--legacy-json is a JSON shape' run trace_tcp --legacy-json || return 1
+	ev_usage_error '--legacy-json is a JSON shape' run trace_tcp -o json --legacy-json --fields pid || return 1
+	ig_start "$TMP/out" run trace_tcp --host --connect-only -o json --legacy-json || return 1
+	python3 - "$TMP/client" <<'PY' &
+import os, socket, sys
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+c = socket.create_connection(srv.getsockname())
+open(sys.argv[1], "w").write("%d %d %d\n" % (os.getpid(), c.getsockname()[1], srv.getsockname()[1]))
+c.close(); srv.close()
+PY
+	wait $!
+	local pid sport dport ev
+	read -r pid sport dport <"$TMP/client"
+	ev_wait "$TMP/out" "\"dport\":$dport" || { ig_stop; return 1; }
+	ig_stop
+	ev=$(json_select "$TMP/out" ".dport == $dport and .sport == $sport")
+	[ -n "$ev" ] || fail "no event for the connection: $(head -c 1000 "$TMP/out")" || return 1
+	# The guide's keys, exactly, with their types.
+	assert_eq "comm container daddr dport ipversion namespace node operation pid pod saddr sport type" \
+		"$(jq -r 'keys | join(" ")' <<<"$ev")" "keys" &&
+	assert_eq "string string string number number string string string number string string number string" \
+		"$(jq -r '[.comm, .container, .daddr, .dport, .ipversion, .namespace, .node, .operation, .pid, .pod, .saddr, .sport, .type] | map(type) | join(" ")' <<<"$ev")" "types" &&
+	# The guide's `jq` (pretty printing) and the fields it reads.
+	jq . "$TMP/out" >/dev/null || fail "jq cannot read the stream" || return 1
+	assert_eq "normal" "$(jq -r .type <<<"$ev")" "type" &&
+	assert_eq "connect" "$(jq -r .operation <<<"$ev")" "operation" &&
+	assert_eq "4 127.0.0.1 127.0.0.1 $sport $dport $pid" \
+		"$(jq -r '"\(.ipversion) \(.saddr) \(.daddr) \(.sport) \(.dport) \(.pid)"' <<<"$ev")" "addresses" &&
+	assert_eq "$dport" "$(jq -r "select(.operation == \"connect\" and .pid == $pid) | .dport" "$TMP/out")" \
+		"a select on operation and pid"
+}
