@@ -357,6 +357,30 @@ static void test_json_shape(void **state)
 	assert_non_null(strstr(out, "\"proc\":{\"comm\":\"cat\",\"creds\":{\"gid\":0,\"uid\":0},\"mntns_id\":0,\"parent\":{\"comm\":\"\",\"pid\":0},\"pid\":42,\"tid\":0}"));
 }
 
+/* Columns with flat keys (--legacy-json): each value under its key, keys
+ * sorted, nothing nested; a row ends without trailing blanks in columns. */
+static void test_json_flat_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct selection sel;
+	struct output o;
+	char err[128];
+
+	set_event(&f->r, "/etc/passwd", 3);
+	assert_int_equal(select_fields(&f->s, "proc.pid,fname,src.port", &sel, err, sizeof(err)), 0);
+	sel.c[0].key = "pid";
+	sel.c[1].key = "file";
+	sel.c[2].key = "sport";
+	assert_int_equal(output_init(&o, OUT_JSON, &f->s, &sel), 0);
+	output_row(&o, &f->r);
+	ob_putc(&o.buf, 0);
+	assert_string_equal(o.buf.p, "{\"file\":\"/etc/passwd\",\"pid\":42,\"sport\":8080}\n");
+	output_free(&o);
+	selection_free(&sel);
+	set_event(&f->r, "", 3);
+	assert_string_equal(render(f, OUT_COLUMNS, "fd,comm,fname", false), "  3 cat\n");
+}
+
 static void test_yaml_shape(void **state)
 {
 	struct fixture *f = *state;
@@ -485,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_decode_flags),
 		cmocka_unit_test_setup_teardown(test_columns_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_shape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_flat_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_yaml_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_yaml_escaping, setup, teardown),
 		cmocka_unit_test(test_yaml_json_field),
