@@ -37,8 +37,14 @@ static void write_bounded(int fd, const char *p, size_t len)
 			len -= n;
 			continue;
 		}
-		if (n < 0 && errno == EINTR && !sys_writes_abandoned())
-			continue;
+		if (n < 0 && errno == EINTR) {
+			/* Past --timeout's deadline the run is over: this
+			 * write, blocked in the loop, gets the drain's budget. */
+			if (sys_deadline_passed)
+				sys_begin_drain();
+			if (!sys_writes_abandoned())
+				continue;
+		}
 		if (n < 0 && errno == EAGAIN && ++tries < NONBLOCK_TRIES) {
 			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 

@@ -164,3 +164,28 @@ PY
 	assert_eq 0 "$rc" "exit code after SIGINT" &&
 	{ [ "$ms" -lt 1000 ] || fail "SIGINT took ${ms} ms"; }
 }
+
+# A stderr that is full from the start (a stalled terminal, a stuck log
+# pipe): the loss reports, written in the loop, must not outlive
+# --timeout either.
+test_stop_timeout_stalled_stderr() {
+	st_open_loop || return 1
+	mkfifo "$TMP/stuck"
+	exec 3<>"$TMP/stuck"
+	# Fill the pipe: any write to it now blocks.
+	python3 -c 'import os, fcntl
+fd = os.open("'"$TMP/stuck"'", os.O_WRONLY | os.O_NONBLOCK)
+try:
+    while True: os.write(fd, b"x" * 4096)
+except BlockingIOError:
+    pass'
+	local rc=0 start ms
+	start=$(date +%s%N)
+	timeout 20 "$IG" run trace_open --host --comm st_open_loop --ring-size 4096 -o json -t 2 \
+		>/dev/null 2>"$TMP/stuck" || rc=$?
+	ms=$(st_ms_since "$start")
+	kill "$ST_LOOP"; wait "$ST_LOOP" 2>/dev/null
+	exec 3>&-
+	assert_eq 0 "$rc" "exit code" &&
+	{ [ "$ms" -lt 5000 ] || fail "-t 2 with a stalled stderr took ${ms} ms"; }
+}
