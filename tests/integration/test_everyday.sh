@@ -3,17 +3,6 @@
 # without trailing blanks, fields that bring what they need, warnings for a
 # selector that matches nothing, and the tcptracer guide's JSON shape.
 
-# ev_wait FILE PATTERN: wait (up to 5 s) until FILE has a line matching
-# the grep -E PATTERN.
-ev_wait() {
-	local i
-	for i in $(seq 1 100); do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	fail "no line matching '$2' in $1: $(head -c 1500 "$1")"
-}
-
 # ev_usage_error MESSAGE ARGS...: exit 2, nothing on stdout, one stderr line.
 ev_usage_error() {
 	local msg=$1; shift
@@ -59,14 +48,14 @@ test_everyday_paths_fields_turn_paths_on() {
 	local tag="ig-ev-$RANDOM$RANDOM" ev
 	ig_start "$TMP/exec" run trace_exec --host -o json --fields args,cwd,exepath || return 1
 	(cd /usr/share && /bin/echo "$tag" >/dev/null)
-	ev_wait "$TMP/exec" "$tag" || { ig_stop; return 1; }
+	wait_for_line "$TMP/exec" "$tag" || { ig_stop; return 1; }
 	ig_stop
 	ev=$(json_select "$TMP/exec" ".args == \"/bin/echo $tag\"")
 	assert_eq "/usr/share" "$(jq -r .cwd <<<"$ev")" "cwd" &&
 	assert_eq "/usr/bin/echo" "$(jq -r .exepath <<<"$ev" | sed 's|^/bin/|/usr/bin/|')" "exepath" || return 1
 	ig_start "$TMP/open" run trace_open --host --comm cat -o custom-columns=fname,fpath || return 1
 	(cd /etc && cat ./hostname >/dev/null)
-	ev_wait "$TMP/open" '^\./hostname' || { ig_stop; return 1; }
+	wait_for_line "$TMP/open" '^\./hostname' || { ig_stop; return 1; }
 	ig_stop
 	assert_contains "$(grep '^\./hostname' "$TMP/open")" "/etc/hostname" "fpath column" || return 1
 	# An explicit --paths=false is kept, and said.
@@ -79,7 +68,7 @@ test_everyday_no_trailing_spaces() {
 	ig_start "$TMP/out" run trace_open --host --comm cat --fields comm,fd,fname,error || return 1
 	cat /etc/hostname >/dev/null
 	cat /nonexistent-ig-ev 2>/dev/null
-	ev_wait "$TMP/out" 'nonexistent-ig-ev' || { ig_stop; return 1; }
+	wait_for_line "$TMP/out" 'nonexistent-ig-ev' || { ig_stop; return 1; }
 	ig_stop
 	grep -q '/etc/hostname$' "$TMP/out" || fail "the success row does not end with the name: $(cat -A "$TMP/out")" || return 1
 	grep -q 'nonexistent-ig-ev *ENOENT$' "$TMP/out" || fail "no failure row: $(cat "$TMP/out")" || return 1
@@ -120,7 +109,7 @@ PY
 	wait $!
 	local pid sport dport ev
 	read -r pid sport dport <"$TMP/client"
-	ev_wait "$TMP/out" "\"dport\":$dport" || { ig_stop; return 1; }
+	wait_for_line "$TMP/out" "\"dport\":$dport" || { ig_stop; return 1; }
 	ig_stop
 	ev=$(json_select "$TMP/out" ".dport == $dport and .sport == $sport")
 	[ -n "$ev" ] || fail "no event for the connection: $(head -c 1000 "$TMP/out")" || return 1

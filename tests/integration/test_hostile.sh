@@ -3,16 +3,6 @@
 # one, and traced strings reach stderr escaped like stdout.
 . tests/lib/engines.sh
 
-# hs_wait FILE PATTERN: wait (up to 5 s) for a line matching grep -E PATTERN.
-hs_wait() {
-	local i
-	for i in $(seq 1 100); do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	fail "no line matching '$2' in $1: $(head -c 1500 "$1")"
-}
-
 # open("/etc/" + "./" * 200 + "shadow"): the kernel side reads 255 bytes,
 # so "shadow" is lost. The cut is marked in columns, JSON and YAML.
 test_hostile_padded_path_cut_is_marked() {
@@ -25,8 +15,8 @@ test_hostile_padded_path_cut_is_marked() {
 	local yaml_pid=$IG_PID
 	ig_start "$TMP/cols" run trace_open --host --comm cat || { IG_PID=$json_pid ig_stop; IG_PID=$yaml_pid ig_stop; return 1; }
 	cat "$f" /etc/hostname >/dev/null 2>&1
-	hs_wait "$TMP/cols" '/etc/hostname' && hs_wait "$TMP/json" '/etc/hostname' &&
-		hs_wait "$TMP/yaml" '/etc/hostname'
+	wait_for_line "$TMP/cols" '/etc/hostname' && wait_for_line "$TMP/json" '/etc/hostname' &&
+		wait_for_line "$TMP/yaml" '/etc/hostname'
 	local ok=$?
 	ig_stop; IG_PID=$json_pid ig_stop; IG_PID=$yaml_pid ig_stop
 	[ $ok -eq 0 ] || return 1

@@ -18,16 +18,6 @@ while True:
 	ST_LOOP=$!
 }
 
-# st_wait_blocked_write PID: until PID is blocked in write(2) (syscall 1).
-st_wait_blocked_write() {
-	local i
-	for i in $(seq 1 200); do
-		[ "$(cut -d' ' -f1 /proc/"$1"/syscall 2>/dev/null)" = 1 ] && return 0
-		sleep 0.05
-	done
-	fail "ig never blocked in write()"
-}
-
 # `ig run trace_open -t 2 | (sleep 12; wc -l)`: a reader that reads nothing
 # for longer than the timeout. ig ends at the deadline plus the drain
 # budget, and says what it dropped.
