@@ -48,6 +48,11 @@ int output_flush_bounded(struct output *o, bool in_loop)
 {
 	int err;
 
+	/* Formatting (traceloop renders whole traces) may have used up the
+	 * budget before this write began: where progress counts, it starts
+	 * now. A writer abandoned once does not flush again. */
+	if (!in_loop && o->buf.len)
+		sys_drain_progress();
 	do {
 		size_t before = o->buf.len;
 
