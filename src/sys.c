@@ -214,7 +214,7 @@ void sys_arm_deadline(double seconds)
 {
 	unsigned int ms = seconds * 1000 > 4e9 ? 4000000000U : (unsigned int)(seconds * 1000);
 
-	if (seconds > 0)
+	if (seconds > 0 && !drain_armed)   /* a stop's budget runs already */
 		arm_timer(ms);
 }
 
