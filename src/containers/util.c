@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "ct_internal.h"
+#include "ig.h"
 
 void ct_warn(const struct container_table *t, const char *fmt, ...)
 {
@@ -28,11 +29,9 @@ void ct_warn(const struct container_table *t, const char *fmt, ...)
 
 	if (!t->verbose)
 		return;
-	fputs("ig: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ig_vlog(fmt, ap);   /* escaped: state files name containers */
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int ct_path(const struct container_table *t, char *buf, size_t len, const char *fmt, ...)

@@ -86,7 +86,7 @@ static int exec_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 		args_size = size - hdr < EXEC_ARGS_MAX ? size - hdr : EXEC_ARGS_MAX;
 	row_set_proc(ctx, r, &e->proc);
 	set_args(r, e, args_size);
-	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->retval < 0 ? -e->retval : 0);
+	row_set_ret_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->retval);
 	row_set_cut_path(r, GF(F_CWD), e->cwd, strnlen(e->cwd, sizeof(e->cwd)),
 			 e->flags & EXEC_F_CWD_CUT_TOP, e->flags & EXEC_F_CWD_TRUNCATED);
 	row_set_cut_path(r, GF(F_EXEPATH), e->exepath, strnlen(e->exepath, sizeof(e->exepath)),

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include "escape.h"
 #include "ig.h"
 #include "traceloop/proto.h"
 #include "traceloop/tl.h"
@@ -90,6 +91,25 @@ static int send_request(int fd, int argc, char **argv)
 	return err;
 }
 
+/* The daemon's messages name containers: escape them for the terminal as
+ * ig's own stderr is (log.c), line by line. */
+static void relay_err(const char *data, size_t len)
+{
+	struct obuf b = { 0 };
+
+	while (len) {
+		const char *nl = memchr(data, '\n', len);
+		size_t n = nl ? (size_t)(nl - data) : len;
+
+		esc_column(&b, data, n, 0);
+		ob_putc(&b, '\n');
+		data += n + !!nl;
+		len -= n + !!nl;
+	}
+	tlp_write_all(STDERR_FILENO, b.p, b.len);
+	ob_free(&b);
+}
+
 /* Copy the frames to stdout and stderr; the last one is the exit code. */
 static int relay(int fd)
 {
@@ -120,7 +140,10 @@ static int relay(int fd)
 			break;
 		}
 		/* A closed stdout (| head) is not an error of ours. */
-		tlp_write_all(hdr[0] == TLP_ERR ? STDERR_FILENO : STDOUT_FILENO, data, len);
+		if (hdr[0] == TLP_ERR)
+			relay_err(data, len);
+		else
+			tlp_write_all(STDOUT_FILENO, data, len);
 	}
 	free(data);
 	return code;

@@ -6,16 +6,20 @@
  * after the fact.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "run.h"
 #include "sys.h"
 #include "traceloop/print.h"
 #include "traceloop/tl.h"
 
+
+#define DRAIN_MS 500   /* how long a stalled reader may hold the printing */
 
 static int make_config(const struct tl_opts *t, struct tl_config *cfg, uint8_t *syscalls,
 		       char *err, size_t errlen)
@@ -73,10 +77,14 @@ static int print_all(struct tl_print *p, struct tl_recorder *r)
 	for (struct tl_trace *t = tl_recorder_traces(r); t && !err; t = t->next) {
 		if (tl_print_trace(p, r, t))
 			ig_err("traceloop: out of memory printing trace %u", t->id);
-		err = output_flush(&p->sink.out, STDOUT_FILENO);
+		err = output_flush_bounded(&p->sink.out, false);
 	}
 	if (!tl_recorder_traces(r))
 		ig_err("traceloop: no container was recorded");
+	if (err == -EINTR) {
+		ig_err("the output reader is too slow: dropped the rest of the traces to exit in time");
+		return 0;
+	}
 	if (err && err != -EPIPE) {
 		ig_err("writing output failed: %s", strerror(-err));
 		return IG_EXIT_RUNTIME;
@@ -124,6 +132,9 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 	}
 	ig_bpf_setup_logging();
 	sys_install_stop_signals();
+	/* The traces are printed after the stop: a reader that keeps reading
+	 * gets them all; one that stalls for DRAIN_MS is dropped. */
+	sys_set_drain_budget(DRAIN_MS, UINT_MAX, true);
 	r = tl_recorder_start(g, &o, &cfg);
 	if (!r) {
 		ret = IG_EXIT_RUNTIME;
@@ -133,6 +144,7 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 	if (isatty(STDERR_FILENO) && !ig_verbose)
 		ig_err("traceloop: recording; Ctrl-C stops and prints the traces");
 	ret = record(r, o.timeout);
+	sys_begin_drain();   /* after --timeout too: printing is bounded */
 	tl_recorder_detach(r);
 	if (!ret)
 		ret = print_all(&p, r);
