@@ -54,9 +54,17 @@ _engines_start_dockerd() {
 	docker info >/dev/null 2>&1 && return 0
 	if ! pgrep -x dockerd >/dev/null; then
 		_engines_log "starting dockerd (log: /tmp/dockerd.log)"
-		# setsid: the daemon must outlive the test's process group.
-		setsid dockerd --bridge=none --iptables=false --ip6tables=false \
-			</dev/null >>/tmp/dockerd.log 2>&1 &
+		# setsid: the daemon must outlive the test's process group. And
+		# it must not keep the test's descriptors: one is the integration
+		# lock (flock), which dockerd and its containerd would then hold
+		# for as long as they run, blocking every other test.
+		(
+			for fd in /proc/self/fd/*; do
+				fd=${fd##*/}
+				[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+			done 2>/dev/null
+			exec setsid dockerd --bridge=none --iptables=false --ip6tables=false
+		) </dev/null >>/tmp/dockerd.log 2>&1 &
 	fi
 	_engines_wait 60 docker info || { _engines_log "dockerd did not come up"; return 1; }
 	# docker's containerd starts a moment after the API socket.
