@@ -34,7 +34,9 @@ struct asciicast;
 
 /*
  * For -o asciicast[=DIR] (cli.c): remember DIR (NULL: stdout) for
- * asciicast_open. DIR is created if missing, so a bad path fails at once.
+ * asciicast_open. DIR is checked now (it exists and is writable, or its
+ * parent is), but created only by asciicast_open: nothing happens before
+ * the whole command is known to be good.
  * Returns 0, or -1 with a message in err.
  */
 int asciicast_set_dir(const char *dir, char *err, size_t errlen);

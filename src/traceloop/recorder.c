@@ -53,6 +53,7 @@ struct pend {
 	struct tl_rec *recs;
 	size_t n, cap;
 	uint64_t dropped;
+	uint64_t lost_seen;           /* staging losses before it (st.lost_before) */
 };
 
 struct staging {
@@ -62,6 +63,7 @@ struct staging {
 	uint64_t cursor;
 	uint64_t stuck_since;
 	uint64_t lost;
+	uint64_t lost_before;         /* lost before the last drain found more */
 };
 
 struct tl_recorder {
@@ -485,6 +487,8 @@ static struct pend *pend_find(struct tl_recorder *r, uint64_t key, uint64_t mntn
 	p->gen = gen;
 	p->pid = pid;
 	p->first_seen = sys_now_ns(CLOCK_MONOTONIC);
+	/* What the last drain found lost may have been its first records. */
+	p->lost_seen = r->st.lost_before;
 	cgroup_id(r, pid, p->cg_id);
 	return p;
 }
@@ -539,9 +543,18 @@ static void drain_staging(struct tl_recorder *r)
 	uint64_t head = ring_head(s->mem);
 	struct tl_rec rec;
 
+	s->lost_before = s->lost;
 	if (head - s->cursor > s->nslots) {
-		s->lost += head - s->cursor - s->nslots;
+		uint64_t n = head - s->cursor - s->nslots;
+
+		s->lost += n;
 		s->cursor = head - s->nslots;
+		/* Some may be theirs: traces still waiting for their ring. */
+		for (struct tl_trace *t = r->traces; t; t = t->next)
+			if (!t->exited && !t->in_kernel)
+				t->maybe_lost += n;
+		ig_info("traceloop: %llu records of starting containers lost: user space fell behind the staging buffer",
+			(unsigned long long)n);
 	}
 	for (; s->cursor < head; s->cursor++) {
 		int err = read_slot(s->mem, s->nslots, s->cursor, &rec);
@@ -712,6 +725,7 @@ static void resolve(struct tl_recorder *r, struct pend *p)
 		return;
 	trace_take(t, p->recs, p->n);
 	t->pre_dropped += p->dropped;
+	t->maybe_lost += r->st.lost - p->lost_seen;
 	set_verdict(r, p->key, p->gen, IG_MNTNS_ALLOW);
 	/* It may have come and gone before we knew it. */
 	if (c->exited)
@@ -1001,8 +1015,8 @@ void tl_recorder_detach(struct tl_recorder *r)
 	resolve_all(r);
 	r->detached = true;
 	if (r->st.lost)
-		ig_info("traceloop: %llu records of new containers were lost in staging",
-			(unsigned long long)r->st.lost);
+		ig_err("traceloop: %llu records of starting containers were lost: user space fell behind the staging buffer",
+		       (unsigned long long)r->st.lost);
 }
 
 void tl_recorder_free(struct tl_recorder *r)
@@ -1043,6 +1057,11 @@ const struct tl_systable *tl_recorder_systable(const struct tl_recorder *r)
 uint64_t tl_recorder_boot_to_wall(const struct tl_recorder *r)
 {
 	return r->ctx.boot_to_wall_ns;
+}
+
+uint64_t tl_recorder_staging_lost(const struct tl_recorder *r)
+{
+	return r->st.lost;
 }
 
 const struct enricher *tl_recorder_enricher(const struct tl_recorder *r)

@@ -4,17 +4,26 @@
  * ones that start meanwhile) until Ctrl-C, SIGTERM or --timeout, then print
  * each container's history. Nothing streams: a flight recorder is read
  * after the fact.
+ *
+ * Ctrl-C and --timeout print every trace, however slow the reader (a
+ * pager); a signal after that ends ig at once. SIGTERM and SIGHUP ask ig
+ * to go: it prints while the reader takes the output, and gives up once
+ * the reader takes nothing for STALL_MS.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
 #include "sys.h"
 #include "traceloop/print.h"
 #include "traceloop/tl.h"
+
+#define PRINT_CHUNK (256u << 10)   /* the output is written this much at a time */
+#define STALL_MS    500
 
 
 static int make_config(const struct gadget_ctx *ctx, struct tl_config *cfg, uint8_t *syscalls,
@@ -67,24 +76,81 @@ static int record(struct tl_recorder *r, double timeout)
 	return 0;
 }
 
+/* After SIGTERM or SIGHUP: interrupt a write that makes no progress for
+ * STALL_MS (sys.c's SIGALRM handler sets sys_drain_expired), and again
+ * every 20 ms in case the first tick came just before the write. */
+static void arm_stall_timer(bool on)
+{
+	struct itimerval it = { 0 };
+
+	if (on) {
+		it.it_value.tv_usec = STALL_MS * 1000;
+		it.it_interval.tv_usec = 20 * 1000;
+	}
+	sys_drain_expired = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static bool told_to_go(void)
+{
+	return sys_stop_signal == SIGTERM || sys_stop_signal == SIGHUP;
+}
+
+/* Write out p->out. A stalled reader ends it only once ig was told to go,
+ * and then only when it took nothing for STALL_MS. */
+static int write_out(struct tl_print *p)
+{
+	for (;;) {
+		size_t before = p->out.buf.len;
+		bool bounded = told_to_go();
+		int err;
+
+		if (bounded)
+			arm_stall_timer(true);
+		err = output_flush(&p->out, STDOUT_FILENO);
+		if (err != -EINTR || (bounded && sys_drain_expired && p->out.buf.len == before))
+			return err;
+	}
+}
+
 static int print_all(struct tl_print *p, struct tl_recorder *r)
 {
-	int err = 0;
+	size_t printed = 0, n = 0;
+	int err = 0, ret = 0;
 
 	p->header = true;
 	tl_print_begin(p);
-	for (struct tl_trace *t = tl_recorder_traces(r); t && !err; t = t->next) {
-		if (tl_print_trace(p, r, t))
+	for (struct tl_trace *t = tl_recorder_traces(r); t; t = t->next) {
+		bool done = false;
+
+		n++;
+		if (err)
+			continue;
+		if (tl_print_start(p, r, t)) {
 			ig_err("traceloop: out of memory printing trace %u", t->id);
-		err = output_flush(&p->out, STDOUT_FILENO);
+			continue;
+		}
+		while (!done && !err) {
+			done = tl_print_more(p, PRINT_CHUNK);
+			err = write_out(p);
+		}
+		printed += done && !err;
 	}
-	if (!tl_recorder_traces(r))
+	tl_render_end(&p->rd);
+	/* Last words, on a stderr that may be stalled too. */
+	arm_stall_timer(told_to_go());
+	if (!n)
 		ig_err("traceloop: no container was recorded");
-	if (err && err != -EPIPE) {
+	if (err == -EINTR) {
+		ig_err("traceloop: the output reader took nothing for %d ms after the stop: %zu of %zu traces printed",
+		       STALL_MS, printed, n);
+		ret = IG_EXIT_RUNTIME;
+	} else if (err && err != -EPIPE) {
 		ig_err("writing output failed: %s", strerror(-err));
-		return IG_EXIT_RUNTIME;
+		ret = IG_EXIT_RUNTIME;
 	}
-	return 0;
+	arm_stall_timer(false);
+	return ret;
 }
 
 int tl_run(const struct gadget *g, int argc, char **argv)
@@ -99,6 +165,9 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 	char err[512];
 	int ret;
 
+	/* First of all: a signal during the slow startup must not be lost
+	 * (an inherited SIG_IGN would drop it); it ends the recording at once. */
+	sys_install_stop_signals();
 	ret = cli_parse_run(g, argc, argv, &o, flags, err, sizeof(err));
 	if (ret == 1) {
 		cli_print_gadget_help(stdout, g);
@@ -127,7 +196,8 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 		goto out;
 	}
 	ig_bpf_setup_logging();
-	sys_install_stop_signals();
+	/* For SIGALRM: arm_stall_timer's ticks interrupt a blocked write. */
+	sys_bound_drain_after_stop(0);
 	r = tl_recorder_start(g, &o, &cfg);
 	if (!r) {
 		ret = IG_EXIT_RUNTIME;
