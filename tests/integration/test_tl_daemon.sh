@@ -157,8 +157,10 @@ test_tl_daemon_large_show_streams() {
 	[ "$rows" -ge 130000 ] || { ig_stop; fail "only $rows syscalls in $size bytes of JSON"; return 1; }
 	tail -1 "$TMP/show.json" | jq -e .syscall >/dev/null || { ig_stop; fail "the last line is not a syscall"; return 1; }
 	echo "    json: $size bytes, $rows syscalls; daemon VmHWM $hwm0 -> $hwm1 kB" >&2
-	# The snapshot (64 MiB) and its index may be held, not the answer.
-	[ $((hwm1 - hwm0)) -lt $((96 * 1024)) ] && [ $((hwm1 - hwm0)) -lt $((size / 1024 / 2)) ] ||
+	# The copy of the trace (64 MiB) and its index may be held (measured:
+	# +74 MB), not the answer, which alone is more than the bound.
+	[ "$size" -gt $((96 << 20)) ] || { ig_stop; fail "a $size-byte answer is too small to tell"; return 1; }
+	[ $((hwm1 - hwm0)) -lt $((96 << 10)) ] ||
 		{ ig_stop; fail "the daemon grew by $((hwm1 - hwm0)) kB for a $size-byte answer"; return 1; }
 	"$IG" traceloop show "$name" --socket "$sock" -o yaml >"$TMP/show.yaml" 2>"$TMP/err"; rc=$?
 	docs=$(grep -c '^---$' "$TMP/show.yaml")
