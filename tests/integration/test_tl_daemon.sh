@@ -241,3 +241,28 @@ test_tl_daemon_lost_while_behind_is_shown() {
 	assert_contains "$(cat "$TMP/list.err")" "records of starting containers were lost while the daemon was behind" "list says so" &&
 	assert_contains "$(cat "$TMP/show.err")" "of its first records were lost while ig was behind" "show says so"
 }
+
+# Whatever answers on the socket is printed to root's terminal: the client
+# talks only to a daemon that runs as root.
+test_tl_client_refuses_a_listener_not_roots() {
+	[ -x /usr/bin/python3 ] || { fail "/usr/bin/python3 is needed (nobody runs it)"; return 1; }
+	local rc pid
+	chmod 755 "$TMP" && mkdir -m 777 "$TMP/d"
+	setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(4)
+print("ready", flush=True)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"o\x05\x00\x00\x00fake\nx\x01\x00\x00\x00\x00")
+' "$TMP/d/ig.sock" >"$TMP/fake.out" &
+	pid=$!
+	for _ in $(seq 1 250); do grep -q ready "$TMP/fake.out" && break; sleep 0.02; done
+	"$IG" traceloop list --socket "$TMP/d/ig.sock" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	assert_eq 1 "$rc" "exit code" &&
+	assert_eq "" "$(cat "$TMP/out")" "nothing printed from it" &&
+	assert_contains "$(cat "$TMP/err")" "runs as uid 65534, not root" "message"
+}
