@@ -36,35 +36,42 @@ static const char *dir_problem(const struct stat *st, bool last)
 	return NULL;
 }
 
-/* Check real (a resolved directory) and each directory above it. */
+static int check_one(const char *dir, bool last, char *err, size_t errlen)
+{
+	struct stat st;
+	const char *why;
+
+	if (lstat(dir, &st)) {
+		int ret = -errno;
+
+		snprintf(err, errlen, "%s: %s", dir, strerror(-ret));
+		return ret;
+	}
+	why = dir_problem(&st, last);
+	if (!why)
+		return 0;
+	snprintf(err, errlen, "%s %s %s (mode %04o, owner %u): the socket needs a directory only root can change (a missing one is created root-only)",
+		 last ? "socket directory" : "directory", dir, why,
+		 (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+	return -EPERM;
+}
+
+/* Check real (a resolved directory) and each directory above it: "/",
+ * then "/a", "/a/b", ... */
 static int check_chain(const char *real, char *err, size_t errlen)
 {
 	char prefix[PATH_MAX];
 	size_t len = strlen(real);
+	int ret = check_one("/", len == 1, err, errlen);
 
-	for (size_t i = 1; i <= len; i++) {
-		struct stat st;
-		const char *why;
-		bool last = i == len;
-
-		if (!last && real[i] != '/')
+	for (size_t i = 1; !ret && len > 1 && i <= len; i++) {
+		if (i < len && real[i] != '/')
 			continue;
-		/* "/" itself, then "/a", "/a/b", ... */
 		memcpy(prefix, real, i);
 		prefix[i] = 0;
-		if (lstat(prefix, &st)) {
-			snprintf(err, errlen, "%s: %s", prefix, strerror(errno));
-			return -errno;
-		}
-		why = dir_problem(&st, last);
-		if (why) {
-			snprintf(err, errlen, "%s %s %s (mode %04o, owner %u): the socket needs a directory only root can change (a missing one is created root-only)",
-				 last ? "socket directory" : "directory", prefix, why,
-				 (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
-			return -EPERM;
-		}
+		ret = check_one(prefix, i == len, err, errlen);
 	}
-	return 0;
+	return ret;
 }
 
 int tl_socket_path(const char *path, char *out, size_t outlen, char *err, size_t errlen)
