@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "asciicast.h"
 #include "cli.h"
 #include "enrich.h"
 #include "traceloop/print.h"
@@ -148,6 +149,7 @@ static int parse_opts(struct tl_answer *a, const struct gadget *g, int argc, cha
 
 	ret = cli_parse_run(g, argc, argv, o, flags, err, sizeof(err));
 	ig_verbose = verbose;
+	asciicast_set_dir(NULL, err, sizeof(err));   /* it kept a pointer into the request */
 	if (ret == 1) {
 		send_err(a, "see ig traceloop --help");
 		return IG_EXIT_USAGE;
