@@ -12,7 +12,9 @@ CLANG   ?= clang
 BPFTOOL ?= bpftool
 LLVM_STRIP ?= llvm-strip
 
-GADGETS   := trace_exec trace_open trace_tcp ttysnoop traceloop
+# Every bpf/<gadget>.bpf.c is built and gets a skeleton; each gadget's
+# src/gadgets/<gadget>.c registers itself (IG_GADGET): no list to edit.
+GADGETS   := $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(GADGETS:%=$(BUILD)/bpf/%.bpf.o)
 SKELS     := $(GADGETS:%=$(BUILD)/skel/%.skel.h) $(BUILD)/skel/bpf_objects_hash.h
 

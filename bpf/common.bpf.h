@@ -4,7 +4,7 @@
  * filters (pid/tid/uid/gid/comm and the mount-namespace classification map),
  * and the ring buffer with its lost-event counter and adaptive wakeups.
  * Included once per gadget object; user space configures it through the
- * "ig_" prefixed rodata/bss variables and maps (see src/bpf_common.c).
+ * the typed ig_cfg (include/ig_config.h) and the ig_ maps (src/skel.h).
  */
 #ifndef IG_COMMON_BPF_H
 #define IG_COMMON_BPF_H
@@ -13,32 +13,19 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
-#include "ig_event.h"
+#include "ig_config.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-const volatile __u32 ig_targ_pid = 0;      /* 0: any */
-const volatile __u32 ig_targ_tid = 0;
-const volatile __u32 ig_targ_uid = 0;
-const volatile __u32 ig_targ_gid = 0;
-const volatile bool ig_filter_uid = false;
-const volatile bool ig_filter_gid = false;
-const volatile bool ig_filter_comm = false;
-const volatile char ig_targ_comm[IG_COMM_LEN] = {};
-/* When set, events pass only from mount namespaces classified ALLOW in
- * ig_mntns, or not classified yet (user space then classifies them, so a
- * container started after ig loses none of its first events). */
-const volatile bool ig_filter_mntns = false;
-/* Key mount namespaces by their unique id rather than by inode number, which
- * the kernel recycles (set when user space can read the ids too). */
-const volatile bool ig_mntns_by_id = false;
-/* Adaptive wakeup: wake the reader if the last wakeup is older than this,
- * or if this many bytes are pending; otherwise let events batch. An event
- * after a quiet spell wakes at once; a steady stream is read every 20 ms,
- * which at 1k events/s halves the reader's CPU against 5 ms (docs/performance.md);
+/* Set by user space before load (include/ig_config.h, src/bpf_common.c).
+ * Adaptive wakeup (wakeup_ns, wakeup_bytes): an event after a quiet spell
+ * wakes the reader at once; a steady stream is read every 20 ms, which at
+ * 1k events/s halves the reader's CPU against 5 ms (docs/performance.md);
  * one that no wakeup follows waits for the reader's poll timeout. */
-const volatile __u64 ig_wakeup_ns = 20000000;
-const volatile __u64 ig_wakeup_bytes = 1 << 20;
+const volatile struct ig_config ig_cfg = {
+	.wakeup_ns = IG_WAKEUP_NS_DEFAULT,
+	.wakeup_bytes = IG_WAKEUP_BYTES_DEFAULT,
+};
 
 __u64 ig_lost = 0;          /* ring-buffer reserve failures */
 __u64 ig_last_wakeup = 0;
@@ -69,17 +56,10 @@ struct mnt_namespace___igseq {
 	__u64 seq;
 } __attribute__((preserve_access_index));
 
-/*
- * Fast paths of newer kernels, switched on by user space after probing the
- * running kernel (src/kfeature.c); the verifier prunes the branch not
- * taken, so the weak kfunc may be missing where its switch is off.
- * ig_kf_rdonly_cast: bpf_rdonly_cast to a struct type (Linux 6.2).
- * ig_kf_void_cast: bpf_rdonly_cast to void, i.e. to untrusted memory at any
- * offset (newer; 6.2-6.16 verifiers say "type ID argument must be of a
- * struct").
- */
-const volatile bool ig_kf_rdonly_cast = false;
-const volatile bool ig_kf_void_cast = false;
+/* Fast paths of newer kernels: ig_cfg.kf_rdonly_cast and kf_void_cast,
+ * set by user space after probing the running kernel (src/kfeature.c); the
+ * verifier prunes the branch not taken, so the weak kfunc may be missing
+ * where its switch is off. */
 
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
@@ -95,7 +75,7 @@ static __always_inline struct task_struct *ig_current_task(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	if (ig_kf_rdonly_cast)
+	if (ig_cfg.kf_rdonly_cast)
 		return bpf_rdonly_cast(task, bpf_core_type_id_kernel(struct task_struct));
 	return task;   /* before 6.2: walked as trusted, just slower to load */
 }
@@ -109,7 +89,7 @@ static __always_inline struct mnt_namespace *ig_current_mnt_ns(void)
 /* The key of ig_mntns and of user space's container table. */
 static __always_inline __u64 ig_mntns_key(struct mnt_namespace *ns)
 {
-	if (ig_mntns_by_id) {
+	if (ig_cfg.mntns_by_id) {
 		if (bpf_core_field_exists(ns->ns.ns_id))
 			return ns->ns.ns_id;
 		if (bpf_core_field_exists(((struct mnt_namespace___igseq *)ns)->seq))
@@ -129,7 +109,7 @@ static __always_inline bool ig_comm_matches(void)
 
 	bpf_get_current_comm(comm, sizeof(comm));
 	for (int i = 0; i < IG_COMM_LEN; i++) {
-		if (comm[i] != ig_targ_comm[i])
+		if (comm[i] != ig_cfg.targ_comm[i])
 			return false;
 		if (!comm[i])
 			break;
@@ -142,21 +122,21 @@ static __always_inline bool ig_should_trace(void)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (ig_targ_pid && (pid_tgid >> 32) != ig_targ_pid)
+	if (ig_cfg.targ_pid && (pid_tgid >> 32) != ig_cfg.targ_pid)
 		return false;
-	if (ig_targ_tid && (__u32)pid_tgid != ig_targ_tid)
+	if (ig_cfg.targ_tid && (__u32)pid_tgid != ig_cfg.targ_tid)
 		return false;
-	if (ig_filter_uid || ig_filter_gid) {
+	if (ig_cfg.filter_uid || ig_cfg.filter_gid) {
 		__u64 uid_gid = bpf_get_current_uid_gid();
 
-		if (ig_filter_uid && (__u32)uid_gid != ig_targ_uid)
+		if (ig_cfg.filter_uid && (__u32)uid_gid != ig_cfg.targ_uid)
 			return false;
-		if (ig_filter_gid && (uid_gid >> 32) != ig_targ_gid)
+		if (ig_cfg.filter_gid && (uid_gid >> 32) != ig_cfg.targ_gid)
 			return false;
 	}
-	if (ig_filter_comm && !ig_comm_matches())
+	if (ig_cfg.filter_comm && !ig_comm_matches())
 		return false;
-	if (ig_filter_mntns) {
+	if (ig_cfg.filter_mntns) {
 		__u64 mntns = ig_current_mntns_key();
 		__u8 *verdict = bpf_map_lookup_elem(&ig_mntns, &mntns);
 
@@ -235,7 +215,7 @@ static __always_inline bool ig_mntns_unknown(__u64 now)
 	__u32 zero = 0;
 	struct ig_seen_mntns *seen = bpf_map_lookup_elem(&ig_seen_mntns, &zero);
 
-	if (seen && seen->ns == ns && now - seen->at < ig_wakeup_ns)
+	if (seen && seen->ns == ns && now - seen->at < ig_cfg.wakeup_ns)
 		return false;
 	mntns = ig_mntns_key(mnt_ns);
 	if (bpf_map_lookup_elem(&ig_mntns, &mntns)) {
@@ -256,8 +236,8 @@ static __always_inline __u64 ig_wakeup_flags(void)
 	__u64 now = bpf_ktime_get_boot_ns();
 
 	/* The namespace check goes first: it also leaves the cgroup hint. */
-	if (ig_mntns_unknown(now) || now - ig_last_wakeup >= ig_wakeup_ns ||
-	    bpf_ringbuf_query(&ig_events, BPF_RB_AVAIL_DATA) >= ig_wakeup_bytes) {
+	if (ig_mntns_unknown(now) || now - ig_last_wakeup >= ig_cfg.wakeup_ns ||
+	    bpf_ringbuf_query(&ig_events, BPF_RB_AVAIL_DATA) >= ig_cfg.wakeup_bytes) {
 		ig_last_wakeup = now;
 		return BPF_RB_FORCE_WAKEUP;
 	}
@@ -305,14 +285,14 @@ static __always_inline struct file *ig_fd_file(__u32 fd)
 
 	if (fd >= fdt->max_fds)
 		return NULL;
-	if (ig_kf_void_cast) {
+	if (ig_cfg.kf_void_cast) {
 		fds = bpf_rdonly_cast(fdt->fd, 0);
 		f = fds[fd];
 	} else {
 		fds = fdt->fd;
 		bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
 	}
-	if (ig_kf_rdonly_cast)
+	if (ig_cfg.kf_rdonly_cast)
 		return bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
 	return f;
 }
@@ -320,7 +300,7 @@ static __always_inline struct file *ig_fd_file(__u32 fd)
 /* A field of ig_fd_file's file (IG_FILE_READ(f, f_inode, i_mode)): a
  * direct load where that is typed, a probe read before 6.2. */
 #define IG_FILE_READ(f, ...) \
-	(ig_kf_rdonly_cast ? ___arrow(f, __VA_ARGS__) : BPF_CORE_READ(f, __VA_ARGS__))
+	(ig_cfg.kf_rdonly_cast ? ___arrow(f, __VA_ARGS__) : BPF_CORE_READ(f, __VA_ARGS__))
 
 #define IG_PATH_DEPTH 32
 #define IG_NAME_MAX   256

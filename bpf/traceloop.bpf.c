@@ -149,7 +149,7 @@ static __always_inline bool tl_verdict_is_ours(const struct tl_ns *n)
 {
 	__u64 *gen;
 
-	if (ig_mntns_by_id)
+	if (ig_cfg.mntns_by_id)
 		return true;   /* keys are never reused */
 	gen = bpf_map_lookup_elem(&tl_gens, &n->key);
 	if (!gen) {
@@ -170,7 +170,7 @@ static __always_inline void *tl_current_ring(struct tl_ns *out)
 
 	out->mntns = ns->ns.inum;
 	out->gen = tl_gen(ns);
-	out->key = ig_mntns_by_id && out->gen ? out->gen : out->mntns;
+	out->key = ig_cfg.mntns_by_id && out->gen ? out->gen : out->mntns;
 	if (out->key == tl_host_key)
 		return NULL;
 	/* A ring means allowed: traced namespaces pay one lookup. */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "asciicast.h"
 #include "escape.h"
+#include "jsonw.h"
 #include "ig.h"
 
 /* What tells streams apart. Lengths are explicit: names may hold NULs. */
@@ -54,8 +55,6 @@ struct asciicast {
 	int err;               /* first write error */
 };
 
-static const char *cast_dir;
-
 /* A directory that exists and we may write into: what -o asciicast=DIR
  * needs, or for a missing one, what it needs to be created. */
 static bool writable_dir(const char *dir)
@@ -67,9 +66,8 @@ static bool writable_dir(const char *dir)
 
 /* Only checked here: the directory is made when a recording starts
  * (asciicast_new), so a command refused for another reason leaves no trace. */
-int asciicast_set_dir(const char *dir, char *err, size_t errlen)
+int asciicast_check_dir(const char *dir, char *err, size_t errlen)
 {
-	cast_dir = NULL;
 	if (!dir)
 		return 0;
 	if (!*dir) {
@@ -91,7 +89,6 @@ int asciicast_set_dir(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "-o asciicast: %s is not a writable directory", dir);
 		return -1;
 	}
-	cast_dir = dir;
 	return 0;
 }
 
@@ -140,11 +137,6 @@ struct asciicast *asciicast_new(const struct schema *s, const char *dir)
 		}
 	}
 	return c;
-}
-
-struct asciicast *asciicast_open(const struct schema *s)
-{
-	return asciicast_new(s, cast_dir);
 }
 
 /* ---- values of a row, by field ------------------------------------------- */
@@ -318,14 +310,19 @@ static struct cast_stream *add_stream(struct asciicast *c, const struct cast_key
 static void put_header(struct obuf *b, const struct cast_stream *st)
 {
 	struct obuf title = { 0 };
+	struct jsonw w;
 
-	ob_puts(b, "{\"version\": 2, \"width\": ");
-	ob_u64(b, st->cols);
-	ob_puts(b, ", \"height\": ");
-	ob_u64(b, st->rows);
-	ob_puts(b, ", \"timestamp\": ");
-	ob_u64(b, st->start_ns / 1000000000ULL);
-	/* "ig: CONTAINER TTY ino N", names byte for byte (esc_json escapes). */
+	jsonw_init(&w, b, true);
+	jsonw_object(&w);
+	jsonw_name(&w, "version");
+	jsonw_u64(&w, 2);
+	jsonw_name(&w, "width");
+	jsonw_u64(&w, st->cols);
+	jsonw_name(&w, "height");
+	jsonw_u64(&w, st->rows);
+	jsonw_name(&w, "timestamp");
+	jsonw_u64(&w, st->start_ns / 1000000000ULL);
+	/* "ig: CONTAINER TTY ino N", names byte for byte (the writer escapes). */
 	ob_puts(&title, "ig: ");
 	if (st->clen)
 		ob_write(&title, st->container, st->clen);
@@ -337,31 +334,32 @@ static void put_header(struct obuf *b, const struct cast_stream *st)
 	}
 	ob_puts(&title, " ino ");
 	ob_u64(&title, st->ino);
-	ob_puts(b, ", \"title\": ");
-	esc_json(b, title.p, title.len);
-	ob_puts(b, ", \"env\": {}}\n");
+	jsonw_name(&w, "title");
+	jsonw_string(&w, title.p, title.len);
+	jsonw_name(&w, "env");
+	jsonw_object(&w);
+	jsonw_end_object(&w);
+	jsonw_end_object(&w);
+	ob_putc(b, '\n');
 	ob_free(&title);
 }
 
-static void put_time(struct obuf *b, uint64_t ns)
-{
-	char t[32];
-	int n = snprintf(t, sizeof(t), "%llu.%06llu", (unsigned long long)(ns / 1000000000ULL),
-			 (unsigned long long)(ns % 1000000000ULL / 1000));
-
-	ob_write(b, t, n);
-}
-
+/* [time, "o", "data"]: time in seconds, to the microsecond. */
 static void put_event(struct obuf *b, uint64_t t_ns, const char *type, const char *data,
 		      size_t len)
 {
-	ob_putc(b, '[');
-	put_time(b, t_ns);
-	ob_puts(b, ", \"");
-	ob_puts(b, type);
-	ob_puts(b, "\", ");
-	esc_json(b, data, len);
-	ob_puts(b, "]\n");
+	struct jsonw w;
+	char t[32];
+	int n = snprintf(t, sizeof(t), "%llu.%06llu", (unsigned long long)(t_ns / 1000000000ULL),
+			 (unsigned long long)(t_ns % 1000000000ULL / 1000));
+
+	jsonw_init(&w, b, true);
+	jsonw_array(&w);
+	jsonw_number(&w, t, n);
+	jsonw_string(&w, type, strlen(type));
+	jsonw_string(&w, data, len);
+	jsonw_end_array(&w);
+	ob_putc(b, '\n');
 }
 
 /* The size of this write's tty, or the last one known, or the default. */

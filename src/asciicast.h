@@ -33,18 +33,16 @@ struct asciicast;
 #define CAST_MAX_STREAMS 1024
 
 /*
- * For -o asciicast[=DIR] (cli.c): remember DIR (NULL: stdout) for
- * asciicast_open. DIR is checked now (it exists and is writable, or its
- * parent is), but created only by asciicast_open: nothing happens before
- * the whole command is known to be good.
- * Returns 0, or -1 with a message in err.
+ * For -o asciicast[=DIR] (cli.c): check DIR (NULL: stdout): it exists and
+ * is writable, or its parent is. It is created only by asciicast_new:
+ * nothing happens before the whole command is known to be good. Returns 0,
+ * or -1 with a message in err.
  */
-int asciicast_set_dir(const char *dir, char *err, size_t errlen);
+int asciicast_check_dir(const char *dir, char *err, size_t errlen);
 
-/* A recorder for rows of schema s, writing where asciicast_set_dir said.
- * NULL on error, already reported on stderr. */
-struct asciicast *asciicast_open(const struct schema *s);
-/* The same, with the directory given (NULL: stdout). */
+/* A recorder for rows of schema s, writing into dir (NULL: stdout; made
+ * 0700 if missing). NULL
+ * on error, already reported on stderr. */
 struct asciicast *asciicast_new(const struct schema *s, const char *dir);
 /* Write what is held back, close the files. Accepts NULL. */
 void asciicast_free(struct asciicast *c);

@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The BPF side every gadget shares: common rodata by name (so gadgets do not
- * repeat it per skeleton), ring size, and the libbpf log, which stays quiet
- * unless -v but remembers which program the verifier rejected.
+ * The BPF side every gadget shares: the common configuration (ig_cfg, set
+ * through the skeleton's type: src/skel.h), ring size, and the libbpf log,
+ * which stays quiet unless -v but remembers which program the verifier
+ * rejected.
  */
 #include <errno.h>
-#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "btf_cache.h"
-#include "gadget.h"
 #include "kfeature.h"
+#include "skel.h"
 
 static char failed_prog[64];
 
@@ -62,133 +61,48 @@ void ig_bpf_open_opts(const struct gadget_ctx *ctx, struct bpf_object_open_opts 
 	o->btf_custom_path = btf_cache_get(ctx->opts->btf) ?: ctx->opts->btf;
 }
 
-static struct bpf_map *find_data_map(struct bpf_object *obj, const char *sec)
-{
-	struct bpf_map *map;
-
-	bpf_object__for_each_map(map, obj) {
-		const char *name = bpf_map__name(map);
-		size_t n = strlen(name), m = strlen(sec);
-
-		if (n >= m && !strcmp(name + n - m, sec))
-			return map;
-	}
-	return NULL;
-}
-
-/* Locate a global variable of a data section (".rodata", ".bss"). */
-static void *global_var(struct bpf_object *obj, const char *sec, const char *var, size_t size)
-{
-	const struct btf *btf = bpf_object__btf(obj);
-	struct bpf_map *map = find_data_map(obj, sec);
-	const struct btf_var_secinfo *vs;
-	const struct btf_type *t;
-	size_t map_size;
-	char *data;
-	int id;
-
-	if (!btf || !map)
-		return NULL;
-	id = btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC);
-	if (id < 0)
-		return NULL;
-	t = btf__type_by_id(btf, id);
-	/* Before load this is the initial image; after load, the live mmap. */
-	data = (char *)(uintptr_t)bpf_map__initial_value(map, &map_size);
-	if (!data)
-		return NULL;
-	vs = btf_var_secinfos(t);
-	for (int i = 0; i < btf_vlen(t); i++, vs++) {
-		const struct btf_type *v = btf__type_by_id(btf, vs->type);
-
-		if (strcmp(btf__name_by_offset(btf, v->name_off), var))
-			continue;
-		if (vs->size != size || vs->offset + size > map_size)
-			return NULL;
-		return data + vs->offset;
-	}
-	return NULL;
-}
-
-static int set_rodata(struct bpf_object *obj, const char *var, const void *val, size_t size)
-{
-	void *p = global_var(obj, ".rodata", var, size);
-
-	if (!p) {
-		ig_err("internal: no rodata variable %s", var);
-		return -ENOENT;
-	}
-	memcpy(p, val, size);
-	return 0;
-}
-
-/* A fast path's rodata switch: on where the kernel has what it needs. */
-static int set_kfeature(struct bpf_object *obj, const char *var, enum ig_kfeature f)
-{
-	bool on = ig_kfeature_has(f);
-
-	return set_rodata(obj, var, &on, sizeof(on));
-}
-
 static bool is_pow2(__u64 v)
 {
 	return v && !(v & (v - 1));
 }
 
-int ig_bpf_prepare(struct gadget_ctx *ctx, struct bpf_object *obj)
+int ig_bpf_prepare(struct gadget_ctx *ctx, const struct ig_skel_common *c)
 {
 	const struct run_opts *o = ctx->opts;
-	char comm[IG_COMM_LEN] = {};
-	bool filter_comm = o->comm != NULL;
-	struct bpf_map *events;
-	int err = 0;
+	struct ig_config *cfg = c->cfg;
 
-	ctx->obj = obj;
+	cfg->targ_pid = o->pid;
+	cfg->targ_tid = o->tid;
+	cfg->targ_uid = o->uid;
+	cfg->targ_gid = o->gid;
+	cfg->filter_uid = o->has_uid;
+	cfg->filter_gid = o->has_gid;
+	cfg->filter_comm = o->comm != NULL;
+	memset(cfg->targ_comm, 0, sizeof(cfg->targ_comm));
 	if (o->comm)
-		strncpy(comm, o->comm, sizeof(comm) - 1);
-	err |= set_rodata(obj, "ig_targ_pid", &o->pid, sizeof(o->pid));
-	err |= set_rodata(obj, "ig_targ_tid", &o->tid, sizeof(o->tid));
-	err |= set_rodata(obj, "ig_targ_uid", &o->uid, sizeof(o->uid));
-	err |= set_rodata(obj, "ig_targ_gid", &o->gid, sizeof(o->gid));
-	err |= set_rodata(obj, "ig_filter_uid", &o->has_uid, sizeof(bool));
-	err |= set_rodata(obj, "ig_filter_gid", &o->has_gid, sizeof(bool));
-	err |= set_rodata(obj, "ig_filter_comm", &filter_comm, sizeof(bool));
-	err |= set_rodata(obj, "ig_targ_comm", comm, sizeof(comm));
-	err |= set_rodata(obj, "ig_filter_mntns", &o->filter_mntns, sizeof(bool));
-	err |= set_rodata(obj, "ig_mntns_by_id", &o->mntns_by_id, sizeof(bool));
-	err |= set_kfeature(obj, "ig_kf_rdonly_cast", IG_KF_RDONLY_CAST);
-	err |= set_kfeature(obj, "ig_kf_void_cast", IG_KF_VOID_CAST);
-	if (err)
-		return -ENOENT;
-	events = bpf_object__find_map_by_name(obj, "ig_events");
-	if (!events)
-		return -ENOENT;
+		strncpy(cfg->targ_comm, o->comm, sizeof(cfg->targ_comm) - 1);
+	cfg->filter_mntns = o->filter_mntns;
+	cfg->mntns_by_id = o->mntns_by_id;
+	cfg->kf_rdonly_cast = ig_kfeature_has(IG_KF_RDONLY_CAST);
+	cfg->kf_void_cast = ig_kfeature_has(IG_KF_VOID_CAST);
 	if (o->ring_size) {
 		if (!is_pow2(o->ring_size) || o->ring_size < 4096) {
 			ig_err("--ring-size must be a power of two of at least 4096");
 			return -EINVAL;
 		}
-		bpf_map__set_max_entries(events, o->ring_size);
+		bpf_map__set_max_entries(c->events, o->ring_size);
 	}
 	/* Wake the reader early enough that a burst never fills the ring. */
-	__u64 wake_bytes = bpf_map__max_entries(events) / 4;
-
-	return set_rodata(obj, "ig_wakeup_bytes", &wake_bytes, sizeof(wake_bytes));
+	cfg->wakeup_bytes = bpf_map__max_entries(c->events) / 4;
+	return 0;
 }
 
-int ig_bpf_loaded(struct gadget_ctx *ctx, struct bpf_object *obj)
+void ig_bpf_loaded(struct gadget_ctx *ctx, const struct ig_skel_common *c)
 {
-	struct bpf_map *events = bpf_object__find_map_by_name(obj, "ig_events");
-	struct bpf_map *mntns = bpf_object__find_map_by_name(obj, "ig_mntns");
-	struct bpf_map *hints = bpf_object__find_map_by_name(obj, "ig_mntns_hints");
-
-	ctx->lost = global_var(obj, ".bss", "ig_lost", sizeof(__u64));
-	if (!events || !mntns || !ctx->lost)
-		return -ENOENT;
-	ctx->events_fd = bpf_map__fd(events);
-	ctx->mntns_fd = bpf_map__fd(mntns);
-	ctx->hints_fd = hints ? bpf_map__fd(hints) : -1;
-	return 0;
+	ctx->lost = c->lost;
+	ctx->events_fd = bpf_map__fd(c->events);
+	ctx->mntns_fd = bpf_map__fd(c->mntns);
+	ctx->hints_fd = bpf_map__fd(c->hints);
 }
 
 /* libbpf has errnos of its own (e.g. 4001: bad ELF or BTF). */

@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include "containers/containers.h"
 #include "enrich.h"
+#include "list.h"
 #include "sys.h"
 
 /* A namespace that no runtime claims this long is not a container. */
@@ -59,22 +60,20 @@ static int push(char ***v, size_t *n, const char *s, size_t len)
 	return p[(*n)++] ? 0 : -ENOMEM;
 }
 
+/* One name of -c: to include, or (!NAME) to exclude. */
+static int add_name(const char *name, size_t len, void *arg)
+{
+	struct enricher *e = arg;
+
+	if (name[0] == '!')
+		return len > 1 ? push(&e->excl, &e->nexcl, name + 1, len - 1) : 0;
+	return push(&e->incl, &e->nincl, name, len);
+}
+
 /* "-c a,b,!c": names to include, and names to exclude. */
 static int parse_names(struct enricher *e, const char *list)
 {
-	while (list && *list) {
-		size_t len = strcspn(list, ",");
-		int err = 0;
-
-		if (len && list[0] == '!')
-			err = len > 1 ? push(&e->excl, &e->nexcl, list + 1, len - 1) : 0;
-		else if (len)
-			err = push(&e->incl, &e->nincl, list, len);
-		if (err)
-			return err;
-		list += len + (list[len] == ',');
-	}
-	return 0;
+	return list_each(list, add_name, e, NULL, NULL);
 }
 
 static bool has_selectors(const struct run_opts *o)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include "field.h"
+#include "list.h"
 
 static const struct field common_fields[CF_COUNT] = {
 	[CF_TIMESTAMP]         = { "timestamp", "TIMESTAMP", "time", FT_TIME, 30, 0 },
@@ -53,19 +54,6 @@ void schema_free(struct schema *s)
 	s->n = 0;
 }
 
-static bool list_contains(const char *list, const char *name, size_t len)
-{
-	while (list && *list) {
-		const char *end = strchr(list, ',');
-		size_t n = end ? (size_t)(end - list) : strlen(list);
-
-		if (n == len && !strncasecmp(list, name, len))
-			return true;
-		list = end ? end + 1 : NULL;
-	}
-	return false;
-}
-
 static bool name_is(const char *a, const char *name, size_t len)
 {
 	return a && strlen(a) == len && !strncasecmp(a, name, len);
@@ -79,7 +67,7 @@ int schema_find(const struct schema *s, const char *name, size_t len, bool *by_a
 			return i;
 	/* Gadget aliases first, so a gadget can claim a short name. */
 	for (size_t i = s->n; i-- > 0;) {
-		if (list_contains(s->f[i]->aliases, name, len)) {
+		if (list_has(s->f[i]->aliases, name, len, true)) {
 			*by_alias = true;
 			return i;
 		}
@@ -221,31 +209,35 @@ static bool has_column(const struct selection *sel, int idx)
 typedef int (*item_fn)(struct selection *sel, const struct schema *s, const char *item,
 		       size_t len, char *err, size_t errlen);
 
-/* Split a comma list and call fn on each non-empty item. */
+struct item_walk {
+	struct selection *sel;
+	const struct schema *s;
+	item_fn fn;
+	char *err;
+	size_t errlen;
+};
+
+/* One item of the list, without the blanks around it. */
+static int walk_item(const char *item, size_t len, void *arg)
+{
+	struct item_walk *w = arg;
+
+	while (len && isspace((unsigned char)*item)) {
+		item++;
+		len--;
+	}
+	while (len && isspace((unsigned char)item[len - 1]))
+		len--;
+	return len ? w->fn(w->sel, w->s, item, len, w->err, w->errlen) : 0;
+}
+
+/* Call fn on each non-blank item of a comma list. */
 static int for_each_item(struct selection *sel, const struct schema *s, const char *list,
 			 item_fn fn, char *err, size_t errlen)
 {
-	while (*list) {
-		const char *end = strchr(list, ',');
-		size_t len = end ? (size_t)(end - list) : strlen(list);
-		int ret;
+	struct item_walk w = { sel, s, fn, err, errlen };
 
-		while (len && isspace((unsigned char)*list)) {
-			list++;
-			len--;
-		}
-		while (len && isspace((unsigned char)list[len - 1]))
-			len--;
-		if (len) {
-			ret = fn(sel, s, list, len, err, errlen);
-			if (ret)
-				return ret;
-		}
-		if (!end)
-			break;
-		list = end + 1;
-	}
-	return 0;
+	return list_each(list, walk_item, &w, NULL, NULL);
 }
 
 /* Add (op 0 or '+') or remove ('-') one field's column. */

@@ -1,25 +1,54 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdio.h>
 #include "decode.h"
 #include "gadget.h"
+#include "list.h"
+
+/* IG_GADGET() puts a pointer to each gadget in this section; the linker
+ * marks its ends. Weak: a test program may link no gadget at all. */
+extern const struct gadget *const __start_ig_gadgets[] __attribute__((weak));
+extern const struct gadget *const __stop_ig_gadgets[] __attribute__((weak));
+
+#define IG_MAX_GADGETS 256
+
+static int gadget_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct gadget *const *)a)->name,
+		      (*(const struct gadget *const *)b)->name);
+}
+
+const struct gadget *const *gadget_list(size_t *n)
+{
+	static const struct gadget *sorted[IG_MAX_GADGETS];
+	static size_t count;
+
+	const struct gadget *const *start = __start_ig_gadgets, *const *stop = __stop_ig_gadgets;
+
+	if (!count && start != stop) {
+		size_t total = stop - start;
+
+		count = total < IG_MAX_GADGETS ? total : IG_MAX_GADGETS;
+		memcpy(sorted, start, count * sizeof(*sorted));
+		qsort(sorted, count, sizeof(*sorted), gadget_cmp);
+	}
+	*n = count;
+	return sorted;
+}
 
 static const struct gadget *gadget_find_exact(const char *name, size_t len)
 {
-	for (size_t i = 0; i < ig_ngadgets; i++) {
-		const struct gadget *g = ig_gadgets[i];
-		const char *a = g->aliases;
+	size_t count;
+	const struct gadget *const *list = gadget_list(&count);
 
-		if (strlen(g->name) == len && !strncmp(g->name, name, len))
+	for (size_t i = 0; i < count; i++) {
+		const struct gadget *g = list[i];
+		if ((strlen(g->name) == len && !strncmp(g->name, name, len)) ||
+		    list_has(g->aliases, name, len, false))
 			return g;
-		while (a && *a) {
-			const char *end = strchr(a, ',');
-			size_t n = end ? (size_t)(end - a) : strlen(a);
-
-			if (n == len && !strncmp(a, name, n))
-				return g;
-			a = end ? end + 1 : NULL;
-		}
 	}
 	return NULL;
 }
@@ -60,11 +89,62 @@ const char *gflag_str(const struct gadget_ctx *ctx, size_t i)
 	return ctx->flags[i].set ? ctx->flags[i].str : ctx->g->flags[i].def;
 }
 
-bool gflag_bool(const struct gadget_ctx *ctx, size_t i)
+int parse_size(const char *s, uint64_t *out)
 {
-	const char *s = gflag_str(ctx, i);
+	char *end;
+	unsigned long long v;
+	int shift = 0;
 
-	return s && parse_bool(s) == 1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *s == '-')
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (*end == 'i' || *end == 'I')
+		end++;
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end || (shift && v > (~0ULL >> shift)))
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
+int parse_uint(const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || end == s || *end || *s == '-' ? -EINVAL : 0;
+}
+
+int gflag_check(const struct gadget_flag *f, const char *v, char *err, size_t errlen)
+{
+	uint64_t u;
+
+	if (f->type == GF_BOOL && parse_bool(v) < 0) {
+		snprintf(err, errlen, "invalid --%s \"%s\": expected true or false", f->name, v);
+		return -1;
+	}
+	if (f->type == GF_UINT && parse_uint(v, &u)) {
+		snprintf(err, errlen, "invalid --%s \"%s\": expected a number", f->name, v);
+		return -1;
+	}
+	if (f->type == GF_U32 && (parse_uint(v, &u) || u > UINT32_MAX)) {
+		snprintf(err, errlen, "invalid --%s \"%s\": expected a number", f->name, v);
+		return -1;
+	}
+	if (f->type == GF_SIZE && parse_size(v, &u)) {
+		snprintf(err, errlen, "invalid --%s \"%s\": expected bytes (k, M, G suffixes)",
+			 f->name, v);
+		return -1;
+	}
+	return 0;
 }
 
 void row_set_proc(const struct gadget_ctx *ctx, struct row *r, const struct ig_proc *p)

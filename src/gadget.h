@@ -4,24 +4,69 @@
 #define IG_GADGET_H
 
 #include <linux/types.h>
+#include <stddef.h>
+#include <stdint.h>
 #include "field.h"
 #include "ig.h"
 #include "output.h"
 #include "ig_event.h"
+#include "kfeature.h"
 
-enum gflag_type { GF_BOOL, GF_STRING, GF_UINT };
+/*
+ * A gadget's own flags, declared beside its fields. --help is printed from
+ * this table. IG_FLAG_BOOL and the others bind a flag to a member of the
+ * gadget's options struct (struct gadget.opts_size bytes, ctx->gopts): the
+ * core parses each flag into its member, typed, and a member of another
+ * type fails to compile. A flag declared without a binding is read as text
+ * with gflag_str().
+ */
+enum gflag_type {
+	GF_BOOL,       /* bool */
+	GF_STRING,     /* const char * (NULL when unset without default) */
+	GF_UINT,       /* uint64_t, decimal or 0x hex */
+	GF_SIZE,       /* uint64_t bytes, with k, M, G suffixes (1024-based) */
+	GF_U32,        /* uint32_t, decimal */
+	GF_SECONDS,    /* double, >= 0 */
+};
 
 struct gadget_flag {
 	const char *name;          /* long name, without "--" */
 	enum gflag_type type;
 	const char *def;           /* default, as text */
 	const char *help;
+	bool bound;                /* parsed into the options struct at off */
+	unsigned short off;
+	char shortname;            /* -x, or 0 */
+	const char *arg;           /* the value's name in --help; NULL: from the type */
+	unsigned int kinds;        /* 0: every gadget; else the 1 << GK_* it is for */
+	/* Instead of storing the typed value: parse v into opts (the
+	 * options struct) itself; 0, FLAGS_HELP, or -1 with err. */
+	int (*set)(void *opts, const char *v, char *err, size_t errlen);
 };
+
+#define IG_FLAG_MEMBER_IS(T, m, ctype) \
+	(0 * sizeof(char[__builtin_types_compatible_p(__typeof__(((T *)0)->m), ctype) ? 1 : -1]))
+#define IG_FLAG_BOUND(T, m, ctype, type, name, def, help) \
+	{ name, type, def, help, true, offsetof(T, m) + IG_FLAG_MEMBER_IS(T, m, ctype) }
+/* --name[=true|false] into bool T.m */
+#define IG_FLAG_BOOL(T, m, name, def, help) IG_FLAG_BOUND(T, m, bool, GF_BOOL, name, def, help)
+/* --name TEXT into const char *T.m */
+#define IG_FLAG_STR(T, m, name, def, help) IG_FLAG_BOUND(T, m, const char *, GF_STRING, name, def, help)
+/* --name N into uint64_t T.m */
+#define IG_FLAG_UINT(T, m, name, def, help) IG_FLAG_BOUND(T, m, uint64_t, GF_UINT, name, def, help)
+/* --name 4M into uint64_t T.m */
+#define IG_FLAG_SIZE(T, m, name, def, help) IG_FLAG_BOUND(T, m, uint64_t, GF_SIZE, name, def, help)
+/* --name N into uint32_t T.m */
+#define IG_FLAG_U32(T, m, name, def, help) IG_FLAG_BOUND(T, m, uint32_t, GF_U32, name, def, help)
+/* --name 1.5 into double T.m (seconds) */
+#define IG_FLAG_SECONDS(T, m, name, def, help) IG_FLAG_BOUND(T, m, double, GF_SECONDS, name, def, help)
 
 /* Options every gadget shares (see cli.c). */
 struct run_opts {
 	enum out_mode mode;
+	const char *mode_arg;      /* -o MODE=ARG: asciicast's directory */
 	const char *fields;        /* --fields or -o custom-columns= */
+	bool custom_columns;       /* fields came from -o custom-columns= */
 	const char *filter;
 	double timeout;            /* seconds; 0 = none */
 	__u32 pid, tid, uid, gid;
@@ -29,10 +74,14 @@ struct run_opts {
 	const char *comm;
 	bool host;
 	const char *btf;
-	__u64 ring_size;
+	uint64_t ring_size;
 	const char *containername;
 	const char *k8s_pod, *k8s_namespace, *k8s_container;
 	const char *host_root;
+	/* top gadgets: --interval, --sort, --max-entries */
+	double interval;           /* seconds */
+	const char *sort;
+	__u32 max_entries;
 	bool filter_mntns;         /* computed: BPF consults ig_mntns */
 	bool mntns_by_id;          /* computed: key namespaces by unique id */
 };
@@ -44,12 +93,14 @@ struct flag_value {
 
 struct gadget;
 struct skel_ops;
+struct ig_batch;
 
 struct gadget_ctx {
 	const struct gadget *g;
 	const struct run_opts *opts;
-	struct flag_value *flags;  /* one per gadget flag */
-	void *skel;
+	struct flag_value *flags;  /* one per gadget flag, as given */
+	const void *gopts;         /* the gadget's options struct, parsed */
+	void *skel;                /* the gadget's struct <name>_bpf */
 	const struct skel_ops *skel_ops;
 	struct bpf_object *obj;
 	int events_fd;
@@ -57,37 +108,100 @@ struct gadget_ctx {
 	int hints_fd;              /* ig_mntns_hints: cgroups of unknown namespaces */
 	volatile __u64 *lost;      /* ig_lost in the object's .bss */
 	__u64 boot_to_wall_ns;     /* add to bpf_ktime_get_boot_ns() values */
+	__u64 interval_ns;         /* top: time since the last collect */
 };
 
+/*
+ * What a gadget is for, which says how the core runs it (src/run.c,
+ * src/run_batch.c) and prints it:
+ *  trace     events stream from the ring buffer, one row each (decode)
+ *  top       every --interval, collect() reads the kernel's maps and adds
+ *            a batch of rows; sorted by --sort, cut at --max-entries, shown
+ *            as a refreshed table (one JSON array per interval)
+ *  snapshot  collect() once after attach (e.g. a BPF iterator), then exit
+ *  profile   run until Ctrl-C or --timeout, then collect() once
+ *  advise    like profile: collect() once at the end, rows of advice
+ */
+enum gadget_kind { GK_TRACE, GK_TOP, GK_SNAPSHOT, GK_PROFILE, GK_ADVISE };
+
+/*
+ * The kernel features (src/kfeature.h) a gadget's BPF side cannot do
+ * without, beyond IG_KF_COMMON: a mask of IG_KF_BIT(IG_KF_...). --help and
+ * docs list them; before load, ig_kfeature_check() refuses a kernel that
+ * lacks one, and test_gadget_core checks the mask against the helpers the
+ * object really calls. Fast paths with a fallback are not listed.
+ */
+#define IG_KF_BIT(f) (1u << (f))
+/* What every gadget built on bpf/common.bpf.h needs. */
+#define IG_KF_COMMON (IG_KF_BIT(IG_KF_RINGBUF) | IG_KF_BIT(IG_KF_TASK_BTF))
+
+/*
+ * A gadget: the declarations of src/gadgets/<name>.c, registered with
+ * IG_GADGET(name). The core owns open -> configure -> load -> loaded ->
+ * attach -> run -> detach -> destroy (src/skel.c, src/run.c); a gadget only
+ * fills in what is its own.
+ */
 struct gadget {
 	const char *name;
 	const char *aliases;       /* comma list, e.g. "tcptracer" */
 	const char *description;
+	enum gadget_kind kind;
+	unsigned int features;     /* IG_KF_BIT()s beyond IG_KF_COMMON */
 	const struct field *fields;
 	size_t nfields;
 	const char *default_fields;   /* NULL: the FF_DEFAULT fields */
 	const struct gadget_flag *flags;
 	size_t nflags;
-	/* open, configure (ig_bpf_prepare), load (ig_bpf_loaded), attach */
-	int (*start)(struct gadget_ctx *ctx);
-	/* Fill the row from one ring-buffer record: 1 to show it, 0 to skip,
-	 * negative for a malformed record. Must check size. */
+	size_t opts_size;          /* the options struct IG_FLAG_* bind into */
+	const char *default_sort;  /* top: --sort default, e.g. "-count" */
+	/* The BPF object: IG_SKEL_OPS(name) in src/skel.h, for &name_skel_ops. */
+	const struct skel_ops *skel;
+	/* Optional, after open, before load: the gadget's own rodata (through
+	 * its skeleton type: skel is a struct <name>_bpf *), autoload
+	 * choices, map sizes. The common ig_cfg is already set. */
+	int (*configure)(struct gadget_ctx *ctx, void *skel);
+	/* Optional, after load, before attach: e.g. filling a map. */
+	int (*loaded)(struct gadget_ctx *ctx, void *skel);
+	/* trace: fill the row from one ring-buffer record: 1 to show it, 0
+	 * to skip, negative for a malformed record. Must check size. */
 	int (*decode)(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r);
-	void (*detach)(struct gadget_ctx *ctx);
-	void (*destroy)(struct gadget_ctx *ctx);
+	/* top (every interval), snapshot (once), profile and advise (at the
+	 * end): read the kernel's maps, and add rows with batch_row() and
+	 * batch_add() (src/batch.h). Returns 0 or a negative errno. */
+	int (*collect)(struct gadget_ctx *ctx, struct ig_batch *b);
 	/* Optional: a gadget with its own flow (traceloop) instead of the
-	 * streaming runner; returns the exit code. */
+	 * core's runner; returns the exit code. */
 	int (*run)(const struct gadget *g, int argc, char **argv);
 };
 
-extern const struct gadget *const ig_gadgets[];
-extern const size_t ig_ngadgets;
+/*
+ * Register a gadget: IG_GADGET(trace_exec) = { ... }; defines
+ * gadget_trace_exec and adds it to the list through a linker section, so
+ * there is no list to edit.
+ */
+#define IG_GADGET(id)                                                                  \
+	extern const struct gadget gadget_##id;                                         \
+	static const struct gadget *const ig_gadget_entry_##id                           \
+		__attribute__((used, section("ig_gadgets"), aligned(sizeof(void *)))) =  \
+		&gadget_##id;                                                           \
+	const struct gadget gadget_##id
+
+/* Every registered gadget, in name order. */
+const struct gadget *const *gadget_list(size_t *n);
 const struct gadget *gadget_find(const char *name);
 
-bool gflag_bool(const struct gadget_ctx *ctx, size_t i);
+/* The text of gadget flag i, as given or its default: for a flag declared
+ * without IG_FLAG_* binding (the bound ones are in ctx->gopts). */
 const char *gflag_str(const struct gadget_ctx *ctx, size_t i);
 /* Parse a boolean flag value; -1 if it is not one. */
 int parse_bool(const char *s);
+/* "4096", "0x1000", "4k", "1M", "2GiB": 0 or -EINVAL. */
+int parse_size(const char *s, uint64_t *out);
+/* A non-negative decimal or 0x number: 0 or -EINVAL. */
+int parse_uint(const char *s, uint64_t *out);
+/* Whether v suits flag f: 0, or -1 with a message in err. */
+int gflag_check(const struct gadget_flag *f, const char *v, char *err, size_t errlen);
+
 
 /* The common process fields of a row, from the BPF event header. */
 void row_set_proc(const struct gadget_ctx *ctx, struct row *r, const struct ig_proc *p);
@@ -110,8 +224,11 @@ char *put_cut_path(char *dst, const char *s, size_t n, bool cut_top, bool cut_en
 /* BPF plumbing every gadget shares (bpf_common.c). */
 struct bpf_object_open_opts;
 void ig_bpf_open_opts(const struct gadget_ctx *ctx, struct bpf_object_open_opts *o);
-int ig_bpf_prepare(struct gadget_ctx *ctx, struct bpf_object *obj);
-int ig_bpf_loaded(struct gadget_ctx *ctx, struct bpf_object *obj);
+struct ig_skel_common;
+/* Before load: ig_cfg from the common options, the ring's size. */
+int ig_bpf_prepare(struct gadget_ctx *ctx, const struct ig_skel_common *c);
+/* After load: the fds and counters the runner reads. */
+void ig_bpf_loaded(struct gadget_ctx *ctx, const struct ig_skel_common *c);
 /* Say which program failed to load and how to see why; returns err. */
 int ig_bpf_load_failed(const struct gadget_ctx *ctx, int err);
 int ig_bpf_attach_failed(const struct gadget_ctx *ctx, int err);

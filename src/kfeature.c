@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 #include "ig.h"
 #include "kfeature.h"
+#include "list.h"
 
 static const struct ig_kfeature_info infos[IG_KF_COUNT] = {
 	[IG_KF_RDONLY_CAST] = { "rdonly_cast", "the kfunc bpf_rdonly_cast", "6.2", 0 },
@@ -38,28 +39,30 @@ const struct ig_kfeature_info *ig_kfeature_info(enum ig_kfeature f)
 	return f < IG_KF_COUNT ? &infos[f] : NULL;
 }
 
+/* One name of IG_KERNEL_FEATURES_OFF into the mask. */
+static int add_off(const char *name, size_t n, void *arg)
+{
+	for (int f = 0; f < IG_KF_COUNT; f++) {
+		if (strlen(infos[f].name) == n && !strncmp(name, infos[f].name, n)) {
+			*(long long *)arg |= 1LL << f;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 long long ig_kfeature_parse_off(const char *list, const char **bad)
 {
 	static char word[32];
 	long long mask = 0;
+	const char *item;
+	size_t n;
 
-	while (list && *list) {
-		size_t n = strcspn(list, ",");
-		int f;
-
-		for (f = 0; f < IG_KF_COUNT; f++)
-			if (strlen(infos[f].name) == n && !strncmp(list, infos[f].name, n))
-				break;
-		if (f == IG_KF_COUNT && n) {
-			snprintf(word, sizeof(word), "%.*s", (int)(n < 31 ? n : 31), list);
-			*bad = word;
-			return -1;
-		}
-		if (n)
-			mask |= 1LL << f;
-		list += n + (list[n] == ',');
-	}
-	return mask;
+	if (!list_each(list, add_off, &mask, &item, &n))
+		return mask;
+	snprintf(word, sizeof(word), "%.*s", (int)(n < 31 ? n : 31), item);
+	*bad = word;
+	return -1;
 }
 
 static bool forced_off(enum ig_kfeature f)
@@ -258,6 +261,16 @@ static bool obj_uses(struct bpf_object *obj, enum ig_kfeature f)
 		if (bpf_program__autoload(p) && prog_calls(p, infos[f].helper))
 			return true;
 	return false;
+}
+
+unsigned int ig_kfeature_used(struct bpf_object *obj)
+{
+	unsigned int mask = 0;
+
+	for (int f = IG_KF_RINGBUF; f < IG_KF_COUNT; f++)
+		if (obj_uses(obj, f))
+			mask |= 1u << f;
+	return mask;
 }
 
 int ig_kfeature_check(const char *gadget, struct bpf_object *obj)

@@ -50,4 +50,8 @@ long long ig_kfeature_parse_off(const char *list, const char **bad);
  * N)"); returns -EOPNOTSUPP then, else 0. */
 int ig_kfeature_check(const char *gadget, struct bpf_object *obj);
 
+/* The required features (bit 1 << f) the object's programs use: what a
+ * gadget's declaration (struct gadget.features) must say. */
+unsigned int ig_kfeature_used(struct bpf_object *obj);
+
 #endif

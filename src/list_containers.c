@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* ig list-containers [-o columns|json|jsonpretty|yaml] [-w] [--host-root DIR]:
  * the container table, printed through the same field model as events. */
+#include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "containers/containers.h"
 #include "enrich.h"
 #include "list_containers.h"
+#include "sink.h"
 #include "sys.h"
 
 enum { F_EVENT };
@@ -105,88 +108,88 @@ static int watch(struct output *o, struct row *r, struct container_table *ct, st
 	return 0;
 }
 
-static const struct gadget list_gadget = {
-	.name = "list-containers",
-	.description = "list the containers on this host",
-	.fields = list_fields,
-	.nfields = 1,
+struct list_opts {
+	bool watch;
 };
+
+static const struct gadget_flag list_flags[] = {
+	{ "watch", GF_BOOL, NULL, "print containers as they start and stop", true,
+	  offsetof(struct list_opts, watch), 'w' },
+};
+
+static void usage(void)
+{
+	printf("Usage: ig list-containers [-o columns|json|jsonpretty|yaml] [-w|--watch] [-c NAMES] [--host-root DIR]\n");
+}
+
+/* The chain of the table: an explicit selection keeps JSON and YAML to the
+ * container fields; --watch adds the event. */
+static int open_sink(struct sink *k, struct run_opts *o, bool watching)
+{
+	char spec[512], err[256];
+	int ret;
+
+	snprintf(spec, sizeof(spec), "%s%s", watching ? "event," : "",
+		 o->fields ? o->fields : o->mode == OUT_COLUMNS ? list_columns : list_json_fields);
+	o->fields = spec;
+	ret = sink_init(k, list_fields, ARRAY_SIZE(list_fields), NULL, o, err, sizeof(err));
+	o->fields = NULL;
+	if (ret && err[0])
+		ig_err("%s", err);
+	return ret == -ENOMEM ? IG_EXIT_RUNTIME : ret ? IG_EXIT_USAGE : 0;
+}
 
 int cmd_list_containers(int argc, char **argv)
 {
+	struct cli_cmd cmd = {
+		.name = "list-containers", .hint = "ig list-containers --help",
+		.flags = list_flags, .nflags = ARRAY_SIZE(list_flags),
+	};
+	struct list_opts lo = { 0 };
+	struct sink k = { 0 };
 	struct run_opts o;
-	struct flag_value unused[1] = { 0 };
-	struct schema s;
-	struct selection sel;
-	struct output out;
-	struct row r;
-	struct enricher *e;
-	bool watching = false;
+	struct enricher *e = NULL;
 	char err[256];
-	int ret = 0, nargs = 0;
-	char **args = calloc(argc + 1, sizeof(*args));
+	int ret;
 
-	/* -w/--watch is ours; everything else is a common flag. */
-	for (int i = 0; args && i < argc; i++) {
-		if (!strcmp(argv[i], "-w") || !strcmp(argv[i], "--watch"))
-			watching = true;
-		else
-			args[nargs++] = argv[i];
-	}
-	if (!args || schema_init(&s, list_fields, 1, NULL)) {
-		ig_err("out of memory");
-		free(args);
-		return IG_EXIT_RUNTIME;
-	}
-	ret = cli_parse_run(&list_gadget, nargs, args, &o, unused, err, sizeof(err));
-	free(args);
+	cmd.opts = &lo;
+	ret = cli_parse(&cmd, argc, argv, &o, err, sizeof(err));
 	if (ret) {
 		if (ret < 0)
 			ig_err("%s", err);
 		else
-			printf("Usage: ig list-containers [-o columns|json|jsonpretty|yaml] [-w|--watch] [-c NAMES] [--host-root DIR]\n");
-		schema_free(&s);
+			usage();
 		return ret < 0 ? IG_EXIT_USAGE : 0;
 	}
-	/* An explicit selection keeps JSON and YAML to the container fields. */
-	char spec[512];
-
-	snprintf(spec, sizeof(spec), "%s%s", watching ? "event," : "",
-		 o.fields ? o.fields : o.mode == OUT_COLUMNS ? list_columns : list_json_fields);
-	if (select_fields(&s, spec, &sel, err, sizeof(err))) {
-		ig_err("%s", err);
-		schema_free(&s);
-		return IG_EXIT_USAGE;
-	}
+	ret = open_sink(&k, &o, lo.watch);
+	if (ret)
+		goto out;
 	/* Other users' /proc/<pid>/ns/mnt is root's to read. */
 	if (geteuid() != 0) {
 		ig_err("permission denied: ig list-containers needs root to read containers' namespaces");
-		selection_free(&sel);
-		schema_free(&s);
-		return IG_EXIT_RUNTIME;
+		ret = IG_EXIT_RUNTIME;
+		goto out;
 	}
 	o.host = true;
-	e = enricher_new(&o);
-	if (!e || output_init(&out, o.mode, &s, &sel) || row_init(&r, &s)) {
-		ig_err("out of memory");
-		return IG_EXIT_RUNTIME;
+	e = enricher_new(&o);   /* says why it failed */
+	if (!e) {
+		ret = IG_EXIT_RUNTIME;
+		goto out;
 	}
-	output_header(&out);
+	output_header(&k.out);
 	for (size_t i = 0; i < enricher_table_count(e); i++) {
 		const struct container *c = enricher_table_at(e, i);
 
 		if (c->exited || !enricher_selects(e, c))
 			continue;
-		container_row(e, &r, c, "added");
-		output_row(&out, &r);
+		container_row(e, &k.row, c, "added");
+		output_row(&k.out, &k.row);
 	}
-	ret = output_flush(&out, STDOUT_FILENO) ? IG_EXIT_RUNTIME : 0;
-	if (!ret && watching)
-		ret = watch(&out, &r, enricher_table(e), e);
-	row_free(&r);
-	output_free(&out);
-	selection_free(&sel);
-	schema_free(&s);
+	ret = output_flush(&k.out, STDOUT_FILENO) ? IG_EXIT_RUNTIME : 0;
+	if (!ret && lo.watch)
+		ret = watch(&k.out, &k.row, enricher_table(e), e);
+out:
+	sink_free(&k);
 	enricher_free(e);
 	return ret;
 }

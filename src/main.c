@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "list.h"
 #include "list_containers.h"
 #include "run.h"
 #include "traceloop/tl.h"
@@ -18,10 +19,13 @@ static bool no_args(const char *cmd, int argc, char **argv)
 
 static int cmd_list_gadgets(int argc, char **argv)
 {
+	size_t n;
+	const struct gadget *const *list = gadget_list(&n);
+
 	if (!no_args("list-gadgets", argc, argv))
 		return IG_EXIT_USAGE;
-	for (size_t i = 0; i < ig_ngadgets; i++)
-		printf("%-16s %s\n", ig_gadgets[i]->name, ig_gadgets[i]->description);
+	for (size_t i = 0; i < n; i++)
+		printf("%-16s %s\n", list[i]->name, list[i]->description);
 	return 0;
 }
 
@@ -64,18 +68,28 @@ static int run_found(const struct gadget *g, int argc, char **argv)
 	return run_gadget(g, argc, argv);
 }
 
-static int cmd_run(int argc, char **argv)
+/* The first argument of run and trace: -1 when it names something to run,
+ * else the exit code (none: a usage error; help: the usage). */
+static int first_arg(int argc, char **argv, const char *missing)
 {
-	const struct gadget *g;
-
 	if (argc < 1) {
-		ig_err("run needs a gadget name (see ig list-gadgets)");
+		ig_err("%s", missing);
 		return IG_EXIT_USAGE;
 	}
 	if (is_help(argv[0])) {
 		cli_print_usage(stdout);
 		return 0;
 	}
+	return -1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const struct gadget *g;
+	int ret = first_arg(argc, argv, "run needs a gadget name (see ig list-gadgets)");
+
+	if (ret >= 0)
+		return ret;
 	g = find_gadget(argv[0], argv[0]);
 	return g ? run_found(g, argc - 1, argv + 1) : IG_EXIT_USAGE;
 }
@@ -85,15 +99,11 @@ static int cmd_trace(int argc, char **argv)
 {
 	char name[64], shown[80];
 	const struct gadget *g;
+	int ret = first_arg(argc, argv,
+			    "trace needs exec, open or tcp (ig trace open is ig run trace_open)");
 
-	if (argc < 1) {
-		ig_err("trace needs exec, open or tcp (ig trace open is ig run trace_open)");
-		return IG_EXIT_USAGE;
-	}
-	if (is_help(argv[0])) {
-		cli_print_usage(stdout);
-		return 0;
-	}
+	if (ret >= 0)
+		return ret;
 	/* A plain word: "trace trace_open:latest" is no older-CLI name. */
 	snprintf(name, sizeof(name), "trace_%s", strpbrk(argv[0], "/:") ? "" : argv[0]);
 	snprintf(shown, sizeof(shown), "trace %s", argv[0]);
@@ -101,30 +111,44 @@ static int cmd_trace(int argc, char **argv)
 	return g ? run_found(g, argc - 1, argv + 1) : IG_EXIT_USAGE;
 }
 
+static int cmd_version(int argc, char **argv)
+{
+	if (!no_args("version", argc, argv))
+		return IG_EXIT_USAGE;
+	printf("ig version %s\n", IG_VERSION);
+	return 0;
+}
+
+/* The commands, bpftool-style: a name (aliases: a comma list) and the
+ * function that takes the arguments after it. */
+struct command {
+	const char *names;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run },
+	{ "trace", cmd_trace },
+	{ "daemon", tl_daemon_main },
+	{ "traceloop", tl_client_main },
+	{ "list-containers", cmd_list_containers },
+	{ "list-gadgets", cmd_list_gadgets },
+	{ "version,--version", cmd_version },
+	{ "help,--help,-h", cmd_help },
+};
+
+static int cmd_select(const struct command *cmds, size_t n, int argc, char **argv)
+{
+	const char *name = argc > 0 ? argv[0] : "help";
+
+	for (size_t i = 0; i < n; i++)
+		if (list_has(cmds[i].names, name, strlen(name), false))
+			return cmds[i].run(argc - (argc > 0), argv + (argc > 0));
+	ig_err("unknown command \"%s\" (see ig help)", name);
+	return IG_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : "help";
-
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - 2, argv + 2);
-	if (!strcmp(cmd, "trace"))
-		return cmd_trace(argc - 2, argv + 2);
-	if (!strcmp(cmd, "daemon"))
-		return tl_daemon_main(argc - 2, argv + 2);
-	if (!strcmp(cmd, "traceloop"))
-		return tl_client_main(argc - 2, argv + 2);
-	if (!strcmp(cmd, "list-containers"))
-		return cmd_list_containers(argc - 2, argv + 2);
-	if (!strcmp(cmd, "list-gadgets"))
-		return cmd_list_gadgets(argc - 2, argv + 2);
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		if (!no_args(cmd, argc - 2, argv + 2))
-			return IG_EXIT_USAGE;
-		printf("ig version %s\n", IG_VERSION);
-		return 0;
-	}
-	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
-		return cmd_help(argc - 2, argv + 2);
-	ig_err("unknown command \"%s\" (see ig help)", cmd);
-	return IG_EXIT_USAGE;
+	return cmd_select(commands, ARRAY_SIZE(commands), argc - 1, argv + 1);
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "asciicast.h"
+#include "ig.h"
 #include "escape.h"
 #include "output.h"
 
@@ -238,23 +239,16 @@ static void plan_free(struct json_plan *p)
 	p->nops = 0;
 }
 
-int output_init(struct output *o, enum out_mode mode, const struct schema *s,
-		const struct selection *cols)
+/* json, jsonpretty, yaml: plan the members once. */
+static int plan_init(struct output *o, const char *arg)
 {
 	int lost_idx[LOST_N] = { LOST_COUNT, LOST_TIMESTAMP, LOST_TOTAL, LOST_TYPE };
-	int *idx;
+	const struct selection *cols = o->cols;
+	const struct schema *s = o->s;
+	int *idx, ret;
 	size_t n = 0;
-	int ret = 0;
 
-	memset(o, 0, sizeof(*o));
-	o->mode = mode;
-	o->s = s;
-	o->cols = cols;
-	o->ts_sec = -1;
-	if (mode == OUT_COLUMNS)
-		return 0;
-	if (mode == OUT_ASCIICAST)
-		return (o->cast = asciicast_open(s)) ? 0 : -EINVAL;
+	(void)arg;
 	idx = calloc(s->n, sizeof(*idx));
 	if (!idx)
 		return -ENOMEM;
@@ -271,9 +265,14 @@ int output_init(struct output *o, enum out_mode mode, const struct schema *s,
 		for (size_t i = 0; i < s->n; i++)
 			idx[n++] = i;
 	}
-	ret = plan(&o->plan, mode, s, idx, n);
+	ret = plan(&o->plan, o->mode, s, idx, n);
 	free(idx);
-	return ret ? ret : plan(&o->lost, mode, &lost_schema, lost_idx, LOST_N);
+	return ret ? ret : plan(&o->lost, o->mode, &lost_schema, lost_idx, LOST_N);
+}
+
+static int cast_init(struct output *o, const char *dir)
+{
+	return (o->cast = asciicast_new(o->s, dir)) ? 0 : -EINVAL;
 }
 
 void output_free(struct output *o)
@@ -329,6 +328,17 @@ static void put_time(struct output *o, uint64_t wall_ns)
 	ob_putc(&o->buf, 'Z');
 }
 
+/* Numbers and booleans read the same in every mode. */
+static inline void put_scalar(struct output *o, enum field_type t, const struct value *v)
+{
+	if (t == FT_INT)
+		ob_i64(&o->buf, v->i);
+	else if (t == FT_UINT)
+		ob_u64(&o->buf, v->u);
+	else
+		ob_puts(&o->buf, v->u ? "true" : "false");
+}
+
 static void json_value(struct output *o, const struct field *f, const struct value *v)
 {
 	switch (f->type) {
@@ -336,13 +346,9 @@ static void json_value(struct output *o, const struct field *f, const struct val
 		esc_json(&o->buf, v->s ? v->s : "", v->s ? v->len : 0);
 		break;
 	case FT_INT:
-		ob_i64(&o->buf, v->i);
-		break;
 	case FT_UINT:
-		ob_u64(&o->buf, v->u);
-		break;
 	case FT_BOOL:
-		ob_puts(&o->buf, v->u ? "true" : "false");
+		put_scalar(o, f->type, v);
 		break;
 	case FT_JSON:
 		if (!v->s || !v->len)
@@ -405,13 +411,9 @@ static size_t column_cell(struct output *o, const struct field *f, const struct 
 			return esc_column_middle(&o->buf, v->s ? v->s : "", v->s ? v->len : 0, max);
 		return esc_column(&o->buf, v->s ? v->s : "", v->s ? v->len : 0, max);
 	case FT_INT:
-		ob_i64(&o->buf, v->i);
-		break;
 	case FT_UINT:
-		ob_u64(&o->buf, v->u);
-		break;
 	case FT_BOOL:
-		ob_puts(&o->buf, v->u ? "true" : "false");
+		put_scalar(o, f->type, v);
 		break;
 	case FT_TIME:
 		put_time(o, v->u);
@@ -452,10 +454,8 @@ static void columns_row(struct output *o, const struct row *r)
 	ob_putc(&o->buf, '\n');
 }
 
-void output_header(struct output *o)
+static void columns_header(struct output *o)
 {
-	if (o->mode != OUT_COLUMNS)
-		return;
 	for (size_t i = 0; i < o->cols->n; i++) {
 		const struct column *c = &o->cols->c[i];
 		size_t len = strlen(c->header);
@@ -472,14 +472,146 @@ void output_header(struct output *o)
 	ob_putc(&o->buf, '\n');
 }
 
-void output_row(struct output *o, const struct row *r)
+/* Clear the screen and go home: the next table replaces the last. */
+#define ANSI_CLEAR "\033[H\033[2J"
+
+/* A batch is a table with its header: in place of the last one on a
+ * terminal, after it (a blank line between) on a pipe. */
+static void columns_batch_begin(struct output *o)
 {
-	if (o->mode == OUT_COLUMNS)
-		columns_row(o, r);
-	else if (o->mode == OUT_ASCIICAST)
-		asciicast_row(o->cast, &o->buf, r);
-	else
-		json_row(o, &o->plan, r);
+	if (o->redraw)
+		ob_puts(&o->buf, ANSI_CLEAR);
+	else if (o->batches)
+		ob_putc(&o->buf, '\n');
+	columns_header(o);
+}
+
+static void plan_row(struct output *o, const struct row *r)
+{
+	json_row(o, &o->plan, r);
+}
+
+static void plan_lost(struct output *o, const struct row *r)
+{
+	json_row(o, &o->lost, r);
+}
+
+/* A batch is one JSON array, on one line in json. */
+static void array_begin(struct output *o)
+{
+	ob_putc(&o->buf, '[');
+}
+
+static void array_row(struct output *o, const struct row *r)
+{
+	if (o->batch_rows)
+		ob_putc(&o->buf, ',');
+	if (o->mode == OUT_JSONPRETTY)
+		ob_putc(&o->buf, '\n');
+	json_row(o, &o->plan, r);
+	o->buf.len--;   /* the record's newline: the array goes on */
+}
+
+static void array_end(struct output *o)
+{
+	ob_puts(&o->buf, o->mode == OUT_JSONPRETTY && o->batch_rows ? "\n]\n" : "]\n");
+}
+
+static void cast_row(struct output *o, const struct row *r)
+{
+	asciicast_row(o->cast, &o->buf, r);
+}
+
+/*
+ * The output modes (-o NAME[=ARG]). A mode writes rows; the optional
+ * entries default to nothing (header, lost records) or to its rows (a
+ * batch). A new mode is one more entry here and in enum out_mode.
+ */
+struct out_ops {
+	const char *name;
+	bool takes_arg;                /* -o NAME=ARG */
+	int (*init)(struct output *o, const char *arg);
+	void (*header)(struct output *o);
+	void (*row)(struct output *o, const struct row *r);
+	void (*lost)(struct output *o, const struct row *r);
+	void (*batch_begin)(struct output *o);
+	void (*batch_row)(struct output *o, const struct row *r);
+	void (*batch_end)(struct output *o);
+};
+
+static const struct out_ops out_modes[] = {
+	[OUT_COLUMNS] = { "columns", false, NULL, columns_header, columns_row, NULL,
+			  columns_batch_begin, NULL, NULL },
+	[OUT_JSON] = { "json", false, plan_init, NULL, plan_row, plan_lost,
+		       array_begin, array_row, array_end },
+	[OUT_JSONPRETTY] = { "jsonpretty", false, plan_init, NULL, plan_row, plan_lost,
+			     array_begin, array_row, array_end },
+	[OUT_YAML] = { "yaml", false, plan_init, NULL, plan_row, plan_lost, NULL, NULL, NULL },
+	[OUT_ASCIICAST] = { "asciicast", true, cast_init, NULL, cast_row, NULL, NULL, NULL, NULL },
+	/* Next: a Tetragon-style "compact" mode, one short line an event
+	 * ("process default/web /bin/sh -c ls"), from a per-gadget format. */
+};
+
+int output_mode_parse(const char *text, enum out_mode *mode, const char **arg)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(out_modes); i++) {
+		const struct out_ops *m = &out_modes[i];
+		size_t n = m->name ? strlen(m->name) : 0;
+
+		if (!n || strncmp(text, m->name, n))
+			continue;
+		if (!text[n] || (m->takes_arg && text[n] == '=')) {
+			*mode = i;
+			*arg = text[n] ? text + n + 1 : NULL;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int output_init_arg(struct output *o, enum out_mode mode, const char *arg,
+		    const struct schema *s, const struct selection *cols)
+{
+	memset(o, 0, sizeof(*o));
+	o->mode = mode;
+	o->ops = &out_modes[mode];
+	o->row = o->ops->row;
+	o->s = s;
+	o->cols = cols;
+	o->ts_sec = -1;
+	return o->ops->init ? o->ops->init(o, arg) : 0;
+}
+
+int output_init(struct output *o, enum out_mode mode, const struct schema *s,
+		const struct selection *cols)
+{
+	return output_init_arg(o, mode, NULL, s, cols);
+}
+
+void output_header(struct output *o)
+{
+	if (o->ops->header)
+		o->ops->header(o);
+}
+
+void output_batch_begin(struct output *o)
+{
+	o->batch_rows = 0;
+	if (o->ops->batch_begin)
+		o->ops->batch_begin(o);
+}
+
+void output_batch_row(struct output *o, const struct row *r)
+{
+	(o->ops->batch_row ? o->ops->batch_row : o->ops->row)(o, r);
+	o->batch_rows++;
+}
+
+void output_batch_end(struct output *o)
+{
+	if (o->ops->batch_end)
+		o->ops->batch_end(o);
+	o->batches++;
 }
 
 void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall_ns)
@@ -492,8 +624,8 @@ void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall
 	};
 	struct row r = { .v = v, .n = LOST_N };
 
-	if (out_mode_structured(o->mode))
-		json_row(o, &o->lost, &r);
+	if (o->ops->lost)
+		o->ops->lost(o, &r);
 }
 
 int output_flush(struct output *o, int fd)

@@ -22,6 +22,7 @@ static inline bool out_mode_structured(enum out_mode m)
 
 struct json_op;
 struct asciicast;
+struct out_ops;
 
 /* The members of one record, planned once for the mode (output.c). */
 struct json_plan {
@@ -32,6 +33,9 @@ struct json_plan {
 
 struct output {
 	enum out_mode mode;
+	const struct out_ops *ops;   /* the mode's printer (output.c) */
+	/* ops->row, one load closer: output_row is the hot path. */
+	void (*row)(struct output *o, const struct row *r);
 	const struct schema *s;
 	const struct selection *cols;
 	struct json_plan plan;   /* the rows */
@@ -40,15 +44,33 @@ struct output {
 	int64_t ts_sec;          /* cached RFC 3339 prefix for this second */
 	char ts_prefix[32];
 	struct asciicast *cast;  /* OUT_ASCIICAST */
+	/* Batches (top, snapshot, profile): one table or JSON array each. */
+	bool redraw;             /* a terminal: each table replaces the last */
+	size_t batches;          /* printed so far */
+	size_t batch_rows;       /* rows of the current batch */
 };
 
 /* cols: the selected columns. JSON and YAML show all fields unless the
  * selection is explicit (--fields a,b), then just those. */
 int output_init(struct output *o, enum out_mode mode, const struct schema *s,
 		const struct selection *cols);
+/* The same for -o MODE=ARG (asciicast's directory). */
+int output_init_arg(struct output *o, enum out_mode mode, const char *arg,
+		    const struct schema *s, const struct selection *cols);
+/* "json", "asciicast=DIR"...: the mode and its argument (NULL: none); 0,
+ * or -1 for no such mode. custom-columns= is the CLI's, not a mode. */
+int output_mode_parse(const char *text, enum out_mode *mode, const char **arg);
 void output_free(struct output *o);
 void output_header(struct output *o);
-void output_row(struct output *o, const struct row *r);
+static inline void output_row(struct output *o, const struct row *r)
+{
+	o->row(o, r);
+}
+/* A batch of rows: a table with its header (on a terminal with redraw,
+ * in place of the last one; else after it), or one JSON array. */
+void output_batch_begin(struct output *o);
+void output_batch_row(struct output *o, const struct row *r);
+void output_batch_end(struct output *o);
 /* A {"type":"lost",...} record in JSON modes (a YAML document with the same
  * keys in yaml); nothing in columns mode. */
 void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall_ns);

@@ -15,9 +15,11 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "batch.h"
 #include "enrich.h"
-#include "filter.h"
 #include "run.h"
+#include "sink.h"
+#include "skel.h"
 #include "sys.h"
 
 #define POLL_MS 50              /* bounds latency of batched events */
@@ -29,11 +31,7 @@
 
 struct run_state {
 	struct gadget_ctx ctx;
-	struct schema schema;
-	struct selection cols;
-	struct filter filter;
-	struct output out;
-	struct row row;
+	struct sink sink;
 	struct enricher *enr;
 	int write_err;
 	uint64_t lost_reported;
@@ -41,6 +39,8 @@ struct run_state {
 	bool stdout_is_pipe;
 	unsigned int round_records;
 	bool draining;          /* in finish(): the loop is over */
+	void *gopts;            /* the gadget's options struct */
+	struct ig_batch batch;  /* kinds other than trace */
 };
 
 /* Whether a write interrupted by a signal is abandoned. In the loop a stop
@@ -57,7 +57,7 @@ static int flush_output(struct run_state *st)
 	if (st->write_err)
 		return st->write_err;
 	do
-		err = output_flush(&st->out, STDOUT_FILENO);
+		err = output_flush(&st->sink.out, STDOUT_FILENO);
 	while (err == -EINTR && !write_abandoned(st));
 
 	if (err && !st->write_err)
@@ -70,18 +70,18 @@ static int emit_record(struct run_state *st, void *data, size_t size)
 {
 	int ret;
 
-	row_reset(&st->row);
-	ret = st->ctx.g->decode(&st->ctx, data, size, &st->row);
+	row_reset(&st->sink.row);
+	ret = st->ctx.g->decode(&st->ctx, data, size, &st->sink.row);
 	if (ret < 0)
 		st->bad_records++;
 	if (ret <= 0)
 		return 0;
-	if (!enricher_apply(st->enr, &st->row))
+	if (!enricher_apply(st->enr, &st->sink.row))
 		return 0;
-	if (st->filter.n && !filter_match(&st->filter, &st->schema, &st->row))
+	if (!sink_match(&st->sink, &st->sink.row))
 		return 0;
-	output_row(&st->out, &st->row);
-	if (st->out.buf.len >= FLUSH_BYTES && flush_output(st))
+	output_row(&st->sink.out, &st->sink.row);
+	if (st->sink.out.buf.len >= FLUSH_BYTES && flush_output(st))
 		return -1;
 	return 0;
 }
@@ -114,7 +114,7 @@ static void report_lost(struct run_state *st, bool final)
 	st->lost_reported = total;
 	ig_err("lost %llu events (%llu in total): the ring buffer was full; try a larger --ring-size",
 	       (unsigned long long)delta, (unsigned long long)total);
-	output_lost(&st->out, delta, total, sys_now_ns(CLOCK_REALTIME));
+	output_lost(&st->sink.out, delta, total, sys_now_ns(CLOCK_REALTIME));
 }
 
 static bool stdout_closed(const struct run_state *st)
@@ -177,40 +177,16 @@ static int event_loop(struct run_state *st, struct ring_buffer *rb)
 	return 0;
 }
 
-static int setup_output(struct run_state *st, const struct run_opts *o)
-{
-	char err[256];
-	int ret;
-
-	if (select_fields(&st->schema, o->fields, &st->cols, err, sizeof(err))) {
-		ig_err("%s", err);
-		return IG_EXIT_USAGE;
-	}
-	if (o->filter && filter_parse(&st->filter, &st->schema, o->filter, err, sizeof(err))) {
-		ig_err("%s", err);
-		return IG_EXIT_USAGE;
-	}
-	ret = output_init(&st->out, o->mode, &st->schema, &st->cols);
-	if (!ret)
-		ret = row_init(&st->row, &st->schema);
-	if (ret) {
-		if (ret == -ENOMEM)   /* other failures were reported already */
-			ig_err("out of memory");
-		return ret == -EINVAL ? IG_EXIT_USAGE : IG_EXIT_RUNTIME;
-	}
-	return 0;
-}
-
 /* The first field asked for (a column, an explicit JSON key, a filter)
  * that only the gadget's --paths fills, or NULL. */
-static const struct field *paths_field_wanted(const struct run_state *st)
+static const struct field *paths_field_wanted(const struct sink *k)
 {
-	for (size_t i = 0; i < st->cols.n; i++)
-		if (st->schema.f[st->cols.c[i].idx]->flags & FF_PATHS)
-			return st->schema.f[st->cols.c[i].idx];
-	for (size_t i = 0; i < st->filter.n; i++)
-		if (st->schema.f[st->filter.t[i].idx]->flags & FF_PATHS)
-			return st->schema.f[st->filter.t[i].idx];
+	for (size_t i = 0; i < k->cols.n; i++)
+		if (k->schema.f[k->cols.c[i].idx]->flags & FF_PATHS)
+			return k->schema.f[k->cols.c[i].idx];
+	for (size_t i = 0; i < k->filter.n; i++)
+		if (k->schema.f[k->filter.t[i].idx]->flags & FF_PATHS)
+			return k->schema.f[k->filter.t[i].idx];
 	return NULL;
 }
 
@@ -219,17 +195,19 @@ static const struct field *paths_field_wanted(const struct run_state *st)
 static void enable_paths_if_wanted(struct run_state *st)
 {
 	const struct gadget *g = st->ctx.g;
-	const struct field *f = paths_field_wanted(st);
+	const struct field *f = paths_field_wanted(&st->sink);
 
 	for (size_t i = 0; f && i < g->nflags; i++) {
-		if (strcmp(g->flags[i].name, "paths") || gflag_bool(&st->ctx, i))
+		const struct gadget_flag *p = &g->flags[i];
+		bool *on = (bool *)((char *)st->gopts + p->off);
+
+		if (strcmp(p->name, "paths") || p->type != GF_BOOL || !p->bound || *on)
 			continue;
 		if (st->ctx.flags[i].set) {
 			ig_err("%s stays empty: it needs --paths, and --paths=false was given", f->name);
 			return;
 		}
-		st->ctx.flags[i].str = "true";
-		st->ctx.flags[i].set = true;
+		*on = true;
 		ig_info("%s: --paths turned on for the %s field", g->name, f->name);
 	}
 }
@@ -246,7 +224,7 @@ static int preflight(const struct run_opts *o)
  * not keep ig (and its programs) alive. Without one, all of it is written. */
 static int finish(struct run_state *st, struct ring_buffer *rb)
 {
-	st->ctx.g->detach(&st->ctx);
+	ig_skel_detach(&st->ctx);
 	if (st->write_err == -EINTR)   /* the stop interrupted the loop's write */
 		st->write_err = 0;
 	st->draining = true;
@@ -258,7 +236,7 @@ static int finish(struct run_state *st, struct ring_buffer *rb)
 	sys_end_drain_budget();
 	if (st->write_err == -EINTR)
 		ig_err("the output reader is too slow: dropped %zu bytes of output to exit within %d ms",
-		       st->out.buf.len, DRAIN_MS);
+		       st->sink.out.buf.len, DRAIN_MS);
 	if (st->bad_records)
 		ig_err("skipped %llu malformed records", (unsigned long long)st->bad_records);
 	if (st->write_err && st->write_err != -EPIPE && st->write_err != -EINTR) {
@@ -277,7 +255,7 @@ static int run_started(struct run_state *st)
 		ig_err("cannot read the ring buffer: %s", strerror(errno));
 		return IG_EXIT_RUNTIME;
 	}
-	output_header(&st->out);
+	output_header(&st->sink.out);
 	ret = event_loop(st, rb);
 	if (!ret)
 		ret = finish(st, rb);
@@ -285,35 +263,64 @@ static int run_started(struct run_state *st)
 	return ret;
 }
 
+/* Flags, then the output chain: both usage errors, before any BPF. */
+static int parse_args(struct run_state *st, struct run_opts *opts, int argc, char **argv)
+{
+	const struct gadget *g = st->ctx.g;
+	char err[512];
+	int ret;
+
+	ret = cli_parse_run(g, argc, argv, opts, st->gopts, st->ctx.flags, err, sizeof(err));
+	if (ret == FLAGS_HELP) {
+		cli_print_gadget_help(stdout, g);
+		return -1;
+	}
+	if (ret) {
+		ig_err("%s", err);
+		return IG_EXIT_USAGE;
+	}
+	ret = sink_init(&st->sink, g->fields, g->nfields, g->default_fields, opts, err,
+			sizeof(err));
+	if (!ret)
+		enable_paths_if_wanted(st);
+	if (!ret && g->kind != GK_TRACE)
+		ret = batch_init(&st->batch, &st->sink, NULL, opts->sort, err, sizeof(err));
+	if (ret && err[0])
+		ig_err("%s", err);
+	return ret == -ENOMEM ? IG_EXIT_RUNTIME : ret ? IG_EXIT_USAGE : 0;
+}
+
+/* Run the started gadget as its kind says. */
+static int run_kind(struct run_state *st)
+{
+	if (st->ctx.g->kind == GK_TRACE)
+		return run_started(st);
+	st->sink.out.redraw = st->ctx.g->kind == GK_TOP && isatty(STDOUT_FILENO);
+	st->batch.enr = st->enr;
+	return run_collect(&st->ctx, &st->batch);
+}
+
 int run_gadget(const struct gadget *g, int argc, char **argv)
 {
 	struct run_state st = { 0 };
 	struct run_opts opts;
-	char err[512];
 	int ret;
 
 	st.ctx.g = g;
 	st.ctx.opts = &opts;
 	st.ctx.flags = calloc(g->nflags + 1, sizeof(*st.ctx.flags));
-	if (!st.ctx.flags || schema_init(&st.schema, g->fields, g->nfields, g->default_fields)) {
+	st.gopts = calloc(1, g->opts_size + 1);
+	st.ctx.gopts = st.gopts;
+	if (!st.ctx.flags || !st.gopts) {
 		ig_err("out of memory");
-		return IG_EXIT_RUNTIME;
-	}
-	ret = cli_parse_run(g, argc, argv, &opts, st.ctx.flags, err, sizeof(err));
-	if (ret == 1) {
-		cli_print_gadget_help(stdout, g);
-		ret = 0;
+		ret = IG_EXIT_RUNTIME;
 		goto out;
 	}
+	ret = parse_args(&st, &opts, argc, argv);
 	if (ret) {
-		ig_err("%s", err);
-		ret = IG_EXIT_USAGE;
+		ret = ret < 0 ? 0 : ret;   /* -1: help was printed */
 		goto out;
 	}
-	ret = setup_output(&st, &opts);
-	if (ret)
-		goto out;
-	enable_paths_if_wanted(&st);
 	ret = preflight(&opts);
 	if (ret)
 		goto out;
@@ -329,7 +336,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	sys_bound_drain_after_stop(DRAIN_MS);
 	st.stdout_is_pipe = fd_is_pipe(STDOUT_FILENO);
 	st.ctx.boot_to_wall_ns = sys_boot_to_wall_ns();
-	if (g->start(&st.ctx)) {
+	if (gadget_start(&st.ctx)) {
 		ret = IG_EXIT_RUNTIME;
 		goto out_destroy;
 	}
@@ -337,16 +344,14 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	/* Loading parsed the kernel's BTF (megabytes); give that heap back. */
 	malloc_trim(0);
 	ig_info("%s: attached", g->name);
-	ret = run_started(&st);
+	ret = run_kind(&st);
 out_destroy:
-	g->destroy(&st.ctx);
+	ig_skel_destroy(&st.ctx);
 out:
 	enricher_free(st.enr);
-	output_free(&st.out);
-	row_free(&st.row);
-	filter_free(&st.filter);
-	selection_free(&st.cols);
-	schema_free(&st.schema);
+	batch_free(&st.batch);
+	sink_free(&st.sink);
+	free(st.gopts);
 	free(st.ctx.flags);
 	return ret;
 }

@@ -7,4 +7,9 @@
 /* "ig run <gadget> [flags]": returns the process exit code. */
 int run_gadget(const struct gadget *g, int argc, char **argv);
 
+struct ig_batch;
+/* top, snapshot, profile, advise: call g->collect when the kind says
+ * (src/collect.c), print each batch; returns the exit code. */
+int run_collect(struct gadget_ctx *ctx, struct ig_batch *b);
+
 #endif

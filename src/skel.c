@@ -4,10 +4,12 @@
 #include "kfeature.h"
 #include "skel.h"
 
-int ig_skel_start(struct gadget_ctx *ctx, const struct skel_ops *ops,
-		  int (*configure)(struct gadget_ctx *ctx, void *skel))
+int ig_skel_load(struct gadget_ctx *ctx, const struct skel_ops *ops,
+		 int (*configure)(struct gadget_ctx *ctx, void *skel),
+		 int (*loaded)(struct gadget_ctx *ctx, void *skel))
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	struct ig_skel_common common;
 	void *skel;
 	int err;
 
@@ -23,7 +25,9 @@ int ig_skel_start(struct gadget_ctx *ctx, const struct skel_ops *ops,
 		return err;
 	}
 	ctx->skel = skel;
-	err = ig_bpf_prepare(ctx, ops->obj(skel));
+	ctx->obj = ops->obj(skel);
+	ops->common(skel, &common);
+	err = ig_bpf_prepare(ctx, &common);
 	if (!err && configure)
 		err = configure(ctx, skel);
 	if (!err)
@@ -33,7 +37,8 @@ int ig_skel_start(struct gadget_ctx *ctx, const struct skel_ops *ops,
 	err = ops->load(skel);
 	if (err)
 		return ig_bpf_load_failed(ctx, err);
-	return ig_bpf_loaded(ctx, ops->obj(skel));
+	ig_bpf_loaded(ctx, &common);
+	return loaded ? loaded(ctx, skel) : 0;
 }
 
 int ig_skel_attach(struct gadget_ctx *ctx)
@@ -54,4 +59,12 @@ void ig_skel_destroy(struct gadget_ctx *ctx)
 	if (ctx->skel)
 		ctx->skel_ops->destroy(ctx->skel);
 	ctx->skel = NULL;
+}
+
+int gadget_start(struct gadget_ctx *ctx)
+{
+	const struct gadget *g = ctx->g;
+	int err = ig_skel_load(ctx, g->skel, g->configure, g->loaded);
+
+	return err ? err : ig_skel_attach(ctx);
 }

@@ -22,29 +22,27 @@ static const struct field exec_fields[] = {
 	[F_EXECVEAT]       = { "execveat", NULL, NULL, FT_BOOL, 5, 0 },
 };
 
-enum { FLAG_IGNORE_FAILED, FLAG_PATHS };
+struct exec_opts {
+	bool ignore_failed;
+	bool paths;
+};
 
 static const struct gadget_flag exec_flags[] = {
-	[FLAG_IGNORE_FAILED] = { "ignore-failed", GF_BOOL, "true", "hide failed execs" },
-	[FLAG_PATHS]         = { "paths", GF_BOOL, "false", "show the working directory and executable path" },
+	IG_FLAG_BOOL(struct exec_opts, ignore_failed, "ignore-failed", "true", "hide failed execs"),
+	IG_FLAG_BOOL(struct exec_opts, paths, "paths", "false",
+		     "show the working directory and executable path"),
 };
 
 IG_SKEL_OPS(trace_exec);
 
 static int exec_configure(struct gadget_ctx *ctx, void *s)
 {
+	const struct exec_opts *o = ctx->gopts;
 	struct trace_exec_bpf *skel = s;
 
-	skel->rodata->ignore_failed = gflag_bool(ctx, FLAG_IGNORE_FAILED);
-	skel->rodata->want_paths = gflag_bool(ctx, FLAG_PATHS);
+	skel->rodata->ignore_failed = o->ignore_failed;
+	skel->rodata->want_paths = o->paths;
 	return 0;
-}
-
-static int exec_start(struct gadget_ctx *ctx)
-{
-	int err = ig_skel_start(ctx, &trace_exec_skel_ops, exec_configure);
-
-	return err ? err : ig_skel_attach(ctx);
 }
 
 /* argv arrives NUL-separated; show it space-separated, marking a cut. */
@@ -97,16 +95,18 @@ static int exec_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 	return 1;
 }
 
-const struct gadget gadget_trace_exec = {
+IG_GADGET(trace_exec) = {
 	.name = "trace_exec",
 	.aliases = "execsnoop",
 	.description = "trace new processes (execve, execveat)",
+	.kind = GK_TRACE,
+	.features = IG_KF_BIT(IG_KF_BPF_LOOP),
 	.fields = exec_fields,
 	.nfields = ARRAY_SIZE(exec_fields),
 	.flags = exec_flags,
 	.nflags = ARRAY_SIZE(exec_flags),
-	.start = exec_start,
+	.opts_size = sizeof(struct exec_opts),
+	.skel = &trace_exec_skel_ops,
+	.configure = exec_configure,
 	.decode = exec_decode,
-	.detach = ig_skel_detach,
-	.destroy = ig_skel_destroy,
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "decode.h"
+#include "list.h"
 #include "skel.h"
 #include "trace_open.h"
 #include "trace_open.skel.h"
@@ -28,35 +29,39 @@ static const struct field open_fields[] = {
 	[F_ERROR_RAW] = IG_FIELD_ERROR_RAW,
 };
 
-enum { FLAG_FAILED, FLAG_PREFIXES, FLAG_PATHS };
+struct open_opts {
+	bool failed;
+	const char *prefixes;
+	bool paths;
+};
 
 static const struct gadget_flag open_flags[] = {
-	[FLAG_FAILED]   = { "failed", GF_BOOL, "false", "show only failed opens" },
-	[FLAG_PREFIXES] = { "prefixes", GF_STRING, NULL,
-			    "show only paths starting with one of these (comma list, in the kernel)" },
-	[FLAG_PATHS]    = { "paths", GF_BOOL, "false",
-			    "fill fpath: the absolute path of the file opened, or the one a failed open tried" },
+	IG_FLAG_BOOL(struct open_opts, failed, "failed", "false", "show only failed opens"),
+	IG_FLAG_STR(struct open_opts, prefixes, "prefixes", NULL,
+		    "show only paths starting with one of these (comma list, in the kernel)"),
+	IG_FLAG_BOOL(struct open_opts, paths, "paths", "false",
+		     "fill fpath: the absolute path of the file opened, or the one a failed open tried"),
 };
 
 IG_SKEL_OPS(trace_open);
 
 static int open_configure(struct gadget_ctx *ctx, void *s)
 {
+	const struct open_opts *o = ctx->gopts;
 	struct trace_open_bpf *skel = s;
 
-	skel->rodata->failed_only = gflag_bool(ctx, FLAG_FAILED);
-	skel->rodata->use_prefixes = gflag_str(ctx, FLAG_PREFIXES) != NULL;
-	skel->rodata->want_paths = gflag_bool(ctx, FLAG_PATHS);
+	skel->rodata->failed_only = o->failed;
+	skel->rodata->use_prefixes = o->prefixes != NULL;
+	skel->rodata->want_paths = o->paths;
 	return 0;
 }
 
-static int add_prefix(int map_fd, const char *p, size_t len)
+static int add_prefix(const char *p, size_t len, void *arg)
 {
+	int map_fd = *(int *)arg;
 	struct open_prefix_key key = {};
 	__u8 one = 1;
 
-	if (!len)
-		return 0;
 	if (len >= sizeof(key.path)) {
 		ig_err("trace_open: prefix \"%.*s\" is longer than %zu bytes", (int)len, p,
 		       sizeof(key.path) - 1);
@@ -71,30 +76,14 @@ static int add_prefix(int map_fd, const char *p, size_t len)
 	return 0;
 }
 
-static int fill_prefixes(struct gadget_ctx *ctx)
+/* After load: --prefixes into the map the BPF side matches against. */
+static int open_loaded(struct gadget_ctx *ctx, void *s)
 {
-	struct trace_open_bpf *skel = ctx->skel;
-	const char *list = gflag_str(ctx, FLAG_PREFIXES);
+	const struct open_opts *o = ctx->gopts;
+	struct trace_open_bpf *skel = s;
 	int fd = bpf_map__fd(skel->maps.open_prefixes);
 
-	while (list && *list) {
-		size_t len = strcspn(list, ",");
-		int err = add_prefix(fd, list, len);
-
-		if (err)
-			return err;
-		list += len + (list[len] == ',');
-	}
-	return 0;
-}
-
-static int open_start(struct gadget_ctx *ctx)
-{
-	int err = ig_skel_start(ctx, &trace_open_skel_ops, open_configure);
-
-	if (!err)
-		err = fill_prefixes(ctx);
-	return err ? err : ig_skel_attach(ctx);
+	return list_each(o->prefixes, add_prefix, &fd, NULL, NULL);
 }
 
 /*
@@ -193,16 +182,19 @@ static int open_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 	return 1;
 }
 
-const struct gadget gadget_trace_open = {
+IG_GADGET(trace_open) = {
 	.name = "trace_open",
 	.aliases = "opensnoop",
 	.description = "trace files being opened (open, openat, openat2)",
+	.kind = GK_TRACE,
+	.features = IG_KF_BIT(IG_KF_BPF_LOOP) | IG_KF_BIT(IG_KF_TASK_PT_REGS),
 	.fields = open_fields,
 	.nfields = ARRAY_SIZE(open_fields),
 	.flags = open_flags,
 	.nflags = ARRAY_SIZE(open_flags),
-	.start = open_start,
+	.opts_size = sizeof(struct open_opts),
+	.skel = &trace_open_skel_ops,
+	.configure = open_configure,
+	.loaded = open_loaded,
 	.decode = open_decode,
-	.detach = ig_skel_detach,
-	.destroy = ig_skel_destroy,
 };

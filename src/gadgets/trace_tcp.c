@@ -40,40 +40,45 @@ static const struct field tcp_fields[] = {
 #define TCP_DEFAULT_FIELDS \
 	"runtime.containerName,proc.comm,proc.pid,proc.tid,src.endpoint,dst.endpoint,type,error"
 
-enum { FLAG_CONNECT_ONLY, FLAG_ACCEPT_ONLY, FLAG_FAILURE_ONLY };
+struct tcp_opts {
+	bool connect_only;
+	bool accept_only;
+	bool failure_only;
+};
 
 static const struct gadget_flag tcp_flags[] = {
-	[FLAG_CONNECT_ONLY] = { "connect-only", GF_BOOL, "false",
-				"show only connect events (with --accept-only: both)" },
-	[FLAG_ACCEPT_ONLY]  = { "accept-only", GF_BOOL, "false",
-				"show only accept events (with --connect-only: both)" },
-	[FLAG_FAILURE_ONLY] = { "failure-only", GF_BOOL, "false",
-				"show only failed connects (in the kernel)" },
+	IG_FLAG_BOOL(struct tcp_opts, connect_only, "connect-only", "false",
+		     "show only connect events (with --accept-only: both)"),
+	IG_FLAG_BOOL(struct tcp_opts, accept_only, "accept-only", "false",
+		     "show only accept events (with --connect-only: both)"),
+	IG_FLAG_BOOL(struct tcp_opts, failure_only, "failure-only", "false",
+		     "show only failed connects (in the kernel)"),
 };
 
 IG_SKEL_OPS(trace_tcp);
 
 /* The event kinds asked for: the -only flags add up. */
-static __u32 wanted_events(const struct gadget_ctx *ctx)
+static __u32 wanted_events(const struct tcp_opts *o)
 {
 	__u32 want = 0;
 
-	if (gflag_bool(ctx, FLAG_CONNECT_ONLY))
+	if (o->connect_only)
 		want |= TCP_WANT_CONNECT;
-	if (gflag_bool(ctx, FLAG_ACCEPT_ONLY))
+	if (o->accept_only)
 		want |= TCP_WANT_ACCEPT;
-	if (gflag_bool(ctx, FLAG_FAILURE_ONLY))
+	if (o->failure_only)
 		want = TCP_WANT_CONNECT;   /* only connects fail */
 	return want ? want : TCP_WANT_CONNECT | TCP_WANT_ACCEPT | TCP_WANT_CLOSE;
 }
 
 static int tcp_configure(struct gadget_ctx *ctx, void *s)
 {
+	const struct tcp_opts *o = ctx->gopts;
 	struct trace_tcp_bpf *skel = s;
-	__u32 want = wanted_events(ctx);
+	__u32 want = wanted_events(o);
 
 	skel->rodata->want = want;
-	skel->rodata->failure_only = gflag_bool(ctx, FLAG_FAILURE_ONLY);
+	skel->rodata->failure_only = o->failure_only;
 	/* Programs for unwanted events are not even loaded. */
 	bpf_program__set_autoload(skel->progs.ig_connect_enter, want & TCP_WANT_CONNECT);
 	bpf_program__set_autoload(skel->progs.ig_connect_exit, want & TCP_WANT_CONNECT);
@@ -83,13 +88,6 @@ static int tcp_configure(struct gadget_ctx *ctx, void *s)
 				  want & (TCP_WANT_CONNECT | TCP_WANT_CLOSE));
 	bpf_program__set_autoload(skel->progs.ig_tcp_destroy, want & TCP_WANT_CLOSE);
 	return 0;
-}
-
-static int tcp_start(struct gadget_ctx *ctx)
-{
-	int err = ig_skel_start(ctx, &trace_tcp_skel_ops, tcp_configure);
-
-	return err ? err : ig_skel_attach(ctx);
 }
 
 /* One end: addr, port, version, and the "addr:port" text ("[::1]:80"). */
@@ -129,17 +127,18 @@ static int tcp_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 	return 1;
 }
 
-const struct gadget gadget_trace_tcp = {
+IG_GADGET(trace_tcp) = {
 	.name = "trace_tcp",
 	.aliases = "tcptracer",
 	.description = "trace TCP connect, accept and close",
+	.kind = GK_TRACE,
 	.fields = tcp_fields,
 	.nfields = ARRAY_SIZE(tcp_fields),
 	.default_fields = TCP_DEFAULT_FIELDS,
 	.flags = tcp_flags,
 	.nflags = ARRAY_SIZE(tcp_flags),
-	.start = tcp_start,
+	.opts_size = sizeof(struct tcp_opts),
+	.skel = &trace_tcp_skel_ops,
+	.configure = tcp_configure,
 	.decode = tcp_decode,
-	.detach = ig_skel_detach,
-	.destroy = ig_skel_destroy,
 };

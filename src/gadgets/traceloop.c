@@ -5,6 +5,9 @@
  * asked, so it has its own flow (src/traceloop/run.c) instead of start and
  * decode. The BPF side is bpf/traceloop.bpf.c.
  */
+#include "skel.h"
+#include "traceloop.h"
+#include "traceloop.skel.h"
 #include "traceloop/tl.h"
 
 static const struct field tl_fields[] = {
@@ -20,16 +23,18 @@ static const struct field tl_fields[] = {
 };
 
 static const struct gadget_flag tl_flags[] = {
-	[TLFLAG_SYSCALLS]    = { "syscall-filters", GF_STRING, NULL,
-				 "record only these syscalls (comma list, in the kernel), e.g. open,openat,write" },
-	[TLFLAG_BUFFER_SIZE] = { "buffer-size", GF_STRING, "1M",
-				 "buffer of each container, in bytes (k, M, G suffixes); the newest records survive" },
+	IG_FLAG_STR(struct tl_opts, syscalls, "syscall-filters", NULL,
+		    "record only these syscalls (comma list, in the kernel), e.g. open,openat,write"),
+	IG_FLAG_SIZE(struct tl_opts, buffer_size, "buffer-size", "1M",
+		     "buffer of each container, in bytes (k, M, G suffixes); the newest records survive"),
 };
 
 _Static_assert(ARRAY_SIZE(tl_fields) == TLF_COUNT, "one field per enum tl_field");
-_Static_assert(ARRAY_SIZE(tl_flags) == TLFLAG_COUNT, "one flag per enum tl_flag");
 
-const struct gadget gadget_traceloop = {
+/* Loaded by the recorder (src/traceloop/recorder.c), not by the core. */
+IG_SKEL_OPS(traceloop);
+
+IG_GADGET(traceloop) = {
 	.name = "traceloop",
 	.description = "record containers' syscalls in overwritable buffers, print them at the end (strace-like unless -o or --fields)",
 	.fields = tl_fields,
@@ -37,5 +42,9 @@ const struct gadget gadget_traceloop = {
 	.default_fields = "runtime.containerName,proc.pid,proc.comm,syscall,parameters,ret",
 	.flags = tl_flags,
 	.nflags = ARRAY_SIZE(tl_flags),
+	.opts_size = sizeof(struct tl_opts),
+	.kind = GK_TRACE,
+	.features = IG_KF_BIT(IG_KF_BPF_LOOP),
+	.skel = &traceloop_skel_ops,
 	.run = tl_run,
 };

@@ -193,13 +193,6 @@ static int tty_configure(struct gadget_ctx *ctx, void *s)
 	return 0;
 }
 
-static int tty_start(struct gadget_ctx *ctx)
-{
-	int err = ig_skel_start(ctx, &ttysnoop_skel_ops, tty_configure);
-
-	return err ? err : ig_skel_attach(ctx);
-}
-
 /* Bytes of buf to trust: never past the record, the cap, or what was asked. */
 static size_t shown_bytes(const struct tty_event *e, size_t size)
 {
@@ -246,14 +239,15 @@ static int tty_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 	return 1;
 }
 
-const struct gadget gadget_ttysnoop = {
+IG_GADGET(ttysnoop) = {
 	.name = "ttysnoop",
 	.description = "trace what processes write to ttys and ptys",
+	.kind = GK_TRACE,
+	.features = IG_KF_BIT(IG_KF_BPF_LOOP),
 	.fields = tty_fields,
 	.nfields = ARRAY_SIZE(tty_fields),
 	.default_fields = "runtime.containerName,proc.comm,proc.pid,proc.tid,len,buf",
-	.start = tty_start,
+	.skel = &ttysnoop_skel_ops,
+	.configure = tty_configure,
 	.decode = tty_decode,
-	.detach = ig_skel_detach,
-	.destroy = ig_skel_destroy,
 };

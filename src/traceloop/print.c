@@ -28,30 +28,23 @@ bool tl_output_given(int argc, char **argv)
 int tl_print_init(struct tl_print *p, const struct gadget *g, const struct run_opts *o, bool text,
 		  const char *syscalls, char *err, size_t errlen)
 {
+	int ret;
+
 	memset(p, 0, sizeof(*p));
 	if (o->mode != OUT_COLUMNS && !out_mode_structured(o->mode)) {
 		snprintf(err, errlen, "traceloop prints columns, json, jsonpretty or yaml");
 		return -EINVAL;
 	}
-	if (schema_init(&p->schema, g->fields, g->nfields, g->default_fields)) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	if (select_fields(&p->schema, o->fields, &p->cols, err, errlen))
-		return -EINVAL;
-	if (o->filter && filter_parse(&p->filter, &p->schema, o->filter, err, errlen))
-		return -EINVAL;
+	ret = sink_init(&p->sink, g->fields, g->nfields, g->default_fields, o, err, errlen);
+	if (ret)
+		return ret;
 	if (syscalls && tl_parse_syscalls(syscalls, p->syscalls, err, errlen))
 		return -EINVAL;
-	if (output_init(&p->out, o->mode, &p->schema, &p->cols) || row_init(&p->row, &p->schema)) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
 	p->rd.text = text;
-	p->rd.out = &p->out;
-	p->rd.schema = &p->schema;
-	p->rd.row = &p->row;
-	p->rd.filter = &p->filter;
+	p->rd.out = &p->sink.out;
+	p->rd.schema = &p->sink.schema;
+	p->rd.row = &p->sink.row;
+	p->rd.filter = &p->sink.filter;
 	p->rd.syscalls = syscalls ? p->syscalls : NULL;
 	return 0;
 }
@@ -59,7 +52,7 @@ int tl_print_init(struct tl_print *p, const struct gadget *g, const struct run_o
 void tl_print_begin(struct tl_print *p)
 {
 	if (!p->rd.text)
-		output_header(&p->out);
+		output_header(&p->sink.out);
 }
 
 static void note(struct tl_print *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -106,13 +99,13 @@ int tl_print_start(struct tl_print *p, struct tl_recorder *r, const struct tl_tr
 	if (s.dropped) {
 		note(p, "traceloop: trace %u (%s): %llu older records were overwritten; a larger --buffer-size keeps more",
 		     t->id, t->c.name, (unsigned long long)s.dropped);
-		output_lost(&p->out, s.dropped, s.total, sys_now_ns(CLOCK_REALTIME));
+		output_lost(&p->sink.out, s.dropped, s.total, sys_now_ns(CLOCK_REALTIME));
 	}
 	if (t->maybe_lost)
 		note(p, "traceloop: trace %u (%s): up to %llu of its first records were lost while ig was behind (the staging buffer of starting containers overflowed)",
 		     t->id, t->c.name, (unsigned long long)t->maybe_lost);
 	if (p->rd.text && p->header)
-		put_header(&p->out.buf, t, &s);
+		put_header(&p->sink.out.buf, t, &s);
 	return tl_render_start(&p->rd, t, &s);
 }
 
@@ -133,9 +126,5 @@ int tl_print_trace(struct tl_print *p, struct tl_recorder *r, const struct tl_tr
 void tl_print_free(struct tl_print *p)
 {
 	tl_render_free(&p->rd);
-	output_free(&p->out);
-	row_free(&p->row);
-	filter_free(&p->filter);
-	selection_free(&p->cols);
-	schema_free(&p->schema);
+	sink_free(&p->sink);
 }

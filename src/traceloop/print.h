@@ -4,14 +4,11 @@
 #ifndef IG_TL_PRINT_H
 #define IG_TL_PRINT_H
 
+#include "sink.h"
 #include "traceloop/render.h"
 
 struct tl_print {
-	struct schema schema;
-	struct selection cols;
-	struct filter filter;
-	struct output out;
-	struct row row;
+	struct sink sink;
 	struct tl_render rd;
 	uint8_t syscalls[TL_NR_MAX];
 	bool header;                 /* a "# trace ..." line before each (text) */
@@ -29,7 +26,7 @@ int tl_print_init(struct tl_print *p, const struct gadget *g, const struct run_o
 		  const char *syscalls, char *err, size_t errlen);
 /* The columns header, once. */
 void tl_print_begin(struct tl_print *p);
-/* Print a trace into p->out.buf, all at once. */
+/* Print a trace into p->sink.out.buf, all at once. */
 int tl_print_trace(struct tl_print *p, struct tl_recorder *r, const struct tl_trace *t);
 /* The same a piece at a time: tl_print_start takes a snapshot of the trace
  * (and says what it lost), each tl_print_more adds to p->out.buf until it

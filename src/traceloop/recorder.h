@@ -63,8 +63,6 @@ struct tl_snapshot {
 struct tl_recorder;
 struct enricher;
 
-/* Parse --buffer-size ("1048576", "512k", "4M"); 0 or -EINVAL. */
-int tl_parse_size(const char *s, uint64_t *out);
 /* --syscall-filters "open,write": TL_NR_MAX flags; 0 or -EINVAL with the
  * bad name in err. */
 int tl_parse_syscalls(const char *list, uint8_t *flags, char *err, size_t errlen);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "enrich.h"
 #include "escape.h"
+#include "jsonw.h"
 #include "traceloop/render.h"
 #include "traceloop/tl.h"
 
@@ -97,32 +98,34 @@ void tl_format_args(struct obuf *b, const struct tl_sysinfo *si, const __u64 *ar
 void tl_format_args_json(struct obuf *b, const struct tl_sysinfo *si, const __u64 *args,
 			 const struct tl_rec *const *contents)
 {
+	struct jsonw w;
 	char v[256];
 
-	ob_putc(b, '[');
+	jsonw_init(&w, b, false);
+	jsonw_array(&w);
 	for (int i = 0; si && si->described && i < si->nargs; i++) {
 		const struct tl_param *p = &si->p[i];
 		const struct tl_rec *c = contents[i];
 
-		if (i)
-			ob_putc(b, ',');
-		ob_puts(b, "{\"name\":");
-		esc_json(b, p->name, strlen(p->name));
-		ob_puts(b, ",\"value\":");
+		jsonw_object(&w);
+		jsonw_name(&w, "name");
+		jsonw_string(&w, p->name, strlen(p->name));
+		jsonw_name(&w, "value");
 		if (args)
-			esc_json(b, v, tl_format_value(p, args[i], v, sizeof(v)));
+			jsonw_string(&w, v, tl_format_value(p, args[i], v, sizeof(v)));
 		else
-			ob_puts(b, "null");
-		ob_puts(b, ",\"content\":");
+			jsonw_null(&w);
+		jsonw_name(&w, "content");
 		if (has_content(c)) {
-			esc_json(b, c->data, c->len);
-			ob_puts(b, (c->flags & TL_F_TRUNC) ? ",\"truncated\":true" : ",\"truncated\":false");
+			jsonw_string(&w, c->data, c->len);
+			jsonw_name(&w, "truncated");
+			jsonw_bool(&w, c->flags & TL_F_TRUNC);
 		} else {
-			ob_puts(b, "null");
+			jsonw_null(&w);
 		}
-		ob_putc(b, '}');
+		jsonw_end_object(&w);
 	}
-	ob_putc(b, ']');
+	jsonw_end_array(&w);
 }
 
 /* ---- pairing ------------------------------------------------------------ */

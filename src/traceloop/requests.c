@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "asciicast.h"
 #include "cli.h"
 #include "enrich.h"
+#include "sink.h"
 #include "traceloop/print.h"
 #include "traceloop/proto.h"
 #include "traceloop/requests.h"
@@ -32,13 +32,9 @@ static const struct field list_fields[] = {
 	[LF_BUFFER]  = { "buffer", "BUFFER", NULL, FT_UINT, 9, FF_RIGHT },
 };
 
-static const struct gadget list_gadget = {
-	.name = "traceloop list",
-	.fields = list_fields,
-	.nfields = LF_COUNT,
-	.default_fields = "id,runtime.containerName,runtime.runtimeName,runtime.containerId,"
-			  "k8s.namespace,k8s.podName,state,records,dropped,lost",
-};
+#define LIST_DEFAULT_FIELDS \
+	"id,runtime.containerName,runtime.runtimeName,runtime.containerId," \
+	"k8s.namespace,k8s.podName,state,records,dropped,lost"
 
 /* ---- frames ------------------------------------------------------------ */
 
@@ -141,16 +137,15 @@ static struct tl_trace *find_trace(struct tl_recorder *r, struct tl_answer *a, c
 /* Parse a request's options like "ig run" flags, without touching the
  * daemon's own -v. Nothing may happen yet: -o asciicast=DIR, for one,
  * creates nothing until an output is opened. */
-static int parse_opts(struct tl_answer *a, const struct gadget *g, int argc, char **argv,
-		      struct run_opts *o, struct flag_value *flags)
+static int parse_opts(struct tl_answer *a, const struct cli_cmd *cmd, int argc, char **argv,
+		      struct run_opts *o)
 {
 	int verbose = ig_verbose, ret;
 	char err[512];
 
-	ret = cli_parse_run(g, argc, argv, o, flags, err, sizeof(err));
+	ret = cli_parse(cmd, argc, argv, o, err, sizeof(err));
 	ig_verbose = verbose;
-	asciicast_set_dir(NULL, err, sizeof(err));   /* it kept a pointer into the request */
-	if (ret == 1) {
+	if (ret == FLAGS_HELP) {
 		send_err(a, "see ig traceloop --help");
 		return IG_EXIT_USAGE;
 	}
@@ -187,42 +182,32 @@ static void list_row(struct row *row, struct tl_recorder *r, const struct tl_tra
 
 static int cmd_list(struct tl_recorder *r, struct tl_answer *a, int argc, char **argv)
 {
-	struct flag_value flags[1] = { 0 };
-	struct schema s = { 0 };
-	struct selection sel = { 0 };
-	struct output out = { 0 };
-	struct row row = { 0 };
+	static const struct cli_cmd cmd = { .name = "traceloop list", .hint = "ig traceloop --help" };
+	struct sink k = { 0 };
 	struct run_opts o;
 	char err[256];
-	int ret = parse_opts(a, &list_gadget, argc, argv, &o, flags);
+	int ret = parse_opts(a, &cmd, argc, argv, &o);
 
 	if (ret)
 		return ret;
-	if (schema_init(&s, list_fields, LF_COUNT, list_gadget.default_fields) ||
-	    select_fields(&s, o.fields, &sel, err, sizeof(err))) {
-		send_err(a, "%s", s.f ? err : "out of memory");
-		ret = IG_EXIT_USAGE;
+	o.filter = NULL;
+	ret = sink_init(&k, list_fields, LF_COUNT, LIST_DEFAULT_FIELDS, &o, err, sizeof(err));
+	if (ret) {
+		send_err(a, "%s", err[0] ? err : "bad output");
+		ret = ret == -ENOMEM ? IG_EXIT_RUNTIME : IG_EXIT_USAGE;
 		goto out;
 	}
-	if (output_init(&out, o.mode, &s, &sel) || row_init(&row, &s)) {
-		send_err(a, "out of memory");
-		ret = IG_EXIT_RUNTIME;
-		goto out;
-	}
-	output_header(&out);
+	output_header(&k.out);
 	for (struct tl_trace *t = tl_recorder_traces(r); t; t = t->next) {
-		list_row(&row, r, t);
-		output_row(&out, &row);
+		list_row(&k.row, r, t);
+		output_row(&k.out, &k.row);
 	}
-	send_out(a, &out);
+	send_out(a, &k.out);
 	if (tl_recorder_staging_lost(r))
 		send_err(a, "%llu records of starting containers were lost while the daemon was behind (LOST: which traces they may have been)",
 			 (unsigned long long)tl_recorder_staging_lost(r));
 out:
-	output_free(&out);
-	row_free(&row);
-	selection_free(&sel);
-	schema_free(&s);
+	sink_free(&k);
 	return ret;
 }
 
@@ -232,8 +217,11 @@ out:
  * tl_answer_more. Returns an exit code, or -1 when printing goes on. */
 static int cmd_show(struct tl_recorder *r, struct tl_answer *a, int argc, char **argv)
 {
-	struct flag_value flags[TLFLAG_COUNT + 1] = { 0 };
-	struct gadget_ctx ctx = { .g = &gadget_traceloop, .flags = flags };
+	struct tl_opts t_opts = { 0 };
+	struct cli_cmd cmd = {
+		.name = "traceloop show", .hint = "ig traceloop --help", .g = &gadget_traceloop,
+		.flags = gadget_traceloop.flags, .nflags = gadget_traceloop.nflags, .opts = &t_opts,
+	};
 	struct tl_print *p;
 	struct tl_trace *t;
 	struct run_opts o;
@@ -244,17 +232,16 @@ static int cmd_show(struct tl_recorder *r, struct tl_answer *a, int argc, char *
 		send_err(a, "usage: ig traceloop show ID|NAME [-o columns|json|jsonpretty|yaml] [--fields ...] [-F ...] [--syscall-filters ...]");
 		return IG_EXIT_USAGE;
 	}
-	ret = parse_opts(a, &gadget_traceloop, argc - 2, argv + 2, &o, flags);
+	ret = parse_opts(a, &cmd, argc - 2, argv + 2, &o);
 	if (ret)
 		return ret;
-	ctx.opts = &o;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		send_err(a, "out of memory");
 		return IG_EXIT_RUNTIME;
 	}
 	if (tl_print_init(p, &gadget_traceloop, &o, !tl_output_given(argc - 2, argv + 2),
-			  gflag_str(&ctx, TLFLAG_SYSCALLS), err, sizeof(err))) {
+			  t_opts.syscalls, err, sizeof(err))) {
 		send_err(a, "%s", err);
 		ret = IG_EXIT_USAGE;
 		goto fail;
@@ -288,7 +275,7 @@ void tl_answer_more(struct tl_answer *a)
 	if (!p || a->done)
 		return;
 	done = tl_print_more(p, TL_ANSWER_CHUNK);
-	send_out(a, &p->out);
+	send_out(a, &p->sink.out);
 	if (!done)
 		return;
 	tl_print_free(p);

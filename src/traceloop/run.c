@@ -26,23 +26,20 @@
 #define STALL_MS    500
 
 
-static int make_config(const struct gadget_ctx *ctx, struct tl_config *cfg, uint8_t *syscalls,
+static int make_config(const struct tl_opts *t, struct tl_config *cfg, uint8_t *syscalls,
 		       char *err, size_t errlen)
 {
-	const char *size = gflag_str(ctx, TLFLAG_BUFFER_SIZE);
-	const char *calls = gflag_str(ctx, TLFLAG_SYSCALLS);
-
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_exited = TL_DEFAULT_MAX_EXITED;
 	cfg->max_exited_bytes = TL_DEFAULT_EXITED_BYTES;
-	if (tl_parse_size(size, &cfg->buffer_bytes) || cfg->buffer_bytes < TL_MIN_BUFFER ||
-	    cfg->buffer_bytes > TL_MAX_BUFFER) {
-		snprintf(err, errlen, "invalid --buffer-size \"%s\": expected %u bytes to 1G (k, M, G suffixes)",
-			 size, TL_MIN_BUFFER);
+	cfg->buffer_bytes = t->buffer_size;
+	if (cfg->buffer_bytes < TL_MIN_BUFFER || cfg->buffer_bytes > TL_MAX_BUFFER) {
+		snprintf(err, errlen, "invalid --buffer-size: %llu bytes; expected %u bytes to 1G (k, M, G suffixes)",
+			 (unsigned long long)cfg->buffer_bytes, TL_MIN_BUFFER);
 		return -EINVAL;
 	}
-	if (calls) {
-		if (tl_parse_syscalls(calls, syscalls, err, errlen))
+	if (t->syscalls) {
+		if (tl_parse_syscalls(t->syscalls, syscalls, err, errlen))
 			return -EINVAL;
 		cfg->syscalls = syscalls;
 	}
@@ -96,19 +93,19 @@ static bool told_to_go(void)
 	return sys_stop_signal == SIGTERM || sys_stop_signal == SIGHUP;
 }
 
-/* Write out p->out. A stalled reader ends it only once ig was told to go,
+/* Write out p->sink.out. A stalled reader ends it only once ig was told to go,
  * and then only when it took nothing for STALL_MS. */
 static int write_out(struct tl_print *p)
 {
 	for (;;) {
-		size_t before = p->out.buf.len;
+		size_t before = p->sink.out.buf.len;
 		bool bounded = told_to_go();
 		int err;
 
 		if (bounded)
 			arm_stall_timer(true);
-		err = output_flush(&p->out, STDOUT_FILENO);
-		if (err != -EINTR || (bounded && sys_drain_expired && p->out.buf.len == before))
+		err = output_flush(&p->sink.out, STDOUT_FILENO);
+		if (err != -EINTR || (bounded && sys_drain_expired && p->sink.out.buf.len == before))
 			return err;
 	}
 }
@@ -155,8 +152,8 @@ static int print_all(struct tl_print *p, struct tl_recorder *r)
 
 int tl_run(const struct gadget *g, int argc, char **argv)
 {
-	struct flag_value flags[TLFLAG_COUNT + 1] = { 0 };
-	struct gadget_ctx ctx = { .g = g, .flags = flags };
+	struct flag_value flags[2] = { 0 };
+	struct tl_opts t = { 0 };
 	uint8_t *syscalls = calloc(1, TL_NR_MAX);
 	struct tl_recorder *r = NULL;
 	struct tl_print p = { 0 };
@@ -168,13 +165,12 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 	/* First of all: a signal during the slow startup must not be lost
 	 * (an inherited SIG_IGN would drop it); it ends the recording at once. */
 	sys_install_stop_signals();
-	ret = cli_parse_run(g, argc, argv, &o, flags, err, sizeof(err));
-	if (ret == 1) {
+	ret = cli_parse_run(g, argc, argv, &o, &t, flags, err, sizeof(err));
+	if (ret == FLAGS_HELP) {
 		cli_print_gadget_help(stdout, g);
 		ret = 0;
 		goto out;
 	}
-	ctx.opts = &o;
 	if (!ret && !syscalls) {
 		snprintf(err, sizeof(err), "out of memory");
 		ret = -1;
@@ -182,10 +178,10 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 	if (!ret)
 		ret = check_opts(&o, err, sizeof(err));
 	if (!ret)
-		ret = make_config(&ctx, &cfg, syscalls, err, sizeof(err));
+		ret = make_config(&t, &cfg, syscalls, err, sizeof(err));
 	if (!ret)
-		ret = tl_print_init(&p, g, &o, !tl_output_given(argc, argv),
-				    gflag_str(&ctx, TLFLAG_SYSCALLS), err, sizeof(err));
+		ret = tl_print_init(&p, g, &o, !tl_output_given(argc, argv), t.syscalls, err,
+				    sizeof(err));
 	if (ret) {
 		ig_err("%s", err);
 		ret = IG_EXIT_USAGE;

@@ -18,10 +18,10 @@ enum tl_field {
 	TLF_COUNT,
 };
 
-enum tl_flag {
-	TLFLAG_SYSCALLS,
-	TLFLAG_BUFFER_SIZE,
-	TLFLAG_COUNT,
+/* traceloop's own flags (src/gadgets/traceloop.c binds them). */
+struct tl_opts {
+	const char *syscalls;      /* --syscall-filters */
+	uint64_t buffer_size;      /* --buffer-size */
 };
 
 extern const struct gadget gadget_traceloop;

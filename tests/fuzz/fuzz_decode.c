@@ -2,7 +2,7 @@
 /*
  * Event decoders: the input is one raw ring-buffer record, as a hostile or
  * truncated record from the kernel would arrive. Every gadget in
- * ig_gadgets[] decodes it, and a decoded row is printed in columns (default
+ * every registered gadget (gadget_list) decodes it, and a decoded row is printed in columns (default
  * and all fields), json, jsonpretty and yaml. The record is the fuzzer's own
  * exactly-sized heap buffer, so ASan sees any read past its end.
  *
@@ -26,6 +26,7 @@ struct gstate {
 };
 
 static struct gstate *states;
+static size_t ngadgets;
 /* IG_FUZZ_SKIP=ttysnoop,trace_tcp<96: leave out a gadget (or only records
  * shorter than N bytes for it) with a known, reported crash, so a long run
  * keeps exploring the rest. */
@@ -99,10 +100,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	skip = getenv("IG_FUZZ_SKIP");
-	states = calloc(ig_ngadgets, sizeof(*states));
+	const struct gadget *const *list = gadget_list(&ngadgets);
+
+	states = calloc(ngadgets, sizeof(*states));
 	FUZZ_CHECK(states, "oom");
-	for (size_t i = 0; i < ig_ngadgets; i++)
-		setup_gadget(&states[i], ig_gadgets[i]);
+	for (size_t i = 0; i < ngadgets; i++)
+		setup_gadget(&states[i], list[i]);
 	return 0;
 }
 
@@ -133,7 +136,7 @@ static void check_output(struct output *o)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	for (size_t i = 0; i < ig_ngadgets; i++) {
+	for (size_t i = 0; i < ngadgets; i++) {
 		struct gstate *st = &states[i];
 		int ret;
 

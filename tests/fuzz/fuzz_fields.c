@@ -49,7 +49,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	g = ig_gadgets[data[0] % ig_ngadgets];
+	size_t ng;
+	const struct gadget *const *gl = gadget_list(&ng);
+
+	g = gl[data[0] % ng];
 	spec = fuzz_strndup(data + 1, size - 1);
 	FUZZ_CHECK(schema_init(&s, g->fields, g->nfields, g->default_fields) == 0, "schema");
 	err[0] = 0;

@@ -71,7 +71,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	g = ig_gadgets[data[0] % ig_ngadgets];
+	size_t ng;
+	const struct gadget *const *gl = gadget_list(&ng);
+
+	g = gl[data[0] % ng];
 	data++;
 	size--;
 	nl = memchr(data, '\n', size);

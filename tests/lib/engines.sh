@@ -50,21 +50,26 @@ _engines_wait() {
 	done
 }
 
+# Run "$@" as a daemon: in its own session (it must outlive the test's
+# process group) and without the descriptors above 2 this shell inherited.
+# A test runs under "flock /tmp/ig-integration.lock": a daemon that kept
+# the lock's descriptor would hold the lock for everyone until it exits.
+_engines_daemon() {
+	(
+		for fd in /proc/self/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+		done
+		exec setsid "$@" </dev/null
+	) &
+}
+
 _engines_start_dockerd() {
 	docker info >/dev/null 2>&1 && return 0
 	if ! pgrep -x dockerd >/dev/null; then
 		_engines_log "starting dockerd (log: /tmp/dockerd.log)"
-		# setsid: the daemon must outlive the test's process group. And
-		# it must not keep the test's descriptors: one is the integration
-		# lock (flock), which dockerd and its containerd would then hold
-		# for as long as they run, blocking every other test.
-		(
-			for fd in /proc/self/fd/*; do
-				fd=${fd##*/}
-				[ "$fd" -gt 2 ] && eval "exec $fd>&-"
-			done 2>/dev/null
-			exec setsid dockerd --bridge=none --iptables=false --ip6tables=false
-		) </dev/null >>/tmp/dockerd.log 2>&1 &
+		_engines_daemon dockerd --bridge=none --iptables=false --ip6tables=false \
+			>>/tmp/dockerd.log 2>&1
 	fi
 	_engines_wait 60 docker info || { _engines_log "dockerd did not come up"; return 1; }
 	# docker's containerd starts a moment after the API socket.

@@ -329,12 +329,12 @@ static void test_cast_dir_checked_not_made(void **state)
 	struct dirs *d = *state;
 	char err[256];
 
-	assert_int_equal(asciicast_set_dir(sub(d, "castdir"), err, sizeof(err)), 0);
+	assert_int_equal(asciicast_check_dir(sub(d, "castdir"), err, sizeof(err)), 0);
 	assert_int_equal(access(sub(d, "castdir"), F_OK), -1);
-	assert_int_equal(asciicast_set_dir(sub(d, "no/such/castdir"), err, sizeof(err)), -1);
+	assert_int_equal(asciicast_check_dir(sub(d, "no/such/castdir"), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a writable directory"));
 	assert_int_equal(access(sub(d, "no"), F_OK), -1);
-	assert_int_equal(asciicast_set_dir(NULL, err, sizeof(err)), 0);
+	assert_int_equal(asciicast_check_dir(NULL, err, sizeof(err)), 0);
 }
 
 int main(void)

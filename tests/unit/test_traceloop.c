@@ -435,17 +435,17 @@ static void test_sizes_and_syscall_lists(void **state)
 	char err[128];
 
 	(void)state;
-	assert_int_equal(tl_parse_size("16k", &v), 0);
+	assert_int_equal(parse_size("16k", &v), 0);
 	assert_int_equal(v, 16384);
-	assert_int_equal(tl_parse_size("1M", &v), 0);
+	assert_int_equal(parse_size("1M", &v), 0);
 	assert_int_equal(v, 1 << 20);
-	assert_int_equal(tl_parse_size("2MiB", &v), 0);
+	assert_int_equal(parse_size("2MiB", &v), 0);
 	assert_int_equal(v, 2 << 20);
-	assert_int_equal(tl_parse_size("4096", &v), 0);
+	assert_int_equal(parse_size("4096", &v), 0);
 	assert_int_equal(v, 4096);
-	assert_int_equal(tl_parse_size("1x", &v), -EINVAL);
-	assert_int_equal(tl_parse_size("-1", &v), -EINVAL);
-	assert_int_equal(tl_parse_size("", &v), -EINVAL);
+	assert_int_equal(parse_size("1x", &v), -EINVAL);
+	assert_int_equal(parse_size("-1", &v), -EINVAL);
+	assert_int_equal(parse_size("", &v), -EINVAL);
 	assert_int_equal(tl_parse_syscalls("openat,write,,read", flags, err, sizeof(err)), 0);
 	assert_true(flags[257] && flags[1] && flags[0]);
 	assert_false(flags[2]);

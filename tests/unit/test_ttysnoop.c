@@ -500,7 +500,7 @@ static void test_cast_directory(void **state)
 	size_t n;
 
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(asciicast_set_dir(dir, err, sizeof(err)), 0);
+	assert_int_equal(asciicast_check_dir(dir, err, sizeof(err)), 0);
 	/* A planted symlink is not followed: that stream is not recorded. */
 	{
 		char link[512];
@@ -508,7 +508,7 @@ static void test_cast_directory(void **state)
 		snprintf(link, sizeof(link), "%s/evil-9.cast", dir);
 		assert_int_equal(symlink("/etc/passwd-ig-test", link), 0);
 	}
-	c = asciicast_open(&f->s);
+	c = asciicast_new(&f->s, dir);
 	assert_non_null(c);
 	cast_row(f, c, &ob, "web", 3, 0, "one\n", 4);
 	cast_row(f, c, &ob, "", 5, 10, "host\n", 5);
@@ -547,7 +547,6 @@ static void test_cast_directory(void **state)
 		assert_int_equal(stat(path, &sb), 0);
 		assert_int_equal(sb.st_mode & 0777, 0600);
 	}
-	assert_int_equal(asciicast_set_dir(NULL, err, sizeof(err)), 0);
 	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
@@ -601,10 +600,10 @@ static void test_cast_bad_dir_and_schema(void **state)
 	char err[256];
 
 	(void)f;
-	assert_int_equal(asciicast_set_dir("/proc/version/x", err, sizeof(err)), -1);
+	assert_int_equal(asciicast_check_dir("/proc/version/x", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/proc/version/x"));
-	assert_int_equal(asciicast_set_dir("", err, sizeof(err)), -1);
-	assert_int_equal(asciicast_set_dir(NULL, err, sizeof(err)), 0);
+	assert_int_equal(asciicast_check_dir("", err, sizeof(err)), -1);
+	assert_int_equal(asciicast_check_dir(NULL, err, sizeof(err)), 0);
 	/* A gadget without a buf field cannot be recorded. */
 	assert_int_equal(schema_init(&plain, NULL, 0, NULL), 0);
 	assert_null(asciicast_new(&plain, NULL));
