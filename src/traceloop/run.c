@@ -4,6 +4,10 @@
  * ones that start meanwhile) until Ctrl-C, SIGTERM or --timeout, then print
  * each container's history. Nothing streams: a flight recorder is read
  * after the fact.
+ *
+ * The printing after the stop is bounded (sys.h): a reader that keeps
+ * reading gets every trace, one that takes nothing for DRAIN_MS ends it.
+ * The traces are printed a piece at a time, so ig never holds all of it.
  */
 #include <errno.h>
 #include <limits.h>
@@ -18,8 +22,8 @@
 #include "traceloop/print.h"
 #include "traceloop/tl.h"
 
-
-#define DRAIN_MS 500   /* how long a stalled reader may hold the printing */
+#define PRINT_CHUNK (256u << 10)   /* the output is written this much at a time */
+#define DRAIN_MS    500            /* how long a stalled reader may hold the printing */
 
 static int make_config(const struct tl_opts *t, struct tl_config *cfg, uint8_t *syscalls,
 		       char *err, size_t errlen)
@@ -70,26 +74,38 @@ static int record(struct tl_recorder *r, double timeout)
 
 static int print_all(struct tl_print *p, struct tl_recorder *r)
 {
-	int err = 0;
+	size_t printed = 0, n = 0;
+	int err = 0, ret = 0;
 
 	p->header = true;
 	tl_print_begin(p);
-	for (struct tl_trace *t = tl_recorder_traces(r); t && !err; t = t->next) {
-		if (tl_print_trace(p, r, t))
+	for (struct tl_trace *t = tl_recorder_traces(r); t; t = t->next) {
+		bool done = false;
+
+		n++;
+		if (err)
+			continue;
+		if (tl_print_start(p, r, t)) {
 			ig_err("traceloop: out of memory printing trace %u", t->id);
-		err = output_flush_bounded(&p->sink.out, false);
+			continue;
+		}
+		while (!done && !err) {
+			done = tl_print_more(p, PRINT_CHUNK);
+			err = output_flush_bounded(&p->sink.out, false);
+		}
+		printed += done && !err;
 	}
-	if (!tl_recorder_traces(r))
+	tl_render_end(&p->rd);
+	if (!n)
 		ig_err("traceloop: no container was recorded");
 	if (err == -EINTR) {
-		ig_err("the output reader is too slow: dropped the rest of the traces to exit in time");
-		return 0;
-	}
-	if (err && err != -EPIPE) {
+		ig_err("the output reader is too slow: dropped the rest of the traces to exit in time (%zu of %zu printed)",
+		       printed, n);
+	} else if (err && err != -EPIPE) {
 		ig_err("writing output failed: %s", strerror(-err));
-		return IG_EXIT_RUNTIME;
+		ret = IG_EXIT_RUNTIME;
 	}
-	return 0;
+	return ret;
 }
 
 int tl_run(const struct gadget *g, int argc, char **argv)
@@ -104,6 +120,9 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 	char err[512];
 	int ret;
 
+	/* First of all: a signal during the slow startup must not be lost
+	 * (an inherited SIG_IGN would drop it); it ends the recording at once. */
+	sys_install_stop_signals();
 	ret = cli_parse_run(g, argc, argv, &o, &t, flags, err, sizeof(err));
 	if (ret == FLAGS_HELP) {
 		cli_print_gadget_help(stdout, g);
