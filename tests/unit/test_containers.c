@@ -43,11 +43,16 @@
 #define ID_SANDBOX  "b7ad567477c83756aab9a542b2be04f77dbae25115d85f22070d74d8cc4779dc"
 #define ID_CRIO     "c64064614423cb790e88b3e5492ff5ccf673b25ae823089f7a60c65cda24d809"
 #define ID_CRIO_SB  "2ff36c3e88860cd6cfe0f108678080f8fcf390306f270eb073c6a4578eab8c87"
-#define ID_PODMAN   "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9"
+#define ID_PODMAN   "e7e619cbdc3723f17e0a6d17a8c33b806381a29fb54a6e5e1f3ad501f70a8f4f"
+#define ID_PODMAN2  "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9"
+#define ID_K8S      "efd418cdea5242e8a2c533911799f5316df3680b83b5cd977bd9ba0078a26865"
+#define ID_K8S_SB   "a347a88e289cda71d2a4d43bb507032398dc7db1629f80bc2c4ac04351517b77"
 
 #define TASKS "/run/containerd/io.containerd.runtime.v2.task"
 #define MOBY_TASKS "/run/docker/containerd/daemon/io.containerd.runtime.v2.task/moby"
 #define STORAGE "/run/containers/storage/overlay-containers"
+#define GRAPH "/var/lib/containers/storage/overlay-containers"
+#define IMAGES "/var/lib/containers/storage/overlay-images/images.json"
 
 /* ---- fixtures ------------------------------------------------------------ */
 
@@ -316,8 +321,12 @@ static void test_fixture_ids(void **state)
 	(void)state;
 	assert_fixture_has("docker_config.v2.json", ID_WEB);
 	assert_fixture_has("docker_created.v2.json", ID_STARTING);
-	assert_fixture_has("podman_containers.json", ID_PODMAN);
-	assert_fixture_has("podman_containers.json", ID_CRIO);
+	assert_fixture_has("storage_containers.json", ID_PODMAN);
+	assert_fixture_has("storage_containers.json", ID_PODMAN2);
+	assert_fixture_has("storage_containers.json", ID_CRIO);
+	assert_fixture_has("docker_k8s.v2.json", ID_K8S);
+	assert_fixture_has("docker_k8s.v2.json", ID_K8S_SB);
+	assert_fixture_has("docker_k8s_sandbox.v2.json", ID_K8S_SB);
 }
 
 static void test_docker_config(void **state)
@@ -393,6 +402,38 @@ static void test_docker_k8s_labels(void **state)
 	assert_string_equal(c.image, "registry.example.com/frontend@sha256:aa11");
 	assert_int_equal(c.pid, 4343);
 	free(json);
+}
+
+/* Issue 17, item 3: "docker run --label io.kubernetes.container.name=victim
+ * --name imp" is Docker's "imp", not Kubernetes's "victim". So is any set of
+ * labels that is not cri-dockerd's whole set with its naming. */
+static void test_docker_k8s_label_alone(void **state)
+{
+	static const char *const labels[] = {
+		"\"io.kubernetes.container.name\":\"victim\"",
+		/* every label, but the name is not cri-dockerd's */
+		"\"io.kubernetes.container.name\":\"victim\",\"io.kubernetes.pod.name\":\"p\","
+		"\"io.kubernetes.pod.namespace\":\"n\",\"io.kubernetes.pod.uid\":\"u\","
+		"\"io.kubernetes.docker.type\":\"container\",\"io.kubernetes.sandbox.id\":\"" ID_K8S_SB "\"",
+	};
+	char json[2048];
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		struct container c = { 0 };
+
+		n = snprintf(json, sizeof(json),
+			     "{\"ID\":\"%s\",\"Name\":\"/imp\",\"Config\":{\"Image\":\"busybox\","
+			     "\"Labels\":{%s}},\"State\":{\"Running\":true,\"Pid\":9}}",
+			     ID_WEB, labels[i]);
+		assert_int_equal(ct_parse_docker_config(json, (size_t)n, &c), 0);
+		assert_string_equal(c.name, "imp");
+		assert_string_equal(c.k8s_container, "");
+		assert_string_equal(c.k8s_pod, "");
+		assert_string_equal(c.k8s_namespace, "");
+	}
 }
 
 static void test_oci_containerd(void **state)
@@ -482,6 +523,43 @@ static void test_oci_podman(void **state)
 	free(json);
 }
 
+/* containers/storage as Podman 4.3 wrote it: the name is names[0], the
+ * image metadata's image-name, else the image's first name in images.json. */
+static void test_storage_files(void **state)
+{
+	size_t len, ilen;
+	char *db = read_fixture("storage_containers.json", &len);
+	char *images = read_fixture("storage_images.json", &ilen);
+	struct container c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(ct_parse_storage(db, len, NULL, 0, ID_PODMAN, &c), 0);
+	assert_string_equal(c.name, "igtest-pod1");
+	assert_string_equal(c.image, "localhost/ig-busybox:latest");
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(ct_parse_storage(db, len, NULL, 0, ID_PODMAN2, &c), 0);
+	assert_string_equal(c.name, "cache");
+	assert_string_equal(c.image, "");
+	assert_int_equal(ct_parse_storage(db, len, images, ilen, ID_PODMAN2, &c), 0);
+	assert_string_equal(c.image, "localhost/ig-busybox:latest");
+
+	/* CRI-O's entry: its storage name, its image-name. */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(ct_parse_storage(db, len, images, ilen, ID_CRIO, &c), 0);
+	assert_string_equal(c.image, "registry.k8s.io/coredns/coredns:v1.10.1");
+	assert_true(strncmp(c.name, "k8s_coredns_", 12) == 0);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(ct_parse_storage(db, len, images, ilen, "nosuch", &c), 0);
+	assert_string_equal(c.name, "");
+	assert_int_equal(ct_parse_storage("{}", 2, NULL, 0, ID_PODMAN, &c), -EINVAL);
+	assert_int_equal(ct_parse_storage("[", 1, NULL, 0, ID_PODMAN, &c), -EINVAL);
+	free(db);
+	free(images);
+}
+
 static void test_runc_state(void **state)
 {
 	struct container c = { 0 };
@@ -520,7 +598,10 @@ static void test_broken_inputs(void **state)
 
 		memset(&c, 0, sizeof(c));
 		assert_true(ct_parse_docker_config(json, len, &c) < 0);
-		assert_true(ct_parse_oci_config(json, len, &c, &sandbox) < 0);
+		/* What a parser does not read is skipped, not checked: the
+		 * "\u0000" is in the ID, which an OCI config does not use. */
+		if (strcmp(broken[i], "nul_string.json") != 0)
+			assert_true(ct_parse_oci_config(json, len, &c, &sandbox) < 0);
 		assert_true(ct_parse_runc_state(json, len, &c, bundle, sizeof(bundle)) < 0);
 		free(json);
 	}
@@ -580,27 +661,47 @@ static void test_long_utf8_truncated_cleanly(void **state)
 	assert_true(strlen(c.name) <= CT_NAME_LEN - 1);
 }
 
+/* n labels of size bytes each, with a prefix on their keys, into a Docker
+ * config.v2.json that names the container "big" and its image. */
+static char *big_docker_config(size_t n, size_t size, const char *key_prefix, size_t *len)
+{
+	size_t cap = n * (size + 64) + 1024, off = 0, i;
+	char *json = malloc(cap);
+
+	assert_non_null(json);
+	off += (size_t)sprintf(json + off, "{\"ID\":\"%s\",\"Config\":{\"Labels\":{", ID_WEB);
+	for (i = 0; i < n; i++) {
+		off += (size_t)sprintf(json + off, "%s\"%slabel%zu\":\"", i ? "," : "", key_prefix, i);
+		memset(json + off, 'a' + (char)(i % 26), size);
+		off += size;
+		json[off++] = '"';
+	}
+	off += (size_t)sprintf(json + off, "},\"Image\":\"busybox:big\"},\"Name\":\"/big\","
+			      "\"State\":{\"Running\":true,\"Pid\":4242}}");
+	*len = off;
+	return json;
+}
+
+/* Issue 17, item 9: a config.v2.json of 5.4 MB (90 labels of 60 kB) still
+ * names its container: only the fields used are kept while reading. */
 static void test_huge_input(void **state)
 {
-	size_t len = 5u << 20, n;
-	char *json = malloc(len + 1);
 	struct container c = { 0 };
-	bool sandbox;
+	size_t len;
+	char *json = big_docker_config(90, 60000, "com.example.", &len);
 
 	(void)state;
-	assert_non_null(json);
-	n = (size_t)sprintf(json, "{\"ID\":\"%s\",\"pad\":\"", ID_WEB);
-	memset(json + n, 'a', len - n - 2);
-	memcpy(json + len - 2, "\"}", 3);
-	assert_int_equal(ct_parse_docker_config(json, len, &c), -EFBIG);
-	assert_int_equal(ct_parse_oci_config(json, len, &c, &sandbox), -EFBIG);
-	assert_int_equal(ct_parse_runc_state(json, len, &c, NULL, 0), -EFBIG);
-
-	/* Just under the limit is still parsed. */
-	len = (4u << 20) - 16;
-	memset(json + n, 'a', len - n - 2);
-	memcpy(json + len - 2, "\"}", 3);
+	assert_true(len > CT_MAX_FILE);
 	assert_int_equal(ct_parse_docker_config(json, len, &c), 0);
+	assert_string_equal(c.name, "big");
+	assert_string_equal(c.image, "busybox:big");
+	assert_int_equal(c.pid, 4242);
+	assert_int_equal(ct_parse_runc_state(json, len, &c, NULL, 0), -EINVAL);
+	free(json);
+
+	/* What is kept must still fit: 90 large Kubernetes labels do not. */
+	json = big_docker_config(90, 60000, "io.kubernetes.", &len);
+	assert_int_equal(ct_parse_docker_config(json, len, &c), -EFBIG);
 	free(json);
 }
 
@@ -699,12 +800,17 @@ static void populate_all(struct fake *f)
 	fk_printf(f, STORAGE "/" ID_CRIO_SB "/userdata/pidfile", "4401");
 	fk_proc(f, 4401, 4026532007, NULL);
 
-	/* Podman, named through containers/storage. */
-	fk_copy(f, "podman_config.json", STORAGE "/" ID_PODMAN "/userdata/config.json");
+	/* Podman 4.3, as it lays out containers/storage: the bundle in the
+	 * graph root, conmon's pidfile in the run root, runc state, and the
+	 * name and image in containers.json. */
+	fk_copy(f, "podman_config.json", GRAPH "/" ID_PODMAN "/userdata/config.json");
 	fk_printf(f, STORAGE "/" ID_PODMAN "/userdata/pidfile", "4500");
-	fk_copy(f, "podman_containers.json",
-		"/var/lib/containers/storage/overlay-containers/containers.json");
+	fk_runc(f, "/run/runc", ID_PODMAN, 4500);
+	fk_copy(f, "storage_containers.json", GRAPH "/containers.json");
+	fk_copy(f, "storage_images.json", IMAGES);
 	fk_proc(f, 4500, 4026532005, NULL);
+	/* CRI-O writes its bundle to both roots. */
+	fk_copy(f, "crio_config.json", GRAPH "/" ID_CRIO "/userdata/config.json");
 
 	/* runc run, with an annotated bundle. */
 	fk_copy(f, "runc_state.json", "/run/runc/rctr/state.json");
@@ -783,14 +889,18 @@ static void test_table_all_runtimes(void **state)
 
 	c = must_lookup(f, 4026532005);
 	assert_string_equal(c->runtime, "podman");
-	assert_string_equal(c->name, "cache");
-	assert_string_equal(c->image, "docker.io/library/redis:7");
+	assert_string_equal(c->id, ID_PODMAN);
+	assert_string_equal(c->name, "igtest-pod1");
+	assert_string_equal(c->image, "localhost/ig-busybox:latest");
+	assert_int_equal(c->pid, 4500);
 
+	/* runc alone is no CRI runtime: annotations in its bundle that look
+	 * like one's name nothing. */
 	c = must_lookup(f, 4026532006);
 	assert_string_equal(c->runtime, "runc");
 	assert_string_equal(c->id, "rctr");
-	assert_string_equal(c->name, "worker");
-	assert_string_equal(c->k8s_pod, "batch-1");
+	assert_string_equal(c->name, "rctr");
+	assert_string_equal(c->k8s_pod, "");
 	assert_int_equal(c->pid, 4444);
 	assert_true(c->started_at_ns == 0);   /* no /proc/4444/stat here */
 
@@ -898,9 +1008,11 @@ static void test_resolve_docker_before_pid(void **state)
 	assert_int_equal(ct_count(f->t), 1);
 }
 
-/* With no pid recorded anywhere yet, the event's own pid stands in, since
- * its cgroup names the container. */
-static void test_resolve_uses_event_pid(void **state)
+/* Issue 17, item 2: a process in its own mount namespace, in a cgroup
+ * named after a created-but-stopped container (delegated cgroups let an
+ * unprivileged user do that), is not that container. The runtime has no
+ * init pid for it, so the cgroup is only a hint, and the event says so. */
+static void test_resolve_hint_stopped_container(void **state)
 {
 	struct fake *f = *state;
 	const struct container *c;
@@ -909,12 +1021,114 @@ static void test_resolve_uses_event_pid(void **state)
 		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
 	fk_table(f, 0);
 	assert_int_equal(ct_refresh(f->t), 0);
-	fk_proc(f, 4601, 4026532011, "12:memory:/docker/" ID_STARTING);
+	fk_proc(f, 4601, 4026532011, "0::/deleg/docker-" ID_STARTING ".scope");
 	c = ct_resolve(f->t, 4026532011, 4601);
 	assert_non_null(c);
-	assert_string_equal(c->id, ID_STARTING);
+	assert_true(c->hinted);
+	assert_string_equal(c->name, "starting?");
+	assert_string_equal(c->id, "");
+	assert_string_equal(c->image, "");
+	assert_null(c->runtime);
+	assert_int_equal(c->pid, 0);
 	assert_int_equal(c->mntns, 4026532011);
-	assert_int_equal(c->pid, 4601);
+	/* No container is listed, and the hint is not the container. */
+	assert_int_equal(ct_count(f->t), 0);
+	assert_null(ct_at(f->t, 0));
+	/* With no init pid, this may be a container that runc is still
+	 * setting up: the hint stands for this event only. */
+	assert_null(ct_lookup_mntns(f->t, 4026532011));
+	c = ct_resolve(f->t, 4026532011, 4601);
+	assert_non_null(c);
+	assert_true(c->hinted);
+	assert_true(ct_refresh(f->t) > 0);
+	assert_int_equal(ct_count(f->t), 0);
+
+	/* Gone before user space looked, through the BPF cgroup hint: the
+	 * runtime has no init pid that the event's could be. */
+	c = ct_resolve_cgroup(f->t, 4026532012, 4026532012, 4602,
+			      "0::/deleg/docker-" ID_STARTING ".scope\n");
+	assert_non_null(c);
+	assert_true(c->hinted);
+	assert_string_equal(c->name, "starting?");
+}
+
+/* The same with a running container: the runtime's init pid lives in
+ * another namespace than the event's. */
+static void test_resolve_hint_running_container(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+
+	fk_docker(f, ID_WEB, "web", true, 4242);
+	fk_proc(f, 4242, 4026532001, "0::/system.slice/docker-" ID_WEB ".scope");
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 1);
+	fk_proc(f, 4700, 4026532077, "0::/system.slice/docker-" ID_WEB ".scope/evil");
+	c = ct_resolve(f->t, 4026532077, 4700);
+	assert_non_null(c);
+	assert_true(c->hinted);
+	assert_string_equal(c->name, "web?");
+	assert_null(c->runtime);
+	/* The container runs elsewhere: the hint stands a moment. */
+	assert_ptr_equal(ct_lookup_mntns(f->t, 4026532077), c);
+	sleep_ms(CT_HINT_NS / 1000000 + 20);
+	assert_null(ct_lookup_mntns(f->t, 4026532077));
+	c = ct_resolve(f->t, 4026532077, 4700);
+	assert_true(c->hinted);
+	assert_int_equal(ct_count(f->t), 1);
+	assert_string_equal(ct_at(f->t, 0)->name, "web");
+	/* The real container keeps its own namespace. */
+	c = must_lookup(f, 4026532001);
+	assert_false(c->hinted);
+	assert_string_equal(c->id, ID_WEB);
+}
+
+/* A container that lived a millisecond is gone when user space looks: the
+ * runtime's state still names its init pid, and the event came from that
+ * pid. That ties the namespace to it; another pid would not. */
+static void test_resolve_gone_init_pid(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+	fk_copy(f, "docker_created.v2.json",
+		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
+	fk_runc(f, "/run/docker/runtime-runc/moby", ID_STARTING, 4800);
+	c = ct_resolve_cgroup(f->t, 4026532030, 4026532030, 4800,
+			      "1:pids:/docker/" ID_STARTING "\n0::/\n");
+	assert_non_null(c);
+	assert_false(c->hinted);
+	assert_string_equal(c->name, "starting");
+	assert_string_equal(c->runtime, "docker");
+	assert_int_equal(c->pid, 4800);
+
+	c = ct_resolve_cgroup(f->t, 4026532031, 4026532031, 4801,
+			      "1:pids:/docker/" ID_STARTING "\n0::/\n");
+	assert_non_null(c);
+	assert_true(c->hinted);
+	assert_string_equal(c->name, "starting?");
+}
+
+/* A hint gives way when the runtime claims the namespace. */
+static void test_hint_replaced_by_container(void **state)
+{
+	struct fake *f = *state;
+
+	fk_copy(f, "docker_created.v2.json",
+		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+	fk_proc(f, 4601, 4026532011, "0::/docker/" ID_STARTING);
+	assert_true(ct_resolve(f->t, 4026532011, 4601)->hinted);
+	/* runc has written its state: the very next event is the container's. */
+	fk_runc(f, "/run/docker/runtime-runc/moby", ID_STARTING, 4601);
+	assert_false(ct_resolve(f->t, 4026532011, 4601)->hinted);
+	assert_true(ct_refresh(f->t) > 0);
+	assert_false(must_lookup(f, 4026532011)->hinted);
+	assert_string_equal(must_lookup(f, 4026532011)->name, "starting");
+	assert_int_equal(ct_count(f->t), 1);
 }
 
 static void test_resolve_containerd_by_cgroup(void **state)
@@ -926,6 +1140,7 @@ static void test_resolve_containerd_by_cgroup(void **state)
 	assert_int_equal(ct_refresh(f->t), 0);
 	fk_copy(f, "containerd_config.json", TASKS "/k8s.io/" ID_NGINX "/config.json");
 	fk_printf(f, TASKS "/k8s.io/" ID_NGINX "/init.pid", "4300");
+	fk_copy(f, "containerd_sandbox.json", TASKS "/k8s.io/" ID_SANDBOX "/config.json");
 	fk_proc(f, 4300, 4026532002,
 		"0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-podx.slice/"
 		"cri-containerd-" ID_NGINX ".scope");
@@ -1009,6 +1224,73 @@ static void test_runc_recycled_pid(void **state)
 	fk_printf(f, "/proc/4900/stat",
 		  "4900 (a) b) S 1 4900 4900 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 777 1 1\n");
 	assert_int_equal(ct_refresh(f->t), 1);
+}
+
+/* Kubernetes names need the pod's sandbox from the same runtime, too. */
+static void test_k8s_needs_sandbox(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+
+	fk_copy(f, "docker_k8s.v2.json", "/var/lib/docker/containers/" ID_K8S "/config.v2.json");
+	fk_proc(f, 4343, 4026532001, NULL);
+	fk_copy(f, "containerd_config.json", TASKS "/k8s.io/" ID_NGINX "/config.json");
+	fk_printf(f, TASKS "/k8s.io/" ID_NGINX "/init.pid", "4300");
+	fk_proc(f, 4300, 4026532002, NULL);
+	fk_copy(f, "crio_config.json", STORAGE "/" ID_CRIO "/userdata/config.json");
+	fk_printf(f, STORAGE "/" ID_CRIO "/userdata/pidfile", "4400");
+	fk_proc(f, 4400, 4026532004, NULL);
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 3);
+	c = must_lookup(f, 4026532001);
+	assert_string_equal(c->name, "k8s_app_frontend-5f7d8_shop_0b1c2d3e-1111-2222-3333-444455556666_0");
+	assert_string_equal(c->k8s_pod, "");
+	c = must_lookup(f, 4026532002);
+	assert_string_equal(c->name, ID_NGINX);
+	assert_string_equal(c->k8s_pod, "");
+	assert_string_equal(c->image, "");
+	c = must_lookup(f, 4026532004);
+	assert_string_equal(c->runtime, "cri-o");
+	assert_string_equal(c->k8s_pod, "");
+
+	/* With their sandboxes, they are the pods' containers. */
+	fk_copy(f, "docker_k8s_sandbox.v2.json",
+		"/var/lib/docker/containers/" ID_K8S_SB "/config.v2.json");
+	fk_copy(f, "containerd_sandbox.json", TASKS "/k8s.io/" ID_SANDBOX "/config.json");
+	fk_copy(f, "crio_sandbox.json", GRAPH "/" ID_CRIO_SB "/userdata/config.json");
+	ct_refresh(f->t);
+	assert_string_equal(must_lookup(f, 4026532001)->name, "app");
+	assert_string_equal(must_lookup(f, 4026532001)->k8s_pod, "frontend-5f7d8");
+	assert_string_equal(must_lookup(f, 4026532002)->k8s_pod, "web-7d4b9c6f5-x2x9q");
+	assert_string_equal(must_lookup(f, 4026532004)->k8s_pod, "coredns-5d78c9869d-8kq2w");
+}
+
+/* A config.v2.json too large even to stream is still Docker's container,
+ * named by its ID (and said so on stderr), not the layer below's. */
+static void test_docker_config_too_large(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+	char path[PATH_MAX];
+	int fd;
+
+	FMT(path, "%s/var/lib/docker/containers/%s/config.v2.json", f->root, ID_WEB);
+	fk_parent(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "{\"ID\":\"", 7), 7);
+	assert_int_equal(ftruncate(fd, (off_t)CT_MAX_STREAM + 1), 0);
+	close(fd);
+	fk_copy(f, "containerd_plain.json", MOBY_TASKS "/" ID_WEB "/config.json");
+	fk_printf(f, MOBY_TASKS "/" ID_WEB "/init.pid", "4242");
+	fk_runc(f, "/run/docker/runtime-runc/moby", ID_WEB, 4242);
+	fk_proc(f, 4242, 4026532001, NULL);
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 1);
+	c = must_lookup(f, 4026532001);
+	assert_string_equal(c->runtime, "docker");
+	assert_string_equal(c->name, ID_WEB);
+	assert_int_equal(c->pid, 4242);
 }
 
 static void test_hostile_files(void **state)
@@ -1104,11 +1386,13 @@ int main(void)
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_docker_created),
 		cmocka_unit_test(test_docker_k8s_labels),
+		cmocka_unit_test(test_docker_k8s_label_alone),
 		cmocka_unit_test(test_oci_containerd),
 		cmocka_unit_test(test_oci_containerd_sandbox),
 		cmocka_unit_test(test_oci_plain),
 		cmocka_unit_test(test_oci_crio),
 		cmocka_unit_test(test_oci_podman),
+		cmocka_unit_test(test_storage_files),
 		cmocka_unit_test(test_runc_state),
 		cmocka_unit_test(test_broken_inputs),
 		cmocka_unit_test(test_wrong_types),
@@ -1123,12 +1407,17 @@ int main(void)
 		FAKE(test_restart_keeps_old_namespace),
 		FAKE(test_mntns_reuse),
 		FAKE(test_resolve_docker_before_pid),
-		FAKE(test_resolve_uses_event_pid),
+		FAKE(test_resolve_hint_stopped_container),
+		FAKE(test_resolve_hint_running_container),
+		FAKE(test_resolve_gone_init_pid),
+		FAKE(test_hint_replaced_by_container),
 		FAKE(test_resolve_containerd_by_cgroup),
 		FAKE(test_resolve_runc_by_cgroup_leaf),
 		FAKE(test_resolve_rate_limit),
 		FAKE(test_resolve_negative_cache),
 		FAKE(test_runc_recycled_pid),
+		FAKE(test_k8s_needs_sandbox),
+		FAKE(test_docker_config_too_large),
 		FAKE(test_hostile_files),
 		FAKE(test_host_root_forms),
 		FAKE(test_many_containers),
