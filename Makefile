@@ -14,7 +14,7 @@ LLVM_STRIP ?= llvm-strip
 
 GADGETS   := trace_exec trace_open trace_tcp ttysnoop traceloop
 BPF_OBJS  := $(GADGETS:%=$(BUILD)/bpf/%.bpf.o)
-SKELS     := $(GADGETS:%=$(BUILD)/skel/%.skel.h)
+SKELS     := $(GADGETS:%=$(BUILD)/skel/%.skel.h) $(BUILD)/skel/bpf_objects_hash.h
 
 SRCS      := $(wildcard src/*.c src/gadgets/*.c src/containers/*.c src/traceloop/*.c)
 OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
@@ -66,6 +66,15 @@ $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+# A hash of the objects the skeletons embed: part of the key of the
+# minimized-BTF cache (src/btf_cache.c), computed here so that ig does not
+# read every embedded object at start to hash it.
+$(BUILD)/skel/bpf_objects_hash.h: $(BPF_OBJS)
+	$(call msg,HASH,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#define IG_BPF_OBJECTS_HASH 0x%sULL\n' \
+		"$$(cat $(BPF_OBJS) | sha256sum | cut -c1-16)" > $@
 
 # Skeletons must exist before any C file that may include one is compiled.
 $(BUILD)/obj/%.o: %.c | $(SKELS)

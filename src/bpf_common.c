@@ -12,7 +12,9 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "btf_cache.h"
 #include "gadget.h"
+#include "kfeature.h"
 
 static char failed_prog[64];
 
@@ -55,7 +57,9 @@ void ig_bpf_open_opts(const struct gadget_ctx *ctx, struct bpf_object_open_opts 
 {
 	memset(o, 0, sizeof(*o));
 	o->sz = sizeof(*o);
-	o->btf_custom_path = ctx->opts->btf;
+	/* The minimized BTF when there is one (btf_cache.h), else --btf's or
+	 * the kernel's full BTF. */
+	o->btf_custom_path = btf_cache_get(ctx->opts->btf) ?: ctx->opts->btf;
 }
 
 static struct bpf_map *find_data_map(struct bpf_object *obj, const char *sec)
@@ -118,6 +122,14 @@ static int set_rodata(struct bpf_object *obj, const char *var, const void *val, 
 	return 0;
 }
 
+/* A fast path's rodata switch: on where the kernel has what it needs. */
+static int set_kfeature(struct bpf_object *obj, const char *var, enum ig_kfeature f)
+{
+	bool on = ig_kfeature_has(f);
+
+	return set_rodata(obj, var, &on, sizeof(on));
+}
+
 static bool is_pow2(__u64 v)
 {
 	return v && !(v & (v - 1));
@@ -144,6 +156,8 @@ int ig_bpf_prepare(struct gadget_ctx *ctx, struct bpf_object *obj)
 	err |= set_rodata(obj, "ig_targ_comm", comm, sizeof(comm));
 	err |= set_rodata(obj, "ig_filter_mntns", &o->filter_mntns, sizeof(bool));
 	err |= set_rodata(obj, "ig_mntns_by_id", &o->mntns_by_id, sizeof(bool));
+	err |= set_kfeature(obj, "ig_kf_rdonly_cast", IG_KF_RDONLY_CAST);
+	err |= set_kfeature(obj, "ig_kf_void_cast", IG_KF_VOID_CAST);
 	if (err)
 		return -ENOENT;
 	events = bpf_object__find_map_by_name(obj, "ig_events");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <string.h>
+#include "kfeature.h"
 #include "skel.h"
 
 int ig_skel_start(struct gadget_ctx *ctx, const struct skel_ops *ops,
@@ -25,6 +26,8 @@ int ig_skel_start(struct gadget_ctx *ctx, const struct skel_ops *ops,
 	err = ig_bpf_prepare(ctx, ops->obj(skel));
 	if (!err && configure)
 		err = configure(ctx, skel);
+	if (!err)
+		err = ig_kfeature_check(ctx->g->name, ops->obj(skel));
 	if (err)
 		return err;
 	err = ops->load(skel);

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The minimized-BTF cache (btf_cache.h). A cached file is the raw BTF that
+ * libbpf reads, followed by a trailer libbpf ignores (it reads only what the
+ * BTF header covers) that says what the file was built from:
+ *
+ *   magic "IGMINBTF", version, BTF size, hash of the source BTF, hash of
+ *   the BPF objects of the build, hash of the BTF bytes.
+ *
+ * A file is used only if all of these match the running kernel's BTF and
+ * this binary's objects, and the BTF header is sane; otherwise it is rebuilt
+ * and replaced (a temporary file renamed over it: readers never see half a
+ * file). A cache directory ig cannot create or write is no error: the BTF is
+ * built in memory (a memfd) for this run.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include "btf_cache.h"
+#include "btf_min.h"
+#include "ig.h"
+
+#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
+#define TRAILER_MAGIC "IGMINBTF"
+#define TRAILER_VERSION 1
+#define MAX_FILE (64u << 20)
+
+struct trailer {
+	char magic[8];
+	uint32_t version;
+	uint32_t btf_size;
+	uint64_t src_hash;
+	uint64_t obj_hash;
+	uint64_t btf_hash;
+};
+
+/* The file libbpf's vmlinux BTF lookups are served from (see below). */
+static char vmlinux_path[PATH_MAX];
+static int mem_fd = -1;
+
+/* ------------------------------------------------------------- hashing */
+
+struct hash {
+	uint64_t h;
+};
+
+static void hash_bytes(struct hash *s, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = s->h;
+
+	for (; len >= 8; len -= 8, p += 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	for (; len; len--, p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	s->h = h;
+}
+
+static uint64_t hash_done(struct hash *s, uint64_t len)
+{
+	struct hash t = *s;
+
+	hash_bytes(&t, &len, sizeof(len));
+	return t.h ? t.h : 1;
+}
+
+uint64_t btf_cache_file_hash(const char *path)
+{
+	struct hash s = { 0x6a09e667f3bcc909ULL };
+	char buf[1 << 16];
+	uint64_t total = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	/* Reads are whole words except at the end, so the hash does not
+	 * depend on how the kernel splits them (sysfs gives <= 4 KiB). */
+	size_t have = 0;
+
+	while ((n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+		size_t len = have + n, whole = len & ~(size_t)7;
+
+		hash_bytes(&s, buf, whole);
+		have = len - whole;
+		memmove(buf, buf + whole, have);
+		total += n;
+	}
+	close(fd);
+	if (n < 0)
+		return 0;
+	hash_bytes(&s, buf, have);
+	return hash_done(&s, total);
+}
+
+static uint64_t buf_hash(const void *data, size_t len)
+{
+	struct hash s = { 0x3c6ef372fe94f82bULL };
+
+	hash_bytes(&s, data, len);
+	return hash_done(&s, len);
+}
+
+/*
+ * Hashing the kernel's BTF means reading megabytes from sysfs, 4 KiB a
+ * read: milliseconds at every start. It cannot change while the kernel
+ * runs, so its hash is computed once per boot and remembered, with the
+ * boot's ID, in <cache>/kernel-btf-hash (written atomically, mode 0600).
+ */
+static bool read_line(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return true;
+}
+
+static int cache_store_bytes(const char *dir, const char *path, const void *data, size_t len);
+
+static uint64_t kernel_btf_hash(const char *cache_dir, const char *release)
+{
+	char boot[64], memo[PATH_MAX], line[256], want[200];
+	unsigned long long h = 0;
+	size_t n;
+
+	if (!read_line("/proc/sys/kernel/random/boot_id", boot, sizeof(boot)))
+		return btf_cache_file_hash(KERNEL_BTF);
+	n = snprintf(want, sizeof(want), "%s %s ", boot, release);
+	snprintf(memo, sizeof(memo), "%s/kernel-btf-hash", cache_dir);
+	if (n < sizeof(want) && read_line(memo, line, sizeof(line)) && !strncmp(line, want, n) &&
+	    sscanf(line + n, "%16llx", &h) == 1 && h)
+		return h;
+	h = btf_cache_file_hash(KERNEL_BTF);
+	if (h && n < sizeof(want)) {
+		n = snprintf(line, sizeof(line), "%s%016llx\n", want, h);
+		if (n < sizeof(line))
+			cache_store_bytes(cache_dir, memo, line, n);   /* best effort */
+	}
+	return h;
+}
+
+/* ---------------------------------------------------------- validation */
+
+static bool btf_header_ok(const void *data, size_t size)
+{
+	const struct btf_header *h = data;
+
+	return size >= sizeof(*h) && h->magic == BTF_MAGIC && h->version == BTF_VERSION &&
+	       h->hdr_len >= sizeof(*h) && h->hdr_len <= size &&
+	       (uint64_t)h->type_off + h->type_len <= h->str_off &&
+	       (uint64_t)h->hdr_len + h->str_off + h->str_len == size;
+}
+
+/* Is the file at path a cache entry for these hashes, intact? */
+static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_hash)
+{
+	struct trailer tr;
+	struct stat st;
+	bool ok = false;
+	char *data;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return false;
+	/* Only a file we wrote: ours, not writable by others. */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) || st.st_size <= (off_t)sizeof(tr) || st.st_size > MAX_FILE) {
+		close(fd);
+		return false;
+	}
+	data = malloc(st.st_size);
+	if (data && pread(fd, data, st.st_size, 0) == st.st_size) {
+		size_t btf_size = st.st_size - sizeof(tr);
+
+		memcpy(&tr, data + btf_size, sizeof(tr));
+		ok = !memcmp(tr.magic, TRAILER_MAGIC, 8) && tr.version == TRAILER_VERSION &&
+		     tr.btf_size == btf_size && tr.src_hash == src_hash && tr.obj_hash == obj_hash &&
+		     btf_header_ok(data, btf_size) && tr.btf_hash == buf_hash(data, btf_size);
+	}
+	free(data);
+	close(fd);
+	return ok;
+}
+
+/* ------------------------------------------------------------ building */
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int write_entry(int fd, const void *btf, uint32_t size, uint64_t src_hash,
+		       uint64_t obj_hash)
+{
+	struct trailer tr = { .version = TRAILER_VERSION, .btf_size = size,
+			      .src_hash = src_hash, .obj_hash = obj_hash,
+			      .btf_hash = buf_hash(btf, size) };
+
+	memcpy(tr.magic, TRAILER_MAGIC, 8);
+	return write_all(fd, btf, size) || write_all(fd, &tr, sizeof(tr)) ? -1 : 0;
+}
+
+static int mkdir_private(const char *dir)
+{
+	char tmp[PATH_MAX];
+
+	if (snprintf(tmp, sizeof(tmp), "%s", dir) >= (int)sizeof(tmp))
+		return -1;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0700) && errno != EEXIST ? -1 : 0;
+}
+
+/* Write path (in dir) atomically: a temporary file renamed over the old
+ * one, so a reader sees the old file or the new one, whole. */
+static int store_atomic(const char *dir, const char *path,
+			int (*fill)(int fd, const void *arg), const void *arg)
+{
+	char tmp[PATH_MAX];
+	int fd;
+
+	if (mkdir_private(dir) ||
+	    snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", dir) >= (int)sizeof(tmp))
+		return -1;
+	fd = mkstemp(tmp);   /* mode 0600 */
+	if (fd < 0)
+		return -1;
+	if (fill(fd, arg) || fsync(fd)) {
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) || rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+struct bytes {
+	const void *data;
+	size_t len;
+};
+
+static int fill_bytes(int fd, const void *arg)
+{
+	const struct bytes *b = arg;
+
+	return write_all(fd, b->data, b->len);
+}
+
+static int cache_store_bytes(const char *dir, const char *path, const void *data, size_t len)
+{
+	struct bytes b = { data, len };
+
+	return store_atomic(dir, path, fill_bytes, &b);
+}
+
+struct entry {
+	const void *btf;
+	uint32_t size;
+	uint64_t src_hash, obj_hash;
+};
+
+static int fill_entry(int fd, const void *arg)
+{
+	const struct entry *e = arg;
+
+	return write_entry(fd, e->btf, e->size, e->src_hash, e->obj_hash);
+}
+
+static int cache_store(const char *dir, const char *path, const void *btf, uint32_t size,
+		       uint64_t src_hash, uint64_t obj_hash)
+{
+	struct entry e = { btf, size, src_hash, obj_hash };
+
+	return store_atomic(dir, path, fill_entry, &e);
+}
+
+/* No writable cache: the same bytes in an anonymous file, for this run. */
+static int memory_store(char *path, size_t len, const void *btf, uint32_t size,
+			uint64_t src_hash, uint64_t obj_hash)
+{
+	int fd = memfd_create("ig-min-btf", MFD_CLOEXEC);
+
+	if (fd < 0 || write_entry(fd, btf, size, src_hash, obj_hash)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (mem_fd >= 0)
+		close(mem_fd);
+	mem_fd = fd;
+	snprintf(path, len, "/proc/self/fd/%d", fd);
+	return 0;
+}
+
+static int build(const char *src, struct btf **min)
+{
+	const struct bpf_blob *objs;
+	struct btf *full;
+	size_t n;
+	int err;
+
+	full = btf__parse(src, NULL);
+	if (!full)
+		return -errno;
+	objs = ig_bpf_blobs(&n);
+	err = btf_min_build(full, objs, n, min);
+	btf__free(full);   /* megabytes: not a moment longer */
+	return err;
+}
+
+enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, char *path,
+				       size_t len)
+{
+	uint64_t src_hash, obj_hash = ig_bpf_objects_hash();
+	enum btf_cache_result res;
+	char dir[PATH_MAX];
+	struct utsname u;
+	struct btf *min;
+	const void *raw;
+	uint32_t size;
+
+	src = src ? src : KERNEL_BTF;
+	if (uname(&u))
+		return BTF_CACHE_FAILED;
+	src_hash = strcmp(src, KERNEL_BTF) ? btf_cache_file_hash(src) :
+					     kernel_btf_hash(cache_dir, u.release);
+	if (!src_hash)
+		return BTF_CACHE_FAILED;
+	/* A --btf file is not the running kernel's: its hash says which. */
+	snprintf(dir, sizeof(dir), "%s/%s-%016llx", cache_dir,
+		 !strcmp(src, KERNEL_BTF) ? u.release : "btf",
+		 (unsigned long long)src_hash);
+	if (snprintf(path, len, "%s/min-%016llx.btf", dir, (unsigned long long)obj_hash) >= (int)len)
+		return BTF_CACHE_FAILED;
+	if (cache_file_valid(path, src_hash, obj_hash))
+		return BTF_CACHE_HIT;
+	ig_info("BTF cache: no valid %s, building it", path);
+	if (build(src, &min))
+		return BTF_CACHE_FAILED;
+	raw = btf__raw_data(min, &size);
+	res = BTF_CACHE_FAILED;
+	if (raw && !cache_store(dir, path, raw, size, src_hash, obj_hash))
+		res = BTF_CACHE_BUILT;
+	else if (raw && !memory_store(path, len, raw, size, src_hash, obj_hash))
+		res = BTF_CACHE_UNCACHED;
+	btf__free(min);
+	return res;
+}
+
+const char *btf_cache_get(const char *src)
+{
+	static enum btf_cache_result res = BTF_CACHE_NONE;
+	static char path[PATH_MAX];
+	const char *dir = getenv("IG_CACHE_DIR");
+	const char *mode = getenv("IG_BTF_CACHE");
+
+	if (res != BTF_CACHE_NONE)
+		return res == BTF_CACHE_FAILED ? NULL : path;
+	res = BTF_CACHE_FAILED;
+	if (mode && !strcmp(mode, "off"))
+		return NULL;
+	res = btf_cache_lookup(src, dir && *dir ? dir : IG_CACHE_DIR_DEFAULT, path, sizeof(path));
+	ig_info("BTF cache: %s %s", res == BTF_CACHE_HIT ? "using" :
+		 res == BTF_CACHE_BUILT ? "built" : res == BTF_CACHE_UNCACHED ?
+		 "built (cache not writable)" : "none; using the full BTF",
+		 res == BTF_CACHE_FAILED ? "" : path);
+	if (res == BTF_CACHE_FAILED)
+		return NULL;
+	snprintf(vmlinux_path, sizeof(vmlinux_path), "%s", path);
+	return path;
+}
+
+/*
+ * libbpf 1.1 reads the whole vmlinux BTF (megabytes) whenever an object has
+ * a kfunc or a tp_btf program, whatever btf_custom_path says, only to look
+ * up those few names. The minimized BTF has them at their kernel IDs, so
+ * while there is one, it answers instead. libbpf calls this through its PLT,
+ * so ig's definition takes its place in a dynamically linked ig; in a
+ * static one libbpf's own definition wins (this one is weak): the full BTF
+ * is read, as before.
+ */
+struct btf *libbpf_find_kernel_btf(void);   /* libbpf's, under its old name */
+
+__attribute__((weak)) struct btf *btf__load_vmlinux_btf(void)
+{
+	if (vmlinux_path[0]) {
+		struct btf *b = btf__parse(vmlinux_path, NULL);
+
+		if (b)
+			return b;
+	}
+	return libbpf_find_kernel_btf();
+}

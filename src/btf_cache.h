@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The cache of minimized kernel BTF (btf_min.h), one file per kernel BTF
+ * and build of ig's BPF objects:
+ *
+ *   $IG_CACHE_DIR (default /var/cache/ig) / <release>-<BTF hash> /
+ *       min-<objects hash>.btf
+ *
+ * docs/performance.md says how it is validated and how to clear it.
+ */
+#ifndef IG_BTF_CACHE_H
+#define IG_BTF_CACHE_H
+
+#include <stdint.h>
+
+#define IG_CACHE_DIR_DEFAULT "/var/cache/ig"
+
+/*
+ * The path of a minimized BTF of src (NULL: the running kernel's) for this
+ * build's BPF objects, to pass as btf_custom_path: the cached file when it
+ * is valid, else one built now (and cached if the directory is writable).
+ * NULL when there is none (IG_BTF_CACHE=off, no source BTF, a failure):
+ * libbpf then uses the full BTF. Computed once per process. While a path is
+ * returned, libbpf's own vmlinux BTF lookups (kfuncs, tp_btf targets) are
+ * served from the same file, whose type IDs are the kernel's.
+ */
+const char *btf_cache_get(const char *src);
+
+/* What btf_cache_get() did, for -v and tests. */
+enum btf_cache_result {
+	BTF_CACHE_NONE,       /* not asked, or disabled */
+	BTF_CACHE_HIT,        /* a valid cached file */
+	BTF_CACHE_BUILT,      /* built and written to the cache */
+	BTF_CACHE_UNCACHED,   /* built, but the cache is not writable: in memory */
+	BTF_CACHE_FAILED,     /* no minimized BTF: the full one is used */
+};
+
+/* The same, without the once-per-process memo: for tests. Fills path. */
+enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir,
+				       char *path, size_t len);
+
+/* A file's 64-bit content hash (the key of the cache), 0 on error. */
+uint64_t btf_cache_file_hash(const char *path);
+
+#endif
