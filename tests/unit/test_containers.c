@@ -1,318 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Container discovery: parsers against real-looking and broken state files,
- * and the table against fake host roots built in a temp dir. A fake
- * /proc/<pid>/ns/mnt is a plain symlink whose text is "mnt:[N]", exactly
- * what readlink() returns for the real one.
+ * and the table against fake host roots (ct_fake.h). test_ct_identity.c has
+ * what ties a namespace to a container and names it.
  */
-#ifndef _GNU_SOURCE
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-#endif
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <inttypes.h>
-#include <libgen.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include "../../src/containers/containers.h"
-#include "../../src/containers/ct_internal.h"
-
-#define HOST_MNTNS 4026531840ULL
-
-/* snprintf that fails the test instead of truncating a path. */
-#define FMT(buf, ...) assert_true((size_t)snprintf(buf, sizeof(buf), __VA_ARGS__) < sizeof(buf))
-
-/* IDs used by the fixtures (sha256 of a word, like real IDs look). */
-#define ID_WEB      "4b5e57f6eb2f42b9039b3d1e13929295f231749c510cbe341cd68036d9af97e2"
-#define ID_STARTING "406effb1e9c59672c66a598c2b21e331b23b16c54024e96d6df3e7c173549791"
-#define ID_NGINX    "5be1ecc7935f1dd85635d4feedaf660594030253cc97c9e9ca3819ffeac36b65"
-#define ID_SANDBOX  "b7ad567477c83756aab9a542b2be04f77dbae25115d85f22070d74d8cc4779dc"
-#define ID_CRIO     "c64064614423cb790e88b3e5492ff5ccf673b25ae823089f7a60c65cda24d809"
-#define ID_CRIO_SB  "2ff36c3e88860cd6cfe0f108678080f8fcf390306f270eb073c6a4578eab8c87"
-#define ID_PODMAN   "e7e619cbdc3723f17e0a6d17a8c33b806381a29fb54a6e5e1f3ad501f70a8f4f"
-#define ID_PODMAN2  "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9"
-#define ID_K8S      "efd418cdea5242e8a2c533911799f5316df3680b83b5cd977bd9ba0078a26865"
-#define ID_K8S_SB   "a347a88e289cda71d2a4d43bb507032398dc7db1629f80bc2c4ac04351517b77"
-
-#define TASKS "/run/containerd/io.containerd.runtime.v2.task"
-#define MOBY_TASKS "/run/docker/containerd/daemon/io.containerd.runtime.v2.task/moby"
-#define STORAGE "/run/containers/storage/overlay-containers"
-#define GRAPH "/var/lib/containers/storage/overlay-containers"
-#define IMAGES "/var/lib/containers/storage/overlay-images/images.json"
-
-/* ---- fixtures ------------------------------------------------------------ */
-
-/* Looks for tests/fixtures/containers in each parent of dir. */
-static bool find_up(const char *dir, char *out, size_t len)
-{
-	char base[PATH_MAX];
-	int up;
-
-	snprintf(base, sizeof(base), "%s", dir);
-	for (up = 0; up < 8; up++) {
-		if ((size_t)snprintf(out, len, "%s/tests/fixtures/containers", base) < len &&
-		    access(out, R_OK) == 0)
-			return true;
-		if (strcmp(base, "/") == 0)
-			break;
-		snprintf(base, sizeof(base), "%s", dirname(base));
-	}
-	return false;
-}
-
-/* IG_FIXTURES, else next to this source file, else found upwards from the
- * working directory or the test binary, so any build layout works. */
-static const char *fixtures_dir(void)
-{
-	static char dir[PATH_MAX];
-	char tmp[PATH_MAX];
-	ssize_t n;
-
-	if (getenv("IG_FIXTURES"))
-		return getenv("IG_FIXTURES");
-	snprintf(tmp, sizeof(tmp), "%s", __FILE__);
-	FMT(dir, "%s/../fixtures/containers", dirname(tmp));
-	if (access(dir, R_OK) == 0)
-		return dir;
-	if (getcwd(tmp, sizeof(tmp)) && find_up(tmp, dir, sizeof(dir)))
-		return dir;
-	n = readlink("/proc/self/exe", tmp, sizeof(tmp) - 1);
-	if (n > 0) {
-		tmp[n] = '\0';
-		if (find_up(dirname(tmp), dir, sizeof(dir)))
-			return dir;
-	}
-	return "tests/fixtures/containers";
-}
-
-static char *read_fixture(const char *name, size_t *len)
-{
-	char path[PATH_MAX];
-	struct stat st;
-	char *buf;
-	FILE *f;
-
-	FMT(path, "%s/%s", fixtures_dir(), name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("missing fixture %s (set IG_FIXTURES)", path);
-	assert_int_equal(fstat(fileno(f), &st), 0);
-	buf = malloc((size_t)st.st_size + 1);
-	assert_non_null(buf);
-	*len = fread(buf, 1, (size_t)st.st_size, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
-/* Fixture-specific IDs are derived once so the #defines above can be
- * checked against the files instead of trusted. */
-static void assert_fixture_has(const char *name, const char *needle)
-{
-	size_t len;
-	char *buf = read_fixture(name, &len);
-
-	if (!strstr(buf, needle))
-		fail_msg("%s does not contain %s", name, needle);
-	free(buf);
-}
-
-/* ---- fake host root ------------------------------------------------------ */
-
-struct fake {
-	char root[PATH_MAX];
-	struct container_table *t;
-};
-
-static void mkdirs(const char *path)
-{
-	char tmp[PATH_MAX], *p;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(tmp, 0755);
-		*p = '/';
-	}
-	mkdir(tmp, 0755);
-}
-
-static void fk_path(const struct fake *f, char *out, const char *fmt, va_list ap)
-{
-	char rel[PATH_MAX];
-
-	vsnprintf(rel, sizeof(rel), fmt, ap);
-	assert_true(snprintf(out, PATH_MAX, "%s%s", f->root, rel) < PATH_MAX);
-}
-
-static void fk_parent(const char *path)
-{
-	char tmp[PATH_MAX];
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	mkdirs(dirname(tmp));
-}
-
-static void fk_write(const struct fake *f, const char *data, size_t len, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-	FILE *out;
-
-	va_start(ap, fmt);
-	fk_path(f, path, fmt, ap);
-	va_end(ap);
-	fk_parent(path);
-	out = fopen(path, "wb");
-	assert_non_null(out);
-	assert_int_equal(fwrite(data, 1, len, out), len);
-	fclose(out);
-}
-
-static void fk_printf(const struct fake *f, const char *rel, const char *fmt, ...)
-{
-	char buf[8192];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fk_write(f, buf, (size_t)n, "%s", rel);
-}
-
-static void fk_copy(const struct fake *f, const char *fixture, const char *rel)
-{
-	size_t len;
-	char *buf = read_fixture(fixture, &len);
-
-	fk_write(f, buf, len, "%s", rel);
-	free(buf);
-}
-
-/* A process: its mount namespace link and its cgroup file. */
-static void fk_proc(const struct fake *f, uint32_t pid, uint64_t mntns, const char *cgroup)
-{
-	char path[PATH_MAX], target[64], rel[64];
-
-	FMT(path, "%s/proc/%" PRIu32 "/ns", f->root, pid);
-	mkdirs(path);
-	strcat(path, "/mnt");
-	unlink(path);
-	snprintf(target, sizeof(target), "mnt:[%" PRIu64 "]", mntns);
-	assert_int_equal(symlink(target, path), 0);
-	snprintf(rel, sizeof(rel), "/proc/%" PRIu32 "/cgroup", pid);
-	fk_printf(f, rel, "%s\n", cgroup ? cgroup : "0::/");
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void rm_rf(const char *path)
-{
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void fk_kill(const struct fake *f, uint32_t pid)
-{
-	char path[PATH_MAX];
-
-	FMT(path, "%s/proc/%" PRIu32, f->root, pid);
-	rm_rf(path);
-}
-
-static void fk_rm(const struct fake *f, const char *rel)
-{
-	char path[PATH_MAX];
-
-	FMT(path, "%s%s", f->root, rel);
-	rm_rf(path);
-}
-
-static void fk_docker(const struct fake *f, const char *id, const char *name, bool running,
-		      uint32_t pid)
-{
-	char rel[PATH_MAX];
-
-	snprintf(rel, sizeof(rel), "/var/lib/docker/containers/%s/config.v2.json", id);
-	fk_printf(f, rel,
-		  "{\"ID\":\"%s\",\"Name\":\"/%s\",\"Config\":{\"Image\":\"busybox\"},"
-		  "\"State\":{\"Running\":%s,\"Pid\":%" PRIu32 "}}",
-		  id, name, running ? "true" : "false", pid);
-}
-
-static void fk_runc(const struct fake *f, const char *root, const char *id, uint32_t pid)
-{
-	char rel[PATH_MAX];
-
-	snprintf(rel, sizeof(rel), "%s/%s/state.json", root, id);
-	fk_printf(f, rel,
-		  "{\"id\":\"%s\",\"init_process_pid\":%" PRIu32 ",\"init_process_start\":777,"
-		  "\"config\":{\"labels\":[\"bundle=/srv/bundles/%s\"]}}",
-		  id, pid, id);
-}
-
-static struct container_table *fk_table(struct fake *f, unsigned int linger)
-{
-	struct ct_options o = { .host_root = f->root, .verbose = true, .linger_sec = linger };
-
-	ct_free(f->t);
-	f->t = ct_new(&o);
-	assert_non_null(f->t);
-	return f->t;
-}
-
-static int fake_setup(void **state)
-{
-	struct fake *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	snprintf(f->root, sizeof(f->root), "/tmp/ig-ct-test-XXXXXX");
-	if (!mkdtemp(f->root))
-		return -1;
-	fk_proc(f, 1, HOST_MNTNS, "0::/init.scope");
-	*state = f;
-	return 0;
-}
-
-static int fake_teardown(void **state)
-{
-	struct fake *f = *state;
-
-	ct_free(f->t);
-	rm_rf(f->root);
-	free(f);
-	return 0;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
+#include "ct_fake.h"
 
 /* ---- parsers ------------------------------------------------------------- */
 
@@ -404,38 +96,6 @@ static void test_docker_k8s_labels(void **state)
 	free(json);
 }
 
-/* Issue 17, item 3: "docker run --label io.kubernetes.container.name=victim
- * --name imp" is Docker's "imp", not Kubernetes's "victim". So is any set of
- * labels that is not cri-dockerd's whole set with its naming. */
-static void test_docker_k8s_label_alone(void **state)
-{
-	static const char *const labels[] = {
-		"\"io.kubernetes.container.name\":\"victim\"",
-		/* every label, but the name is not cri-dockerd's */
-		"\"io.kubernetes.container.name\":\"victim\",\"io.kubernetes.pod.name\":\"p\","
-		"\"io.kubernetes.pod.namespace\":\"n\",\"io.kubernetes.pod.uid\":\"u\","
-		"\"io.kubernetes.docker.type\":\"container\",\"io.kubernetes.sandbox.id\":\"" ID_K8S_SB "\"",
-	};
-	char json[2048];
-	size_t i;
-	int n;
-
-	(void)state;
-	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
-		struct container c = { 0 };
-
-		n = snprintf(json, sizeof(json),
-			     "{\"ID\":\"%s\",\"Name\":\"/imp\",\"Config\":{\"Image\":\"busybox\","
-			     "\"Labels\":{%s}},\"State\":{\"Running\":true,\"Pid\":9}}",
-			     ID_WEB, labels[i]);
-		assert_int_equal(ct_parse_docker_config(json, (size_t)n, &c), 0);
-		assert_string_equal(c.name, "imp");
-		assert_string_equal(c.k8s_container, "");
-		assert_string_equal(c.k8s_pod, "");
-		assert_string_equal(c.k8s_namespace, "");
-	}
-}
-
 static void test_oci_containerd(void **state)
 {
 	struct container c = { 0 };
@@ -521,43 +181,6 @@ static void test_oci_podman(void **state)
 	/* NULL is allowed for is_sandbox */
 	assert_int_equal(ct_parse_oci_config(json, len, &c, NULL), 0);
 	free(json);
-}
-
-/* containers/storage as Podman 4.3 wrote it: the name is names[0], the
- * image metadata's image-name, else the image's first name in images.json. */
-static void test_storage_files(void **state)
-{
-	size_t len, ilen;
-	char *db = read_fixture("storage_containers.json", &len);
-	char *images = read_fixture("storage_images.json", &ilen);
-	struct container c;
-
-	(void)state;
-	memset(&c, 0, sizeof(c));
-	assert_int_equal(ct_parse_storage(db, len, NULL, 0, ID_PODMAN, &c), 0);
-	assert_string_equal(c.name, "igtest-pod1");
-	assert_string_equal(c.image, "localhost/ig-busybox:latest");
-
-	memset(&c, 0, sizeof(c));
-	assert_int_equal(ct_parse_storage(db, len, NULL, 0, ID_PODMAN2, &c), 0);
-	assert_string_equal(c.name, "cache");
-	assert_string_equal(c.image, "");
-	assert_int_equal(ct_parse_storage(db, len, images, ilen, ID_PODMAN2, &c), 0);
-	assert_string_equal(c.image, "localhost/ig-busybox:latest");
-
-	/* CRI-O's entry: its storage name, its image-name. */
-	memset(&c, 0, sizeof(c));
-	assert_int_equal(ct_parse_storage(db, len, images, ilen, ID_CRIO, &c), 0);
-	assert_string_equal(c.image, "registry.k8s.io/coredns/coredns:v1.10.1");
-	assert_true(strncmp(c.name, "k8s_coredns_", 12) == 0);
-
-	memset(&c, 0, sizeof(c));
-	assert_int_equal(ct_parse_storage(db, len, images, ilen, "nosuch", &c), 0);
-	assert_string_equal(c.name, "");
-	assert_int_equal(ct_parse_storage("{}", 2, NULL, 0, ID_PODMAN, &c), -EINVAL);
-	assert_int_equal(ct_parse_storage("[", 1, NULL, 0, ID_PODMAN, &c), -EINVAL);
-	free(db);
-	free(images);
 }
 
 static void test_runc_state(void **state)
@@ -659,50 +282,6 @@ static void test_long_utf8_truncated_cleanly(void **state)
 	assert_int_equal(ct_parse_docker_config(json, n, &c), 0);
 	assert_int_equal(strlen(c.name) % 2, 0);
 	assert_true(strlen(c.name) <= CT_NAME_LEN - 1);
-}
-
-/* n labels of size bytes each, with a prefix on their keys, into a Docker
- * config.v2.json that names the container "big" and its image. */
-static char *big_docker_config(size_t n, size_t size, const char *key_prefix, size_t *len)
-{
-	size_t cap = n * (size + 64) + 1024, off = 0, i;
-	char *json = malloc(cap);
-
-	assert_non_null(json);
-	off += (size_t)sprintf(json + off, "{\"ID\":\"%s\",\"Config\":{\"Labels\":{", ID_WEB);
-	for (i = 0; i < n; i++) {
-		off += (size_t)sprintf(json + off, "%s\"%slabel%zu\":\"", i ? "," : "", key_prefix, i);
-		memset(json + off, 'a' + (char)(i % 26), size);
-		off += size;
-		json[off++] = '"';
-	}
-	off += (size_t)sprintf(json + off, "},\"Image\":\"busybox:big\"},\"Name\":\"/big\","
-			      "\"State\":{\"Running\":true,\"Pid\":4242}}");
-	*len = off;
-	return json;
-}
-
-/* Issue 17, item 9: a config.v2.json of 5.4 MB (90 labels of 60 kB) still
- * names its container: only the fields used are kept while reading. */
-static void test_huge_input(void **state)
-{
-	struct container c = { 0 };
-	size_t len;
-	char *json = big_docker_config(90, 60000, "com.example.", &len);
-
-	(void)state;
-	assert_true(len > CT_MAX_FILE);
-	assert_int_equal(ct_parse_docker_config(json, len, &c), 0);
-	assert_string_equal(c.name, "big");
-	assert_string_equal(c.image, "busybox:big");
-	assert_int_equal(c.pid, 4242);
-	assert_int_equal(ct_parse_runc_state(json, len, &c, NULL, 0), -EINVAL);
-	free(json);
-
-	/* What is kept must still fit: 90 large Kubernetes labels do not. */
-	json = big_docker_config(90, 60000, "io.kubernetes.", &len);
-	assert_int_equal(ct_parse_docker_config(json, len, &c), -EFBIG);
-	free(json);
 }
 
 static void test_deep_nesting(void **state)
@@ -822,15 +401,6 @@ static void populate_all(struct fake *f)
 		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
 	fk_runc(f, "/run/runc", "gone", 4999);
 	fk_runc(f, "/run/runc", "recycled", 1);
-}
-
-static const struct container *must_lookup(struct fake *f, uint64_t mntns)
-{
-	const struct container *c = ct_lookup_mntns(f->t, mntns);
-
-	if (!c)
-		fail_msg("mntns %" PRIu64 " not found", mntns);
-	return c;
 }
 
 /* The wall clock time of boot, as ig computes a process's start. */
@@ -1008,129 +578,6 @@ static void test_resolve_docker_before_pid(void **state)
 	assert_int_equal(ct_count(f->t), 1);
 }
 
-/* Issue 17, item 2: a process in its own mount namespace, in a cgroup
- * named after a created-but-stopped container (delegated cgroups let an
- * unprivileged user do that), is not that container. The runtime has no
- * init pid for it, so the cgroup is only a hint, and the event says so. */
-static void test_resolve_hint_stopped_container(void **state)
-{
-	struct fake *f = *state;
-	const struct container *c;
-
-	fk_copy(f, "docker_created.v2.json",
-		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
-	fk_table(f, 0);
-	assert_int_equal(ct_refresh(f->t), 0);
-	fk_proc(f, 4601, 4026532011, "0::/deleg/docker-" ID_STARTING ".scope");
-	c = ct_resolve(f->t, 4026532011, 4601);
-	assert_non_null(c);
-	assert_true(c->hinted);
-	assert_string_equal(c->name, "starting?");
-	assert_string_equal(c->id, "");
-	assert_string_equal(c->image, "");
-	assert_null(c->runtime);
-	assert_int_equal(c->pid, 0);
-	assert_int_equal(c->mntns, 4026532011);
-	/* No container is listed, and the hint is not the container. */
-	assert_int_equal(ct_count(f->t), 0);
-	assert_null(ct_at(f->t, 0));
-	/* With no init pid, this may be a container that runc is still
-	 * setting up: the hint stands for this event only. */
-	assert_null(ct_lookup_mntns(f->t, 4026532011));
-	c = ct_resolve(f->t, 4026532011, 4601);
-	assert_non_null(c);
-	assert_true(c->hinted);
-	assert_true(ct_refresh(f->t) > 0);
-	assert_int_equal(ct_count(f->t), 0);
-
-	/* Gone before user space looked, through the BPF cgroup hint: the
-	 * runtime has no init pid that the event's could be. */
-	c = ct_resolve_cgroup(f->t, 4026532012, 4026532012, 4602,
-			      "0::/deleg/docker-" ID_STARTING ".scope\n");
-	assert_non_null(c);
-	assert_true(c->hinted);
-	assert_string_equal(c->name, "starting?");
-}
-
-/* The same with a running container: the runtime's init pid lives in
- * another namespace than the event's. */
-static void test_resolve_hint_running_container(void **state)
-{
-	struct fake *f = *state;
-	const struct container *c;
-
-	fk_docker(f, ID_WEB, "web", true, 4242);
-	fk_proc(f, 4242, 4026532001, "0::/system.slice/docker-" ID_WEB ".scope");
-	fk_table(f, 0);
-	assert_int_equal(ct_refresh(f->t), 1);
-	fk_proc(f, 4700, 4026532077, "0::/system.slice/docker-" ID_WEB ".scope/evil");
-	c = ct_resolve(f->t, 4026532077, 4700);
-	assert_non_null(c);
-	assert_true(c->hinted);
-	assert_string_equal(c->name, "web?");
-	assert_null(c->runtime);
-	/* The container runs elsewhere: the hint stands a moment. */
-	assert_ptr_equal(ct_lookup_mntns(f->t, 4026532077), c);
-	sleep_ms(CT_HINT_NS / 1000000 + 20);
-	assert_null(ct_lookup_mntns(f->t, 4026532077));
-	c = ct_resolve(f->t, 4026532077, 4700);
-	assert_true(c->hinted);
-	assert_int_equal(ct_count(f->t), 1);
-	assert_string_equal(ct_at(f->t, 0)->name, "web");
-	/* The real container keeps its own namespace. */
-	c = must_lookup(f, 4026532001);
-	assert_false(c->hinted);
-	assert_string_equal(c->id, ID_WEB);
-}
-
-/* A container that lived a millisecond is gone when user space looks: the
- * runtime's state still names its init pid, and the event came from that
- * pid. That ties the namespace to it; another pid would not. */
-static void test_resolve_gone_init_pid(void **state)
-{
-	struct fake *f = *state;
-	const struct container *c;
-
-	fk_table(f, 0);
-	assert_int_equal(ct_refresh(f->t), 0);
-	fk_copy(f, "docker_created.v2.json",
-		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
-	fk_runc(f, "/run/docker/runtime-runc/moby", ID_STARTING, 4800);
-	c = ct_resolve_cgroup(f->t, 4026532030, 4026532030, 4800,
-			      "1:pids:/docker/" ID_STARTING "\n0::/\n");
-	assert_non_null(c);
-	assert_false(c->hinted);
-	assert_string_equal(c->name, "starting");
-	assert_string_equal(c->runtime, "docker");
-	assert_int_equal(c->pid, 4800);
-
-	c = ct_resolve_cgroup(f->t, 4026532031, 4026532031, 4801,
-			      "1:pids:/docker/" ID_STARTING "\n0::/\n");
-	assert_non_null(c);
-	assert_true(c->hinted);
-	assert_string_equal(c->name, "starting?");
-}
-
-/* A hint gives way when the runtime claims the namespace. */
-static void test_hint_replaced_by_container(void **state)
-{
-	struct fake *f = *state;
-
-	fk_copy(f, "docker_created.v2.json",
-		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
-	fk_table(f, 0);
-	assert_int_equal(ct_refresh(f->t), 0);
-	fk_proc(f, 4601, 4026532011, "0::/docker/" ID_STARTING);
-	assert_true(ct_resolve(f->t, 4026532011, 4601)->hinted);
-	/* runc has written its state: the very next event is the container's. */
-	fk_runc(f, "/run/docker/runtime-runc/moby", ID_STARTING, 4601);
-	assert_false(ct_resolve(f->t, 4026532011, 4601)->hinted);
-	assert_true(ct_refresh(f->t) > 0);
-	assert_false(must_lookup(f, 4026532011)->hinted);
-	assert_string_equal(must_lookup(f, 4026532011)->name, "starting");
-	assert_int_equal(ct_count(f->t), 1);
-}
-
 static void test_resolve_containerd_by_cgroup(void **state)
 {
 	struct fake *f = *state;
@@ -1226,73 +673,6 @@ static void test_runc_recycled_pid(void **state)
 	assert_int_equal(ct_refresh(f->t), 1);
 }
 
-/* Kubernetes names need the pod's sandbox from the same runtime, too. */
-static void test_k8s_needs_sandbox(void **state)
-{
-	struct fake *f = *state;
-	const struct container *c;
-
-	fk_copy(f, "docker_k8s.v2.json", "/var/lib/docker/containers/" ID_K8S "/config.v2.json");
-	fk_proc(f, 4343, 4026532001, NULL);
-	fk_copy(f, "containerd_config.json", TASKS "/k8s.io/" ID_NGINX "/config.json");
-	fk_printf(f, TASKS "/k8s.io/" ID_NGINX "/init.pid", "4300");
-	fk_proc(f, 4300, 4026532002, NULL);
-	fk_copy(f, "crio_config.json", STORAGE "/" ID_CRIO "/userdata/config.json");
-	fk_printf(f, STORAGE "/" ID_CRIO "/userdata/pidfile", "4400");
-	fk_proc(f, 4400, 4026532004, NULL);
-	fk_table(f, 0);
-	assert_int_equal(ct_refresh(f->t), 3);
-	c = must_lookup(f, 4026532001);
-	assert_string_equal(c->name, "k8s_app_frontend-5f7d8_shop_0b1c2d3e-1111-2222-3333-444455556666_0");
-	assert_string_equal(c->k8s_pod, "");
-	c = must_lookup(f, 4026532002);
-	assert_string_equal(c->name, ID_NGINX);
-	assert_string_equal(c->k8s_pod, "");
-	assert_string_equal(c->image, "");
-	c = must_lookup(f, 4026532004);
-	assert_string_equal(c->runtime, "cri-o");
-	assert_string_equal(c->k8s_pod, "");
-
-	/* With their sandboxes, they are the pods' containers. */
-	fk_copy(f, "docker_k8s_sandbox.v2.json",
-		"/var/lib/docker/containers/" ID_K8S_SB "/config.v2.json");
-	fk_copy(f, "containerd_sandbox.json", TASKS "/k8s.io/" ID_SANDBOX "/config.json");
-	fk_copy(f, "crio_sandbox.json", GRAPH "/" ID_CRIO_SB "/userdata/config.json");
-	ct_refresh(f->t);
-	assert_string_equal(must_lookup(f, 4026532001)->name, "app");
-	assert_string_equal(must_lookup(f, 4026532001)->k8s_pod, "frontend-5f7d8");
-	assert_string_equal(must_lookup(f, 4026532002)->k8s_pod, "web-7d4b9c6f5-x2x9q");
-	assert_string_equal(must_lookup(f, 4026532004)->k8s_pod, "coredns-5d78c9869d-8kq2w");
-}
-
-/* A config.v2.json too large even to stream is still Docker's container,
- * named by its ID (and said so on stderr), not the layer below's. */
-static void test_docker_config_too_large(void **state)
-{
-	struct fake *f = *state;
-	const struct container *c;
-	char path[PATH_MAX];
-	int fd;
-
-	FMT(path, "%s/var/lib/docker/containers/%s/config.v2.json", f->root, ID_WEB);
-	fk_parent(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "{\"ID\":\"", 7), 7);
-	assert_int_equal(ftruncate(fd, (off_t)CT_MAX_STREAM + 1), 0);
-	close(fd);
-	fk_copy(f, "containerd_plain.json", MOBY_TASKS "/" ID_WEB "/config.json");
-	fk_printf(f, MOBY_TASKS "/" ID_WEB "/init.pid", "4242");
-	fk_runc(f, "/run/docker/runtime-runc/moby", ID_WEB, 4242);
-	fk_proc(f, 4242, 4026532001, NULL);
-	fk_table(f, 0);
-	assert_int_equal(ct_refresh(f->t), 1);
-	c = must_lookup(f, 4026532001);
-	assert_string_equal(c->runtime, "docker");
-	assert_string_equal(c->name, ID_WEB);
-	assert_int_equal(c->pid, 4242);
-}
-
 static void test_hostile_files(void **state)
 {
 	struct fake *f = *state;
@@ -1386,19 +766,16 @@ int main(void)
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_docker_created),
 		cmocka_unit_test(test_docker_k8s_labels),
-		cmocka_unit_test(test_docker_k8s_label_alone),
 		cmocka_unit_test(test_oci_containerd),
 		cmocka_unit_test(test_oci_containerd_sandbox),
 		cmocka_unit_test(test_oci_plain),
 		cmocka_unit_test(test_oci_crio),
 		cmocka_unit_test(test_oci_podman),
-		cmocka_unit_test(test_storage_files),
 		cmocka_unit_test(test_runc_state),
 		cmocka_unit_test(test_broken_inputs),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_escapes_and_bad_pid),
 		cmocka_unit_test(test_long_utf8_truncated_cleanly),
-		cmocka_unit_test(test_huge_input),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_cgroup_lines),
 		cmocka_unit_test(test_cgroup_line_args),
@@ -1407,17 +784,11 @@ int main(void)
 		FAKE(test_restart_keeps_old_namespace),
 		FAKE(test_mntns_reuse),
 		FAKE(test_resolve_docker_before_pid),
-		FAKE(test_resolve_hint_stopped_container),
-		FAKE(test_resolve_hint_running_container),
-		FAKE(test_resolve_gone_init_pid),
-		FAKE(test_hint_replaced_by_container),
 		FAKE(test_resolve_containerd_by_cgroup),
 		FAKE(test_resolve_runc_by_cgroup_leaf),
 		FAKE(test_resolve_rate_limit),
 		FAKE(test_resolve_negative_cache),
 		FAKE(test_runc_recycled_pid),
-		FAKE(test_k8s_needs_sandbox),
-		FAKE(test_docker_config_too_large),
 		FAKE(test_hostile_files),
 		FAKE(test_host_root_forms),
 		FAKE(test_many_containers),
