@@ -160,14 +160,37 @@ static void emit_c(struct jp *p, char c)
 
 /* ---- skipping and copying ------------------------------------------------ */
 
-/* From the opening quote to the closing one; escapes are kept as written. */
+/* From the opening quote to the closing one; escapes are kept as written.
+ * Most of a large state file is inside strings, so they are scanned a
+ * buffer at a time rather than byte by byte. (NUL bytes copied here are
+ * dropped by jansson when it reads the output, as from the input.) */
 static void string_raw(struct jp *p, bool copy)
 {
+	const unsigned char *b, *end;
 	int c = jp_get(p);
 
 	if (copy)
 		emit_c(p, (char)c);
 	for (;;) {
+		if (p->bpos == p->blen && !jp_fill(p)) {
+			jp_fail(p, -EINVAL);
+			return;
+		}
+		b = p->buf + p->bpos;
+		end = p->buf + p->blen;
+		while (b < end && *b != '"' && *b != '\\')
+			b++;
+		if (copy)
+			emit(p, (const char *)p->buf + p->bpos, (size_t)(b - (p->buf + p->bpos)));
+		p->bpos = (size_t)(b - p->buf);
+		if (b == end)
+			continue;
+		c = jp_get(p);
+		if (copy)
+			emit_c(p, (char)c);
+		if (c == '"')
+			return;
+		/* A backslash: the next byte is escaped, whatever it is. */
 		c = jp_get(p);
 		if (c < 0) {
 			jp_fail(p, -EINVAL);
@@ -175,17 +198,6 @@ static void string_raw(struct jp *p, bool copy)
 		}
 		if (copy)
 			emit_c(p, (char)c);
-		if (c == '"')
-			return;
-		if (c == '\\') {
-			c = jp_get(p);
-			if (c < 0) {
-				jp_fail(p, -EINVAL);
-				return;
-			}
-			if (copy)
-				emit_c(p, (char)c);
-		}
 	}
 }
 

@@ -189,8 +189,9 @@ static void docker_too_large(struct container_table *t, const char *id, struct c
 	c->exited = true;
 	if (!t->warned_too_large) {
 		t->warned_too_large = true;
-		fprintf(stderr, "ig: Docker container %s: its config.v2.json is larger than %u "
-			"bytes; it is named by its ID, without image\n", id, CT_MAX_STREAM);
+		fprintf(stderr, "ig: Docker container %s: its config.v2.json is too large (over "
+			"%u bytes, or over %u in the fields ig reads); it is named by its ID, "
+			"without image\n", id, CT_MAX_STREAM, CT_MAX_FILE);
 	}
 }
 
