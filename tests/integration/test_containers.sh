@@ -280,7 +280,7 @@ test_forged_cgroup_is_a_hint() {
 	host_mntns=$(readlink /proc/self/ns/mnt | tr -dc 0-9)
 	wait_until 5 grep -q "docker-$id.scope" "/proc/$fpid/cgroup"
 	mntns=$(readlink "/proc/$fpid/ns/mnt" | tr -dc 0-9)
-	wait_until 10 json_has "$TMP/out" ".proc.mntns_id == $mntns and .fname == \"/etc/hostname\"" 3
+	wait_until 20 json_has "$TMP/out" ".proc.mntns_id == $mntns and .fname == \"/etc/hostname\"" 3
 	ig_stop
 	IG_PID=$open_pid; ig_stop
 	local uid
