@@ -16,9 +16,11 @@ setup_engines() {
 test_docker_events_enriched() {
 	setup_engines || return 1
 	local name="ig-enrich-$RANDOM"
-	docker run -d --name "$name" busybox sh -c 'sleep 1; cat /etc/hostname; sleep 30' >/dev/null || return 1
+	docker run -d --name "$name" busybox \
+		sh -c 'while true; do cat /etc/hostname >/dev/null; sleep 0.2; done' >/dev/null || return 1
 	ig_start "$TMP/out" run trace_open -o json -c "$name" || { docker rm -f "$name" >/dev/null; return 1; }
-	sleep 1.5
+	# The container runs before ig attaches: wait for an open, not a time.
+	wait_until 10 json_has "$TMP/out" '.fname == "/etc/hostname"'
 	ig_stop
 	local id pid ev mntns started image_id
 	id=$(docker inspect -f '{{.Id}}' "$name"); pid=$(docker inspect -f '{{.State.Pid}}' "$name")
