@@ -284,6 +284,16 @@ static inline struct container_table *fk_table(struct fake *f, unsigned int ling
 	return f->t;
 }
 
+/* A Docker container created but never started (no pid anywhere), and a
+ * fresh table that has scanned it: nothing running. */
+static inline void fk_created_docker(struct fake *f)
+{
+	fk_copy(f, "docker_created.v2.json",
+		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+}
+
 static inline int fake_setup(void **state)
 {
 	struct fake *f = calloc(1, sizeof(*f));

@@ -561,10 +561,7 @@ static void test_resolve_docker_before_pid(void **state)
 	struct fake *f = *state;
 	const struct container *c;
 
-	fk_copy(f, "docker_created.v2.json",
-		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
-	fk_table(f, 0);
-	assert_int_equal(ct_refresh(f->t), 0);
+	fk_created_docker(f);
 
 	fk_runc(f, "/run/docker/runtime-runc/moby", ID_STARTING, 4600);
 	fk_proc(f, 4600, 4026532010, "0::/system.slice/docker-" ID_STARTING ".scope");

@@ -129,10 +129,7 @@ static void test_resolve_hint_stopped_container(void **state)
 	struct fake *f = *state;
 	const struct container *c;
 
-	fk_copy(f, "docker_created.v2.json",
-		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
-	fk_table(f, 0);
-	assert_int_equal(ct_refresh(f->t), 0);
+	fk_created_docker(f);
 	fk_proc(f, 4601, 4026532011, "0::/deleg/docker-" ID_STARTING ".scope");
 	c = ct_resolve(f->t, 4026532011, 4601);
 	assert_non_null(c);
@@ -228,10 +225,7 @@ static void test_hint_replaced_by_container(void **state)
 {
 	struct fake *f = *state;
 
-	fk_copy(f, "docker_created.v2.json",
-		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
-	fk_table(f, 0);
-	assert_int_equal(ct_refresh(f->t), 0);
+	fk_created_docker(f);
 	fk_proc(f, 4601, 4026532011, "0::/docker/" ID_STARTING);
 	assert_true(ct_resolve(f->t, 4026532011, 4601)->hinted);
 	/* runc has written its state: the very next event is the container's. */
