@@ -16,6 +16,7 @@
  * document gives malformed (refused) output or an error here.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,7 +31,6 @@ struct jp {
 	int fd;                      /* -1: read from mem */
 	const unsigned char *mem;
 	size_t mem_len;
-	unsigned char buf[JP_CHUNK];
 	size_t bpos, blen;
 	size_t consumed, max_in;
 	bool eof;
@@ -41,6 +41,7 @@ struct jp {
 	int err;
 	const struct ct_keep *keep;
 	size_t nkeep;
+	unsigned char buf[JP_CHUNK]; /* last: not zeroed (jp_new) */
 };
 
 /* ---- input --------------------------------------------------------------- */
@@ -469,9 +470,12 @@ static struct jp *jp_new(const struct ct_keep *keep, size_t nkeep, size_t max_in
 
 	if (nkeep > 32)
 		return NULL;
-	p = calloc(1, sizeof(*p));
+	/* A file is read per event of a namespace being resolved: the read
+	 * buffer is not cleared, only what comes before it. */
+	p = malloc(sizeof(*p));
 	if (!p)
 		return NULL;
+	memset(p, 0, offsetof(struct jp, buf));
 	p->fd = -1;
 	p->keep = keep;
 	p->nkeep = nkeep;
