@@ -29,7 +29,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
+	__uint(max_entries, 256);   /* execveats in flight; an LRU populates at start */
 	__type(key, __u32);
 	__type(value, __u8);
 } execveat_marks SEC(".maps");
