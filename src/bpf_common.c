@@ -57,11 +57,14 @@ void ig_bpf_open_opts(const struct gadget_ctx *ctx, struct bpf_object_open_opts 
 	memset(o, 0, sizeof(*o));
 	o->sz = sizeof(*o);
 	/* The minimized BTF when there is one (btf_cache.h), else --btf's or
-	 * the kernel's full BTF. When libbpf's vmlinux BTF loads are served
-	 * from it already, naming it again would only parse it twice. */
-	const char *min = btf_cache_get(ctx->opts->btf);
-
-	o->btf_custom_path = min && btf_cache_serves_vmlinux() ? NULL : min ?: ctx->opts->btf;
+	 * the kernel's full BTF. When ig serves libbpf's vmlinux BTF loads, it
+	 * is read there, once, at load, for CO-RE too: no custom path, and the
+	 * cache work goes on meanwhile. */
+	if (btf_cache_serves_vmlinux()) {
+		btf_cache_prefetch(ctx->opts->btf);
+		return;
+	}
+	o->btf_custom_path = btf_cache_get(ctx->opts->btf) ?: ctx->opts->btf;
 }
 
 static struct bpf_map *find_data_map(struct bpf_object *obj, const char *sec)

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,9 +47,7 @@ struct trailer {
 	uint64_t btf_hash;
 };
 
-/* The file libbpf's vmlinux BTF lookups are served from (see below). */
-static char vmlinux_path[PATH_MAX];
-static int mem_fd = -1;
+static int mem_fd = -1;   /* the in-memory BTF when the cache is not writable */
 
 /* ------------------------------------------------------------- hashing */
 
@@ -211,33 +210,50 @@ static bool btf_header_ok(const void *data, size_t size)
 	       (uint64_t)h->hdr_len + h->str_off + h->str_len == size;
 }
 
-/* Is the file at path a cache entry for these hashes, intact? */
+/* Is the file at path a cache entry for these hashes, intact? Read in
+ * chunks: the whole file in memory would add to the start's peak RSS while
+ * libbpf reads its own copy. */
 static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_hash)
 {
+	struct hash s = { 0x3c6ef372fe94f82bULL };
+	char buf[1 << 15];
+	struct btf_header h;
 	struct trailer tr;
 	struct stat st;
+	size_t btf_size, off = 0;
 	bool ok = false;
-	char *data;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
 		return false;
 	/* Only a file we wrote: ours, not writable by others. */
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 022) || st.st_size <= (off_t)sizeof(tr) || st.st_size > MAX_FILE) {
-		close(fd);
-		return false;
-	}
-	data = malloc(st.st_size);
-	if (data && pread(fd, data, st.st_size, 0) == st.st_size) {
-		size_t btf_size = st.st_size - sizeof(tr);
+	    (st.st_mode & 022) || st.st_size <= (off_t)(sizeof(tr) + sizeof(h)) ||
+	    st.st_size > MAX_FILE)
+		goto out;
+	btf_size = st.st_size - sizeof(tr);
+	if (pread(fd, &tr, sizeof(tr), btf_size) != sizeof(tr) ||
+	    pread(fd, &h, sizeof(h), 0) != sizeof(h) ||
+	    memcmp(tr.magic, TRAILER_MAGIC, 8) || tr.version != TRAILER_VERSION ||
+	    tr.btf_size != btf_size || tr.src_hash != src_hash || tr.obj_hash != obj_hash ||
+	    !btf_header_ok(&h, btf_size))
+		goto out;
+	while (off < btf_size) {
+		size_t want = btf_size - off < sizeof(buf) ? btf_size - off : sizeof(buf);
+		ssize_t n = pread(fd, buf, want, off);
 
-		memcpy(&tr, data + btf_size, sizeof(tr));
-		ok = !memcmp(tr.magic, TRAILER_MAGIC, 8) && tr.version == TRAILER_VERSION &&
-		     tr.btf_size == btf_size && tr.src_hash == src_hash && tr.obj_hash == obj_hash &&
-		     btf_header_ok(data, btf_size) && tr.btf_hash == buf_hash(data, btf_size);
+		if (n <= 0)
+			goto out;
+		/* whole words except at the end: the same hash as buf_hash() */
+		if ((size_t)n != want && (n & 7))
+			n &= ~(ssize_t)7;
+		if (n == 0)
+			goto out;
+		hash_bytes(&s, buf, n);
+		off += n;
 	}
-	free(data);
+	ok = hash_done(&s, btf_size) == tr.btf_hash;
+out:
 	close(fd);
 	return ok;
 }
@@ -443,33 +459,77 @@ enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, c
 	return res;
 }
 
-const char *btf_cache_get(const char *src)
+/* The once-per-process answer, maybe computed by a prefetch thread. */
+static struct {
+	pthread_once_t heap_once;
+	pthread_mutex_t lock;
+	pthread_t thread;
+	bool started, joined, done;
+	const char *src;
+	enum btf_cache_result res;
+	char path[PATH_MAX];
+} memo = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER };
+
+/* libbpf reads each BTF into a new buffer and copies it; from the heap
+ * rather than fresh mmaps, the next read reuses the pages the last one
+ * touched instead of faulting in new ones (dear on a VM), and one arena
+ * serves the prefetch thread too. run.c gives the heap back once the
+ * programs are loaded (malloc_trim). */
+static void heap_for_btf(void)
 {
-	static enum btf_cache_result res = BTF_CACHE_NONE;
-	static char path[PATH_MAX];
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_ARENA_MAX, 1);
+}
+
+static void compute(void)
+{
 	const char *dir = getenv("IG_CACHE_DIR");
 	const char *mode = getenv("IG_BTF_CACHE");
 
-	if (res != BTF_CACHE_NONE)
-		return res == BTF_CACHE_FAILED ? NULL : path;
-	/* libbpf reads each BTF into a new buffer and copies it; from the heap
-	 * rather than fresh mmaps, the next read reuses the pages the last one
-	 * touched instead of faulting in new ones (dear on a VM). run.c gives
-	 * the heap back once the programs are loaded (malloc_trim). */
-	mallopt(M_MMAP_THRESHOLD, 64 << 20);
-	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-	res = BTF_CACHE_FAILED;
+	memo.res = BTF_CACHE_FAILED;
 	if (mode && !strcmp(mode, "off"))
-		return NULL;
-	res = btf_cache_lookup(src, dir && *dir ? dir : IG_CACHE_DIR_DEFAULT, path, sizeof(path));
-	ig_info("BTF cache: %s %s", res == BTF_CACHE_HIT ? "using" :
-		 res == BTF_CACHE_BUILT ? "built" : res == BTF_CACHE_UNCACHED ?
-		 "built (cache not writable)" : "none; using the full BTF",
-		 res == BTF_CACHE_FAILED ? "" : path);
-	if (res == BTF_CACHE_FAILED)
-		return NULL;
-	snprintf(vmlinux_path, sizeof(vmlinux_path), "%s", path);
-	return path;
+		return;
+	memo.res = btf_cache_lookup(memo.src, dir && *dir ? dir : IG_CACHE_DIR_DEFAULT,
+				    memo.path, sizeof(memo.path));
+	ig_info("BTF cache: %s %s", memo.res == BTF_CACHE_HIT ? "using" :
+		memo.res == BTF_CACHE_BUILT ? "built" : memo.res == BTF_CACHE_UNCACHED ?
+		"built (cache not writable)" : "none; using the full BTF",
+		memo.res == BTF_CACHE_FAILED ? "" : memo.path);
+}
+
+static void *prefetch_main(void *arg)
+{
+	(void)arg;
+	compute();
+	return NULL;
+}
+
+void btf_cache_prefetch(const char *src)
+{
+	pthread_once(&memo.heap_once, heap_for_btf);
+	pthread_mutex_lock(&memo.lock);
+	if (!memo.started && !memo.done) {
+		memo.src = src;
+		memo.started = !pthread_create(&memo.thread, NULL, prefetch_main, NULL);
+	}
+	pthread_mutex_unlock(&memo.lock);
+}
+
+const char *btf_cache_get(const char *src)
+{
+	pthread_once(&memo.heap_once, heap_for_btf);
+	pthread_mutex_lock(&memo.lock);
+	if (memo.started && !memo.joined) {
+		pthread_join(memo.thread, NULL);
+		memo.joined = memo.done = true;
+	} else if (!memo.done) {
+		memo.src = src;
+		compute();
+		memo.done = true;
+	}
+	pthread_mutex_unlock(&memo.lock);
+	return memo.res == BTF_CACHE_FAILED || memo.res == BTF_CACHE_NONE ? NULL : memo.path;
 }
 
 /*
@@ -485,13 +545,13 @@ struct btf *libbpf_find_kernel_btf(void);   /* libbpf's, under its old name */
 
 static struct btf *serve_vmlinux_btf(void)
 {
-	if (vmlinux_path[0]) {
-		struct btf *b = btf__parse(vmlinux_path, NULL);
+	const char *min = btf_cache_get(memo.src);
+	struct btf *b = min ? btf__parse(min, NULL) : NULL;
 
-		if (b)
-			return b;
-	}
-	return libbpf_find_kernel_btf();
+	/* No minimized BTF: --btf's file, else the kernel's. */
+	if (!b && memo.src)
+		b = btf__parse(memo.src, NULL);
+	return b ? b : libbpf_find_kernel_btf();
 }
 
 struct btf *btf__load_vmlinux_btf(void) __attribute__((weak, alias("serve_vmlinux_btf")));

@@ -27,6 +27,11 @@
  */
 const char *btf_cache_get(const char *src);
 
+/* Start btf_cache_get(src)'s work in a thread, so that it overlaps the rest
+ * of the start (container discovery, output setup); the next
+ * btf_cache_get() waits for it. */
+void btf_cache_prefetch(const char *src);
+
 /*
  * Whether libbpf's own vmlinux BTF loads come here (a dynamically linked ig).
  * Then CO-RE needs no btf_custom_path: libbpf reads the minimized BTF once,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <string.h>
+#include "btf_min.h"
 #include "skel.h"
 
 int ig_skel_start(struct gadget_ctx *ctx, const struct skel_ops *ops,
@@ -30,6 +31,7 @@ int ig_skel_start(struct gadget_ctx *ctx, const struct skel_ops *ops,
 	err = ops->load(skel);
 	if (err)
 		return ig_bpf_load_failed(ctx, err);
+	ig_release_objects();   /* libbpf is done with the object's bytes */
 	return ig_bpf_loaded(ctx, ops->obj(skel));
 }
 

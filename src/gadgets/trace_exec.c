@@ -31,12 +31,13 @@ static const struct gadget_flag exec_flags[] = {
 
 IG_SKEL_OPS(trace_exec);
 
-/* A wakeup of the reader is a self-IPI in the execing task, most of an
- * exec's BPF time on a VM (~45 us a wakeup here): while execs keep coming,
- * wake at most once per reader poll period (run.c), not every 20 ms. The
- * first exec after a quiet spell and one from an unknown container still
- * wake the reader at once. */
-#define EXEC_WAKEUP_NS (50 * 1000000ULL)
+/* A wakeup of the reader is a self-IPI in the execing task: ~45 us on a VM
+ * here, most of an exec's BPF time even at one wakeup per 20 ms. So the
+ * reader is woken at most once a second: the first exec after a quiet
+ * second, and one from a container not yet known, still wake it at once;
+ * the others are read at its next poll (run.c, every 50 ms), which bounds
+ * their delay. */
+#define EXEC_WAKEUP_NS 1000000000ULL
 
 static int exec_configure(struct gadget_ctx *ctx, void *s)
 {
