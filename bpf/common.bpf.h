@@ -72,7 +72,19 @@ struct mnt_namespace___igseq {
 	__u64 seq;
 } __attribute__((preserve_access_index));
 
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+/*
+ * Fast paths of newer kernels, switched on by user space after probing the
+ * running kernel (src/kfeature.c); the verifier prunes the branch not
+ * taken, so the weak kfunc may be missing where its switch is off.
+ * ig_kf_rdonly_cast: bpf_rdonly_cast to a struct type (Linux 6.2).
+ * ig_kf_void_cast: bpf_rdonly_cast to void, i.e. to untrusted memory at any
+ * offset (newer; 6.2-6.16 verifiers say "type ID argument must be of a
+ * struct").
+ */
+const volatile bool ig_kf_rdonly_cast = false;
+const volatile bool ig_kf_void_cast = false;
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 /*
  * The current task for reading through BTF pointers: direct loads, not a
@@ -84,8 +96,11 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
  */
 static __always_inline struct task_struct *ig_current_task(void)
 {
-	return bpf_rdonly_cast(bpf_get_current_task_btf(),
-			       bpf_core_type_id_kernel(struct task_struct));
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (ig_kf_rdonly_cast)
+		return bpf_rdonly_cast(task, bpf_core_type_id_kernel(struct task_struct));
+	return task;   /* before 6.2: walked as trusted, just slower to load */
 }
 
 /* The current mount namespace: this runs for every traced syscall. */
@@ -275,27 +290,40 @@ static __always_inline void ig_output(void *data, __u64 size)
 
 /*
  * The file behind fd in the current task, or NULL (kernel thread, bad fd).
- * No helper calls: loads through BTF pointers are single instructions whose
- * faults read as 0. With a bpf_probe_read_kernel per step ttysnoop's check
- * cost ~250 ns per write; now ~35 ns (bench/write_loop.c). The fd array
- * holds plain pointers, which BTF cannot type, so it is cast to untrusted
- * read-only memory (a void cast, which the 6.18 verifier accepts); the file
- * pointer read from it is cast back to a struct file. The verifier turns
- * bpf_rdonly_cast into a plain register move.
+ * No helper calls where the kernel allows: loads through BTF pointers are
+ * single instructions whose faults read as 0. With a bpf_probe_read_kernel
+ * per step ttysnoop's check cost ~250 ns per write; now ~35 ns
+ * (bench/write_loop.c). The fd array holds plain pointers, which BTF cannot
+ * type: it is cast to untrusted read-only memory where the kernel has the
+ * void cast, else the one slot is probe-read. The file pointer is then cast
+ * back to a struct file (6.2+); before that it stays a plain address, whose
+ * fields IG_FILE_READ reads.
  */
 static __always_inline struct file *ig_fd_file(__u32 fd)
 {
 	struct task_struct *task = ig_current_task();
 	struct fdtable *fdt = task->files->fdt;
 	struct file **fds;
-	struct file *f;
+	struct file *f = NULL;
 
 	if (fd >= fdt->max_fds)
 		return NULL;
-	fds = bpf_rdonly_cast(fdt->fd, 0);
-	f = fds[fd];
-	return bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+	if (ig_kf_void_cast) {
+		fds = bpf_rdonly_cast(fdt->fd, 0);
+		f = fds[fd];
+	} else {
+		fds = fdt->fd;
+		bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	}
+	if (ig_kf_rdonly_cast)
+		return bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+	return f;
 }
+
+/* A field of ig_fd_file's file (IG_FILE_READ(f, f_inode, i_mode)): a
+ * direct load where that is typed, a probe read before 6.2. */
+#define IG_FILE_READ(f, ...) \
+	(ig_kf_rdonly_cast ? ___arrow(f, __VA_ARGS__) : BPF_CORE_READ(f, __VA_ARGS__))
 
 #define IG_PATH_DEPTH 32
 #define IG_NAME_MAX   256

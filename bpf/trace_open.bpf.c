@@ -113,8 +113,8 @@ static __always_inline __u32 read_fpath(struct open_event *e, long ret,
 		fl |= OPEN_FP_DIR;
 	}
 	if (f) {
-		path.mnt = f->f_path.mnt;
-		path.dentry = f->f_path.dentry;
+		path.mnt = IG_FILE_READ(f, f_path.mnt);
+		path.dentry = IG_FILE_READ(f, f_path.dentry);
 	}
 	if (ig_read_path(&path, OPEN_PATH_MAX, w) < 0) {
 		if (w->cut_top)

@@ -61,16 +61,14 @@ static __always_inline bool is_tty_major(__u32 major)
 static __always_inline struct file *tty_file(__u32 fd, __u32 *dev)
 {
 	struct file *f = ig_fd_file(fd);
-	struct inode *inode;
 
 	if (!f)
 		return NULL;
-	inode = f->f_inode;
-	*dev = inode->i_rdev;
+	*dev = IG_FILE_READ(f, f_inode, i_rdev);
 	if (!is_tty_major(TTY_MAJOR(*dev)))
 		return NULL;
 	/* Block majors overlap (136..143 are also DAC960 disks). */
-	if ((inode->i_mode & S_IFMT) != S_IFCHR)
+	if ((IG_FILE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFCHR)
 		return NULL;
 	return f;
 }
@@ -182,6 +180,10 @@ static long copy_one_iov(__u64 i, void *data)
 		return 0;   /* keep summing len */
 	if (n > TTY_BUF_MAX - off)
 		n = TTY_BUF_MAX - off;
+	/* Verifiers before 6.2ish do not learn a bound from the compare of
+	 * two registers above, and clang drops a second clamp it can prove
+	 * redundant: the barrier keeps it, so they see n <= TTY_BUF_MAX. */
+	barrier_var(n);
 	if (n > TTY_BUF_MAX)
 		n = TTY_BUF_MAX;
 	if (bpf_probe_read_user(e->buf + off, n, iov.iov_base)) {

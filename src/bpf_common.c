@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 #include "btf_cache.h"
 #include "gadget.h"
+#include "kfeature.h"
 
 static char failed_prog[64];
 
@@ -127,6 +128,14 @@ static int set_rodata(struct bpf_object *obj, const char *var, const void *val, 
 	return 0;
 }
 
+/* A fast path's rodata switch: on where the kernel has what it needs. */
+static int set_kfeature(struct bpf_object *obj, const char *var, enum ig_kfeature f)
+{
+	bool on = ig_kfeature_has(f);
+
+	return set_rodata(obj, var, &on, sizeof(on));
+}
+
 static bool is_pow2(__u64 v)
 {
 	return v && !(v & (v - 1));
@@ -153,6 +162,8 @@ int ig_bpf_prepare(struct gadget_ctx *ctx, struct bpf_object *obj)
 	err |= set_rodata(obj, "ig_targ_comm", comm, sizeof(comm));
 	err |= set_rodata(obj, "ig_filter_mntns", &o->filter_mntns, sizeof(bool));
 	err |= set_rodata(obj, "ig_mntns_by_id", &o->mntns_by_id, sizeof(bool));
+	err |= set_kfeature(obj, "ig_kf_rdonly_cast", IG_KF_RDONLY_CAST);
+	err |= set_kfeature(obj, "ig_kf_void_cast", IG_KF_VOID_CAST);
 	if (err)
 		return -ENOENT;
 	events = bpf_object__find_map_by_name(obj, "ig_events");

@@ -130,8 +130,10 @@ static int set_common(struct run_opts *o, enum copt id, const char *v, char *err
 	case C_RING_SIZE:
 		errno = 0;
 		o->ring_size = strtoull(v, &end, 0);
-		if (errno || end == v || *end) {
-			snprintf(err, errlen, "invalid --ring-size \"%s\"", v);
+		/* The kernel wants a power of two of whole pages. */
+		if (errno || end == v || *end || *v == '-' || o->ring_size < 4096 ||
+		    o->ring_size > (1ULL << 30) || (o->ring_size & (o->ring_size - 1))) {
+			snprintf(err, errlen, "invalid --ring-size \"%s\": expected a power of two from 4096 to 1073741824", v);
 			return -1;
 		}
 		return 0;

@@ -82,6 +82,24 @@ static bool has_selectors(const struct run_opts *o)
 	return o->containername || o->k8s_pod || o->k8s_namespace || o->k8s_container;
 }
 
+/* "-c web" with no container called web matches nothing, silently: say so
+ * once. A container of that name started later is still shown. */
+static void warn_unknown_names(const struct enricher *e)
+{
+	for (size_t i = 0; i < e->nincl; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < ct_count(e->ct) && !found; j++) {
+			const struct container *c = ct_at(e->ct, j);
+
+			found = !c->exited && !strcmp(c->name, e->incl[i]);
+		}
+		if (!found)
+			ig_err("-c %s: no running container has this name (one started later will be shown)",
+			       e->incl[i]);
+	}
+}
+
 struct enricher *enricher_new(const struct run_opts *o)
 {
 	struct ct_options co = { .host_root = o->host_root, .verbose = ig_verbose,
@@ -102,6 +120,7 @@ struct enricher *enricher_new(const struct run_opts *o)
 		return NULL;
 	}
 	ct_refresh(e->ct);
+	warn_unknown_names(e);
 	e->host_mntns = ct_host_mntns(e->ct);
 	e->kernel_filter = !o->host || has_selectors(o);
 	e->last_refresh = sys_now_ns(CLOCK_MONOTONIC);

@@ -24,6 +24,7 @@ enum field_type {
 #define FF_DEFAULT 0x1   /* a default column */
 #define FF_RIGHT   0x2   /* right-aligned */
 #define FF_MIDDLE  0x4   /* cut in the middle, keeping the end (paths) */
+#define FF_PATHS   0x8   /* filled only with the gadget's --paths flag */
 
 struct field {
 	const char *name;     /* dotted JSON path: "proc.comm" */

@@ -12,7 +12,6 @@ static const struct {
 } ops[] = {   /* longest first */
 	{ "==", FOP_EQ }, { "!=", FOP_NE }, { ">=", FOP_GE }, { "<=", FOP_LE },
 	{ "!~", FOP_NRE }, { "~", FOP_RE }, { ">", FOP_GT }, { "<", FOP_LT },
-	{ "=", FOP_EQ },
 };
 
 static bool is_name_char(char c)
@@ -58,6 +57,12 @@ static int parse_term(struct filter_term *t, const struct schema *s, const char 
 	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
 		if (!strncmp(item + nlen, ops[k].tok, strlen(ops[k].tok)))
 			break;
+	/* A single "=" is refused, not read as "==": ig's own syntax has no
+	 * "=", and a typo must not silently change what is shown. */
+	if (nlen && k == sizeof(ops) / sizeof(ops[0]) && item[nlen] == '=') {
+		snprintf(err, errlen, "bad filter \"%s\": use == to compare (a single = is not an operator)", item);
+		return -1;
+	}
 	if (!nlen || k == sizeof(ops) / sizeof(ops[0])) {
 		snprintf(err, errlen, "bad filter \"%s\": expected field==value (or !=, >=, >, <=, <, ~, !~)", item);
 		return -1;

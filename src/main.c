@@ -7,8 +7,19 @@
 #include "run.h"
 #include "traceloop/tl.h"
 
-static int cmd_list_gadgets(void)
+/* A command that takes no arguments refuses any, rather than ignore them. */
+static bool no_args(const char *cmd, int argc, char **argv)
 {
+	if (argc < 1)
+		return true;
+	ig_err("%s takes no arguments (got \"%s\")", cmd, argv[0]);
+	return false;
+}
+
+static int cmd_list_gadgets(int argc, char **argv)
+{
+	if (!no_args("list-gadgets", argc, argv))
+		return IG_EXIT_USAGE;
 	for (size_t i = 0; i < ig_ngadgets; i++)
 		printf("%-16s %s\n", ig_gadgets[i]->name, ig_gadgets[i]->description);
 	return 0;
@@ -105,8 +116,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "list-containers"))
 		return cmd_list_containers(argc - 2, argv + 2);
 	if (!strcmp(cmd, "list-gadgets"))
-		return cmd_list_gadgets();
+		return cmd_list_gadgets(argc - 2, argv + 2);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		if (!no_args(cmd, argc - 2, argv + 2))
+			return IG_EXIT_USAGE;
 		printf("ig version %s\n", IG_VERSION);
 		return 0;
 	}

@@ -420,25 +420,35 @@ static size_t column_cell(struct output *o, const struct field *f, const struct 
 	return o->buf.len - start;
 }
 
+/* A row ends with its last visible character: padding and separators after
+ * it (empty trailing columns) are cut, so no line ends in spaces. */
 static void columns_row(struct output *o, const struct row *r)
 {
+	size_t end = o->buf.len;   /* after the last cell's own bytes */
+
 	for (size_t i = 0; i < o->cols->n; i++) {
 		const struct column *c = &o->cols->c[i];
 		bool last = i + 1 == o->cols->n;
-		size_t start = o->buf.len, cells;
+		size_t start, cells;
 
 		if (i)
 			ob_putc(&o->buf, ' ');
 		start = o->buf.len;
 		/* The last column is never cut: a long path stays whole. */
 		cells = column_cell(o, o->s->f[c->idx], &r->v[c->idx], last ? 0 : c->width);
+		if (cells)
+			end = o->buf.len;
 		if (cells >= c->width)
 			continue;
-		if (c->right)
+		if (c->right) {
 			align_right(o, start, cells, c->width);
-		else if (!last)
+			if (cells)
+				end = o->buf.len;
+		} else if (!last) {
 			ob_spaces(&o->buf, c->width - cells);
+		}
 	}
+	o->buf.len = end;
 	ob_putc(&o->buf, '\n');
 }
 

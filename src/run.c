@@ -202,6 +202,39 @@ static int setup_output(struct run_state *st, const struct run_opts *o)
 	return 0;
 }
 
+/* The first field asked for (a column, an explicit JSON key, a filter)
+ * that only the gadget's --paths fills, or NULL. */
+static const struct field *paths_field_wanted(const struct run_state *st)
+{
+	for (size_t i = 0; i < st->cols.n; i++)
+		if (st->schema.f[st->cols.c[i].idx]->flags & FF_PATHS)
+			return st->schema.f[st->cols.c[i].idx];
+	for (size_t i = 0; i < st->filter.n; i++)
+		if (st->schema.f[st->filter.t[i].idx]->flags & FF_PATHS)
+			return st->schema.f[st->filter.t[i].idx];
+	return NULL;
+}
+
+/* Asking for cwd or fpath and getting an empty column helps nobody: such a
+ * field turns --paths on. An explicit --paths=false stays, and is said. */
+static void enable_paths_if_wanted(struct run_state *st)
+{
+	const struct gadget *g = st->ctx.g;
+	const struct field *f = paths_field_wanted(st);
+
+	for (size_t i = 0; f && i < g->nflags; i++) {
+		if (strcmp(g->flags[i].name, "paths") || gflag_bool(&st->ctx, i))
+			continue;
+		if (st->ctx.flags[i].set) {
+			ig_err("%s stays empty: it needs --paths, and --paths=false was given", f->name);
+			return;
+		}
+		st->ctx.flags[i].str = "true";
+		st->ctx.flags[i].set = true;
+		ig_info("%s: --paths turned on for the %s field", g->name, f->name);
+	}
+}
+
 static int preflight(const struct run_opts *o)
 {
 	if (sys_check_privileges() || sys_check_btf(o->btf) || sys_ensure_tracefs())
@@ -282,6 +315,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	ret = setup_output(&st, &opts);
 	if (ret)
 		goto out;
+	enable_paths_if_wanted(&st);
 	ret = preflight(&opts);
 	if (ret)
 		goto out;

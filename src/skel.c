@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include "btf_min.h"
+#include "kfeature.h"
 #include "skel.h"
 
 int ig_skel_start(struct gadget_ctx *ctx, const struct skel_ops *ops,
@@ -26,6 +27,8 @@ int ig_skel_start(struct gadget_ctx *ctx, const struct skel_ops *ops,
 	err = ig_bpf_prepare(ctx, ops->obj(skel));
 	if (!err && configure)
 		err = configure(ctx, skel);
+	if (!err)
+		err = ig_kfeature_check(ctx->g->name, ops->obj(skel));
 	if (err)
 		return err;
 	err = ops->load(skel);

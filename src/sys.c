@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <linux/capability.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
@@ -59,20 +61,43 @@ int sys_check_btf(const char *path)
 	return -ENOENT;
 }
 
+#define TRACEFS_MAGIC_NUM 0x74726163   /* linux/magic.h TRACEFS_MAGIC */
+
+/* 0 if dir holds a tracefs with the syscall events, else an errno. */
 static int tracefs_ready(const char *dir)
 {
 	char path[128];
+	struct stat sb;
 
+	/* stat, not access(): access() ignores a non-root user's capabilities. */
 	snprintf(path, sizeof(path), "%s/events/syscalls", dir);
-	return access(path, F_OK) == 0;
+	return stat(path, &sb) == 0 ? 0 : errno;
+}
+
+/* tracefs is mounted at dir but this user may not enter it: its root is
+ * 0700 on recent kernels, and CAP_BPF+CAP_PERFMON do not bypass file
+ * modes. Mounting it again would not help; say what is wrong. */
+static bool tracefs_unreadable(const char *dir)
+{
+	struct statfs fs;
+	struct stat sb;
+
+	if (statfs(dir, &fs) || fs.f_type != TRACEFS_MAGIC_NUM || stat(dir, &sb))
+		return false;
+	ig_err("tracefs is mounted at %s but uid %u may not read it (mode %04o, owner uid %u): run ig as root, add CAP_DAC_READ_SEARCH, or widen its mode (mount -o remount,mode=0755 %s)",
+	       dir, (unsigned)geteuid(), (unsigned)(sb.st_mode & 07777), (unsigned)sb.st_uid, dir);
+	return true;
 }
 
 int sys_ensure_tracefs(void)
 {
 	static const char dir[] = "/sys/kernel/tracing";
+	int err = tracefs_ready(dir);
 
-	if (tracefs_ready(dir) || tracefs_ready("/sys/kernel/debug/tracing"))
+	if (!err || !tracefs_ready("/sys/kernel/debug/tracing"))
 		return 0;
+	if (err == EACCES && tracefs_unreadable(dir))
+		return -EACCES;
 	if (mount("nodev", dir, "tracefs", 0, NULL) && errno != EBUSY) {
 		ig_err("tracefs is not mounted and mounting it at %s failed: %s", dir, strerror(errno));
 		return -errno;

@@ -11,13 +11,15 @@
 #include "trace_open.skel.h"
 
 enum {
-	F_FD, F_FNAME, F_FPATH, F_FLAGS, F_FLAGS_RAW, F_MODE, F_MODE_RAW, F_ERROR, F_ERROR_RAW,
+	F_FD, F_FNAME, F_FNAME_TRUNCATED, F_FPATH, F_FLAGS, F_FLAGS_RAW, F_MODE, F_MODE_RAW,
+	F_ERROR, F_ERROR_RAW,
 };
 
 static const struct field open_fields[] = {
 	[F_FD]        = { "fd", "FD", NULL, FT_UINT, 3, FF_DEFAULT | FF_RIGHT },
 	[F_FNAME]     = { "fname", "FNAME", NULL, FT_STR, 40, FF_DEFAULT | FF_MIDDLE },
-	[F_FPATH]     = { "fpath", "FPATH", NULL, FT_STR, 40, FF_MIDDLE },
+	[F_FNAME_TRUNCATED] = { "fname_truncated", NULL, NULL, FT_BOOL, 5, 0 },
+	[F_FPATH]     = { "fpath", "FPATH", NULL, FT_STR, 40, FF_MIDDLE | FF_PATHS },
 	[F_FLAGS]     = { "flags", "FLAGS", NULL, FT_STR, 24, 0 },
 	[F_FLAGS_RAW] = { "flags_raw", NULL, NULL, FT_UINT, 8, FF_RIGHT },
 	[F_MODE]      = { "mode", "MODE", NULL, FT_STR, 5, FF_DEFAULT },
@@ -129,6 +131,35 @@ static void set_fpath(struct row *r, const struct open_event *e, size_t fname_n,
 	row_set_str(r, GF(F_FPATH), dst, p - dst);
 }
 
+/*
+ * Whether fname was cut: fname holds OPEN_FNAME_MAX - 1 bytes. With
+ * --paths, BPF looked at the next byte (OPEN_FP_FNAME_CUT). Without, a full
+ * buffer is all there is to go by, so a name of exactly that length is
+ * marked too: better a false mark than a hidden cut.
+ */
+static bool fname_cut(const struct open_event *e, size_t size, size_t fname_n)
+{
+	if (fname_n < OPEN_FNAME_MAX - 1)
+		return false;
+	if (size >= OPEN_EVENT_PATHS_SIZE)
+		return e->fpath_flags & OPEN_FP_FNAME_CUT;
+	return true;
+}
+
+/* fname as read, with "…" where a cut dropped the rest. */
+static void set_fname(struct row *r, const char *fname, size_t n, bool cut)
+{
+	char *dst = cut ? row_alloc(r, n + IG_ELLIPSIS_LEN) : NULL;
+
+	row_set_uint(r, GF(F_FNAME_TRUNCATED), cut);
+	if (!dst) {
+		row_set_str(r, GF(F_FNAME), fname, n);
+		return;
+	}
+	memcpy(mempcpy(dst, fname, n), IG_ELLIPSIS, IG_ELLIPSIS_LEN);
+	row_set_str(r, GF(F_FNAME), dst, n + IG_ELLIPSIS_LEN);
+}
+
 static int open_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
 {
 	const struct open_event *e = data;
@@ -147,7 +178,7 @@ static int open_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 	fname_n = strnlen(e->fname, e->fname_len);
 	row_set_proc(ctx, r, &e->proc);
 	row_set_uint(r, GF(F_FD), e->ret >= 0 ? e->ret : 0);
-	row_set_str(r, GF(F_FNAME), e->fname, fname_n);
+	set_fname(r, e->fname, fname_n, fname_cut(e, size, fname_n));
 	if (size >= OPEN_EVENT_PATHS_SIZE)
 		set_fpath(r, e, fname_n, strnlen(e->fpath, e->fpath_len));
 	row_set_uint(r, GF(F_FLAGS_RAW), e->flags);

@@ -132,6 +132,38 @@ static void test_fname_len_lies(void **state)
 	assert_int_equal(decode(f, sizeof(*f->e) + 1), -1);
 }
 
+/* A name that filled fname ends in "…" and says fname_truncated: a padded
+ * path ("/etc/" + "./" * 200 + "shadow") must not pass for "/etc/./.". */
+static void test_fname_cut_marked(void **state)
+{
+	struct fix *f = *state;
+	char want[OPEN_FNAME_MAX + 8];
+	size_t size;
+
+	fill(f, 3, "/etc/shadow");
+	assert_int_equal(decode(f, HDR + f->e->fname_len), 1);
+	assert_field(f, "fname", "/etc/shadow");
+	assert_int_equal(val(f, "fname_truncated")->u, 0);
+	/* Without --paths: a full buffer is marked. */
+	memcpy(f->e->fname, "/etc/", 5);
+	for (size_t i = 5; i < OPEN_FNAME_MAX - 1; i += 2)
+		memcpy(f->e->fname + i, "./", 2);
+	f->e->fname[OPEN_FNAME_MAX - 1] = 0;
+	f->e->fname_len = OPEN_FNAME_MAX;
+	size = HDR + OPEN_FNAME_MAX;
+	assert_int_equal(decode(f, size), 1);
+	snprintf(want, sizeof(want), "%s…", f->e->fname);
+	assert_field(f, "fname", want);
+	assert_int_equal(val(f, "fname_truncated")->u, 1);
+	/* With --paths, BPF looked one byte further: exactly 255 bytes is whole. */
+	assert_int_equal(decode(f, with_path(f, OPEN_FP_FILE, "/etc")), 1);
+	assert_field(f, "fname", f->e->fname);
+	assert_int_equal(val(f, "fname_truncated")->u, 0);
+	assert_int_equal(decode(f, with_path(f, OPEN_FP_FILE | OPEN_FP_FNAME_CUT, "/etc")), 1);
+	assert_field(f, "fname", want);
+	assert_int_equal(val(f, "fname_truncated")->u, 1);
+}
+
 /* ---- with --paths ----------------------------------------------------------------- */
 
 static void test_file_path(void **state)
@@ -251,6 +283,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_no_paths_fpath_empty),
 		T(test_fname_len_lies),
+		T(test_fname_cut_marked),
 		T(test_file_path),
 		T(test_failed_relative_joined),
 		T(test_failed_absolute_and_unknown_base),

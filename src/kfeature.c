@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Kernel feature probes (kfeature.h): the kernel's BTF says whether a kfunc
+ * exists, a tiny program load says whether the verifier accepts a use of it
+ * (the void cast is refused by kernels that have the kfunc), and libbpf's
+ * helper and map probes cover the rest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "ig.h"
+#include "btf_cache.h"
+#include "kfeature.h"
+
+static const struct ig_kfeature_info infos[IG_KF_COUNT] = {
+	[IG_KF_RDONLY_CAST] = { "rdonly_cast", "the kfunc bpf_rdonly_cast", "6.2", 0 },
+	[IG_KF_VOID_CAST] = { "void_cast", "bpf_rdonly_cast to void", "6.17", 0 },
+	[IG_KF_RINGBUF] = { "ringbuf", "the BPF ring buffer", "5.8", 0 },
+	[IG_KF_TASK_BTF] = { "task_btf", "the BPF helper bpf_get_current_task_btf", "5.11",
+			     BPF_FUNC_get_current_task_btf },
+	[IG_KF_TASK_PT_REGS] = { "task_pt_regs", "the BPF helper bpf_task_pt_regs", "5.15",
+				 BPF_FUNC_task_pt_regs },
+	[IG_KF_BPF_LOOP] = { "bpf_loop", "the BPF helper bpf_loop", "5.17", BPF_FUNC_loop },
+};
+
+/* Per feature: 0 not probed yet, 1 present, -1 absent. */
+static signed char known[IG_KF_COUNT];
+
+const struct ig_kfeature_info *ig_kfeature_info(enum ig_kfeature f)
+{
+	return f < IG_KF_COUNT ? &infos[f] : NULL;
+}
+
+long long ig_kfeature_parse_off(const char *list, const char **bad)
+{
+	static char word[32];
+	long long mask = 0;
+
+	while (list && *list) {
+		size_t n = strcspn(list, ",");
+		int f;
+
+		for (f = 0; f < IG_KF_COUNT; f++)
+			if (strlen(infos[f].name) == n && !strncmp(list, infos[f].name, n))
+				break;
+		if (f == IG_KF_COUNT && n) {
+			snprintf(word, sizeof(word), "%.*s", (int)(n < 31 ? n : 31), list);
+			*bad = word;
+			return -1;
+		}
+		if (n)
+			mask |= 1LL << f;
+		list += n + (list[n] == ',');
+	}
+	return mask;
+}
+
+static bool forced_off(enum ig_kfeature f)
+{
+	static long long off = -2;
+
+	if (off == -2) {
+		const char *bad = NULL;
+
+		off = ig_kfeature_parse_off(getenv("IG_KERNEL_FEATURES_OFF"), &bad);
+		if (off < 0) {
+			ig_err("IG_KERNEL_FEATURES_OFF: unknown feature '%s', ignored", bad);
+			off = 0;
+		}
+	}
+	return off & (1LL << f);
+}
+
+/* The kernel's BTF, read raw (libbpf's parser validates and indexes all
+ * ~100k types, 60 ms here, for two names). Only the kernel's own BTF
+ * names kfuncs ig can call (--btf is for kernels without it, which have
+ * none). The minimized BTF (btf_cache.h) has both names at the kernel's
+ * IDs, in 1/7 of the bytes: read it when there is one. */
+struct raw_btf {
+	char *buf;
+	size_t size;
+};
+
+static int raw_btf_read(struct raw_btf *b)
+{
+	const char *min = btf_cache_get(NULL);
+	struct stat st;
+	size_t cap;
+	ssize_t n;
+	int fd;
+
+	b->size = 0;
+	b->buf = NULL;
+	fd = open(min ? min : "/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	cap = !fstat(fd, &st) && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 23;
+	b->buf = malloc(cap);
+	while (b->buf && (n = read(fd, b->buf + b->size, cap - b->size)) > 0) {
+		b->size += n;
+		if (b->size == cap) {
+			char *bigger = realloc(b->buf, cap *= 2);
+
+			if (!bigger)
+				break;
+			b->buf = bigger;
+		}
+	}
+	close(fd);
+	return b->buf ? 0 : -ENOMEM;
+}
+
+/* Bytes that follow a type's struct btf_type, by kind. */
+static size_t btf_extra(const struct btf_type *t)
+{
+	size_t vlen = BTF_INFO_VLEN(t->info);
+
+	switch (BTF_INFO_KIND(t->info)) {
+	case BTF_KIND_INT: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
+		return 4;
+	case BTF_KIND_ARRAY:
+		return 12;
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_DATASEC: case BTF_KIND_ENUM64:
+		return 12 * vlen;
+	case BTF_KIND_ENUM: case BTF_KIND_FUNC_PROTO:
+		return 8 * vlen;
+	default:
+		return 0;
+	}
+}
+
+/* The id of the type of this kind and name, or -1. */
+static int raw_btf_find(const struct raw_btf *b, int kind, const char *name)
+{
+	const struct btf_header *h = (const struct btf_header *)b->buf;
+	size_t nlen = strlen(name);
+	const char *strs, *p, *end;
+
+	if (b->size < sizeof(*h) || h->magic != BTF_MAGIC ||
+	    (size_t)h->hdr_len + h->str_off + h->str_len > b->size ||
+	    (size_t)h->hdr_len + h->type_off + h->type_len > b->size)
+		return -1;
+	strs = b->buf + h->hdr_len + h->str_off;
+	p = b->buf + h->hdr_len + h->type_off;
+	end = p + h->type_len;
+	for (int id = 1; p + sizeof(struct btf_type) <= end; id++) {
+		const struct btf_type *t = (const struct btf_type *)p;
+
+		if ((int)BTF_INFO_KIND(t->info) == kind && t->name_off + nlen < h->str_len &&
+		    !memcmp(strs + t->name_off, name, nlen + 1))
+			return id;
+		p += sizeof(*t) + btf_extra(t);
+	}
+	return -1;
+}
+
+/* Whether the verifier accepts bpf_rdonly_cast(0, type_id) in a
+ * tracepoint program. */
+static bool cast_loads(int kfunc_id, int type_id)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2, .imm = type_id },
+		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL, .imm = kfunc_id },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, "ig_probe_cast", "GPL", insns,
+			       ARRAY_SIZE(insns), NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* Both casts at once: they share the BTF read. The 6.2-6.16 verifiers
+ * have the kfunc but refuse a type id that is not a struct's. */
+static void probe_casts(void)
+{
+	struct raw_btf b;
+	int cast = -1, task = -1;
+
+	if (!raw_btf_read(&b)) {
+		cast = raw_btf_find(&b, BTF_KIND_FUNC, "bpf_rdonly_cast");
+		if (cast > 0)
+			task = raw_btf_find(&b, BTF_KIND_STRUCT, "task_struct");
+	}
+	free(b.buf);
+	known[IG_KF_RDONLY_CAST] = cast > 0 && task > 0 && cast_loads(cast, task) ? 1 : -1;
+	known[IG_KF_VOID_CAST] = known[IG_KF_RDONLY_CAST] > 0 && cast_loads(cast, 0) ? 1 : -1;
+}
+
+static bool probe(enum ig_kfeature f)
+{
+	switch (f) {
+	case IG_KF_RINGBUF:
+		return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	default:
+		/* libbpf says 1 unless the verifier calls the helper unknown. */
+		return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, infos[f].helper, NULL) == 1;
+	}
+}
+
+static void log_probe(enum ig_kfeature f)
+{
+	ig_info("kernel feature %s (%s, Linux %s): %s%s", infos[f].name, infos[f].what,
+		infos[f].since, known[f] > 0 ? "yes" : "no",
+		forced_off(f) ? ", off by IG_KERNEL_FEATURES_OFF" : "");
+}
+
+bool ig_kfeature_has(enum ig_kfeature f)
+{
+	if (f >= IG_KF_COUNT)
+		return false;
+	if (known[f])
+		return known[f] > 0 && !forced_off(f);
+	if (f == IG_KF_RDONLY_CAST || f == IG_KF_VOID_CAST) {
+		probe_casts();
+		log_probe(IG_KF_RDONLY_CAST);
+		log_probe(IG_KF_VOID_CAST);
+	} else {
+		known[f] = forced_off(f) ? -1 : probe(f) ? 1 : -1;
+		log_probe(f);
+	}
+	return known[f] > 0 && !forced_off(f);
+}
+
+/* Whether a program calls this helper. Dead code counts too: a flag that
+ * turns a path off in rodata does not remove its calls. */
+static bool prog_calls(const struct bpf_program *p, int helper)
+{
+	const struct bpf_insn *insn = bpf_program__insns(p);
+	size_t n = bpf_program__insn_cnt(p);
+
+	for (size_t i = 0; i < n; i++)
+		if (insn[i].code == (BPF_JMP | BPF_CALL) && insn[i].src_reg == 0 &&
+		    insn[i].imm == helper)
+			return true;
+	return false;
+}
+
+static bool obj_uses(struct bpf_object *obj, enum ig_kfeature f)
+{
+	struct bpf_program *p;
+	struct bpf_map *m;
+
+	if (f == IG_KF_RINGBUF) {
+		bpf_object__for_each_map(m, obj)
+			if (bpf_map__type(m) == BPF_MAP_TYPE_RINGBUF)
+				return true;
+		return false;
+	}
+	bpf_object__for_each_program(p, obj)
+		if (bpf_program__autoload(p) && prog_calls(p, infos[f].helper))
+			return true;
+	return false;
+}
+
+int ig_kfeature_check(const char *gadget, struct bpf_object *obj)
+{
+	struct utsname u;
+
+	for (int f = IG_KF_RINGBUF; f < IG_KF_COUNT; f++) {
+		if (!obj_uses(obj, f) || ig_kfeature_has(f))
+			continue;
+		if (uname(&u))
+			strcpy(u.release, "?");
+		ig_err("%s needs %s (Linux >= %s); this kernel is %s", gadget, infos[f].what,
+		       infos[f].since, u.release);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
