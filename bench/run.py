@@ -15,6 +15,12 @@ captured and the losses the tracer reported, the tracer's RSS while tracing
 (sampled) and its VmHWM, and its start time: exec to programs attached, as
 the kernel sees it (bench/attach_wait.c), the same test for every tracer.
 
+First, start-up end to end (bench/startup.py): exec -> attached -> first
+event, ig cold (empty minimized-BTF cache) and warm, beside opensnoop. The
+workload runs use a private, warm cache ($IG_CACHE_DIR). For exec, the BPF
+run time of each tracer's programs per operation (bench/bpfstats.py,
+kernel.bpf_stats_enabled during those runs, bare ones included).
+
 Then: overhead per event against the rate of events (for the plot), the
 delay from open() to ig's line at low and high rates (bench/latency.c), and
 the output layer's throughput (bench/fmt_bench.c).
