@@ -484,16 +484,7 @@ def markdown(result):
                          f"| {f['bytes_per_event']:.0f} | {f['decode_ns_per_event']:.0f} |")
     if result.get("startup"):
         lines.append(startup.markdown(result["startup"]))
-    bpf = [(scn["name"], name, s["bpf_ns_per_op"]) for scn in result["scenarios"]
-           for name, s in scn["summary"].items() if s.get("bpf_ns_per_op") is not None]
-    if bpf:
-        lines.append("")
-        lines.append("BPF run time per operation (kernel.bpf_stats_enabled, all the tracer's "
-                     "programs, median of the rounds):")
-        lines.append("")
-        lines.append("| workload | tracer | BPF ns/op |")
-        lines.append("|---|---|---:|")
-        lines.extend(f"| {w} | {t} | {v:,.0f} |" for w, t, v in bpf)
+    lines.extend(bpfstats.markdown(result["scenarios"]))
     if result["targets"]:
         lines.append("")
         lines.append("Targets:")
@@ -550,15 +541,7 @@ def evaluate_targets(result):
     if result.get("startup"):
         t.extend(startup.targets(result["startup"]))
     e = scn.get("exec", {})
-    if "ig" in e and e["ig"].get("bpf_ns_per_op") is not None:
-        v = e["ig"]["bpf_ns_per_op"]
-        t.append(dict(target="trace_exec BPF time ≤ 3 µs per exec", met=v <= 3000,
-                      value=f"{v / 1000:.2f} µs"))
-    if "ig" in e and e.get("execsnoop", {}).get("overhead_ns"):
-        r = e["ig"]["overhead_ns"] / e["execsnoop"]["overhead_ns"]
-        t.append(dict(target="trace_exec overhead on fork+exec ≤ 0.5× execsnoop's", met=r <= 0.5,
-                      value=f"{r:.2f}× ({e['ig']['overhead_ns']:,.0f} vs "
-                            f"{e['execsnoop']['overhead_ns']:,.0f} ns)"))
+    t.extend(bpfstats.exec_targets(e))
     if "ig" in e:
         peer = e.get("execsnoop", {}).get("overhead_pct")
         t.append(dict(target="trace_exec adds ≤ 5% to fork+exec", met=e["ig"]["overhead_pct"] <= 5,
