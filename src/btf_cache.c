@@ -216,7 +216,8 @@ static bool btf_header_ok(const void *data, size_t size)
 static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_hash)
 {
 	struct hash s = { 0x3c6ef372fe94f82bULL };
-	char buf[1 << 15];
+	enum { CHUNK = 1 << 15 };
+	char *buf = NULL;   /* not on the thread's stack: glibc keeps those */
 	struct btf_header h;
 	struct trailer tr;
 	struct stat st;
@@ -238,8 +239,9 @@ static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_h
 	    tr.btf_size != btf_size || tr.src_hash != src_hash || tr.obj_hash != obj_hash ||
 	    !btf_header_ok(&h, btf_size))
 		goto out;
-	while (off < btf_size) {
-		size_t want = btf_size - off < sizeof(buf) ? btf_size - off : sizeof(buf);
+	buf = malloc(CHUNK);
+	while (buf && off < btf_size) {
+		size_t want = btf_size - off < CHUNK ? btf_size - off : CHUNK;
 		ssize_t n = pread(fd, buf, want, off);
 
 		if (n <= 0)
@@ -252,8 +254,9 @@ static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_h
 		hash_bytes(&s, buf, n);
 		off += n;
 	}
-	ok = hash_done(&s, btf_size) == tr.btf_hash;
+	ok = buf && hash_done(&s, btf_size) == tr.btf_hash;
 out:
+	free(buf);
 	close(fd);
 	return ok;
 }
