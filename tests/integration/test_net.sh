@@ -174,20 +174,25 @@ PY
 # network namespace then drops: the client retransmits, the kernel drops.
 # Sets CLIENT_PORT.
 _net_stuck_client() {
-	local n=$1 ns="nsenter --net=/proc/$CT_PID/ns/net"
-	docker exec -d "$n" sh -c 'nc -l -p 9000 >/dev/null'
+	local n=$1
+	# busybox nc closes the connection at the end of its input: keep it open.
+	docker exec -d "$n" sh -c 'sleep 3600 | nc -l -p 9000 >/dev/null'
 	_net_until "the server" _listening "$n" 9000 || return 1
-	docker exec -d "$n" sh -c 'mkfifo /f; (sleep 60 >/f &); nc 127.0.0.1 9000 </f'
-	for _ in $(seq 1 100); do
-		CLIENT_PORT=$($ns ss -Htn state established '( dport = :9000 )' | awk '{split($3, a, ":"); print a[2]; exit}')
-		[ -n "$CLIENT_PORT" ] && break
-		sleep 0.05
-	done
-	[ -n "$CLIENT_PORT" ] || { fail "no connection to 9000"; return 1; }
-	$ns nft -f - <<'NFT' || { fail "nft"; return 1; }
+	# nc connects at once; its input comes when /go appears.
+	docker exec -d "$n" sh -c '(while [ ! -e /go ]; do sleep 0.05; done; echo data; sleep 60) | nc 127.0.0.1 9000'
+	_net_until "the connection" _client_port "$n" || return 1
+	nsenter --net="/proc/$CT_PID/ns/net" nft -f - <<'NFT' || { fail "nft"; return 1; }
 table inet igtest { chain out { type filter hook output priority 0; tcp dport 9000 drop; } }
 NFT
-	docker exec "$n" sh -c 'echo data >/f'
+	docker exec "$n" touch /go
+}
+
+# _client_port CTR: sets CLIENT_PORT, the local port of CTR's established
+# connection to 127.0.0.1:9000.
+_client_port() {
+	CLIENT_PORT=$(docker exec "$1" netstat -tn 2>/dev/null |
+		awk '$5 == "127.0.0.1:9000" && $6 == "ESTABLISHED" { split($4, a, ":"); print a[2]; exit }')
+	[ -n "$CLIENT_PORT" ]
 }
 
 test_tcpretrans_tcpdrop_container() {
@@ -288,7 +293,8 @@ _top_sum() { jq -s "[.[][] | select($2) | .$3] | add // 0" "$1"; }
 
 test_top_tcp_container() {
 	local n=igtop-$$ ev
-	_net_container "$n" 'nc -l -p 9100 >/dev/null & sleep 3600' || return 1
+	# busybox nc closes the connection at the end of its input: keep it open.
+	_net_container "$n" 'sleep 3600 | nc -l -p 9100 >/dev/null & sleep 3600' || return 1
 	_net_until "the server" _listening "$n" 9100 || return 1
 	ig_start "$TMP/out" run top_tcp -c "$n" --interval 0.2 -o json || return 1
 	docker exec "$n" sh -c 'dd if=/dev/zero bs=1000 count=100 2>/dev/null | timeout 5 nc 127.0.0.1 9100'
