@@ -171,7 +171,9 @@ PY
 
 # _net_stuck_client NAME: in container NAME, a loopback connection from nc
 # to a server on 9000 whose segments an nftables rule in the container's
-# network namespace then drops: the client retransmits, the kernel drops.
+# network namespace then drops on input: the client retransmits (a segment
+# dropped on output is a local failure, which tcp_retransmit_skb does not
+# report before Linux 6.14), the kernel drops.
 # Sets CLIENT_PORT.
 _net_stuck_client() {
 	local n=$1
@@ -182,7 +184,12 @@ _net_stuck_client() {
 	docker exec -d "$n" sh -c '(while [ ! -e /go ]; do sleep 0.05; done; echo data; sleep 60) | nc 127.0.0.1 9000'
 	_net_until "the connection" _client_port "$n" || return 1
 	nsenter --net="/proc/$CT_PID/ns/net" nft -f - <<'NFT' || { fail "nft"; return 1; }
-table inet igtest { chain out { type filter hook output priority 0; tcp dport 9000 drop; } }
+table inet igtest {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		tcp dport 9000 drop
+	}
+}
 NFT
 	docker exec "$n" touch /go
 }
@@ -202,12 +209,13 @@ test_tcpretrans_tcpdrop_container() {
 	local retrans_pid=$IG_PID
 	ig_start "$TMP/drops" trace tcpdrop -c "$n" -o json || return 1
 	_net_stuck_client "$n" || return 1
-	_net_wait "$TMP/drops" ".src.port == $CLIENT_PORT and .dst.port == 9000" || return 1
+	_net_wait "$TMP/drops" ".src.port == $CLIENT_PORT and .dst.port == 9000" || { tail -5 "$TMP/drops.err" >&2; return 1; }
+	# Dropped on loopback's input, before any socket lookup: no socket, no
+	# process; the namespace names the container.
 	assert_eq "$n" "$(_f .runtime.containerName)" "drop container" &&
-	assert_eq nc "$(_f .proc.comm)" "drop comm (the socket's owner)" &&
 	assert_eq SKB_DROP_REASON_NETFILTER_DROP "$(_f .reason)" "drop reason" &&
-	assert_eq ESTABLISHED "$(_f .state)" "drop state" &&
 	assert_eq "$CT_NETNS" "$(_f .netns_id)" "drop netns" || return 1
+	case "$(_f .state)/$(_f .proc.comm)" in /|ESTABLISHED/nc) ;; *) fail "drop state/comm: $ev"; return 1 ;; esac
 	assert_contains "$(_f .tcpflags)" "ACK" "drop flags"
 	_net_wait "$TMP/out" ".src.port == $CLIENT_PORT" 100 || return 1
 	assert_eq "$n" "$(_f .runtime.containerName)" "retrans container" &&
@@ -364,16 +372,16 @@ _snapshot() { timeout 60 "$IG" run snapshot_socket "$@" 2>"$TMP/snap.err"; }
 
 _snapshot_container() {
 	local n=igsnap-$$ p=igsnapp-$$ ev
-	_net_container "$n" 'nc -l -p 9090 >/dev/null & nc -u -l -p 9091 >/dev/null & sleep 3600' || return 1
+	_net_container "$n" 'sleep 3600 | nc -l -p 9090 >/dev/null & sleep 3600' || return 1
 	_net_until "the server" _listening "$n" 9090 || return 1
 	_snapshot -c "$n" -o json >"$TMP/out" || { cat "$TMP/snap.err" >&2; fail "snapshot_socket failed"; return 1; }
 	assert_eq 1 "$(wc -l <"$TMP/out")" "one JSON array" || return 1
 	ev=$(jq -c '.[] | select(.src.port == 9090)' "$TMP/out")
-	assert_eq "$n TCP LISTEN 0.0.0.0:9090 $CT_NETNS" \
-		"$(_f '"\(.runtime.containerName) \(.src.proto) \(.state) \(.src.endpoint) \(.netns_id)"')" "TCP listener" || return 1
+	# busybox nc listens on [::] where the container has IPv6, else 0.0.0.0
+	assert_eq "$n TCP LISTEN $CT_NETNS" \
+		"$(_f '"\(.runtime.containerName) \(.src.proto) \(.state) \(.netns_id)"')" "TCP listener" || return 1
+	case "$(_f .src.endpoint)" in "[::]:9090" | "0.0.0.0:9090") ;; *) fail "SRC $(_f .src.endpoint)"; return 1 ;; esac
 	[ "$(_f .ino)" -gt 0 ] || { fail "ino: $ev"; return 1; }
-	ev=$(jq -c '.[] | select(.src.port == 9091)' "$TMP/out")
-	assert_eq "$n UDP" "$(_f '"\(.runtime.containerName) \(.src.proto)"')" "UDP socket" || return 1
 	assert_eq "$n" "$(jq -r '.[].runtime.containerName' "$TMP/out" | sort -u)" "only the container's sockets" || return 1
 	# A second container in the first one's network namespace: its
 	# sockets are both containers', and -c either selects them.
@@ -390,7 +398,7 @@ _snapshot_container() {
 	# Columns: IG's defaults, printed once.
 	_snapshot -c "$n" >"$TMP/cols" || return 1
 	assert_eq "RUNTIME.CONTAINERNAME SRC DST STATE" "$(head -1 "$TMP/cols" | tr -s ' ' | sed 's/ $//')" "header" &&
-	assert_contains "$(cat "$TMP/cols")" "0.0.0.0:9090" "row"
+	assert_contains "$(cat "$TMP/cols")" ":9090 " "row"
 }
 
 test_snapshot_socket_container_iterators() {
@@ -404,21 +412,24 @@ test_snapshot_socket_container_proc_fallback() {
 }
 
 test_snapshot_socket_host() {
-	local port ev
+	local port udp ev
 	python3 -c '
 import socket, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
-print(s.getsockname()[1], flush=True)
+u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(("::1", 0))
+print(s.getsockname()[1], u.getsockname()[1], flush=True)
 time.sleep(30)' >"$TMP/py.out" 2>/dev/null &
 	local py=$!
 	_net_until "the listener" test -s "$TMP/py.out" || { kill $py; return 1; }
-	port=$(cat "$TMP/py.out")
+	read -r port udp <"$TMP/py.out"
 	_snapshot --host -o json >"$TMP/out"
 	local host_rc=$?
 	_snapshot -o json >"$TMP/nohost"
 	kill $py 2>/dev/null
 	assert_eq 0 "$host_rc" "exit code" || return 1
 	ev=$(jq -c ".[] | select(.src.port == $port)" "$TMP/out")
-	assert_eq "127.0.0.1:$port LISTEN" "$(_f '"\(.src.endpoint) \(.state)"')" "host listener" &&
+	assert_eq "127.0.0.1:$port LISTEN" "$(_f '"\(.src.endpoint) \(.state)"')" "host listener" || return 1
+	ev=$(jq -c ".[] | select(.src.port == $udp)" "$TMP/out")
+	assert_eq "[::1]:$udp UDP 6 CLOSE" "$(_f '"\(.src.endpoint) \(.src.proto) \(.src.version) \(.state)"')" "host UDP socket" &&
 	assert_eq "" "$(jq -c ".[] | select(.src.port == $port)" "$TMP/nohost")" "not without --host"
 }
