@@ -55,10 +55,13 @@ static __always_inline void asked_addr(const struct bind_args *a, __u16 family, 
 
 static __always_inline void emit(const struct bind_args *a, struct sock *sk, __s32 err)
 {
-	struct ig_l4 dst;
-	struct bind_event *e = ig_reserve(sizeof(*e));
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	struct ig_l4 dst;
+	struct bind_event *e;
 
+	/* Nothing between the reservation and its check: the 6.1 verifier
+	 * cannot tell a checked ring-buffer pointer is not NULL. */
+	e = ig_reserve(sizeof(*e));
 	if (!e)
 		return;
 	ig_fill_proc(&e->proc);

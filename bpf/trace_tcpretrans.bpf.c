@@ -13,13 +13,26 @@
 
 IG_NET_OWNER_PROGRAMS
 
-/* Linux 6.14 added the result of the retransmission. */
+/* The tracepoint's record up to family, the same on every kernel from 5.x
+ * (before 6.14 it is the tcp_event_sk_skb class's, after its own), so read
+ * at fixed offsets, without a BTF type that changed name. */
+struct retransmit_record {
+	__u64 common;
+	const void *skbaddr;
+	const void *skaddr;
+	int state;
+	__u16 sport;
+	__u16 dport;
+	__u16 family;
+};
+
+/* Linux 6.14 added the result of the retransmission, after the addresses. */
 struct trace_event_raw_tcp_retransmit_skb___err {
 	int err;
 } __attribute__((preserve_access_index));
 
 SEC("tracepoint/tcp/tcp_retransmit_skb")
-int ig_tcpretrans(struct trace_event_raw_tcp_retransmit_skb *ctx)
+int ig_tcpretrans(struct retransmit_record *ctx)
 {
 	const struct sock *sk = ctx->skaddr;
 	const struct sk_buff *skb = ctx->skbaddr;
