@@ -188,7 +188,8 @@ def scenarios(ig, bindir):
             needles=("tcp_rw_loop",),
             tracers=[
                 dict(name="ig", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
-                     tps=["sock_send_length", "sock_recv_length"], ig=True, per_op=0),
+                     tps=["sock_send_length", "sock_recv_length"], ig=True, per_op=0,
+                     bpf_cost=True),
                 dict(name="ig@6.1", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
                      env={"IG_TOP_TCP_FALLBACK": "1"}, tps=["sys_exit_sendto", "sys_exit_recvfrom"],
                      ig=True, per_op=0, fallback_of="ig"),
@@ -288,7 +289,7 @@ def run_bpf_costs(args, tmp, rounds):
             if args.only and scn["name"] not in args.only:
                 continue
             ts = [t for t in with_fallbacks(scn["tracers"])
-                  if t.get("fallbacks") or t.get("fallback_of")]
+                  if t.get("fallbacks") or t.get("fallback_of") or t.get("bpf_cost")]
             if not ts:
                 continue
             res = {t["name"]: [] for t in ts}
@@ -651,7 +652,8 @@ def markdown(result):
                     cell += " [" + ", ".join(f"{x:,.0f}" for x in t["ns_per_run_all"]) + "]"
                 cells.append(cell)
             rpo = c["tracers"].get("ig", {}).get("runs_per_op")
-            lines.append(f"| {c['scenario']} | {rpo:.2f} | " + " | ".join(cells) + " |")
+            rpo_text = "—" if rpo is None else f"{rpo:.2f}"
+            lines.append(f"| {c['scenario']} | {rpo_text} | " + " | ".join(cells) + " |")
     fb = fallback_rows(result)
     if fb:
         lines.append("")
