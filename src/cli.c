@@ -24,7 +24,7 @@ static int set_output(void *opts, const char *v, char *err, size_t errlen)
 		return 0;
 	}
 	if (output_mode_parse(v, &o->mode, &o->mode_arg)) {
-		snprintf(err, errlen, "unknown output mode \"%s\" (use columns, json, jsonpretty, yaml, custom-columns=a,b or asciicast[=DIR])", v);
+		snprintf(err, errlen, "unknown output mode \"%s\" (use columns, json, jsonpretty, yaml, compact, tetragon, custom-columns=a,b or asciicast[=DIR])", v);
 		return -1;
 	}
 	if (o->mode == OUT_ASCIICAST)
