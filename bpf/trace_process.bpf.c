@@ -183,3 +183,282 @@ int ig_proc_exit(void *ctx)
 	ig_submit(e);
 	return 0;
 }
+
+/* ---- policies (--policy): selection and action in the kernel ------------ */
+
+const volatile bool want_bins = false;   /* a selector matches binaries */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, POL_MAX_HOOKS);
+	__type(key, __u32);
+	__type(value, struct pol_hook);
+} pol_hooks SEC(".maps");
+
+struct pol_bin {
+	__u32 len;
+	char s[POL_STR];
+};
+
+/* The binary each process exec'd, for matchBinaries (only with want_bins). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 32768);     /* --cache-size */
+	__type(key, __u32);
+	__type(value, struct pol_bin);
+} proc_bins SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct policy_event);
+} pol_heap SEC(".maps");
+
+SEC("tracepoint/sched/sched_process_exec")
+int ig_pol_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	__u32 off = ctx->__data_loc_filename & 0xffff;
+	struct pol_bin *b;
+	struct pol_bin zero = {};
+	long n;
+
+	if (!want_bins)
+		return 0;
+	bpf_map_update_elem(&proc_bins, &pid, &zero, BPF_ANY);
+	b = bpf_map_lookup_elem(&proc_bins, &pid);
+	if (!b)
+		return 0;
+	n = bpf_probe_read_kernel_str(b->s, sizeof(b->s), (void *)ctx + off);
+	b->len = n > 0 ? n - 1 : 0;
+	return 0;
+}
+
+struct cmp_ctx {
+	const char *a;
+	const char *b;
+	__u32 aoff;
+	__u32 len;
+	bool eq;
+};
+
+static long cmp_step(__u64 i, void *data)
+{
+	struct cmp_ctx *c = data;
+
+	if (i >= c->len)
+		return 1;
+	if (c->a[(c->aoff + i) & (POL_STR - 1)] != c->b[i & (POL_STR - 1)]) {
+		c->eq = false;
+		return 1;
+	}
+	return 0;
+}
+
+/* a[aoff..aoff+len) == b[0..len): one bpf_loop, checked once by the verifier. */
+static __always_inline bool bytes_eq(const char *a, __u32 aoff, const char *b, __u32 len)
+{
+	struct cmp_ctx c = { .a = a, .b = b, .aoff = aoff, .len = len, .eq = true };
+
+	bpf_loop(POL_STR, cmp_step, &c, 0);
+	return c.eq;
+}
+
+static __always_inline bool str_op(__u8 op, const char *a, __u32 alen, const char *b, __u32 blen)
+{
+	if (alen >= POL_STR || blen >= POL_STR)
+		return false;
+	if (op == POL_OP_PREFIX)
+		return alen >= blen && bytes_eq(a, 0, b, blen);
+	if (op == POL_OP_POSTFIX)
+		return alen >= blen && bytes_eq(a, alen - blen, b, blen);
+	return alen == blen && bytes_eq(a, 0, b, blen);   /* Equal, NotEqual */
+}
+
+static __noinline bool match_arg(const struct pol_match *m, const struct policy_event *ev,
+				 const struct pol_hook *h)
+{
+	__u32 a = m->arg;
+	bool any = false, str;
+
+	if (a >= POL_MAX_ARGS)
+		return false;
+	str = h->args[a].kind == POL_ARG_USTR || h->args[a].kind == POL_ARG_LOCSTR;
+	for (int v = 0; v < POL_MAX_VALUES; v++) {
+		if (v >= m->nvals)
+			break;
+		if (str)
+			any = str_op(m->op, ev->strs[a], ev->lens[a], m->strs[v], m->lens[v]);
+		else
+			any = ev->nums[a] == m->nums[v];
+		if (any)
+			break;
+	}
+	return m->op == POL_OP_NOTEQUAL ? !any : any;
+}
+
+static __always_inline __u64 ns_inum(__u8 kind)
+{
+	struct nsproxy *ns = ig_current_task()->nsproxy;
+
+	switch (kind) {
+	case POL_NS_MNT:    return ns->mnt_ns->ns.inum;
+	case POL_NS_NET:    return ns->net_ns->ns.inum;
+	case POL_NS_UTS:    return ns->uts_ns->ns.inum;
+	case POL_NS_IPC:    return ns->ipc_ns->ns.inum;
+	case POL_NS_PID:    return ns->pid_ns_for_children->ns.inum;
+	case POL_NS_CGROUP: return ns->cgroup_ns->ns.inum;
+	}
+	return 0;
+}
+
+static __always_inline bool in_set(__u8 op, bool found)
+{
+	return op == POL_OP_NOTIN ? !found : found;
+}
+
+static __noinline bool match_selector(const struct pol_selector *s, const struct policy_event *ev,
+				      const struct pol_hook *h, const struct pol_bin *bin)
+{
+	bool found = false;
+
+	if (s->pid_op) {
+		for (int i = 0; i < POL_MAX_PIDS && i < s->npids; i++)
+			found |= s->pids[i] == ev->proc.pid;
+		if (!in_set(s->pid_op, found))
+			return false;
+	}
+	if (s->ns_op) {
+		__u64 inum = ns_inum(s->ns_kind);
+
+		found = false;
+		for (int i = 0; i < POL_MAX_NS && i < s->nns; i++)
+			found |= s->ns[i] == inum;
+		if (!in_set(s->ns_op, found))
+			return false;
+	}
+	if (s->bin_op) {
+		found = false;
+		for (int i = 0; bin && i < POL_MAX_VALUES && i < s->nbins && !found; i++)
+			found = str_op(POL_OP_EQUAL, bin->s, bin->len, s->bins[i], s->bin_lens[i]);
+		if (!in_set(s->bin_op, found))
+			return false;
+	}
+	for (int i = 0; i < POL_MAX_MATCH; i++) {
+		if (i >= s->nmatch)
+			break;
+		if (!match_arg(&s->m[i], ev, h))
+			return false;
+	}
+	return true;
+}
+
+/* A field of the record at ctx (user space checked off and size). */
+static __always_inline void read_arg(void *ctx, const struct pol_arg *a, struct policy_event *ev,
+				     __u32 i)
+{
+	unsigned long base = (unsigned long)ctx + a->off;
+	__u64 v = 0;
+	long n = 0;
+
+	if (i >= POL_MAX_ARGS)
+		return;
+	ev->nums[i] = 0;
+	ev->lens[i] = 0;
+	ev->strs[i][0] = 0;
+	switch (a->kind) {
+	case POL_ARG_INT:
+	case POL_ARG_UINT:
+		if (a->size == 1) {
+			__u8 x = 0; bpf_probe_read_kernel(&x, 1, (void *)base);
+			v = a->kind == POL_ARG_INT ? (__u64)(__s64)(__s8)x : x;
+		} else if (a->size == 2) {
+			__u16 x = 0; bpf_probe_read_kernel(&x, 2, (void *)base);
+			v = a->kind == POL_ARG_INT ? (__u64)(__s64)(__s16)x : x;
+		} else if (a->size == 4) {
+			__u32 x = 0; bpf_probe_read_kernel(&x, 4, (void *)base);
+			v = a->kind == POL_ARG_INT ? (__u64)(__s64)(__s32)x : x;
+		} else {
+			bpf_probe_read_kernel(&v, 8, (void *)base);
+		}
+		ev->nums[i] = v;
+		return;
+	case POL_ARG_USTR:
+		bpf_probe_read_kernel(&v, 8, (void *)base);
+		n = bpf_probe_read_user_str(ev->strs[i], POL_STR, (void *)v);
+		if (n < 0)
+			n = bpf_probe_read_kernel_str(ev->strs[i], POL_STR, (void *)v);
+		break;
+	case POL_ARG_LOCSTR:
+		bpf_probe_read_kernel(&v, 4, (void *)base);
+		n = bpf_probe_read_kernel_str(ev->strs[i], POL_STR, (void *)((unsigned long)ctx + (v & 0xffff)));
+		break;
+	}
+	ev->lens[i] = n > 0 ? n - 1 : 0;
+}
+
+/* Where a policy may act: where events are shown (-c, --k8s-*, --host,
+ * --pid...), and, when containers are selected, only in a mount namespace
+ * user space has classified as selected (never in one not seen yet). */
+static __always_inline bool pol_in_scope(void)
+{
+	__u64 key;
+	__u8 *verdict;
+
+	if (!ig_should_trace())
+		return false;
+	if (!ig_cfg.filter_mntns)
+		return true;
+	key = ig_current_mntns_key();
+	verdict = bpf_map_lookup_elem(&ig_mntns, &key);
+	return verdict && *verdict == IG_MNTNS_ALLOW;
+}
+
+SEC("tracepoint")
+int ig_policy(void *ctx)
+{
+	__u32 hook = bpf_get_attach_cookie(ctx), zero = 0, pid;
+	const struct pol_hook *h = bpf_map_lookup_elem(&pol_hooks, &hook);
+	const struct pol_bin *bin = NULL;
+	struct policy_event *ev;
+
+	if (!h || !pol_in_scope())
+		return 0;
+	ev = bpf_map_lookup_elem(&pol_heap, &zero);
+	if (!ev)
+		return 0;
+	pid = bpf_get_current_pid_tgid() >> 32;
+	ev->proc.pid = pid;
+	if (h->want_bin)
+		bin = bpf_map_lookup_elem(&proc_bins, &pid);
+	for (__u32 i = 0; i < POL_MAX_ARGS; i++) {
+		if (i >= h->nargs)
+			break;
+		read_arg(ctx, &h->args[i], ev, i);
+	}
+	for (int s = 0; s < POL_MAX_SELECTORS; s++) {
+		const struct pol_selector *sel = &h->sel[s];
+
+		if (!sel->used)
+			break;
+		if (!match_selector(sel, ev, h, bin))
+			continue;
+		if (sel->action == POL_ACT_SIGKILL)
+			bpf_send_signal(9);
+		else if (sel->action == POL_ACT_SIGNAL)
+			bpf_send_signal(sel->sig);
+		if (sel->post) {
+			ig_fill_proc(&ev->proc);
+			ev->kind = PROC_EV_MATCH;
+			ev->hook = hook;
+			ev->selector = s;
+			ev->action = sel->action;
+			ev->sig = sel->sig;
+			ev->nargs = h->nargs;
+			ig_output(ev, sizeof(*ev));
+		}
+		return 0;
+	}
+	return 0;
+}

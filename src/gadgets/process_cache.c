@@ -338,6 +338,13 @@ void pc_free(struct pc_cache *c)
 	free(c);
 }
 
+void pc_each(struct pc_cache *c, void (*fn)(const struct pc_proc *p, void *arg), void *arg)
+{
+	for (struct pc_proc *p = c->lru_head; p; p = p->lru_next)
+		if (p->alive)
+			fn(p, arg);
+}
+
 /* ---- /proc ---------------------------------------------------------------- */
 
 static ssize_t read_file(const char *path, char *buf, size_t size)

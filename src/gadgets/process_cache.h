@@ -78,6 +78,9 @@ struct pc_proc *pc_find(struct pc_cache *c, uint32_t pid, uint64_t ktime);
 /* The parent of p, or NULL when it is not (or no longer) cached. */
 struct pc_proc *pc_parent(struct pc_cache *c, const struct pc_proc *p);
 
+/* Call fn for every cached process. */
+void pc_each(struct pc_cache *c, void (*fn)(const struct pc_proc *p, void *arg), void *arg);
+
 /* Every process in /proc (root: /proc's path); returns how many. */
 size_t pc_seed_proc(struct pc_cache *c, const char *root);
 /* One process from /proc (a parent nobody saw start), or NULL. */

@@ -6,6 +6,7 @@
  * exit into a row that names the process and its parent by exec_id.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "trace_process.h"
 #include "gadgets/process_fields.h"
 #include "gadgets/process_cache.h"
+#include "gadgets/policy_load.h"
 #include "trace_process.skel.h"
 
 #define GT(i) GF(i)
@@ -43,27 +45,57 @@ static const struct field proc_fields[TP_NFIELDS] = {
 	[TP_P_PARENT_EXEC_ID] = { "parent.parent_exec_id", NULL, NULL, FT_STR, 44, 0 },
 	[TP_P_SAME_NS]       = { "parent.same_mntns", NULL, NULL, FT_BOOL, 5, FF_HIDDEN },
 	[TP_ANCESTORS]       = { "ancestors", NULL, NULL, FT_JSON, 40, FF_HIDDEN },
-	[TP_POLICY]          = { "policy", "POLICY", NULL, FT_STR, 16, FF_HIDDEN },
-	[TP_ACTION]          = { "action", "ACTION", NULL, FT_STR, 8, FF_HIDDEN },
-	[TP_HOOK]            = { "hook", "HOOK", NULL, FT_STR, 24, FF_HIDDEN },
-	[TP_HOOK_ARGS]       = { "hook_args", NULL, NULL, FT_JSON, 40, FF_HIDDEN },
+	[TP_POLICY]          = { "policy", "POLICY", NULL, FT_STR, 16, 0 },
+	[TP_ACTION]          = { "action", "ACTION", NULL, FT_STR, 8, 0 },
+	[TP_HOOK]            = { "hook", "HOOK", NULL, FT_STR, 24, 0 },
+	[TP_HOOK_ARGS]       = { "hook_args", NULL, NULL, FT_JSON, 40, 0 },
 };
 
 struct proc_opts {
 	uint32_t cache_size;
 	bool ancestors;
+	const char *policy;   /* the last --policy (all are in `policies`) */
 };
 
+/* Every --policy, parsed as it is given: a bad one is a usage error, and
+ * nothing is loaded. */
+static struct pol_set policies;
+static struct pol_hook resolved[POL_MAX_HOOKS];
+
+static int add_policy(void *opts, const char *v, char *err, size_t errlen)
+{
+	if (pol_parse_file(&policies, v, err, errlen))
+		return -1;
+	((struct proc_opts *)opts)->policy = v;
+	return 0;
+}
+
+static int set_cache_size(void *opts, const char *v, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (!*v || *end || *v == '-' || n < 1 || n > (1u << 22)) {
+		snprintf(err, errlen, "invalid --cache-size \"%s\": expected 1 to %u processes", v, 1u << 22);
+		return -1;
+	}
+	((struct proc_opts *)opts)->cache_size = n;
+	return 0;
+}
+
 static const struct gadget_flag proc_flags[] = {
-	IG_FLAG_U32(struct proc_opts, cache_size, "cache-size", "32768",
-		    "processes remembered (least recently used first out)"),
+	{ "cache-size", GF_U32, "32768", "processes remembered (least recently used first out)",
+	  true, offsetof(struct proc_opts, cache_size), .set = set_cache_size },
 	IG_FLAG_BOOL(struct proc_opts, ancestors, "ancestors", "false",
 		     "list every known ancestor (the ancestors field)"),
+	{ "policy", GF_STRING, NULL, "a TracingPolicy YAML file (repeatable; docs/policies.md)",
+	  true, offsetof(struct proc_opts, policy), 0, "FILE", .set = add_policy },
 };
 
 /* One run's cache; created at load, or at the first record (tests). */
 static struct pc_cache *cache;
-static size_t cache_max = 32768;
+#define PROC_CACHE_DEFAULT 32768
+static size_t cache_max = PROC_CACHE_DEFAULT;
 static bool want_ancestors;
 
 const char *tp_node_name(void)
@@ -94,24 +126,58 @@ static int proc_configure(struct gadget_ctx *ctx, void *s)
 	const struct proc_opts *o = ctx->gopts;
 	struct trace_process_bpf *skel = s;
 
-	if (!o->cache_size) {
-		ig_err("--cache-size must be at least 1");
-		return -1;
-	}
-	cache_max = o->cache_size;
+	/* The default: a flag parsed by its own setter gets none stored. */
+	cache_max = o->cache_size ? o->cache_size : PROC_CACHE_DEFAULT;
 	want_ancestors = o->ancestors;
-	return bpf_map__set_max_entries(skel->maps.proc_ktimes, o->cache_size);
+	if (policies.nhooks) {
+		char err[512];
+
+		if (pol_resolve(&policies, resolved, err, sizeof(err))) {
+			ig_err("%s", err);
+			return -1;
+		}
+	}
+	for (size_t h = 0; h < policies.nhooks; h++)
+		skel->rodata->want_bins |= resolved[h].want_bin;
+	bpf_program__set_autoload(skel->progs.ig_policy, policies.nhooks > 0);
+	bpf_program__set_autoload(skel->progs.ig_pol_exec, skel->rodata->want_bins);
+	if (bpf_map__set_max_entries(skel->maps.proc_bins, cache_max))
+		return -1;
+	return bpf_map__set_max_entries(skel->maps.proc_ktimes, cache_max);
+}
+
+/* matchBinaries of processes that exec'd before ig: their /proc binary. */
+static void seed_bin(const struct pc_proc *p, void *arg)
+{
+	struct trace_process_bpf *skel = arg;
+	struct { __u32 len; char s[POL_STR]; } b = { 0 };
+	size_t n = strlen(p->binary);
+
+	if (n >= POL_STR)
+		return;
+	memcpy(b.s, p->binary, n);
+	b.len = n;
+	bpf_map__update_elem(skel->maps.proc_bins, &p->pid, sizeof(p->pid), &b, sizeof(b), BPF_ANY);
 }
 
 /* Seeded before attach: what already runs gets its parent and binary. */
 static int proc_loaded(struct gadget_ctx *ctx, void *s)
 {
-	(void)s;
+	struct trace_process_bpf *skel = s;
+
 	pc_free(cache);
 	cache = NULL;
 	if (!get_cache(ctx))
 		return -1;
 	ig_info("trace_process: %zu processes from /proc", pc_seed_proc(cache, NULL));
+	if (skel->rodata->want_bins)
+		pc_each(cache, seed_bin, skel);
+	if (!policies.nhooks)
+		return 0;
+	if (pol_attach(skel->progs.ig_policy, bpf_map__fd(skel->maps.pol_hooks), &policies, resolved))
+		return -1;
+	for (size_t i = 0; i < policies.npolicies; i++)
+		ig_info("policy %s: active", policies.names[i]);
 	return 0;
 }
 
@@ -287,6 +353,57 @@ static int decode_exit(const struct gadget_ctx *ctx, const struct process_event 
 	return 1;
 }
 
+/* The matched tracepoint's arguments, as a JSON array. */
+static void set_hook_args(struct row *r, const struct policy_event *e, const struct pol_hook *h)
+{
+	struct obuf b = { 0 };
+	char *d;
+
+	ob_putc(&b, '[');
+	for (uint32_t i = 0; i < h->nargs && i < POL_MAX_ARGS; i++) {
+		if (i)
+			ob_putc(&b, ',');
+		if (h->args[i].kind == POL_ARG_USTR || h->args[i].kind == POL_ARG_LOCSTR)
+			esc_json(&b, e->strs[i], strnlen(e->strs[i], e->lens[i] < POL_STR ? e->lens[i] : POL_STR));
+		else if (h->args[i].kind == POL_ARG_INT)
+			ob_i64(&b, e->nums[i]);
+		else
+			ob_u64(&b, (uint64_t)e->nums[i]);
+	}
+	ob_putc(&b, ']');
+	d = row_alloc(r, b.len);
+	if (d) {
+		memcpy(d, b.p, b.len);
+		row_set_str(r, GT(TP_HOOK_ARGS), d, b.len);
+	}
+	ob_free(&b);
+}
+
+static int decode_match(const struct gadget_ctx *ctx, const struct policy_event *e, size_t size,
+			struct row *r)
+{
+	const struct pol_spec_hook *sh;
+	struct pc_proc *p;
+
+	if (size < sizeof(*e) || e->hook >= policies.nhooks)
+		return -1;
+	sh = &policies.hooks[e->hook];
+	row_set_str(r, GT(TP_EVENT), "match", 5);
+	row_set_buf(r, GT(TP_POLICY), policies.names[sh->policy], POL_NAME_MAX);
+	row_set_fmt(r, GT(TP_HOOK), "%s/%s", sh->subsys, sh->event);
+	if (e->action == POL_ACT_SIGNAL)
+		row_set_fmt(r, GT(TP_ACTION), "Signal %u", e->sig);
+	else
+		row_set_str(r, GT(TP_ACTION), pol_action_name(e->action), strlen(pol_action_name(e->action)));
+	set_hook_args(r, e, &resolved[e->hook]);
+	p = pc_find(cache, e->proc.pid, 0);
+	if (!p)
+		p = pc_seed_pid(cache, e->proc.pid);
+	if (p)
+		set_process(ctx, r, p);
+	return 1;
+}
+
 static int proc_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
 {
 	const struct process_event *e = data;
@@ -302,6 +419,8 @@ static int proc_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 		return 0;
 	case PROC_EV_EXIT:
 		return decode_exit(ctx, e, r);
+	case PROC_EV_MATCH:
+		return decode_match(ctx, data, size, r);
 	}
 	return -1;
 }
@@ -310,6 +429,7 @@ static int proc_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 static const struct compact_form proc_compact[] = {
 	{ "event", "exec", "\xf0\x9f\x9a\x80", "process", "binary,args" },      /* 🚀 */
 	{ "event", "exit", "\xf0\x9f\x92\xa5", "exit", "binary,args,status" },  /* 💥 */
+	{ "event", "match", "\xf0\x9f\x9a\xa8", "policy", "binary,policy,hook,hook_args,action" },  /* 🚨 */
 };
 
 IG_GADGET(trace_process) = {
