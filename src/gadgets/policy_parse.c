@@ -381,10 +381,14 @@ static int one_entry(struct pctx *c, yaml_node_t *v, size_t i, void *arg)
 		s->nmatch = i + 1;
 		e->vs->string = false;
 		/* the index first: it says whether the values are strings */
+		size_t n;
+
 		if (!index)
 			return fail(c, "needs index");
+		n = enter(c, "index", -1);
 		if (e->fn(c, "index", index, e->vs))
 			return -1;
+		leave(c, n);
 	}
 	if (i && (e->kind == 0 || e->kind == 2 || e->kind == 3))
 		return fail(c, "more than one entry: ig takes one per selector");
@@ -398,6 +402,8 @@ static int one_entry(struct pctx *c, yaml_node_t *v, size_t i, void *arg)
 	     e->kind == 3 ? s->ns_op : 1;
 	if (!op)
 		return fail(c, "needs an operator");
+	if (e->kind == 1 && !e->vs->string && (op == POL_OP_PREFIX || op == POL_OP_POSTFIX))
+		return fail(c, "Prefix and Postfix compare strings: args[%u] is an integer", e->vs->m->arg);
 	if (e->kind == 3 && !s->ns_kind)
 		return fail(c, "needs namespace");
 	if (e->kind != 4 && !member(c, v, "values"))
