@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "btf_cache.h"
 #include "cli.h"
 #include "batch.h"
 #include "enrich.h"
@@ -353,6 +354,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		ret = ret < 0 ? 0 : ret;   /* -1: help was printed */
 		goto out;
 	}
+	btf_cache_prefetch(opts.btf);   /* meanwhile: preflight, container discovery */
 	ret = preflight(&opts);
 	if (ret)
 		goto out;
@@ -373,7 +375,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		goto out_destroy;
 	}
 	enricher_attach_map(st.enr, st.ctx.mntns_fd, st.ctx.hints_fd);
-	/* Loading parsed the kernel's BTF (megabytes); give that heap back. */
+	/* Loading parsed BTF (megabytes without the cache); give that heap back. */
 	malloc_trim(0);
 	ig_info("%s: attached", g->name);
 	ret = run_kind(&st);

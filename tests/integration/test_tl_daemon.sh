@@ -207,8 +207,9 @@ test_tl_run_sigterm_with_stalled_stdout_is_bounded() {
 	tld_wait_exit "$IG_PID" 5000 || { exec 3>&-; fail "ig run traceloop outlived SIGTERM by 5 s"; return 1; }
 	ms=$(tld_ms_since "$start")
 	exec 3>&-
-	assert_eq 1 "$RC" "exit code" &&
-	assert_contains "$(cat "$TMP/err")" "the output reader took nothing" "said on stderr" || return 1
+	# Like every ig run: a stop that dropped output is said, not an error.
+	assert_eq 0 "$RC" "exit code" &&
+	assert_contains "$(cat "$TMP/err")" "the output reader is too slow: dropped the rest of the traces" "said on stderr" || return 1
 	[ "$ms" -lt 3000 ] || fail "SIGTERM with a stalled reader took $ms ms"
 }
 
