@@ -52,7 +52,7 @@ test_process_container_chain_links_by_exec_id() {
 test_process_tetragon_json_jq_recipe() {
 	tp_engines || return 1
 	local name="ig-tpj-$RANDOM" tag="tpj-$RANDOM"
-	ig_start "$TMP/out" run trace_process -o tetragon || return 1
+	ig_start "$TMP/out" run trace_process -o tetragon --host || return 1
 	ctr_run_k8s "$name" xwing default sh -c "/bin/echo $tag; sleep 30" >"$TMP/ctr.log" 2>&1 ||
 		{ ig_stop; cat "$TMP/ctr.log" >&2; ctr_rm "$name"; fail "ctr_run_k8s"; return 1; }
 	/bin/echo "$tag" >/dev/null
