@@ -173,7 +173,7 @@ def scenarios(ig, bindir):
         dict(
             name="process", what="fork+exec+wait of a small program, trace_process",
             loop=[b("exec_loop"), "-p", b("bench_nop")],
-            n=300 if SHORT else 30_000, gadget="trace_process",
+            n=300 if SHORT else 10_000, gadget="trace_process",
             needles=("bench_nop",),
             tracers=[
                 dict(name="ig", cmd=[ig, "run", "trace_process", "--host", "-o", "json"],

@@ -174,6 +174,7 @@ static int proc_loaded(struct gadget_ctx *ctx, void *s)
 		pc_each(cache, seed_bin, skel);
 	if (!policies.nhooks)
 		return 0;
+	pol_detach();   /* an earlier run's in this process, if any */
 	if (pol_attach(skel->progs.ig_policy, bpf_map__fd(skel->maps.pol_hooks), &policies, resolved))
 		return -1;
 	for (size_t i = 0; i < policies.npolicies; i++)
