@@ -179,6 +179,22 @@ def scenarios(ig, bindir):
                      tps=["sys_enter_write"], ig=True, per_op=0, fallbacks=True),
             ],
             peer_note="ttysnoop on writes that do not go to a tty: what its hook costs every other write; no event is expected; no peer"),
+        # top_tcp counts in the kernel: one op is a send and a recv, so
+        # half its overhead is the cost per send or recv (goal: <= 150 ns).
+        dict(
+            name="tcp_rw", what="1-byte send+recv on a loopback TCP connection (top_tcp)",
+            loop=[b("tcp_rw_loop")],
+            n=50_000 if SHORT else 1_000_000, gadget="top_tcp",
+            needles=("tcp_rw_loop",),
+            tracers=[
+                dict(name="ig", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
+                     tps=["sock_send_length", "sock_recv_length"], ig=True, per_op=0),
+                dict(name="ig@6.1", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
+                     env={"IG_TOP_TCP_FALLBACK": "1"}, tps=["sys_exit_sendto", "sys_exit_recvfrom"],
+                     ig=True, per_op=0, fallback_of="ig"),
+            ],
+            peer_note="no peer: libbpf-tools' tcptop needs kprobes; ig@6.1 is top_tcp's "
+                      "syscall-exit fallback for kernels before 6.3"),
     ]
 
 
@@ -929,7 +945,7 @@ def main():
                     help="where results go (default bench/results; build/bench/results "
                          "with BENCH_SHORT=1)")
     ap.add_argument("--rounds", type=int, default=1 if SHORT else 3)
-    ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec tcp tty write)")
+    ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec tcp tty write tcp_rw)")
     ap.add_argument("--no-sweep", action="store_true")
     ap.add_argument("--no-latency", action="store_true")
     ap.add_argument("--no-startup", action="store_true", help="skip the cold/warm start-up section")

@@ -157,6 +157,7 @@ suite() {
 		'guest_helper .* ig-pty-w\\n$' \
 		-- run ttysnoop --host
 
+	net_checks
 	clear_error_check
 
 	container_start
@@ -182,6 +183,60 @@ clear_error_check() {
 	else
 		fail "a missing feature: exit $rc" "$out.err"
 	fi
+}
+
+# The network gadgets: one event each on loopback (trace_tcpretrans only
+# loads: loopback alone cannot lose a segment without nftables or tc).
+net_checks() {
+	run_check "trace_bind IPv4 and IPv6" bind.txt \
+		'guest_helper tcp 127.0.0.1; guest_helper tcp ::1' \
+		'^\[::1\]:[0-9]+ +guest_helper +TCP' \
+		'^127\.0\.0\.1:[0-9]+ +guest_helper +TCP' \
+		-- trace bind --host --fields addr,comm,addr.proto
+	run_check "trace_tcpconnect (latency)" tcpconnect.txt \
+		'guest_helper tcp 127.0.0.1; guest_helper refused' \
+		'^127\.0\.0\.1:[0-9]+ +guest_helper +[0-9]+ +ECONNREFUSED' \
+		'^127\.0\.0\.1:[0-9]+ +guest_helper +[1-9][0-9]* *$' \
+		-- trace tcpconnect --host --fields dst,comm,latency,error
+	run_check "trace_tcpdrop (NO_SOCKET, reason names)" tcpdrop.txt \
+		'guest_helper refused' \
+		'^127\.0\.0\.1:[0-9]+ +SYN +SKB_DROP_REASON_NO_SOCKET' \
+		-- trace tcpdrop --host --fields dst,tcpflags,reason
+	run_check "top_tcp (sock_*_length or the syscall fallback)" top_tcp.json \
+		'guest_helper tcp 127.0.0.1' \
+		'"comm":"guest_helper".*"sent":[1-9]' \
+		-- run top_tcp --host --interval 0.5 -o json
+	snapshot_check
+	out=$T/tcpretrans.txt
+	if ig_start "$out" trace tcpretrans --host; then
+		ig_stop
+		pass "trace_tcpretrans loads"
+	else
+		fail "trace_tcpretrans: ig did not attach" "$out.err"
+	fi
+}
+
+# snapshot_socket prints once and exits: a listener the workload leaves
+# open, through the iterators and through /proc.
+snapshot_check() {
+	out=$T/snapshot.txt
+	guest_helper listen 127.0.0.1 >"$out.port" &
+	helper=$!
+	wait_until 20 test -s "$out.port"
+	port=$(cat "$out.port")
+	for mode in iterators proc; do
+		if [ $mode = proc ]; then
+			IG_SNAPSHOT_SOCKET_PROC=1 ig run snapshot_socket --host >"$out" 2>"$out.err"
+		else
+			ig run snapshot_socket --host >"$out" 2>"$out.err"
+		fi
+		if has "$out" "^ +127\\.0\\.0\\.1:$port +0\\.0\\.0\\.0:0 +LISTEN"; then
+			pass "snapshot_socket ($mode)"
+		else
+			fail "snapshot_socket ($mode): no listener on $port" "$out" "$out.err"
+		fi
+	done
+	kill "$helper" 2>/dev/null
 }
 
 # traceloop prints when it stops, so its check waits for the container's

@@ -6,7 +6,10 @@
  *   guest_helper pty TEXT      write TEXT-w with write() and TEXT-v with
  *                              writev() (two iovecs) to a new pty's slave
  *   guest_helper tcp ADDR      listen on ADDR (127.0.0.1 or ::1), connect,
- *                              accept, close both ends; prints the port
+ *                              accept, send two bytes, close both ends;
+ *                              prints the port
+ *   guest_helper refused       connect to a closed 127.0.0.1 port
+ *   guest_helper listen ADDR   listen on ADDR (IPv4), print the port, wait
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -62,6 +65,7 @@ static int tcp(const char *addr)
 	socklen_t len;
 	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
 	int l, c, a;
+	char buf[2];
 
 	if (family == AF_INET6) {
 		in6->sin6_family = AF_INET6;
@@ -85,18 +89,64 @@ static int tcp(const char *addr)
 	a = accept(l, NULL, NULL);
 	if (a < 0)
 		return die("accept");
+	/* A few bytes each way, for top_tcp. */
+	if (write(c, "ig", 2) != 2 || read(a, buf, 2) != 2)
+		return die("send");
 	close(c);
 	close(a);
 	close(l);
 	return 0;
 }
 
+/* Connect to a port nobody listens on (one just bound and closed): the
+ * SYN is dropped with no socket (reason NO_SOCKET) and connect() is
+ * refused. */
+static int refused(void)
+{
+	struct sockaddr_in in4 = { .sin_family = AF_INET };
+	socklen_t len = sizeof(in4);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &in4.sin_addr);
+	if (s < 0 || bind(s, (struct sockaddr *)&in4, len) ||
+	    getsockname(s, (struct sockaddr *)&in4, &len))
+		return die("bind");
+	close(s);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || !connect(s, (struct sockaddr *)&in4, len))
+		return die("connect was not refused");
+	printf("%u\n", ntohs(in4.sin_port));
+	close(s);
+	return 0;
+}
+
+/* Listen on ADDR (IPv4), print the port, and wait to be killed. */
+static int listen_only(const char *addr)
+{
+	struct sockaddr_in in4 = { .sin_family = AF_INET };
+	socklen_t len = sizeof(in4);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, addr, &in4.sin_addr);
+	if (s < 0 || bind(s, (struct sockaddr *)&in4, len) || listen(s, 1) ||
+	    getsockname(s, (struct sockaddr *)&in4, &len))
+		return die("listen");
+	printf("%u\n", ntohs(in4.sin_port));
+	fflush(stdout);
+	pause();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "listen"))
+		return listen_only(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "refused"))
+		return refused();
 	if (argc == 3 && !strcmp(argv[1], "pty"))
 		return pty(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "tcp"))
 		return tcp(argv[2]);
-	fprintf(stderr, "usage: guest_helper pty TEXT | tcp ADDR\n");
+	fprintf(stderr, "usage: guest_helper pty TEXT | tcp ADDR | refused | listen ADDR\n");
 	return 2;
 }
