@@ -250,25 +250,36 @@ static __always_inline bool sf_net_at(struct __sk_buff *skb, __u32 off, const __
 }
 
 /*
- * Copy len bytes from the network header. The relative load reads only the
- * linear part; TCP keeps its payload in pages, which bpf_skb_load_bytes
- * reads, from skb->data: for a packet socket that is the MAC header, 14
- * bytes before the IP header on Ethernet and loopback, none on devices
- * without one (tun, wireguard).
+ * Where the IP header starts, from skb->data (for a packet socket, the MAC
+ * header): 14 on Ethernet and loopback, 0 on devices without a MAC header
+ * (tun, wireguard); -1 if neither.
  */
-static __always_inline bool sf_copy(struct __sk_buff *skb, __u8 *data, __u32 len)
+static __always_inline int sf_mac_len(struct __sk_buff *skb)
 {
 	__u32 ip[5];
 
-	if (!bpf_skb_load_bytes_relative(skb, 0, data, len, BPF_HDR_START_NET))
-		return true;
 	if (bpf_skb_load_bytes_relative(skb, 0, ip, sizeof(ip), BPF_HDR_START_NET))
-		return false;
+		return -1;
 	if (sf_net_at(skb, 14, ip))
-		return !bpf_skb_load_bytes(skb, 14, data, len);
+		return 14;
 	if (sf_net_at(skb, 0, ip))
-		return !bpf_skb_load_bytes(skb, 0, data, len);
-	return false;
+		return 0;
+	return -1;
+}
+
+/*
+ * Load len bytes at off from the network header. The relative load reads
+ * only the linear part; TCP keeps its payload in pages, which
+ * bpf_skb_load_bytes reads, from skb->data.
+ */
+static __always_inline bool sf_load(struct __sk_buff *skb, __u32 off, void *to, __u32 len)
+{
+	int mac;
+
+	if (!bpf_skb_load_bytes_relative(skb, off, to, len, BPF_HDR_START_NET))
+		return true;
+	mac = sf_mac_len(skb);
+	return mac >= 0 && !bpf_skb_load_bytes(skb, mac + off, to, len);
 }
 
 /*
@@ -300,7 +311,7 @@ static __always_inline bool sf_fill(struct __sk_buff *skb, const struct sf_l4 *l
 	if (len < 1)
 		return false;
 	h->caplen = len;
-	return sf_copy(skb, data, len);
+	return sf_load(skb, 0, data, len);
 }
 
 #endif
