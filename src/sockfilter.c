@@ -113,6 +113,7 @@ static int add_ns(struct sf_attach *a, const char *pid, __u64 ino, __u64 self_in
 	if (err)
 		return err;
 	a->ns[a->n++] = e;
+	ig_info("packet filter attached in network namespace %llu", (unsigned long long)ino);
 	return 0;
 }
 
