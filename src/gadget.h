@@ -119,6 +119,10 @@ struct gadget_ctx {
 	volatile __u64 *lost;      /* ig_lost in the object's .bss */
 	__u64 boot_to_wall_ns;     /* add to bpf_ktime_get_boot_ns() values */
 	__u64 interval_ns;         /* top: time since the last collect */
+	/* trace: run a record the gadget made itself (not from the ring,
+	 * e.g. a DNS query that timed out) through decode, enrichment,
+	 * filter and output, as if BPF had sent it. Set by the runner. */
+	int (*emit)(struct gadget_ctx *ctx, const void *data, size_t size);
 };
 
 /*
@@ -179,6 +183,15 @@ struct gadget {
 	 * end): read the kernel's maps, and add rows with batch_row() and
 	 * batch_add() (src/batch.h). Returns 0 or a negative errno. */
 	int (*collect)(struct gadget_ctx *ctx, struct ig_batch *b);
+	/* Optional, trace: called after every round of the event loop (at
+	 * least every 50 ms), for work driven by time rather than by
+	 * records: timeouts (through ctx->emit), attaching to new network
+	 * namespaces. now_ns is CLOCK_MONOTONIC. */
+	void (*tick)(struct gadget_ctx *ctx, __u64 now_ns);
+	/* Optional: undo what loaded() or tick() attached outside the
+	 * skeleton (sockets), before the skeleton detaches; also called
+	 * at destroy, so it must be idempotent. */
+	void (*detach)(struct gadget_ctx *ctx);
 	/* Optional: a gadget with its own flow (traceloop) instead of the
 	 * core's runner; returns the exit code. */
 	int (*run)(const struct gadget *g, int argc, char **argv);

@@ -158,6 +158,8 @@ suite() {
 		-- run ttysnoop --host
 
 	net_checks
+	dns_check
+	sni_check
 	clear_error_check
 
 	container_start
@@ -169,6 +171,28 @@ suite() {
 		-- run trace_exec -c igct --fields containername,comm,args
 	traceloop_check
 	kill "$CT_PID" 2>/dev/null
+}
+
+# trace_dns: the socket filter in this namespace sees busybox nslookup's
+# query to 127.0.0.1 (nothing listens: no response), and the query is
+# reported again once --query-timeout has passed.
+dns_check() {
+	run_check "trace_dns query and its timeout (socket filter)" dns.json \
+		'nslookup -type=A ig-dns.test 127.0.0.1; true' \
+		'"name":"ig-dns\.test".*"rcode":"Timeout"' \
+		'"name":"ig-dns\.test".*"qr":"Q".*"timeout":false' \
+		-- run trace_dns --host --query-timeout 0.5 -o json
+}
+
+# trace_sni: busybox's ssl_client sends a ClientHello naming ig-sni.test to
+# a plain nc listener on loopback (which never answers: timeout ends it).
+sni_check() {
+	run_check "trace_sni ClientHello (socket filter)" sni.txt \
+		'nc -l -p 8443 >/dev/null </dev/null & l=$!; i=0
+		 until netstat -ltn | grep -q ":8443 " || [ $i -gt 50 ]; do usleep 100000; i=$((i+1)); done
+		 timeout 3 nc 127.0.0.1 8443 -e ssl_client -s 0 -n ig-sni.test </dev/null; kill $l; true' \
+		'(nc|busybox) +[0-9]+ +[0-9]+ +ig-sni\.test$' \
+		-- run trace_sni --host
 }
 
 # A kernel without a required feature (pretended: IG_KERNEL_FEATURES_OFF)
