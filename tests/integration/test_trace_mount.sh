@@ -37,8 +37,7 @@ test_mount_columns_escape() {
 	mkdir -p "$d"
 	ig_start "$TMP/out" run trace_mount --host --comm mount || return 1
 	mount -t tmpfs none "$d" || return 1
-	local i
-	for i in $(seq 1 100); do grep -q 'tmpfs' "$TMP/out" 2>/dev/null && break; sleep 0.05; done
+	wait_for_line "$TMP/out" 'tmpfs'
 	ig_stop
 	umount "$d"
 	if grep -q $'\033' "$TMP/out"; then fail "raw ESC in columns output"; return 1; fi
