@@ -7,8 +7,9 @@
  * the SIGSYS handler immutable (SA_IMMUTABLE, 5.16) before sending it; a
  * trap does not. One case sends no signal: SECCOMP_RET_KILL_THREAD in a
  * process with other threads left calls do_exit(SIGSYS) directly; that
- * thread's sched_process_exit, with exit_code SIGSYS and no group exit under
- * way, is the trace of it, and its syscall is still in its saved registers.
+ * thread's sched_process_exit, with exit_code SIGSYS that is not its
+ * group's exit code, is the trace of it, and its syscall is still in its
+ * saved registers.
  */
 #include "common.bpf.h"
 #include "audit_seccomp.h"
@@ -64,7 +65,14 @@ int BPF_PROG(ig_seccomp_exit, struct task_struct *task)
 {
 	struct pt_regs *regs;
 
-	if (task->exit_code != SIGSYS || (task->signal->flags & SIGNAL_GROUP_EXIT))
+	struct signal_struct *sig = task->signal;
+
+	/* A thread of a group exit leaves with the group's code; a group
+	 * exit may also begin while the killed thread is still on its way
+	 * here (its joiner woke at exit_mm), so a group exit alone does not
+	 * rule it out. */
+	if (task->exit_code != SIGSYS ||
+	    ((sig->flags & SIGNAL_GROUP_EXIT) && sig->group_exit_code == SIGSYS))
 		return 0;
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	send(BPF_CORE_READ(regs, orig_ax), SECCOMP_CODE_KILL_THREAD, 0, 0);
