@@ -3,15 +3,13 @@
 # iterator and from the /proc fallback.
 . tests/lib/engines.sh
 
-# snap_container NAME: a container with a shell, a sleep child, and a
-# two-thread process (busybox has none: the shell's pipeline is enough for
-# processes; threads are checked on ig itself).
+# snap_container NAME: a container with a shell and its sleep child.
 snap_container() {
 	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
 	docker run -d --name "$1" busybox sh -c 'sleep 600 & wait' >/dev/null || return 1
 	local i
 	for i in $(seq 1 100); do
-		[ "$(docker top "$1" -o comm 2>/dev/null | grep -c sleep)" = 1 ] && return 0
+		[ "$(docker top "$1" 2>/dev/null | grep -c 'sleep 600$')" = 1 ] && return 0
 		sleep 0.05
 	done
 	fail "the container's sleep did not start"

@@ -11,7 +11,7 @@ test_mount_tmpfs_in_container() {
 		sh -c 'mkdir -p /mnt/t && mount -t tmpfs -o size=1m,nosuid tmpsrc /mnt/t && umount /mnt/t && mount -t nosuchfs x /mnt/t' \
 		>"$TMP/docker.out" 2>&1
 	local m u bad
-	m=$(wait_json "$TMP/out" '.op == "mount" and .fs == "tmpfs"') &&
+	m=$(wait_json "$TMP/out" '.op == "mount" and .src == "tmpsrc"') &&
 	u=$(wait_json "$TMP/out" '.op == "umount" and .dest == "/mnt/t"') &&
 	bad=$(wait_json "$TMP/out" '.fs == "nosuchfs"')
 	local rc=$?
@@ -44,5 +44,5 @@ test_mount_columns_escape() {
 	assert_contains "$(head -1 "$TMP/out")" "COMM" "header" &&
 	assert_eq "RUNTIME.CONTAINERNAME COMM PID TID DELTA FLAGS CALL ERROR" \
 		"$(head -1 "$TMP/out" | tr -s ' ' | sed 's/ $//')" "default columns" &&
-	assert_contains "$(cat "$TMP/out")" 'm\x1b[2J", "tmpfs", 0, "") = 0' "escaped call"
+	assert_contains "$(cat "$TMP/out")" 'm\x1b[2J", "tmpfs", 0' "escaped call (the column is cut after)"
 }
