@@ -46,7 +46,8 @@ static int collect_once(struct gadget_ctx *ctx, struct ig_batch *b, bool in_loop
 		ig_err("%s: reading the results failed: %s", ctx->g->name, strerror(-err));
 		return IG_EXIT_RUNTIME;
 	}
-	batch_print(b, ctx->opts->max_entries);
+	/* --max-entries is a top flag; its default must not cut a snapshot. */
+	batch_print(b, ctx->g->kind == GK_TOP ? ctx->opts->max_entries : 0);
 	err = output_flush_bounded(&b->sink->out, in_loop);
 	if (err == -EPIPE || err == -EINTR)
 		return 1;

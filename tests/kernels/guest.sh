@@ -161,6 +161,11 @@ suite() {
 	dns_check
 	sni_check
 	clear_error_check
+	trace_signal_check
+	trace_mount_check
+	trace_oomkill_check
+	snapshot_process_check
+	audit_seccomp_check
 
 	container_start
 	# -c: the container's exec is shown, the host's is not.
@@ -261,6 +266,63 @@ snapshot_check() {
 		fi
 	done
 	kill "$helper" 2>/dev/null
+}
+
+trace_signal_check() {
+	run_check "trace_signal: a kill and a failed kill" signal.json \
+		'sleep 30 & p=$!; kill -USR1 $p; kill -USR1 999999; true' \
+		'"error":"ESRCH".*"sig":"SIGUSR1".*"tpid":999999' \
+		'"error":"".*"result":"delivered".*"sig":"SIGUSR1"' \
+		-- run trace_signal --host --kill-only -o json
+}
+
+trace_mount_check() {
+	mkdir -p /tmp/igmnt
+	run_check "trace_mount: tmpfs mount and umount" mount.json \
+		'mount -t tmpfs igsrc /tmp/igmnt; umount /tmp/igmnt' \
+		'"dest":"/tmp/igmnt",.*"op":"umount"' \
+		'"dest":"/tmp/igmnt",.*"fs":"tmpfs",.*"op":"mount",.*"src":"igsrc"' \
+		-- run trace_mount --host -o json
+}
+
+# A memory cgroup of 16 MiB and a tail that holds /dev/zero (no newline)
+# until the OOM killer stops it. 6.1's mark_victim has only the pid: the
+# victim's comm and pages come from its SIGKILL (tp_btf/signal_generate).
+# The killer picks head or tail, whichever holds more.
+trace_oomkill_check() {
+	cg=/sys/fs/cgroup/igoom
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+	mkdir -p $cg && echo 16M >$cg/memory.max && echo 0 >$cg/memory.swap.max 2>/dev/null
+	run_check "trace_oomkill: a memory cgroup's OOM kill" oom.json \
+		"sh -c 'echo \$\$ >$cg/cgroup.procs; head -c 100m /dev/zero | tail >/dev/null'; true" \
+		'"pages":[1-9][0-9]*,.*"tcomm":"(head|tail)"' \
+		-- run trace_oomkill --host -o json
+	rmdir $cg 2>/dev/null
+}
+
+# Both ways of listing: the task iterator, and /proc.
+snapshot_process_check() {
+	sleep 300 &
+	sp=$!
+	for how in iter_none iter_task; do
+		out=$T/snapshot-$how.json
+		IG_KERNEL_FEATURES_OFF=${how#iter_none} ig run snapshot_process --host --pid $sp -o json >"$out" 2>"$out.err"
+		if has "$out" "\"comm\":\"sleep\".*\"pid\":$sp,"; then
+			pass "snapshot_process, IG_KERNEL_FEATURES_OFF=${how#iter_none}"
+		else
+			fail "snapshot_process, IG_KERNEL_FEATURES_OFF=${how#iter_none}: no sleep $sp" "$out" "$out.err"
+		fi
+	done
+	kill $sp
+}
+
+audit_seccomp_check() {
+	run_check "audit_seccomp: kill, trap and kill-thread" seccomp.json \
+		'guest_helper seccomp kill-thread; guest_helper seccomp trap; guest_helper seccomp kill; true' \
+		'"code":"SECCOMP_RET_KILL".*"syscall":"getppid"' \
+		'"code":"SECCOMP_RET_TRAP".*"syscall":"getppid"' \
+		'"code":"SECCOMP_RET_KILL_THREAD".*"syscall":"getppid"' \
+		-- run audit_seccomp --host -o json
 }
 
 # traceloop prints when it stops, so its check waits for the container's
