@@ -167,7 +167,9 @@ struct gadget {
 	int (*decode)(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r);
 	/* top (every interval), snapshot (once), profile and advise (at the
 	 * end): read the kernel's maps, and add rows with batch_row() and
-	 * batch_add() (src/batch.h). Returns 0 or a negative errno. */
+	 * batch_add() (src/batch.h). Returns 0 or a negative errno; 1 when
+	 * it wrote documents of its own into b->sink->out.buf instead of rows
+	 * (advise_seccomp's profiles on stdout): no batch is printed. */
 	int (*collect)(struct gadget_ctx *ctx, struct ig_batch *b);
 	/* Optional: a gadget with its own flow (traceloop) instead of the
 	 * core's runner; returns the exit code. */
