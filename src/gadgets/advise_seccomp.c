@@ -269,6 +269,15 @@ int adv_fill_row(const struct gadget_ctx *ctx, struct row *r, __u64 key,
 	return names && r->v[GF(F_PROFILE)].len ? 0 : -ENOMEM;
 }
 
+/* Rows print as usual, except in the default columns output without
+ * --output-dir: there stdout is the profiles themselves. */
+static bool prints_documents(const struct gadget_ctx *ctx)
+{
+	const struct adv_opts *o = ctx->gopts;
+
+	return !o->output_dir && ctx->opts->mode == OUT_COLUMNS && !ctx->opts->fields;
+}
+
 /* The profile as a document: into DIR/<name>.json, or stdout's buffer. */
 static int adv_emit(struct gadget_ctx *ctx, struct ig_batch *b, struct row *r,
 		    const struct adv_syscalls *v)
@@ -281,7 +290,8 @@ static int adv_emit(struct gadget_ctx *ctx, struct ig_batch *b, struct row *r,
 
 	warn_if_started_before(r);
 	if (!o->output_dir) {
-		adv_profile_write(&b->sink->out.buf, v->bits, ADV_WORDS, true, &unknown);
+		if (prints_documents(ctx))
+			adv_profile_write(&b->sink->out.buf, v->bits, ADV_WORDS, true, &unknown);
 		return 0;
 	}
 	profile_name(r, name, sizeof(name));
@@ -294,15 +304,6 @@ static int adv_emit(struct gadget_ctx *ctx, struct ig_batch *b, struct row *r,
 	}
 	row_set_copy(r, GF(F_FILE), path, strlen(path));
 	return 0;
-}
-
-/* Rows print as usual, except in the default columns output without
- * --output-dir: there stdout is the profiles themselves. */
-static bool prints_documents(const struct gadget_ctx *ctx)
-{
-	const struct adv_opts *o = ctx->gopts;
-
-	return !o->output_dir && ctx->opts->mode == OUT_COLUMNS && !ctx->opts->fields;
 }
 
 static int adv_collect(struct gadget_ctx *ctx, struct ig_batch *b)
