@@ -170,6 +170,33 @@ def scenarios(ig, bindir):
                      tps=["sys_enter_write"], ig=True, per_op=0, fallbacks=True),
             ],
             peer_note="ttysnoop on writes that do not go to a tty: what its hook costs every other write; no event is expected; no peer"),
+        # top_file counts every read/write of a regular file in the kernel.
+        dict(
+            name="file_rw", what="1-byte write to a regular file, top_file counting it",
+            loop=[b("write_loop"), "-p", "/tmp/ig-bench-top-file"],
+            n=100_000 if SHORT else 2_000_000, gadget="top_file",
+            needles=("write_loop",),
+            tracers=[
+                dict(name="ig", cmd=[ig, "run", "top_file", "--host", "-o", "json"],
+                     tps=["sys_exit_write"], ig=True, per_op=0, fallbacks=True),
+            ],
+            peer_note="top_file: counted in the kernel, one JSON array a second; no peer (filetop needs kprobes)"),
+        # advise_seccomp runs on every syscall: against traceloop, the
+        # other gadget hooked on every syscall.
+        dict(
+            name="syscall", what="getppid(2), advise_seccomp and traceloop",
+            loop=[b("write_loop"), "-p", "getppid"],
+            n=200_000 if SHORT else 4_000_000, gadget="advise_seccomp",
+            needles=("write_loop",),
+            tracers=[
+                dict(name="advise (untraced)", cmd=[ig, "run", "advise_seccomp", "-o", "json"],
+                     tps=["sys_enter"], ig=True, per_op=0),
+                dict(name="advise (traced)", cmd=[ig, "run", "advise_seccomp", "--host", "-o", "json"],
+                     tps=["sys_enter"], ig=True, per_op=0),
+                dict(name="traceloop (untraced)", cmd=[ig, "run", "traceloop"],
+                     tps=["sys_enter"], ig=True, per_op=0),
+            ],
+            peer_note="advise_seccomp untraced (host syscalls, containers recorded) and traced (--host: the host recorded too), against traceloop untraced (it records containers only)"),
     ]
 
 
@@ -696,7 +723,7 @@ def fast_path_targets(result, prev):
 
 
 def evaluate_targets(result, prev=None):
-    t = fast_path_targets(result, prev)
+    t = fast_path_targets(result, prev) + profile_cpu_targets(result)
     scn = {s["name"]: s["summary"] for s in result["scenarios"]}
     o = scn.get("open", {})
     if "ig" in o and "opensnoop" in o and o["opensnoop"].get("overhead_ns"):
@@ -729,6 +756,60 @@ def evaluate_targets(result, prev=None):
                       value=f"{e['ig']['overhead_pct']:+.1f}%"
                       + (f" (execsnoop {peer:+.1f}%)" if peer is not None else "")))
     return t
+
+
+def profile_cpu_targets(result):
+    scn = {s["name"]: s["summary"] for s in result["scenarios"]}
+    t = []
+    f = scn.get("file_rw", {})
+    if "ig" in f:
+        t.append(dict(target="top_file adds ≤ 100 ns per read/write", met=f["ig"]["overhead_ns"] <= 100,
+                      value=f"{f['ig']['overhead_ns']:.0f} ns"))
+    sc = scn.get("syscall", {})
+    tl = sc.get("traceloop (untraced)", {}).get("overhead_ns")
+    for name in ("advise (untraced)", "advise (traced)"):
+        ov = sc.get(name, {}).get("overhead_ns")
+        if ov is not None and tl is not None:
+            limit = tl if "untraced" in name else 215
+            t.append(dict(target=f"advise_seccomp per syscall, {name.split()[1][1:-1]}, ≤ "
+                          + ("traceloop's untraced" if "untraced" in name else "traceloop's traced (215 ns)"),
+                          met=ov <= limit, value=f"{ov:.0f} ns (traceloop untraced {tl:.0f} ns)"))
+    pc = result.get("profile_cpu")
+    if pc:
+        t.append(dict(target="profile_cpu at 49 Hz < 1% of one core", met=pc["pct_of_core"] < 1,
+                      value=f"{pc['pct_of_core']:.3f}% (BPF {pc['bpf_pct']:.3f}%, ig {pc['ig_pct']:.3f}%)"))
+    return t
+
+
+def run_profile_cpu_cost(args, tmp, seconds):
+    """profile_cpu's cost while both CPUs are busy: its BPF run time (kernel
+    stats) plus ig's own CPU, over the wall time, in % of one core."""
+    fd = bpf_stats_on()
+    busy = [subprocess.Popen([os.path.join(args.bin, "write_loop"), "-p", "getppid", "-n",
+                              "1000000000", "-w", "0"], stdout=subprocess.DEVNULL)
+            for _ in range(os.cpu_count() or 1)]
+    t = dict(name="profile_cpu", cmd=[args.ig, "run", "profile_cpu", "--host"], ig=True)
+    try:
+        p = start_tracer(t, args, tmp)[0]
+        try:
+            cpu0, (ns0, cnt0) = proc_cpu_ns(p.pid), prog_stats(p.pid)
+            time.sleep(seconds)
+            cpu1, (ns1, cnt1) = proc_cpu_ns(p.pid), prog_stats(p.pid)
+        finally:
+            stop_tracer(p)
+    finally:
+        for b in busy:
+            b.kill()
+            b.wait()
+        if fd is not None:
+            os.close(fd)
+    wall = seconds * 1e9
+    res = dict(seconds=seconds, samples=cnt1 - cnt0, bpf_ns_per_sample=(ns1 - ns0) / max(cnt1 - cnt0, 1),
+               bpf_pct=100 * (ns1 - ns0) / wall, ig_pct=100 * (cpu1 - cpu0) / wall)
+    res["pct_of_core"] = res["bpf_pct"] + res["ig_pct"]
+    log(f"profile_cpu: {res['samples']} samples in {seconds} s, {res['bpf_ns_per_sample']:.0f} ns each; "
+        f"{res['pct_of_core']:.3f}% of a core")
+    return res
 
 
 def plot(result, outdir):
@@ -899,7 +980,7 @@ def main():
                     help="where results go (default bench/results; build/bench/results "
                          "with BENCH_SHORT=1)")
     ap.add_argument("--rounds", type=int, default=1 if SHORT else 3)
-    ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec tcp tty write)")
+    ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec tcp tty write file_rw syscall profile_cpu)")
     ap.add_argument("--no-sweep", action="store_true")
     ap.add_argument("--no-latency", action="store_true")
     ap.add_argument("--no-bpf-costs", action="store_true",
@@ -932,6 +1013,8 @@ def main():
             result["latency"] = run_latency(args)
         if not args.no_bpf_costs:
             result["bpf_costs"] = run_bpf_costs(args, tmp, args.rounds)
+        if not args.only or "profile_cpu" in args.only:
+            result["profile_cpu"] = run_profile_cpu_cost(args, tmp, 3 if SHORT else 10)
         result["fmt"] = run_fmt(args)
     # Whoever was attached at the start or the end (not ours: ours are gone).
     seen = {(f["pid"], f["comm"]) for f in foreign}
