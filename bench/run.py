@@ -788,9 +788,19 @@ def run_profile_cpu_cost(args, tmp, seconds):
     busy = [subprocess.Popen([os.path.join(args.bin, "write_loop"), "-p", "getppid", "-n",
                               "1000000000", "-w", "0"], stdout=subprocess.DEVNULL)
             for _ in range(os.cpu_count() or 1)]
-    t = dict(name="profile_cpu", cmd=[args.ig, "run", "profile_cpu", "--host"], ig=True)
+    err = os.path.join(tmp, "err")
     try:
-        p = start_tracer(t, args, tmp)[0]
+        # Not on a tracepoint (attach_wait's way): "attached" on stderr.
+        with open(os.path.join(tmp, "out"), "wb") as fo, open(err, "wb") as fe:
+            p = subprocess.Popen([args.ig, "run", "profile_cpu", "--host", "-v"], stdout=fo,
+                                 stderr=fe, stdin=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while ": attached" not in open(err, errors="replace").read():
+            if p.poll() is not None or time.time() > deadline:
+                stop_tracer(p)
+                raise RuntimeError("profile_cpu did not attach: "
+                                   + open(err, errors="replace").read()[-500:])
+            time.sleep(0.05)
         try:
             cpu0, (ns0, cnt0) = proc_cpu_ns(p.pid), prog_stats(p.pid)
             time.sleep(seconds)
