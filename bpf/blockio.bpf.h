@@ -3,9 +3,9 @@
  * What top_blockio and profile_blockio share: each block request from its
  * issue to its completion (block:block_rq_issue, block_rq_complete, as
  * tp_btf programs on struct request, whose layout CO-RE relocates). The
- * process is the one that inserted the request (block_rq_insert), else the
- * one that issued it: a request dispatched later by a kernel worker still
- * names the process that made it.
+ * process is the one running when the request is issued: the submitter
+ * when the queue dispatches at once (direct I/O to an idle device), else
+ * the kernel worker that dispatches it.
  */
 #ifndef IG_BLOCKIO_BPF_H
 #define IG_BLOCKIO_BPF_H
@@ -17,7 +17,7 @@
 
 struct bio_start {
 	struct ig_proc proc;
-	__u64 issued;          /* bpf_ktime_get_ns() at issue; 0: inserted, not issued */
+	__u64 issued;          /* bpf_ktime_get_ns() at issue */
 	__u32 bytes;
 	__u8 traced;           /* the process passed the filters */
 	__u8 _pad[3];
@@ -30,37 +30,24 @@ struct {
 	__type(value, struct bio_start);
 } bio_inflight SEC(".maps");
 
-/* Who made the request: the first of insert and issue that sees it. */
-static __always_inline struct bio_start *bio_note(struct request *rq)
-{
-	__u64 key = (__u64)rq;
-	struct bio_start *s = bpf_map_lookup_elem(&bio_inflight, &key);
-	struct bio_start v = {};
-
-	if (s)
-		return s;
-	v.traced = ig_should_trace();
-	ig_fill_proc(&v.proc);
-	bpf_map_update_elem(&bio_inflight, &key, &v, BPF_ANY);
-	return bpf_map_lookup_elem(&bio_inflight, &key);
-}
-
-SEC("tp_btf/block_rq_insert")
-int BPF_PROG(ig_bio_insert, struct request *rq)
-{
-	bio_note(rq);
-	return 0;
-}
-
+/* At issue, always a new entry: a request's address is reused, and one
+ * that never completed (requeued, or a driver's error path) must not lend
+ * its process to the next. */
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(ig_bio_issue, struct request *rq)
 {
-	struct bio_start *s = bio_note(rq);
+	__u64 key = (__u64)rq;
+	struct bio_start v = {};
 
-	if (s) {
-		s->issued = bpf_ktime_get_ns();
-		s->bytes = rq->__data_len;
+	if (!ig_should_trace()) {
+		bpf_map_delete_elem(&bio_inflight, &key);   /* not followed */
+		return 0;
 	}
+	ig_fill_proc(&v.proc);
+	v.issued = bpf_ktime_get_ns();
+	v.bytes = rq->__data_len;
+	v.traced = 1;
+	bpf_map_update_elem(&bio_inflight, &key, &v, BPF_ANY);
 	return 0;
 }
 

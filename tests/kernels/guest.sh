@@ -172,6 +172,14 @@ suite() {
 	top_file_check
 	blockio_checks
 	profile_cpu_check
+	run_check "trace_capabilities (kprobe cap_capable)" caps.txt \
+		'chroot / true' \
+		'chroot .* 18 +CAP_SYS_CHROOT +1 +Allow' \
+		-- run trace_capabilities --host --comm chroot
+	run_check "trace_fsslower --min 0 (kprobes on vfs_*)" fsslower.json \
+		'cat /etc/ig/target >/dev/null' \
+		'"bytes":7,.*"file":"target",.*"op":"R"' \
+		-- run trace_fsslower --host --comm cat --min 0 -o json
 }
 
 # advise_seccomp prints its profile when it stops: wait for the container's
