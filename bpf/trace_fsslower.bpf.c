@@ -56,10 +56,14 @@ static __always_inline int fss_exit(__s64 ret)
 		e->size = s->size;
 		e->op = s->op;
 		__builtin_memset(e->_pad, 0, sizeof(e->_pad));
+		/* Plain locals: CO-RE relocates the kernel's types, not ours. */
+		struct path *path = (struct path *)s->file;
+		struct file *file = (struct file *)s->file;
+
 		if (s->op == FSS_OPEN)
-			d = BPF_CORE_READ((struct path *)s->file, dentry);
+			d = BPF_CORE_READ(path, dentry);
 		else
-			d = BPF_CORE_READ((struct file *)s->file, f_path.dentry);
+			d = BPF_CORE_READ(file, f_path.dentry);
 		if (bpf_probe_read_kernel_str(e->file, sizeof(e->file), BPF_CORE_READ(d, d_name.name)) < 0)
 			e->file[0] = 0;
 		ig_submit(e);
