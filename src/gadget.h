@@ -181,6 +181,9 @@ struct gadget {
 	 * it wrote documents of its own into b->sink->out.buf instead of rows
 	 * (advise_seccomp's profiles on stdout): no batch is printed. */
 	int (*collect)(struct gadget_ctx *ctx, struct ig_batch *b);
+	/* Optional, top/profile/advise: every tick (~50 ms) while they wait,
+	 * e.g. to name a container while its processes still live. */
+	void (*tick)(struct gadget_ctx *ctx, struct ig_batch *b);
 	/* Optional: a gadget with its own flow (traceloop) instead of the
 	 * core's runner; returns the exit code. */
 	int (*run)(const struct gadget *g, int argc, char **argv);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "batch.h"
+#include "containers/containers.h"
 #include "enrich.h"
 #include "obuf.h"
 #include "skel.h"
@@ -278,6 +279,95 @@ static bool prints_documents(const struct gadget_ctx *ctx)
 	return !o->output_dir && ctx->opts->mode == OUT_COLUMNS && !ctx->opts->fields;
 }
 
+/*
+ * Containers named while their processes lived. At the end, a container
+ * that lived a moment, or that was removed (docker run --rm), may be gone
+ * from the container table; its profile still names it. Each namespace is
+ * looked up on the ticks after its first syscall, while its first process
+ * lives, for up to ADV_NAME_TRIES ticks.
+ */
+#define ADV_NAME_TRIES 40   /* ticks of ~50 ms */
+
+struct adv_named {
+	__u64 key;
+	unsigned int tries;
+	bool found;
+	struct container c;
+};
+
+static struct adv_named *adv_named;
+static size_t adv_nnamed;
+
+static struct adv_named *adv_named_find(__u64 key)
+{
+	for (size_t i = 0; i < adv_nnamed; i++)
+		if (adv_named[i].key == key)
+			return &adv_named[i];
+	return NULL;
+}
+
+static struct adv_named *adv_named_add(__u64 key)
+{
+	struct adv_named *n = realloc(adv_named, (adv_nnamed + 1) * sizeof(*n));
+
+	if (!n)
+		return NULL;
+	adv_named = n;
+	n = &adv_named[adv_nnamed++];
+	memset(n, 0, sizeof(*n));
+	n->key = key;
+	return n;
+}
+
+static void adv_tick(struct gadget_ctx *ctx, struct ig_batch *b)
+{
+	struct advise_seccomp_bpf *skel = ctx->skel;
+	struct container_table *t = b->enr ? enricher_table(b->enr) : NULL;
+	int fd = bpf_map__fd(skel->maps.adv_seen);
+	__u64 key, prev;
+	bool first = true;
+
+	while (t && !bpf_map_get_next_key(fd, first ? NULL : &prev, &key)) {
+		struct adv_named *n = adv_named_find(key);
+		const struct container *c;
+		struct adv_syscalls v;
+
+		first = false;
+		prev = key;
+		if (!n && !(n = adv_named_add(key)))
+			return;
+		if (n->found || n->tries >= ADV_NAME_TRIES || bpf_map_lookup_elem(fd, &key, &v))
+			continue;
+		n->tries++;
+		c = ct_lookup_mntns(t, key);
+		if (!c && key != ct_host_mntns(t))
+			c = ct_resolve(t, key, v.pid);
+		if (c) {
+			n->c = *c;
+			n->found = true;
+		}
+	}
+}
+
+/* Name the row's container: from the table, or as it was named while it
+ * ran. false: not selected (-c, --k8s-*, or not a container without
+ * --host). */
+static bool adv_enrich(struct ig_batch *b, struct row *r, __u64 key)
+{
+	const struct adv_named *n = adv_named_find(key);
+	bool selected;
+
+	if (!b->enr)
+		return true;
+	selected = enricher_apply(b->enr, r);
+	if (r->v[CF_RT_CONTAINER_NAME].len || !n || !n->found)
+		return selected;
+	if (!enricher_selects(b->enr, &n->c))
+		return false;
+	enricher_fill_container(b->enr, r, &n->c);
+	return true;
+}
+
 /* The profile as a document: into DIR/<name>.json, or stdout's buffer. */
 static int adv_emit(struct gadget_ctx *ctx, struct ig_batch *b, struct row *r,
 		    const struct adv_syscalls *v)
@@ -327,14 +417,19 @@ static int adv_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 		r = batch_row(b);
 		if (adv_fill_row(ctx, r, keys[i], &v))
 			return -ENOMEM;
-		/* The container's name is needed for its file: enrich now
-		 * (batch_add does it again, and filters). */
-		if ((b->enr && !enricher_apply(b->enr, r)) || !sink_match(b->sink, r))
+		/* Enriched here, not by batch_add: the container's name is
+		 * needed for its file, and may come from adv_named. */
+		if (!adv_enrich(b, r, keys[i]) || !sink_match(b->sink, r))
 			continue;
 		err = adv_emit(ctx, b, r, &v);
 		docs++;
-		if (!err && !prints_documents(ctx))
+		if (!err && !prints_documents(ctx)) {
+			struct enricher *enr = b->enr;
+
+			b->enr = NULL;
 			err = batch_add(b);
+			b->enr = enr;
+		}
 	}
 	if (!docs)
 		ig_err("advise_seccomp: no container made a syscall while recording");
@@ -359,5 +454,6 @@ IG_GADGET(advise_seccomp) = {
 	.opts_size = sizeof(struct adv_opts),
 	.skel = &advise_seccomp_skel_ops,
 	.loaded = adv_loaded,
+	.tick = adv_tick,
 	.collect = adv_collect,
 };

@@ -82,6 +82,23 @@ test_advise_seccomp_stdout_and_json() {
 	adv_prove "$TMP/out"
 }
 
+# docker run --rm: the container is gone, state and all, when ig stops;
+# its profile still carries its name (looked up while it ran).
+test_advise_seccomp_removed_container() {
+	adv_engines || return 1
+	local name="ig-adv-$RANDOM" out
+	mkdir "$TMP/profiles"
+	ig_start "$TMP/out" run advise_seccomp -c "$name" --output-dir "$TMP/profiles" || return 1
+	out=$(docker run --rm --name "$name" busybox sh -c "$ADV_WORK" 2>&1)
+	assert_eq "advised" "$out" "the workload" || { ig_stop; return 1; }
+	# Until docker has removed it (its state directory goes with it).
+	local i
+	for i in $(seq 1 50); do docker inspect "$name" >/dev/null 2>&1 || break; sleep 0.1; done
+	ig_stop
+	assert_eq "$name.json" "$(ls "$TMP/profiles")" "a file named after the removed container" || return 1
+	adv_assert_profile "$TMP/profiles/$name.json"
+}
+
 # A container already running misses its start-up: said on stderr.
 test_advise_seccomp_running_container_warned() {
 	adv_engines || return 1
