@@ -181,7 +181,9 @@ struct gadget {
 	int (*decode)(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r);
 	/* top (every interval), snapshot (once), profile and advise (at the
 	 * end): read the kernel's maps, and add rows with batch_row() and
-	 * batch_add() (src/batch.h). Returns 0 or a negative errno. */
+	 * batch_add() (src/batch.h). Returns 0 or a negative errno; 1 when
+	 * it wrote documents of its own into b->sink->out.buf instead of rows
+	 * (advise_seccomp's profiles on stdout): no batch is printed. */
 	int (*collect)(struct gadget_ctx *ctx, struct ig_batch *b);
 	/* Optional, trace: called after every round of the event loop (at
 	 * least every 50 ms), for work driven by time rather than by
@@ -192,6 +194,9 @@ struct gadget {
 	 * skeleton (sockets), before the skeleton detaches; also called
 	 * at destroy, so it must be idempotent. */
 	void (*detach)(struct gadget_ctx *ctx);
+	/* Optional, top/profile/advise: every tick (~50 ms) while they wait,
+	 * e.g. to name a container while its processes still live. */
+	void (*collect_tick)(struct gadget_ctx *ctx, struct ig_batch *b);
 	/* Optional: a gadget with its own flow (traceloop) instead of the
 	 * core's runner; returns the exit code. */
 	int (*run)(const struct gadget *g, int argc, char **argv);

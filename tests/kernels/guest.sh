@@ -175,7 +175,77 @@ suite() {
 		'!ig-host-exec' \
 		-- run trace_exec -c igct --fields containername,comm,args
 	traceloop_check
+	advise_seccomp_check
 	kill "$CT_PID" 2>/dev/null
+	top_file_check
+	blockio_checks
+	profile_cpu_check
+	run_check "trace_capabilities (kprobe cap_capable)" caps.txt \
+		'chroot / true' \
+		'chroot .* 18 +CAP_SYS_CHROOT +1 +Allow' \
+		-- run trace_capabilities --host --comm chroot
+	# dd, not cat: busybox's cat copies with sendfile, not vfs_read.
+	run_check "trace_fsslower --min 0 (kprobes on vfs_*)" fsslower.json \
+		'dd if=/etc/ig/target of=/dev/null 2>/dev/null' \
+		'"bytes":7,.*"file":"target",.*"op":"R"' \
+		'"file":"target",.*"op":"O"' \
+		-- run trace_fsslower --host --comm dd --min 0 -o json
+}
+
+# advise_seccomp prints its profile when it stops: wait for the container's
+# command, then look for the syscall only that command made.
+advise_seccomp_check() {
+	out=$T/advise.json
+	if ! ig_start "$out" run advise_seccomp -c igct; then
+		fail "advise_seccomp -c: ig did not attach" "$out.err"
+		return
+	fi
+	ct_run 'mkdir /tmp/ig-adv-dir; rmdir /tmp/ig-adv-dir'
+	ig_stop
+	if has "$out" '"SCMP_ACT_ERRNO"' && has "$out" '^ +"mkdir",?$'; then
+		pass "advise_seccomp -c (runc-style container)"
+	else
+		fail "advise_seccomp -c: no profile allowing mkdir" "$out" "$out.err"
+	fi
+}
+
+# 64 writes of 4 KiB by dd, counted in one interval's array.
+top_file_check() {
+	run_check "top_file (sys_exit_write, fd to file)" top_file.json \
+		'dd if=/dev/zero of=/tmp/ig-tf bs=4096 count=64 2>/dev/null' \
+		'"file":"ig-tf".*"wbytes":262144,"writes":64' \
+		-- run top_file --host --comm dd -o json --interval 0.5
+}
+
+# The guest has no block device: the block gadgets must load, attach and
+# print their (empty) tables.
+blockio_checks() {
+	for g in top_blockio profile_blockio; do
+		out=$T/$g.txt
+		ig run "$g" --host --timeout 1 >"$out" 2>"$out.err"
+		rc=$?
+		if [ $rc -eq 0 ] && has "$out" '(MAJOR MINOR|MIN_US)'; then
+			pass "$g loads (no block device to do I/O on)"
+		else
+			fail "$g: exit $rc" "$out" "$out.err"
+		fi
+	done
+}
+
+# dd from /dev/zero spends its time in the kernel: kallsyms names it.
+profile_cpu_check() {
+	out=$T/profile_cpu.txt
+	if ! ig_start "$out" run profile_cpu --host --comm dd --kernel-stacks-only --folded; then
+		fail "profile_cpu: ig did not attach" "$out.err"
+		return
+	fi
+	dd if=/dev/zero of=/dev/null bs=64k count=5000 2>/dev/null
+	ig_stop
+	if has "$out" '^dd;.*(read|zero|clear_user).* [0-9]+$'; then
+		pass "profile_cpu (perf event, kernel stacks from kallsyms)"
+	else
+		fail "profile_cpu: no kernel stack of dd" "$out" "$out.err"
+	fi
 }
 
 # trace_dns: the socket filter in this namespace sees busybox nslookup's
