@@ -34,8 +34,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 CPPFLAGS  += -Isrc -Iinclude -I$(BUILD)/skel -D_GNU_SOURCE
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
-LDLIBS    += -lbpf -lelf -lz -ljansson
-STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a -l:libjansson.a
+LDLIBS    += -lbpf -lelf -lz -ljansson -lyaml
+STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a -l:libjansson.a -l:libyaml.a
 
 BPF_CFLAGS := -target bpf -g -O2 -D__TARGET_ARCH_$(ARCH) -Wall \
 	      -Iinclude -Ivmlinux/$(ARCH) -MMD -MP

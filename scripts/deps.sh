@@ -2,7 +2,7 @@
 # Install what building and testing ig needs, from Debian's packages, if missing.
 set -eu
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
-      libjansson-dev libcmocka-dev jq pkg-config iproute2 util-linux
+      libjansson-dev libyaml-dev libcmocka-dev jq pkg-config iproute2 util-linux
       libclang-rt-14-dev asciinema valgrind bsdutils python3
       qemu-system-x86 busybox-static cpio nftables dnsmasq-base openssl"
 missing=""

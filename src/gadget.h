@@ -87,6 +87,7 @@ struct run_opts {
 	/* computed: the gadget's --legacy-json shape when it is on */
 	const struct json_key *json_keys;
 	size_t njson_keys;
+	const struct record_forms *forms;   /* computed: the gadget's */
 };
 
 struct flag_value {
@@ -204,6 +205,8 @@ struct gadget {
 	 * some guides' jq filters expect; its --legacy-json flag selects it. */
 	const struct json_key *legacy_json;
 	size_t nlegacy_json;
+	/* Optional: -o compact's lines, -o tetragon's record. */
+	struct record_forms forms;
 };
 
 /*

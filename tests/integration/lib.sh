@@ -81,3 +81,15 @@ wait_json() {
 	done
 	fail "no event matching '$2' in $1: $(head -c 1500 "$1")"
 }
+# wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1)); shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.1
+	done
+}
+
+# json_count FILE JQ-FILTER: how many JSON events match.
+json_count() { jq -c "select($2)" "$1" 2>/dev/null | wc -l; }
+json_has() { [ "$(json_count "$1" "$2")" -ge "${3:-1}" ]; }

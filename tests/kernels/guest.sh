@@ -160,6 +160,7 @@ suite() {
 	net_checks
 	dns_check
 	sni_check
+	trace_process_check
 	clear_error_check
 	trace_signal_check
 	trace_mount_check
@@ -268,6 +269,38 @@ sni_check() {
 		 timeout 3 nc 127.0.0.1 8443 -e ssl_client -s 0 -n ig-sni.test </dev/null; kill $l; true' \
 		'(nc|busybox) +[0-9]+ +[0-9]+ +ig-sni\.test$' \
 		-- run trace_sni --host
+}
+
+# trace_process: one process's exec and exit (tracepoints and tp_btf), and a
+# policy killing from the tracepoint program (bpf_get_attach_cookie and
+# bpf_send_signal): cat dies by SIGKILL, and the stream says so.
+trace_process_check() {
+	run_check "trace_process exec and exit" proc.json \
+		'/bin/echo ig-proc-marker' \
+		'"args":"ig-proc-marker".*"event":"exit".*"status":"0"' \
+		'"args":"ig-proc-marker".*"event":"exec"' \
+		-- run trace_process --host -o json
+	out=$T/policy.json
+	printf '%s\n' 'apiVersion: cilium.io/v1alpha1' 'kind: TracingPolicy' \
+		'metadata: {name: kill-me}' 'spec:' '  tracepoints:' \
+		'  - {subsystem: syscalls, event: sys_enter_openat, args: [{index: 6, type: string}],' \
+		'     selectors: [{matchArgs: [{index: 0, operator: Equal, values: [/tmp/ig-kill-me]}],' \
+		'                  matchActions: [{action: Sigkill}]}]}' >/tmp/kill.yaml
+	echo x >/tmp/ig-kill-me
+	if ! ig_start "$out" run trace_process --host -o json --policy /tmp/kill.yaml; then
+		fail "trace_process --policy: ig did not attach" "$out.err"
+		return
+	fi
+	sh -c '/bin/cat /tmp/ig-kill-me' >"$out.work" 2>&1
+	echo "rc=$?" >>"$out.work"
+	wait_until 20 has "$out" '"event":"exit".*"signal":"SIGKILL"'
+	ig_stop
+	if grep -q 'rc=137' "$out.work" && has "$out" '"action":"Sigkill".*"event":"match"' &&
+		has "$out" '"event":"exit".*"signal":"SIGKILL"'; then
+		pass "trace_process --policy Sigkill"
+	else
+		fail "trace_process --policy Sigkill" "$out" "$out.err" "$out.work"
+	fi
 }
 
 # A kernel without a required feature (pretended: IG_KERNEL_FEATURES_OFF)
