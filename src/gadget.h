@@ -82,6 +82,11 @@ struct run_opts {
 	double interval;           /* seconds */
 	const char *sort;
 	__u32 max_entries;
+	/* trace gadgets: --export-file and its rotation, --metrics-listen */
+	const char *export_file;
+	uint64_t export_rotate_size;
+	uint32_t export_keep;
+	const char *metrics_listen;
 	bool filter_mntns;         /* computed: BPF consults ig_mntns */
 	bool mntns_by_id;          /* computed: key namespaces by unique id */
 };

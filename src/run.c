@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "batch.h"
 #include "enrich.h"
+#include "export.h"
 #include "run.h"
 #include "sink.h"
 #include "skel.h"
@@ -41,6 +42,7 @@ struct run_state {
 	bool draining;          /* in finish(): the loop is over */
 	void *gopts;            /* the gadget's options struct */
 	struct ig_batch batch;  /* kinds other than trace */
+	struct ig_export *exp;  /* --export-file, or NULL: stdout */
 };
 
 /* Whether a write interrupted by a signal is abandoned. In the loop a stop
@@ -56,6 +58,13 @@ static int flush_output(struct run_state *st)
 
 	if (st->write_err)
 		return st->write_err;
+	if (st->exp) {
+		err = export_write(st->exp, st->sink.out.buf.p, st->sink.out.buf.len);
+		st->sink.out.buf.len = 0;
+		if (err)
+			st->write_err = err;
+		return err;
+	}
 	do
 		err = output_flush(&st->sink.out, STDOUT_FILENO);
 	while (err == -EINTR && !write_abandoned(st));
@@ -324,6 +333,11 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	ret = preflight(&opts);
 	if (ret)
 		goto out;
+	if (opts.export_file &&
+	    !(st.exp = export_open(opts.export_file, opts.export_rotate_size, opts.export_keep))) {
+		ret = IG_EXIT_RUNTIME;
+		goto out;
+	}
 	ig_bpf_setup_logging();
 	st.enr = enricher_new(&opts);
 	if (!st.enr) {
@@ -334,7 +348,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	opts.mntns_by_id = enricher_mntns_by_id(st.enr);
 	sys_install_stop_signals();
 	sys_bound_drain_after_stop(DRAIN_MS);
-	st.stdout_is_pipe = fd_is_pipe(STDOUT_FILENO);
+	st.stdout_is_pipe = !st.exp && fd_is_pipe(STDOUT_FILENO);
 	st.ctx.boot_to_wall_ns = sys_boot_to_wall_ns();
 	if (gadget_start(&st.ctx)) {
 		ret = IG_EXIT_RUNTIME;
@@ -351,6 +365,7 @@ out:
 	enricher_free(st.enr);
 	batch_free(&st.batch);
 	sink_free(&st.sink);
+	export_close(st.exp);
 	free(st.gopts);
 	free(st.ctx.flags);
 	return ret;
