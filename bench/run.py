@@ -15,6 +15,12 @@ captured and the losses the tracer reported, the tracer's RSS while tracing
 (sampled) and its VmHWM, and its start time: exec to programs attached, as
 the kernel sees it (bench/attach_wait.c), the same test for every tracer.
 
+First, start-up end to end (bench/startup.py): exec -> attached -> first
+event, ig cold (empty minimized-BTF cache) and warm, beside opensnoop. The
+workload runs use a private, warm cache ($IG_CACHE_DIR). For exec, the BPF
+run time of each tracer's programs per operation (bench/bpfstats.py,
+kernel.bpf_stats_enabled during those runs, bare ones included).
+
 Then: overhead per event against the rate of events (for the plot), the
 delay from open() to ig's line at low and high rates (bench/latency.c), and
 the output layer's throughput (bench/fmt_bench.c).
@@ -38,6 +44,9 @@ import sys
 import tempfile
 import threading
 import time
+
+import bpfstats
+import startup
 
 SHORT = os.environ.get("BENCH_SHORT") == "1"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -122,7 +131,7 @@ def scenarios(ig, bindir):
             name="exec", what="fork+exec+wait of a small program",
             loop=[b("exec_loop"), "-p", b("bench_nop")],
             n=300 if SHORT else 10_000, gadget="trace_exec",
-            needles=("bench_nop",),
+            needles=("bench_nop",), bpf_stats=True,
             tracers=[
                 dict(name="ig", cmd=[ig, "run", "trace_exec", "--host", "-o", "json"],
                      tps=["sys_exit_execve"], ig=True, per_op=1),
@@ -394,7 +403,10 @@ def run_once(scn, tracer, n, args, rate=0, tmp=None):
         cpu_attached = proc_cpu_ns(p.pid)
         rss = RssSampler(p.pid)
         rss.start()
+        bpf0 = bpfstats.prog_stats(p.pid)
         res.update(run_workload(loop))
+        if scn.get("bpf_stats"):
+            res["bpf_ns_per_op"] = bpfstats.delta_ns(bpf0, bpfstats.prog_stats(p.pid)) / (n + warm)
         res["rss_kb"] = rss.stop()
         res["hwm_kb"] = proc_status_kb(p.pid, "VmHWM")
     finally:
@@ -499,6 +511,7 @@ def summarize(runs, scn):
             s["rss_kb"] = max(r["rss_kb"] for r in rs)
             s["hwm_kb"] = max(r["hwm_kb"] for r in rs)
             s["start_ms"] = med(r["start_ms"] for r in rs)
+            s["bpf_ns_per_op"] = med(r.get("bpf_ns_per_op") for r in rs)
             s["events_per_op"] = med(r["captured"] / (r["ops"] + (r["ops"] // 10)) for r in rs)
         out[name] = s
     return out
@@ -597,6 +610,9 @@ def markdown(result):
         for f in result["fmt"]:
             lines.append(f"| {f['mode']} | {f['events_per_s']:,.0f} | {f['ns_per_event']:.0f} "
                          f"| {f['bytes_per_event']:.0f} | {f['decode_ns_per_event']:.0f} |")
+    if result.get("startup"):
+        lines.append(startup.markdown(result["startup"]))
+    lines.extend(bpfstats.markdown(result["scenarios"]))
     if result.get("bpf_costs"):
         lines.append("")
         lines.append("BPF run time per program run, by the kernel's account (BPF_ENABLE_STATS; "
@@ -722,7 +738,15 @@ def evaluate_targets(result, prev=None):
         if f["mode"] in ("json", "columns"):
             t.append(dict(target=f"{f['mode']} formatter ≥ 1M events/s on one core",
                           met=f["events_per_s"] >= 1e6, value=f"{f['events_per_s'] / 1e6:.2f}M/s"))
+    for name, sm in scn.items():
+        if "ig" in sm and sm["ig"].get("hwm_kb"):
+            t.append(dict(target=f"{name}: ig's VmHWM ≤ 8 MB (warm BTF cache)",
+                          met=sm["ig"]["hwm_kb"] <= 8192,
+                          value=f"{sm['ig']['hwm_kb'] / 1024:.1f} MB"))
+    if result.get("startup"):
+        t.extend(startup.targets(result["startup"]))
     e = scn.get("exec", {})
+    t.extend(bpfstats.exec_targets(e))
     if "ig" in e:
         peer = e.get("execsnoop", {}).get("overhead_pct")
         t.append(dict(target="trace_exec adds ≤ 5% to fork+exec", met=e["ig"]["overhead_pct"] <= 5,
@@ -799,7 +823,13 @@ def run_scenarios(args, tmp, gadgets, rounds):
         for rnd in range(rounds):
             for t in tracers:
                 log(f"{scn['name']} round {rnd + 1}/{rounds}: {t['name'] if t else 'none'}")
-                r = run_once(scn, t, scn["n"], args, tmp=tmp)
+                # For every run of the workload, bare too: the stats' cost
+                # then falls on all alike.
+                if scn.get("bpf_stats"):
+                    with bpfstats.enabled():
+                        r = run_once(scn, t, scn["n"], args, tmp=tmp)
+                else:
+                    r = run_once(scn, t, scn["n"], args, tmp=tmp)
                 r["round"] = rnd
                 runs.append(r)
         results.append(dict(name=scn["name"], what=scn["what"], ops=scn["n"], runs=runs,
@@ -902,6 +932,7 @@ def main():
     ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec tcp tty write)")
     ap.add_argument("--no-sweep", action="store_true")
     ap.add_argument("--no-latency", action="store_true")
+    ap.add_argument("--no-startup", action="store_true", help="skip the cold/warm start-up section")
     ap.add_argument("--no-bpf-costs", action="store_true",
                     help="skip the BPF run time of the kernel fallbacks against the fast path")
     ap.add_argument("--no-install", action="store_true", help="do not apt-get the peers")
@@ -925,6 +956,13 @@ def main():
             started=started.isoformat(timespec="seconds"), kernel=os.uname().release,
             cpus=os.cpu_count(), ig_rev=git_rev(), short=SHORT, rounds=args.rounds,
             foreign_tracers=foreign))
+        # ig's minimized-BTF cache: a private one, warm for the scenarios
+        # (the start-up section measures cold and warm starts apart).
+        os.environ["IG_CACHE_DIR"] = os.path.join(tmp, "ig-cache")
+        subprocess.run([args.ig, "run", "trace_open", "--host", "--timeout", "0.1"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if not args.no_startup:
+            result["startup"] = startup.run_startup(args.ig, args.bin, args.rounds, log)
         result["scenarios"] = run_scenarios(args, tmp, ig_gadgets(args.ig), args.rounds)
         if not args.no_sweep:
             result["sweep"], result["sweep_tracers"] = run_sweep(args, tmp, args.rounds)

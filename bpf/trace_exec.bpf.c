@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * trace_exec: execve/execveat on syscall tracepoints.
- * The syscall entry remembers the user pointers; the exit reports. A
- * successful exec reads argv from the new mm (arg_start..arg_end), which the
- * kernel itself copied, so it is the argv the program really got; a failed
- * exec still has the old mm and reads argv through the saved pointers.
+ * trace_exec: execve/execveat at their syscall exit tracepoints: one program
+ * per exec, no entry program and no map of calls in flight. A successful
+ * exec reads argv from the new mm (arg_start..arg_end) in one copy: the
+ * block the kernel itself copied, so it is the argv the program really got.
+ * A failed exec still has the old mm; its argv pointer is in the user
+ * registers the kernel saved at syscall entry (bpf_task_pt_regs).
+ *
+ * A successful execveat reaches sys_exit_execve's tracepoint, not its own
+ * (seen on 6.18): its entry leaves a mark, keyed by tgid (a non-leader
+ * thread that execs takes the leader's pid, the tgid stays), that the exit
+ * takes back. Only execveat pays for it: execve's exit looks in the map
+ * only while an execveat is in flight (execveat_in_flight; one that never
+ * returns, killed mid-exec, leaves it high: the lookups then just happen).
  */
 #include "common.bpf.h"
 #include "trace_exec.h"
@@ -12,25 +20,21 @@
 const volatile bool ignore_failed = true;
 const volatile bool want_paths = false;
 
-struct exec_start {
-	__u64 argv;
-	__u32 flags;
-	__u32 _pad;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u32);
-	__type(value, struct exec_start);
-} exec_starts SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct exec_event);
 } exec_heap SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);   /* execveats in flight; an LRU populates at start */
+	__type(key, __u32);
+	__type(value, __u8);
+} execveat_marks SEC(".maps");
+
+__u64 execveat_in_flight = 0;
 
 /* A path is composed here, then copied into the event. */
 
@@ -41,51 +45,19 @@ struct {
 	__type(value, struct ig_path_walk);
 } exec_path_heap SEC(".maps");
 
-static __always_inline int exec_enter(const char *const *argv, __u32 flags)
+/* Where argv goes in the record: after the paths when there are any. */
+static __always_inline char *exec_args(struct exec_event *e)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct exec_start start = { .argv = (__u64)argv, .flags = flags };
-
-	/* Filters run at exit: --comm must match the new program's name. */
-	bpf_map_update_elem(&exec_starts, &tid, &start, BPF_ANY);
-	return 0;
+	return e->tail + (want_paths ? EXEC_PATHS_SIZE : 0);
 }
 
-SEC("tracepoint/syscalls/sys_enter_execve")
-int ig_execve_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return exec_enter((const char *const *)ctx->args[1], 0);
-}
-
-SEC("tracepoint/syscalls/sys_enter_execveat")
-int ig_execveat_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return exec_enter((const char *const *)ctx->args[2], EXEC_F_EXECVEAT);
-}
-
-/* A non-leader thread that execs takes over the leader's pid: follow it. */
-SEC("tracepoint/sched/sched_process_exec")
-int ig_exec_rekey(struct trace_event_raw_sched_process_exec *ctx)
-{
-	__u32 old_tid = ctx->old_pid, new_tid = ctx->pid;
-	struct exec_start *start;
-
-	if (old_tid == new_tid)
-		return 0;
-	start = bpf_map_lookup_elem(&exec_starts, &old_tid);
-	if (!start)
-		return 0;
-	bpf_map_update_elem(&exec_starts, &new_tid, start, BPF_ANY);
-	bpf_map_delete_elem(&exec_starts, &old_tid);
-	return 0;
-}
-
-/* argv of the new image, as laid out by the kernel (NUL separated). */
+/* argv of the new image, as laid out by the kernel (NUL separated): two
+ * loads through the task's BTF pointers, and one copy. */
 static __always_inline void read_new_argv(struct exec_event *e)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	__u64 start = BPF_CORE_READ(task, mm, arg_start);
-	__u64 end = BPF_CORE_READ(task, mm, arg_end);
+	struct mm_struct *mm = ig_current_task()->mm;
+	__u64 start = mm->arg_start;
+	__u64 end = mm->arg_end;
 	__u64 size = end - start;
 
 	if (end <= start) {
@@ -96,7 +68,7 @@ static __always_inline void read_new_argv(struct exec_event *e)
 		size = EXEC_ARGS_MAX;
 		e->flags |= EXEC_F_ARGS_TRUNCATED;
 	}
-	if (bpf_probe_read_user(e->args, size, (void *)start))
+	if (bpf_probe_read_user(exec_args(e), size, (void *)start))
 		size = 0;
 	e->args_size = size;
 }
@@ -125,7 +97,7 @@ static long read_one_arg(__u64 i, void *data)
 		e->flags |= EXEC_F_ARGS_TRUNCATED;
 		return 1;
 	}
-	n = bpf_probe_read_user_str(e->args + off, EXEC_ARG_CHUNK, arg);
+	n = bpf_probe_read_user_str(exec_args(e) + off, EXEC_ARG_CHUNK, arg);
 	if (n <= 0)
 		return 1;
 	if (n == EXEC_ARG_CHUNK)
@@ -167,57 +139,86 @@ static __always_inline void read_paths(struct exec_event *e)
 	struct path pwd = BPF_CORE_READ(task, fs, pwd);
 	struct path exe = BPF_CORE_READ(task, mm, exe_file, f_path);
 
-	copy_path(e->cwd, &pwd, EXEC_F_CWD_TRUNCATED, EXEC_F_CWD_CUT_TOP, e);
-	copy_path(e->exepath, &exe, EXEC_F_EXE_TRUNCATED, EXEC_F_EXE_CUT_TOP, e);
+	copy_path(e->tail, &pwd, EXEC_F_CWD_TRUNCATED, EXEC_F_CWD_CUT_TOP, e);
+	copy_path(e->tail + EXEC_PATH_MAX, &exe, EXEC_F_EXE_TRUNCATED, EXEC_F_EXE_CUT_TOP, e);
 	e->flags |= EXEC_F_PATHS;
 }
 
-static __always_inline int exec_exit(long ret)
+/* The argv pointer a failed exec was called with (its 2nd or 3rd argument). */
+static __always_inline const char *const *failed_argv(__u32 flags)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
-	struct exec_start *start;
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	if (flags & EXEC_F_EXECVEAT)
+		return (const char *const *)PT_REGS_PARM3_SYSCALL(regs);
+	return (const char *const *)PT_REGS_PARM2_SYSCALL(regs);
+}
+
+static __always_inline int exec_exit(long ret, __u32 flags)
+{
 	struct exec_event *e;
+	__u32 zero = 0;
 	__u64 size;
 
-	start = bpf_map_lookup_elem(&exec_starts, &tid);
-	if (!start)
-		return 0;
 	if ((ret < 0 && ignore_failed) || !ig_should_trace())
-		goto out;
+		return 0;
 	e = bpf_map_lookup_elem(&exec_heap, &zero);
 	if (!e)
-		goto out;
+		return 0;
 	ig_fill_proc(&e->proc);
 	e->retval = ret;
-	e->flags = start->flags;
+	e->flags = flags;
 	e->args_count = 0;   /* counted in user space */
+	if (want_paths)
+		read_paths(e);
 	if (ret == 0)
 		read_new_argv(e);
 	else
-		read_old_argv(e, (const char *const *)start->argv);
-	if (want_paths) {
-		read_paths(e);
-	} else {
-		e->cwd[0] = 0;
-		e->exepath[0] = 0;
-	}
-	size = offsetof(struct exec_event, args) + (e->args_size & (EXEC_ARGS_MAX * 2 - 1));
+		read_old_argv(e, failed_argv(flags));
+	size = offsetof(struct exec_event, tail) + (want_paths ? EXEC_PATHS_SIZE : 0) +
+	       (e->args_size & (EXEC_ARGS_MAX * 2 - 1));
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	ig_output(e, size);
-out:
-	bpf_map_delete_elem(&exec_starts, &tid);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int ig_execveat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u8 one = 1;
+
+	__sync_fetch_and_add(&execveat_in_flight, 1);
+	bpf_map_update_elem(&execveat_marks, &tgid, &one, BPF_ANY);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_execve")
 int ig_execve_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return exec_exit(ctx->ret);
+	long ret = ctx->ret;
+	__u32 flags = 0;
+
+	if (ret == 0 && execveat_in_flight) {
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+		if (bpf_map_lookup_elem(&execveat_marks, &tgid)) {
+			bpf_map_delete_elem(&execveat_marks, &tgid);
+			__sync_fetch_and_add(&execveat_in_flight, -1);
+			flags = EXEC_F_EXECVEAT;
+		}
+	}
+	return exec_exit(ret, flags);
 }
 
+/* A failed execveat: its own tracepoint. */
 SEC("tracepoint/syscalls/sys_exit_execveat")
 int ig_execveat_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return exec_exit(ctx->ret);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (!bpf_map_delete_elem(&execveat_marks, &tgid))
+		__sync_fetch_and_add(&execveat_in_flight, -1);
+	return exec_exit(ctx->ret, EXEC_F_EXECVEAT);
 }

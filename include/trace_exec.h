@@ -18,15 +18,21 @@
 #define EXEC_F_CWD_CUT_TOP    (1U << 5)
 #define EXEC_F_EXE_CUT_TOP    (1U << 6)
 
+#define EXEC_PATHS_SIZE (2 * EXEC_PATH_MAX)
+
 struct exec_event {
 	struct ig_proc proc;
 	__s32 retval;
 	__u32 flags;
 	__u32 args_count;
-	__u32 args_size;      /* valid bytes in args[] */
-	char cwd[EXEC_PATH_MAX];
-	char exepath[EXEC_PATH_MAX];
-	char args[EXEC_ARGS_MAX];   /* only args_size bytes are sent */
+	__u32 args_size;      /* valid bytes of argv */
+	/* With EXEC_F_PATHS: cwd[EXEC_PATH_MAX], exepath[EXEC_PATH_MAX], then
+	 * argv; without, argv only. The record ends with argv's last byte, so
+	 * an exec without --paths sends ~100 bytes, not 1 KiB of empty paths. */
+	char tail[EXEC_PATHS_SIZE + EXEC_ARGS_MAX];
 };
+
+/* Where argv starts in tail. */
+#define EXEC_ARGS_OFF(flags) ((flags) & EXEC_F_PATHS ? EXEC_PATHS_SIZE : 0)
 
 #endif

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Performance, side by side with libbpf-tools and bpftrace (docs/performance.md):
-#   make bench        the full run: workloads bare, under ig and under the
+#   make bench        the full run: start-up (cold and warm BTF cache, beside
+#                     opensnoop), then workloads bare, under ig and under the
 #                     peers, alternated; a markdown table on stdout, JSON in
 #                     bench/results/ (timestamped and latest.json), and the
 #                     overhead-vs-rate plot bench/results/perf-overhead.png

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,21 +55,37 @@ struct asciicast {
 	int err;               /* first write error */
 };
 
-int asciicast_check_dir(const char *dir, char *err, size_t errlen)
+/* A directory that exists and we may write into: what -o asciicast=DIR
+ * needs, or for a missing one, what it needs to be created. */
+static bool writable_dir(const char *dir)
 {
 	struct stat sb;
 
+	return !stat(dir, &sb) && S_ISDIR(sb.st_mode) && !access(dir, W_OK | X_OK);
+}
+
+/* Only checked here: the directory is made when a recording starts
+ * (asciicast_new), so a command refused for another reason leaves no trace. */
+int asciicast_check_dir(const char *dir, char *err, size_t errlen)
+{
 	if (!dir)
 		return 0;
 	if (!*dir) {
 		snprintf(err, errlen, "-o asciicast=DIR needs a directory");
 		return -1;
 	}
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		snprintf(err, errlen, "-o asciicast: cannot create %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (stat(dir, &sb) || !S_ISDIR(sb.st_mode) || access(dir, W_OK | X_OK)) {
+	if (access(dir, F_OK) && errno == ENOENT) {
+		char *copy = strdup(dir);
+		const char *parent = copy ? dirname(copy) : ".";
+		bool ok = copy && writable_dir(parent);
+
+		if (!ok)
+			snprintf(err, errlen, "-o asciicast: cannot create %s: %s is not a writable directory",
+				 dir, parent);
+		free(copy);
+		if (!ok)
+			return -1;
+	} else if (!writable_dir(dir)) {
 		snprintf(err, errlen, "-o asciicast: %s is not a writable directory", dir);
 		return -1;
 	}
@@ -107,6 +124,11 @@ struct asciicast *asciicast_new(const struct schema *s, const char *dir)
 	c->i_onlcr = find_field(s, "onlcr");
 	c->dirfd = -1;
 	if (dir) {
+		if (mkdir(dir, 0700) && errno != EEXIST) {
+			ig_err("-o asciicast: cannot create %s: %s", dir, strerror(errno));
+			free(c);
+			return NULL;
+		}
 		c->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (c->dirfd < 0) {
 			ig_err("-o asciicast: cannot open %s: %s", dir, strerror(errno));

@@ -33,13 +33,15 @@ struct asciicast;
 #define CAST_MAX_STREAMS 1024
 
 /*
- * For -o asciicast[=DIR] (cli.c): check DIR (NULL: stdout), creating it if
- * missing, so a bad path fails at once. Returns 0, or -1 with a message in
- * err.
+ * For -o asciicast[=DIR] (cli.c): check DIR (NULL: stdout): it exists and
+ * is writable, or its parent is. It is created only by asciicast_new:
+ * nothing happens before the whole command is known to be good. Returns 0,
+ * or -1 with a message in err.
  */
 int asciicast_check_dir(const char *dir, char *err, size_t errlen);
 
-/* A recorder for rows of schema s, writing into dir (NULL: stdout). NULL
+/* A recorder for rows of schema s, writing into dir (NULL: stdout; made
+ * 0700 if missing). NULL
  * on error, already reported on stderr. */
 struct asciicast *asciicast_new(const struct schema *s, const char *dir);
 /* Write what is held back, close the files. Accepts NULL. */

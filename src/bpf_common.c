@@ -57,7 +57,14 @@ void ig_bpf_open_opts(const struct gadget_ctx *ctx, struct bpf_object_open_opts 
 	memset(o, 0, sizeof(*o));
 	o->sz = sizeof(*o);
 	/* The minimized BTF when there is one (btf_cache.h), else --btf's or
-	 * the kernel's full BTF. */
+	 * the kernel's full BTF. When ig serves libbpf's vmlinux BTF loads, the
+	 * kernel's is read there, once, at load, for CO-RE too: no custom path,
+	 * and the cache work goes on meanwhile. A --btf file is always named:
+	 * if it is not BTF, libbpf says so. */
+	if (!ctx->opts->btf && btf_cache_serves_vmlinux()) {
+		btf_cache_prefetch(NULL);
+		return;
+	}
 	o->btf_custom_path = btf_cache_get(ctx->opts->btf) ?: ctx->opts->btf;
 }
 

@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@
 #define TRAILER_MAGIC "IGMINBTF"
 #define TRAILER_VERSION 1
 #define MAX_FILE (64u << 20)
+#define MAX_SRC (1u << 30)
 
 struct trailer {
 	char magic[8];
@@ -44,10 +47,7 @@ struct trailer {
 	uint64_t btf_hash;
 };
 
-/* The file libbpf's vmlinux BTF lookups are served from (see below). */
-static char vmlinux_path[PATH_MAX];
-static bool of_running_kernel;   /* vmlinux_path was built from the kernel's own BTF */
-static int mem_fd = -1;
+static int mem_fd = -1;   /* the in-memory BTF when the cache is not writable */
 
 /* ------------------------------------------------------------- hashing */
 
@@ -80,33 +80,67 @@ static uint64_t hash_done(struct hash *s, uint64_t len)
 	return t.h ? t.h : 1;
 }
 
-uint64_t btf_cache_file_hash(const char *path)
+/* A source BTF, read whole: hashed, and parsed from the same bytes if the
+ * cache must be rebuilt, so sysfs is read once (4 KiB a read call). */
+struct src_bytes {
+	char *data;
+	size_t size;
+};
+
+static int read_all(const char *path, struct src_bytes *out)
 {
-	struct hash s = { 0x6a09e667f3bcc909ULL };
-	char buf[1 << 16];
-	uint64_t total = 0;
+	size_t cap, len = 0;
+	struct stat st;
+	char *buf;
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return 0;
-	/* Reads are whole words except at the end, so the hash does not
-	 * depend on how the kernel splits them (sysfs gives <= 4 KiB). */
-	size_t have = 0;
+		return -errno;
+	cap = !fstat(fd, &st) && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 20;
+	buf = malloc(cap);
+	while (buf && (n = read(fd, buf + len, cap - len)) > 0) {
+		len += n;
+		if (len == cap && cap < MAX_SRC) {
+			char *more = realloc(buf, cap * 2);
 
-	while ((n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
-		size_t len = have + n, whole = len & ~(size_t)7;
-
-		hash_bytes(&s, buf, whole);
-		have = len - whole;
-		memmove(buf, buf + whole, have);
-		total += n;
+			if (!more) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = more;
+			cap *= 2;
+		}
 	}
 	close(fd);
-	if (n < 0)
+	if (!buf || n < 0 || len == 0) {
+		free(buf);
+		return -EIO;
+	}
+	out->data = buf;
+	out->size = len;
+	return 0;
+}
+
+static uint64_t src_hash_of(const struct src_bytes *b)
+{
+	struct hash s = { 0x6a09e667f3bcc909ULL };
+
+	hash_bytes(&s, b->data, b->size);
+	return hash_done(&s, b->size);
+}
+
+uint64_t btf_cache_file_hash(const char *path)
+{
+	struct src_bytes b;
+	uint64_t h;
+
+	if (read_all(path, &b))
 		return 0;
-	hash_bytes(&s, buf, have);
-	return hash_done(&s, total);
+	h = src_hash_of(&b);
+	free(b.data);
+	return h;
 }
 
 static uint64_t buf_hash(const void *data, size_t len)
@@ -141,20 +175,21 @@ static bool read_line(const char *path, char *buf, size_t len)
 
 static int cache_store_bytes(const char *dir, const char *path, const void *data, size_t len);
 
-static uint64_t kernel_btf_hash(const char *cache_dir, const char *release)
+static uint64_t kernel_btf_hash(const char *cache_dir, const char *release,
+			       struct src_bytes *src)
 {
 	char boot[64], memo[PATH_MAX], line[256], want[200];
 	unsigned long long h = 0;
 	size_t n;
 
 	if (!read_line("/proc/sys/kernel/random/boot_id", boot, sizeof(boot)))
-		return btf_cache_file_hash(KERNEL_BTF);
+		return read_all(KERNEL_BTF, src) ? 0 : src_hash_of(src);
 	n = snprintf(want, sizeof(want), "%s %s ", boot, release);
 	snprintf(memo, sizeof(memo), "%s/kernel-btf-hash", cache_dir);
 	if (n < sizeof(want) && read_line(memo, line, sizeof(line)) && !strncmp(line, want, n) &&
 	    sscanf(line + n, "%16llx", &h) == 1 && h)
 		return h;
-	h = btf_cache_file_hash(KERNEL_BTF);
+	h = read_all(KERNEL_BTF, src) ? 0 : src_hash_of(src);
 	if (h && n < sizeof(want)) {
 		n = snprintf(line, sizeof(line), "%s%016llx\n", want, h);
 		if (n < sizeof(line))
@@ -175,33 +210,53 @@ static bool btf_header_ok(const void *data, size_t size)
 	       (uint64_t)h->hdr_len + h->str_off + h->str_len == size;
 }
 
-/* Is the file at path a cache entry for these hashes, intact? */
+/* Is the file at path a cache entry for these hashes, intact? Read in
+ * chunks: the whole file in memory would add to the start's peak RSS while
+ * libbpf reads its own copy. */
 static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_hash)
 {
+	struct hash s = { 0x3c6ef372fe94f82bULL };
+	enum { CHUNK = 1 << 15 };
+	char *buf = NULL;   /* not on the thread's stack: glibc keeps those */
+	struct btf_header h;
 	struct trailer tr;
 	struct stat st;
+	size_t btf_size, off = 0;
 	bool ok = false;
-	char *data;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
 		return false;
 	/* Only a file we wrote: ours, not writable by others. */
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 022) || st.st_size <= (off_t)sizeof(tr) || st.st_size > MAX_FILE) {
-		close(fd);
-		return false;
-	}
-	data = malloc(st.st_size);
-	if (data && pread(fd, data, st.st_size, 0) == st.st_size) {
-		size_t btf_size = st.st_size - sizeof(tr);
+	    (st.st_mode & 022) || st.st_size <= (off_t)(sizeof(tr) + sizeof(h)) ||
+	    st.st_size > MAX_FILE)
+		goto out;
+	btf_size = st.st_size - sizeof(tr);
+	if (pread(fd, &tr, sizeof(tr), btf_size) != sizeof(tr) ||
+	    pread(fd, &h, sizeof(h), 0) != sizeof(h) ||
+	    memcmp(tr.magic, TRAILER_MAGIC, 8) || tr.version != TRAILER_VERSION ||
+	    tr.btf_size != btf_size || tr.src_hash != src_hash || tr.obj_hash != obj_hash ||
+	    !btf_header_ok(&h, btf_size))
+		goto out;
+	buf = malloc(CHUNK);
+	while (buf && off < btf_size) {
+		size_t want = btf_size - off < CHUNK ? btf_size - off : CHUNK;
+		ssize_t n = pread(fd, buf, want, off);
 
-		memcpy(&tr, data + btf_size, sizeof(tr));
-		ok = !memcmp(tr.magic, TRAILER_MAGIC, 8) && tr.version == TRAILER_VERSION &&
-		     tr.btf_size == btf_size && tr.src_hash == src_hash && tr.obj_hash == obj_hash &&
-		     btf_header_ok(data, btf_size) && tr.btf_hash == buf_hash(data, btf_size);
+		if (n <= 0)
+			goto out;
+		/* whole words except at the end: the same hash as buf_hash() */
+		if ((size_t)n != want && (n & 7))
+			n &= ~(ssize_t)7;
+		if (n == 0)
+			goto out;
+		hash_bytes(&s, buf, n);
+		off += n;
 	}
-	free(data);
+	ok = buf && hash_done(&s, btf_size) == tr.btf_hash;
+out:
+	free(buf);
 	close(fd);
 	return ok;
 }
@@ -267,7 +322,9 @@ static int store_atomic(const char *dir, const char *path,
 	fd = mkstemp(tmp);   /* mode 0600 */
 	if (fd < 0)
 		return -1;
-	if (fill(fd, arg) || fsync(fd)) {
+	/* No fsync: a file cut short by a crash fails validation, and is
+	 * rebuilt; a start should not wait for the disk. */
+	if (fill(fd, arg)) {
 		close(fd);
 		unlink(tmp);
 		return -1;
@@ -337,14 +394,20 @@ static int memory_store(char *path, size_t len, const void *btf, uint32_t size,
 	return 0;
 }
 
-static int build(const char *src, struct btf **min)
+static int build(const char *src, struct src_bytes *bytes, struct btf **min)
 {
 	const struct bpf_blob *objs;
 	struct btf *full;
 	size_t n;
 	int err;
 
-	full = btf__parse(src, NULL);
+	if (bytes->data) {
+		full = btf__new(bytes->data, bytes->size);
+		free(bytes->data);   /* libbpf has its own copy */
+		bytes->data = NULL;
+	} else {
+		full = btf__parse(src, NULL);
+	}
 	if (!full)
 		return -errno;
 	objs = ig_bpf_blobs(&n);
@@ -357,6 +420,7 @@ enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, c
 				       size_t len)
 {
 	uint64_t src_hash, obj_hash = ig_bpf_objects_hash();
+	struct src_bytes bytes = { NULL, 0 };
 	enum btf_cache_result res;
 	char dir[PATH_MAX];
 	struct utsname u;
@@ -367,20 +431,26 @@ enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, c
 	src = src ? src : KERNEL_BTF;
 	if (uname(&u))
 		return BTF_CACHE_FAILED;
-	src_hash = strcmp(src, KERNEL_BTF) ? btf_cache_file_hash(src) :
-					     kernel_btf_hash(cache_dir, u.release);
-	if (!src_hash)
+	if (strcmp(src, KERNEL_BTF))
+		src_hash = read_all(src, &bytes) ? 0 : src_hash_of(&bytes);
+	else
+		src_hash = kernel_btf_hash(cache_dir, u.release, &bytes);
+	if (!src_hash) {
+		free(bytes.data);
 		return BTF_CACHE_FAILED;
+	}
 	/* A --btf file is not the running kernel's: its hash says which. */
 	snprintf(dir, sizeof(dir), "%s/%s-%016llx", cache_dir,
 		 !strcmp(src, KERNEL_BTF) ? u.release : "btf",
 		 (unsigned long long)src_hash);
 	if (snprintf(path, len, "%s/min-%016llx.btf", dir, (unsigned long long)obj_hash) >= (int)len)
 		return BTF_CACHE_FAILED;
-	if (cache_file_valid(path, src_hash, obj_hash))
+	if (cache_file_valid(path, src_hash, obj_hash)) {
+		free(bytes.data);
 		return BTF_CACHE_HIT;
+	}
 	ig_info("BTF cache: no valid %s, building it", path);
-	if (build(src, &min))
+	if (build(src, &bytes, &min))
 		return BTF_CACHE_FAILED;
 	raw = btf__raw_data(min, &size);
 	res = BTF_CACHE_FAILED;
@@ -392,33 +462,85 @@ enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, c
 	return res;
 }
 
-const char *btf_cache_get(const char *src)
+/* The once-per-process answer, maybe computed by a prefetch thread. */
+static struct {
+	pthread_once_t heap_once;
+	pthread_mutex_t lock;
+	pthread_t thread;
+	bool started, joined, done;
+	const char *src;
+	enum btf_cache_result res;
+	char path[PATH_MAX];
+} memo = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER };
+
+/* libbpf reads each BTF into a new buffer and copies it; from the heap
+ * rather than fresh mmaps, the next read reuses the pages the last one
+ * touched instead of faulting in new ones (dear on a VM), and one arena
+ * serves the prefetch thread too. run.c gives the heap back once the
+ * programs are loaded (malloc_trim). */
+static void heap_for_btf(void)
 {
-	static enum btf_cache_result res = BTF_CACHE_NONE;
-	static char path[PATH_MAX];
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_ARENA_MAX, 1);
+}
+
+static void compute(void)
+{
 	const char *dir = getenv("IG_CACHE_DIR");
 	const char *mode = getenv("IG_BTF_CACHE");
 
-	if (res != BTF_CACHE_NONE)
-		return res == BTF_CACHE_FAILED ? NULL : path;
-	res = BTF_CACHE_FAILED;
+	memo.res = BTF_CACHE_FAILED;
 	if (mode && !strcmp(mode, "off"))
-		return NULL;
-	res = btf_cache_lookup(src, dir && *dir ? dir : IG_CACHE_DIR_DEFAULT, path, sizeof(path));
-	ig_info("BTF cache: %s %s", res == BTF_CACHE_HIT ? "using" :
-		 res == BTF_CACHE_BUILT ? "built" : res == BTF_CACHE_UNCACHED ?
-		 "built (cache not writable)" : "none; using the full BTF",
-		 res == BTF_CACHE_FAILED ? "" : path);
-	if (res == BTF_CACHE_FAILED)
-		return NULL;
-	snprintf(vmlinux_path, sizeof(vmlinux_path), "%s", path);
-	of_running_kernel = !src;
-	return path;
+		return;
+	memo.res = btf_cache_lookup(memo.src, dir && *dir ? dir : IG_CACHE_DIR_DEFAULT,
+				    memo.path, sizeof(memo.path));
+	ig_info("BTF cache: %s %s", memo.res == BTF_CACHE_HIT ? "using" :
+		memo.res == BTF_CACHE_BUILT ? "built" : memo.res == BTF_CACHE_UNCACHED ?
+		"built (cache not writable)" : "none; using the full BTF",
+		memo.res == BTF_CACHE_FAILED ? "" : memo.path);
+}
+
+static void *prefetch_main(void *arg)
+{
+	(void)arg;
+	compute();
+	return NULL;
+}
+
+void btf_cache_prefetch(const char *src)
+{
+	pthread_once(&memo.heap_once, heap_for_btf);
+	pthread_mutex_lock(&memo.lock);
+	if (!memo.started && !memo.done) {
+		memo.src = src;
+		memo.started = !pthread_create(&memo.thread, NULL, prefetch_main, NULL);
+	}
+	pthread_mutex_unlock(&memo.lock);
+}
+
+const char *btf_cache_get(const char *src)
+{
+	pthread_once(&memo.heap_once, heap_for_btf);
+	pthread_mutex_lock(&memo.lock);
+	if (memo.started && !memo.joined) {
+		pthread_join(memo.thread, NULL);
+		memo.joined = memo.done = true;
+	} else if (!memo.done) {
+		memo.src = src;
+		compute();
+		memo.done = true;
+	}
+	pthread_mutex_unlock(&memo.lock);
+	return memo.res == BTF_CACHE_FAILED || memo.res == BTF_CACHE_NONE ? NULL : memo.path;
 }
 
 const char *btf_cache_kernel_path(void)
 {
-	return of_running_kernel && vmlinux_path[0] ? vmlinux_path : NULL;
+	const char *p = btf_cache_get(NULL);
+
+	/* Built from a --btf file, its IDs are not the running kernel's. */
+	return p && !memo.src ? p : NULL;
 }
 
 /*
@@ -432,13 +554,20 @@ const char *btf_cache_kernel_path(void)
  */
 struct btf *libbpf_find_kernel_btf(void);   /* libbpf's, under its old name */
 
-__attribute__((weak)) struct btf *btf__load_vmlinux_btf(void)
+static struct btf *serve_vmlinux_btf(void)
 {
-	if (vmlinux_path[0]) {
-		struct btf *b = btf__parse(vmlinux_path, NULL);
+	const char *min = btf_cache_get(memo.src);
+	struct btf *b = min ? btf__parse(min, NULL) : NULL;
 
-		if (b)
-			return b;
-	}
-	return libbpf_find_kernel_btf();
+	/* No minimized BTF: --btf's file, else the kernel's. */
+	if (!b && memo.src)
+		b = btf__parse(memo.src, NULL);
+	return b ? b : libbpf_find_kernel_btf();
+}
+
+struct btf *btf__load_vmlinux_btf(void) __attribute__((weak, alias("serve_vmlinux_btf")));
+
+bool btf_cache_serves_vmlinux(void)
+{
+	return (void *)btf__load_vmlinux_btf == (void *)serve_vmlinux_btf;
 }

@@ -11,6 +11,7 @@
 #ifndef IG_BTF_CACHE_H
 #define IG_BTF_CACHE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define IG_CACHE_DIR_DEFAULT "/var/cache/ig"
@@ -30,6 +31,18 @@ const char *btf_cache_get(const char *src);
  * running kernel's (kernel feature probes look up kfuncs there); NULL if
  * there is none. */
 const char *btf_cache_kernel_path(void);
+
+/* Start btf_cache_get(src)'s work in a thread, so that it overlaps the rest
+ * of the start (container discovery, output setup); the next
+ * btf_cache_get() waits for it. */
+void btf_cache_prefetch(const char *src);
+
+/*
+ * Whether libbpf's own vmlinux BTF loads come here (a dynamically linked ig).
+ * Then CO-RE needs no btf_custom_path: libbpf reads the minimized BTF once,
+ * as vmlinux BTF, for relocations, kfuncs and attach targets alike.
+ */
+bool btf_cache_serves_vmlinux(void);
 
 /* What btf_cache_get() did, for -v and tests. */
 enum btf_cache_result {

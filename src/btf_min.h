@@ -26,6 +26,11 @@ struct bpf_blob {
 
 /* The objects of this build (src/btf_objects.c). */
 const struct bpf_blob *ig_bpf_blobs(size_t *n);
+/* Once the programs are loaded, libbpf is done with the objects' bytes:
+ * drop the executable's read-only data (where they are, ~1 MB of it read
+ * by a load or a BTF build, and mapped by whole page-cache folios) from
+ * RSS. Clean file pages: what is read later faults back in. */
+void ig_release_objects(void);
 /* A hash of them, computed when they were built (Makefile). */
 uint64_t ig_bpf_objects_hash(void);
 

@@ -34,19 +34,9 @@ static bool wait_until(struct enricher *enr, uint64_t deadline)
 	return false;
 }
 
-static int flush(struct sink *k)
-{
-	int err;
-
-	do
-		err = output_flush(&k->out, STDOUT_FILENO);
-	while (err == -EINTR && !sys_stop_signal);
-	return err;
-}
-
 /* One collect() and its batch on stdout: 0, 1 when the reader is gone, or
  * the exit code of a failure. */
-static int collect_once(struct gadget_ctx *ctx, struct ig_batch *b)
+static int collect_once(struct gadget_ctx *ctx, struct ig_batch *b, bool in_loop)
 {
 	int err;
 
@@ -57,7 +47,7 @@ static int collect_once(struct gadget_ctx *ctx, struct ig_batch *b)
 		return IG_EXIT_RUNTIME;
 	}
 	batch_print(b, ctx->opts->max_entries);
-	err = flush(b->sink);
+	err = output_flush_bounded(&b->sink->out, in_loop);
 	if (err == -EPIPE || err == -EINTR)
 		return 1;
 	if (err) {
@@ -88,7 +78,7 @@ static int run_top(struct gadget_ctx *ctx, struct ig_batch *b)
 		now = sys_now_ns(CLOCK_MONOTONIC);
 		ctx->interval_ns = now - last;
 		last = now;
-		ret = collect_once(ctx, b);
+		ret = collect_once(ctx, b, true);
 		if (ret)
 			return ret < 0 || ret == 1 ? 0 : ret;
 		if (end && now >= end)
@@ -108,10 +98,11 @@ int run_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 		break;
 	default:   /* profile, advise: until Ctrl-C or --timeout */
 		wait_until(b->enr, deadline_of(ctx->opts, start));
+		sys_begin_drain();   /* the results are written within the budget */
 		ig_skel_detach(ctx);
 		break;
 	}
 	ctx->interval_ns = sys_now_ns(CLOCK_MONOTONIC) - start;
-	ret = collect_once(ctx, b);
+	ret = collect_once(ctx, b, false);
 	return ret == 1 ? 0 : ret;
 }

@@ -303,7 +303,7 @@ static const struct container *resolve_from_hint(struct enricher *e, struct ns_e
 	hint.dfl[sizeof(hint.dfl) - 1] = 0;
 	hint.pids[sizeof(hint.pids) - 1] = 0;
 	snprintf(text, sizeof(text), "1:pids:/%s\n0::/%s\n", hint.pids, hint.dfl);
-	c = ct_resolve_cgroup(e->ct, key, inum, text);
+	c = ct_resolve_cgroup(e->ct, key, inum, pid, text);
 	if (!c)
 		ig_info("mntns %llu: pid %u: its cgroups (%s, %s) name no container",
 			(unsigned long long)inum, pid, hint.dfl, hint.pids);
@@ -326,7 +326,9 @@ bool enricher_apply(struct enricher *e, struct row *r)
 	if (!c)
 		return apply_host(e, n, mntns);
 	selected = enricher_selects(e, c);
-	if (n)
+	/* A hint is no verdict: the namespace may be a container that runc is
+	 * still setting up, so its events keep coming here to be looked at. */
+	if (n && !c->hinted)
 		classify(e, n, selected ? NS_ALLOW : NS_DENY, true);
 	if (selected)
 		set_container_fields(e, r, c);

@@ -178,6 +178,7 @@ static int add_column(struct selection *sel, const struct schema *s, int idx,
 	if (!c->header)
 		return -ENOMEM;
 	c->idx = idx;
+	c->key = NULL;
 	c->right = f->flags & FF_RIGHT;
 	c->width = f->width;
 	if (strlen(c->header) > c->width)

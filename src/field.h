@@ -25,6 +25,7 @@ enum field_type {
 #define FF_RIGHT   0x2   /* right-aligned */
 #define FF_MIDDLE  0x4   /* cut in the middle, keeping the end (paths) */
 #define FF_PATHS   0x8   /* filled only with the gadget's --paths flag */
+#define FF_HIDDEN  0x10  /* in JSON/YAML only when selected by name */
 
 struct field {
 	const char *name;     /* dotted JSON path: "proc.comm" */
@@ -111,6 +112,7 @@ static inline void row_set_uint(struct row *r, int idx, uint64_t v) { r->v[idx].
 
 struct column {
 	int idx;
+	const char *key;     /* JSON/YAML: this flat key instead of the name */
 	char *header;
 	size_t width;
 	bool right;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -180,6 +181,15 @@ void row_set_error(struct row *r, int idx_name, int idx_raw, int err)
 		row_set_str(r, idx_name, name, strlen(name));
 	else
 		row_set_fmt(r, idx_name, "E%d", err);
+}
+
+void row_set_ret_error(struct row *r, int idx_name, int idx_raw, int64_t ret)
+{
+	/* Negating below -INT_MAX would overflow: such a value is not an
+	 * errno anyway, and shows as E2147483647. */
+	int err = ret >= 0 ? 0 : ret < -INT_MAX ? INT_MAX : (int)-ret;
+
+	row_set_error(r, idx_name, idx_raw, err);
 }
 
 char *put_cut_path(char *dst, const char *s, size_t n, bool cut_top, bool cut_end)

@@ -89,6 +89,9 @@ struct run_opts {
 	const char *metrics_listen;
 	bool filter_mntns;         /* computed: BPF consults ig_mntns */
 	bool mntns_by_id;          /* computed: key namespaces by unique id */
+	/* computed: the gadget's --legacy-json shape when it is on */
+	const struct json_key *json_keys;
+	size_t njson_keys;
 };
 
 struct flag_value {
@@ -99,6 +102,13 @@ struct flag_value {
 struct gadget;
 struct skel_ops;
 struct ig_batch;
+
+/* One member of an older JSON shape: a flat key, and the field (full
+ * name) whose value it carries. */
+struct json_key {
+	const char *key;
+	const char *field;
+};
 
 struct gadget_ctx {
 	const struct gadget *g;
@@ -177,6 +187,10 @@ struct gadget {
 	/* Optional: a gadget with its own flow (traceloop) instead of the
 	 * core's runner; returns the exit code. */
 	int (*run)(const struct gadget *g, int argc, char **argv);
+	/* Optional: the JSON shape of an older version of the gadget, which
+	 * some guides' jq filters expect; its --legacy-json flag selects it. */
+	const struct json_key *legacy_json;
+	size_t nlegacy_json;
 };
 
 /*
@@ -215,6 +229,9 @@ void row_set_task(struct row *r, uint64_t wall_ns, const char *comm, size_t comm
 		  uint32_t pid, uint32_t tid, uint64_t mntns);
 /* error ("ENOENT" or "") and error_raw, at gadget field indexes. */
 void row_set_error(struct row *r, int idx_name, int idx_raw, int err);
+/* The same from a syscall's return value: negative is -errno, anything
+ * else no error. Safe for any value a record may hold (INT64_MIN too). */
+void row_set_ret_error(struct row *r, int idx_name, int idx_raw, int64_t ret);
 
 /* A path BPF may have cut, with "…" where bytes are missing: before it
  * (its top components) or after it (its end). */

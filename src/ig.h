@@ -17,6 +17,10 @@ extern int ig_verbose;
 /* Diagnostics go to stderr, prefixed "ig: "; stdout may carry JSON. */
 void ig_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ig_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What both print with: "ig: " and the message, escaped for a terminal
+ * (traced strings may hold control or bidi characters), bounded in time. */
+#include <stdarg.h>
+void ig_vlog(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -13,12 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "btf_cache.h"
 #include "ig.h"
+#include "btf_cache.h"
 #include "kfeature.h"
 #include "list.h"
 
@@ -83,10 +85,11 @@ static bool forced_off(enum ig_kfeature f)
 	return off & (1LL << f);
 }
 
-/* The kernel's BTF, read raw when there is no minimized one (libbpf's
- * parser validates and indexes all ~100k types, 60 ms here, for two
- * names). Only the kernel's own BTF names kfuncs ig can call (--btf is for
- * kernels without it, which have none). */
+/* The kernel's BTF, read raw (libbpf's parser validates and indexes all
+ * ~100k types, 60 ms here, for two names). Only the kernel's own BTF
+ * names kfuncs ig can call (--btf is for kernels without it, which have
+ * none). The minimized BTF (btf_cache.h) has both names at the kernel's
+ * IDs, in 1/7 of the bytes: read it when there is one. */
 struct raw_btf {
 	char *buf;
 	size_t size;
@@ -94,15 +97,18 @@ struct raw_btf {
 
 static int raw_btf_read(struct raw_btf *b)
 {
-	size_t cap = 1 << 23;
+	const char *min = btf_cache_get(NULL);
+	struct stat st;
+	size_t cap;
 	ssize_t n;
 	int fd;
 
 	b->size = 0;
 	b->buf = NULL;
-	fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
+	fd = open(min ? min : "/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	cap = !fstat(fd, &st) && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 23;
 	b->buf = malloc(cap);
 	while (b->buf && (n = read(fd, b->buf + b->size, cap - b->size)) > 0) {
 		b->size += n;

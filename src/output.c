@@ -49,13 +49,16 @@ static int path_cmp(const char *a, const char *b)
 	}
 }
 
-static const struct schema *sort_schema;
+/* A member of a record: a field, and the key it is printed under (its
+ * dotted name, or a flat key chosen by the selection). */
+struct member {
+	int idx;
+	const char *name;
+};
 
-static int idx_cmp(const void *pa, const void *pb)
+static int member_cmp(const void *pa, const void *pb)
 {
-	int a = *(const int *)pa, b = *(const int *)pb;
-
-	return path_cmp(sort_schema->f[a]->name, sort_schema->f[b]->name);
+	return path_cmp(((const struct member *)pa)->name, ((const struct member *)pb)->name);
 }
 
 static int push_op(struct json_plan *p, struct json_op op)
@@ -71,17 +74,16 @@ static int push_op(struct json_plan *p, struct json_op op)
 
 #define JSON_MAX_DEPTH 8
 
-static int plan_json(struct json_plan *p, int *idx, size_t n)
+static int plan_json(struct json_plan *p, struct member *m, size_t n)
 {
 	const char *open_key[JSON_MAX_DEPTH];
 	size_t open_len[JSON_MAX_DEPTH];
 	int members[JSON_MAX_DEPTH + 1] = { 0 };
 	int depth = 0;   /* objects open below the top level */
 
-	sort_schema = p->s;
-	qsort(idx, n, sizeof(*idx), idx_cmp);
+	qsort(m, n, sizeof(*m), member_cmp);
 	for (size_t i = 0; i < n; i++) {
-		const char *name = p->s->f[idx[i]]->name, *comp = name;
+		const char *comp = m[i].name;
 		int level = 0, ret;
 
 		/* Keep the open objects this name shares. */
@@ -105,7 +107,7 @@ static int plan_json(struct json_plan *p, int *idx, size_t n)
 
 			ret = push_op(p, (struct json_op){
 				.kind = leaf ? JOP_FIELD : JOP_OPEN, .key = comp, .keylen = len,
-				.idx = idx[i], .depth = depth + 1, .comma = members[depth] > 0 });
+				.idx = m[i].idx, .depth = depth + 1, .comma = members[depth] > 0 });
 			if (ret)
 				return ret;
 			members[depth]++;
@@ -221,12 +223,12 @@ static const struct field *lost_field_ptrs[LOST_N] = {
 static const struct schema lost_schema = { lost_field_ptrs, LOST_N, NULL };
 
 static int plan(struct json_plan *p, enum out_mode mode, const struct schema *s,
-		int *idx, size_t n)
+		struct member *m, size_t n)
 {
 	int ret;
 
 	p->s = s;
-	ret = plan_json(p, idx, n);
+	ret = plan_json(p, m, n);
 	return ret ? ret : plan_literals(p, mode);
 }
 
@@ -242,32 +244,38 @@ static void plan_free(struct json_plan *p)
 /* json, jsonpretty, yaml: plan the members once. */
 static int plan_init(struct output *o, const char *arg)
 {
-	int lost_idx[LOST_N] = { LOST_COUNT, LOST_TIMESTAMP, LOST_TOTAL, LOST_TYPE };
+	struct member lost[LOST_N];
 	const struct selection *cols = o->cols;
 	const struct schema *s = o->s;
-	int *idx, ret;
+	struct member *m;
 	size_t n = 0;
+	int ret;
 
 	(void)arg;
-	idx = calloc(s->n, sizeof(*idx));
-	if (!idx)
+	m = calloc(s->n + cols->n, sizeof(*m));
+	if (!m)
 		return -ENOMEM;
 	if (cols->explicit) {
 		for (size_t i = 0; i < cols->n; i++) {
+			const struct column *c = &cols->c[i];
+			const char *name = c->key ? c->key : s->f[c->idx]->name;
 			bool dup = false;
 
 			for (size_t j = 0; j < n; j++)
-				dup |= idx[j] == cols->c[i].idx;
+				dup |= !strcmp(m[j].name, name);
 			if (!dup)
-				idx[n++] = cols->c[i].idx;
+				m[n++] = (struct member){ c->idx, name };
 		}
 	} else {
 		for (size_t i = 0; i < s->n; i++)
-			idx[n++] = i;
+			if (!(s->f[i]->flags & FF_HIDDEN))
+				m[n++] = (struct member){ i, s->f[i]->name };
 	}
-	ret = plan(&o->plan, o->mode, s, idx, n);
-	free(idx);
-	return ret ? ret : plan(&o->lost, o->mode, &lost_schema, lost_idx, LOST_N);
+	ret = plan(&o->plan, o->mode, s, m, n);
+	free(m);
+	for (int i = 0; i < LOST_N; i++)
+		lost[i] = (struct member){ i, lost_fields[i].name };
+	return ret ? ret : plan(&o->lost, o->mode, &lost_schema, lost, LOST_N);
 }
 
 static int cast_init(struct output *o, const char *dir)

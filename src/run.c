@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "btf_cache.h"
 #include "cli.h"
 #include "batch.h"
 #include "enrich.h"
@@ -25,7 +26,8 @@
 
 #define POLL_MS 50              /* bounds latency of batched events */
 #define FLUSH_BYTES (1 << 18)   /* big writes; a small buffer keeps RSS low */
-#define DRAIN_MS 500            /* after Ctrl-C, how long a slow reader may hold us */
+#define DRAIN_MS 500            /* at the end, how long a stalled reader may hold us */
+#define LIVE_CAP_MS 10000       /* after --timeout, how long a slow but live one may */
 #define ROUND_MAX 4096          /* records per consume round, see on_event() */
 #define ROUND_ENDED (-ECANCELED)
 
@@ -45,11 +47,24 @@ struct run_state {
 	struct ig_export *exp;  /* --export-file, or NULL: stdout */
 };
 
-/* Whether a write interrupted by a signal is abandoned. In the loop a stop
- * ends it (finish() writes the rest); while draining, the budget does. */
-static bool write_abandoned(const struct run_state *st)
+int output_flush_bounded(struct output *o, bool in_loop)
 {
-	return st->draining ? sys_drain_expired : sys_stop_signal;
+	int err;
+
+	/* Formatting (traceloop renders whole traces) may have used up the
+	 * budget before this write began: where progress counts, it starts
+	 * now. A writer abandoned once does not flush again. */
+	if (!in_loop && o->buf.len)
+		sys_drain_progress();
+	do {
+		size_t before = o->buf.len;
+
+		err = output_flush(o, STDOUT_FILENO);
+		if (!in_loop && o->buf.len < before)
+			sys_drain_progress();   /* a live reader: the budget starts again */
+	} while (err == -EINTR &&
+		 !(in_loop ? sys_stop_signal || sys_deadline_passed : sys_writes_abandoned()));
+	return err;
 }
 
 static int flush_output(struct run_state *st)
@@ -61,14 +76,9 @@ static int flush_output(struct run_state *st)
 	if (st->exp) {
 		err = export_write(st->exp, st->sink.out.buf.p, st->sink.out.buf.len);
 		st->sink.out.buf.len = 0;
-		if (err)
-			st->write_err = err;
-		return err;
+	} else {
+		err = output_flush_bounded(&st->sink.out, !st->draining);
 	}
-	do
-		err = output_flush(&st->sink.out, STDOUT_FILENO);
-	while (err == -EINTR && !write_abandoned(st));
-
 	if (err && !st->write_err)
 		st->write_err = err;
 	return err;
@@ -105,7 +115,8 @@ static int on_event(void *arg, void *data, size_t size)
 
 	if (emit_record(st, data, size))
 		return ROUND_ENDED;   /* st->write_err says why */
-	if (!st->draining && (sys_stop_signal || ++st->round_records >= ROUND_MAX))
+	if (!st->draining &&
+	    (sys_stop_signal || sys_deadline_passed || ++st->round_records >= ROUND_MAX))
 		return ROUND_ENDED;
 	return 0;
 }
@@ -149,7 +160,9 @@ static int event_loop(struct run_state *st, struct ring_buffer *rb)
 		start + (uint64_t)(st->ctx.opts->timeout * 1e9) : 0;
 	bool more = false;
 
-	while (!sys_stop_signal && !st->write_err) {
+	/* The deadline also interrupts a write() blocked on a stalled reader. */
+	sys_arm_deadline(st->ctx.opts->timeout);
+	while (!sys_stop_signal && !sys_deadline_passed && !st->write_err) {
 		int err;
 		uint64_t now;
 
@@ -228,11 +241,15 @@ static int preflight(const struct run_opts *o)
 	return 0;
 }
 
-/* Detach first so nothing new arrives, then drain what is left. After a
- * stop signal the drain has a budget: a reader that does not keep up must
- * not keep ig (and its programs) alive. Without one, all of it is written. */
+/* Detach first so nothing new arrives, then drain what is left, within a
+ * budget (sys.h): a reader that does not read must not keep ig (and its
+ * programs) alive. After a stop signal the budget is DRAIN_MS in all; at
+ * the end of --timeout a reader that keeps reading gets everything (up to
+ * LIVE_CAP_MS), one that stalls for DRAIN_MS is dropped. The budget also
+ * bounds the final messages on a stalled stderr. */
 static int finish(struct run_state *st, struct ring_buffer *rb)
 {
+	sys_begin_drain();   /* no-op after a signal: its budget runs already */
 	ig_skel_detach(&st->ctx);
 	if (st->write_err == -EINTR)   /* the stop interrupted the loop's write */
 		st->write_err = 0;
@@ -242,10 +259,9 @@ static int finish(struct run_state *st, struct ring_buffer *rb)
 	flush_output(st);
 	report_lost(st, true);
 	flush_output(st);
-	sys_end_drain_budget();
 	if (st->write_err == -EINTR)
-		ig_err("the output reader is too slow: dropped %zu bytes of output to exit within %d ms",
-		       st->sink.out.buf.len, DRAIN_MS);
+		ig_err("the output reader is too slow: dropped %zu bytes of output to exit in time",
+		       st->sink.out.buf.len);
 	if (st->bad_records)
 		ig_err("skipped %llu malformed records", (unsigned long long)st->bad_records);
 	if (st->write_err && st->write_err != -EPIPE && st->write_err != -EINTR) {
@@ -272,6 +288,16 @@ static int run_started(struct run_state *st)
 	return ret;
 }
 
+/* Whether the gadget's bound --legacy-json flag is on. */
+static bool legacy_json_wanted(const struct gadget *g, const void *gopts)
+{
+	for (size_t i = 0; g->legacy_json && i < g->nflags; i++)
+		if (!strcmp(g->flags[i].name, "legacy-json") && g->flags[i].bound &&
+		    g->flags[i].type == GF_BOOL)
+			return *(const bool *)((const char *)gopts + g->flags[i].off);
+	return false;
+}
+
 /* Flags, then the output chain: both usage errors, before any BPF. */
 static int parse_args(struct run_state *st, struct run_opts *opts, int argc, char **argv)
 {
@@ -287,6 +313,10 @@ static int parse_args(struct run_state *st, struct run_opts *opts, int argc, cha
 	if (ret) {
 		ig_err("%s", err);
 		return IG_EXIT_USAGE;
+	}
+	if (legacy_json_wanted(g, st->gopts)) {
+		opts->json_keys = g->legacy_json;
+		opts->njson_keys = g->nlegacy_json;
 	}
 	ret = sink_init(&st->sink, g->fields, g->nfields, g->default_fields, opts, err,
 			sizeof(err));
@@ -330,6 +360,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		ret = ret < 0 ? 0 : ret;   /* -1: help was printed */
 		goto out;
 	}
+	btf_cache_prefetch(opts.btf);   /* meanwhile: preflight, container discovery */
 	ret = preflight(&opts);
 	if (ret)
 		goto out;
@@ -347,7 +378,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	opts.filter_mntns = enricher_filters_in_kernel(st.enr);
 	opts.mntns_by_id = enricher_mntns_by_id(st.enr);
 	sys_install_stop_signals();
-	sys_bound_drain_after_stop(DRAIN_MS);
+	sys_set_drain_budget(DRAIN_MS, LIVE_CAP_MS, false);
 	st.stdout_is_pipe = !st.exp && fd_is_pipe(STDOUT_FILENO);
 	st.ctx.boot_to_wall_ns = sys_boot_to_wall_ns();
 	if (gadget_start(&st.ctx)) {
@@ -355,7 +386,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		goto out_destroy;
 	}
 	enricher_attach_map(st.enr, st.ctx.mntns_fd, st.ctx.hints_fd);
-	/* Loading parsed the kernel's BTF (megabytes); give that heap back. */
+	/* Loading parsed BTF (megabytes without the cache); give that heap back. */
 	malloc_trim(0);
 	ig_info("%s: attached", g->name);
 	ret = run_kind(&st);

@@ -5,6 +5,26 @@
 #include "gadget.h"
 #include "sink.h"
 
+/* An older JSON shape: its fields, each printed under its flat key. */
+static int select_json_keys(struct sink *k, const struct run_opts *o, char *err, size_t errlen)
+{
+	char spec[1024] = "";
+	size_t len = 0;
+
+	if (!out_mode_structured(o->mode) || o->fields) {
+		snprintf(err, errlen, "--legacy-json is a JSON shape: use it with -o json, jsonpretty or yaml, without --fields");
+		return -1;
+	}
+	for (size_t i = 0; i < o->njson_keys && len < sizeof(spec); i++)
+		len += snprintf(spec + len, sizeof(spec) - len, "%s%s", i ? "," : "",
+				o->json_keys[i].field);
+	if (select_fields(&k->schema, spec, &k->cols, err, errlen))
+		return -1;
+	for (size_t i = 0; i < k->cols.n && i < o->njson_keys; i++)
+		k->cols.c[i].key = o->json_keys[i].key;
+	return 0;
+}
+
 int sink_init(struct sink *k, const struct field *fields, size_t n, const char *default_fields,
 	      const struct run_opts *o, char *err, size_t errlen)
 {
@@ -13,7 +33,8 @@ int sink_init(struct sink *k, const struct field *fields, size_t n, const char *
 	memset(k, 0, sizeof(*k));
 	if (schema_init(&k->schema, fields, n, default_fields))
 		goto nomem;
-	if (select_fields(&k->schema, o->fields, &k->cols, err, errlen))
+	if (o->json_keys ? select_json_keys(k, o, err, errlen)
+			 : select_fields(&k->schema, o->fields, &k->cols, err, errlen))
 		return -EINVAL;
 	if (o->filter && filter_parse(&k->filter, &k->schema, o->filter, err, errlen))
 		return -EINVAL;

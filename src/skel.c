@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <string.h>
+#include "btf_min.h"
 #include "kfeature.h"
 #include "skel.h"
 
@@ -37,6 +38,7 @@ int ig_skel_load(struct gadget_ctx *ctx, const struct skel_ops *ops,
 	err = ops->load(skel);
 	if (err)
 		return ig_bpf_load_failed(ctx, err);
+	ig_release_objects();   /* libbpf is done with the object's bytes */
 	ig_bpf_loaded(ctx, &common);
 	return loaded ? loaded(ctx, skel) : 0;
 }

@@ -126,20 +126,38 @@ uint64_t sys_boot_to_wall_ns(void)
 
 volatile sig_atomic_t sys_stop_signal;
 volatile sig_atomic_t sys_drain_expired;
-static unsigned int drain_budget_ms;   /* 0: a stop does not bound writes */
+volatile sig_atomic_t sys_deadline_passed;
 
-/* setitimer() is a plain syscall, safe in a handler. Arming it here, not
- * later in the main flow, also covers a signal that lands just before a
- * write() that then blocks. */
-static void start_drain_budget(void)
+#define TICK_MS 20   /* after a budget or deadline, how often writes are interrupted */
+
+/* The drain budget, see sys.h. The handlers read these; the main flow
+ * sets them before any timer can fire. */
+static volatile sig_atomic_t drain_armed;
+static unsigned int drain_ms = 500;
+static unsigned int drain_live_cap_ms;     /* 0: progress never extends */
+static bool drain_live_after_signal;
+static uint64_t drain_started_ns;
+
+/* setitimer() is a plain syscall, safe in a handler. The timer keeps
+ * ticking after it first fires, until the process ends: every later
+ * write() that blocks is interrupted too, the final messages' included. */
+static void arm_timer(unsigned int ms)
 {
-	unsigned int ms = drain_budget_ms;
 	struct itimerval it = {
-		.it_value = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 },
-		.it_interval = { .tv_usec = 20 * 1000 },
+		.it_value = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 + (ms ? 0 : 1) },
+		.it_interval = { .tv_usec = TICK_MS * 1000 },
 	};
 
 	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void start_drain(void)
+{
+	if (drain_armed)
+		return;
+	drain_armed = 1;
+	drain_started_ns = sys_now_ns(CLOCK_MONOTONIC);   /* clock_gettime: signal-safe */
+	arm_timer(drain_ms);
 }
 
 static void on_stop_signal(int sig)
@@ -147,40 +165,79 @@ static void on_stop_signal(int sig)
 	if (sys_stop_signal)
 		_exit(128 + sig);   /* a second Ctrl-C: leave now */
 	sys_stop_signal = sig;
-	if (drain_budget_ms)
-		start_drain_budget();
+	/* Arming it here, not later in the main flow, also covers a signal
+	 * that lands just before a write() that then blocks. */
+	start_drain();
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (drain_armed)
+		sys_drain_expired = 1;
+	else
+		sys_deadline_passed = 1;
 }
 
 void sys_install_stop_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_stop_signal };
+	/* No SA_RESTART: the point of the alarm is to interrupt a write(). */
+	struct sigaction alarm = { .sa_handler = on_alarm };
+	sigset_t stops;
 
 	sigemptyset(&sa.sa_mask);
+	sigemptyset(&alarm.sa_mask);
+	sigaction(SIGALRM, &alarm, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A parent may have left them blocked (the mask is inherited across
+	 * exec): a blocked Ctrl-C would wait, pending, forever. */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGHUP);
+	sigaddset(&stops, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &stops, NULL);
 }
 
-static void on_drain_alarm(int sig)
+void sys_set_drain_budget(unsigned int ms, unsigned int live_cap_ms, bool live_after_signal)
 {
-	(void)sig;
-	sys_drain_expired = 1;
+	drain_ms = ms;
+	drain_live_cap_ms = live_cap_ms;
+	drain_live_after_signal = live_after_signal;
 }
 
-void sys_bound_drain_after_stop(unsigned int ms)
+void sys_arm_deadline(double seconds)
 {
-	/* No SA_RESTART: the point is to interrupt a blocked write(). */
-	struct sigaction sa = { .sa_handler = on_drain_alarm };
+	unsigned int ms = seconds * 1000 > 4e9 ? 4000000000U : (unsigned int)(seconds * 1000);
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	drain_budget_ms = ms;
+	if (seconds > 0 && !drain_armed)   /* a stop's budget runs already */
+		arm_timer(ms);
 }
 
-void sys_end_drain_budget(void)
+void sys_begin_drain(void)
 {
-	struct itimerval off = { 0 };
+	sigset_t set, old;
 
-	setitimer(ITIMER_REAL, &off, NULL);
+	/* The stop handler may run start_drain() too: not both at once. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	start_drain();
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void sys_drain_progress(void)
+{
+	if (!drain_armed || !drain_live_cap_ms || (sys_stop_signal && !drain_live_after_signal))
+		return;
+	if (sys_now_ns(CLOCK_MONOTONIC) - drain_started_ns >= drain_live_cap_ms * 1000000ULL)
+		return;
+	arm_timer(drain_ms);   /* first, so no tick lands between the two */
+	sys_drain_expired = 0;
 }

@@ -30,10 +30,14 @@ static long long ns_between(struct timespec a, struct timespec b)
 	return (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
 }
 
+/* Exited containers stay resolvable for linger_sec; a hint only for
+ * CT_HINT_NS, so the namespace is soon looked at again. */
 static bool lingered(const struct container_table *t, const struct container *c,
 		     struct timespec now)
 {
-	return c->exited && ns_between(c->exited_at, now) >= t->linger_sec * 1000000000LL;
+	long long keep = c->hinted ? CT_HINT_NS : t->linger_sec * 1000000000LL;
+
+	return c->exited && ns_between(c->exited_at, now) >= keep;
 }
 
 /* ---- lifetime ------------------------------------------------------------ */
@@ -93,14 +97,15 @@ uint64_t ct_host_mntns(const struct container_table *t)
 	return t ? t->host_mntns : 0;
 }
 
+/* Hints come last in t->v (see reindex()) and are no containers. */
 size_t ct_count(const struct container_table *t)
 {
-	return t ? t->n : 0;
+	return t ? t->n - t->nhints : 0;
 }
 
 const struct container *ct_at(const struct container_table *t, size_t i)
 {
-	return t && i < t->n ? t->v[i] : NULL;
+	return t && i < ct_count(t) ? t->v[i] : NULL;
 }
 
 /* ---- scan candidates ----------------------------------------------------- */
@@ -160,7 +165,7 @@ int ct_scan_add(struct container_table *t, struct ct_scan *s, struct container *
 static int scan_all(struct container_table *t, struct ct_scan *s)
 {
 	static int (*const sources[])(struct container_table *, struct ct_scan *) = {
-		ct_docker_scan, ct_crio_scan, ct_containerd_scan, ct_runc_scan,
+		ct_docker_scan, ct_storage_scan, ct_containerd_scan, ct_runc_scan,
 	};
 	size_t i;
 
@@ -174,7 +179,7 @@ static int load_by_id(struct container_table *t, const char *id, struct containe
 {
 	static int (*const loaders[])(struct container_table *, const char *,
 				      struct container *) = {
-		ct_docker_load, ct_crio_load, ct_containerd_load, ct_runc_load,
+		ct_docker_load, ct_storage_load, ct_containerd_load, ct_runc_load,
 	};
 	size_t i;
 
@@ -195,7 +200,14 @@ static int cmp_index(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-/* Running first (the documented ct_at() order), then rebuild the index. */
+/* Which of reindex()'s groups an entry belongs to. */
+static int entry_rank(const struct container *c)
+{
+	return c->hinted ? 2 : c->exited ? 1 : 0;
+}
+
+/* Running first (the documented ct_at() order), then exited containers,
+ * then hints; then rebuild the index. */
 static int reindex(struct container_table *t)
 {
 	struct ct_index *idx;
@@ -204,6 +216,9 @@ static int reindex(struct container_table *t)
 	int pass;
 
 	t->nidx = 0;
+	t->nhints = 0;
+	for (i = 0; i < t->n; i++)
+		t->nhints += t->v[i]->hinted;
 	if (!t->n)
 		return 0;
 	v = malloc(t->n * sizeof(*v));
@@ -215,9 +230,9 @@ static int reindex(struct container_table *t)
 		return -ENOMEM;
 	}
 	t->idx = idx;
-	for (pass = 0; pass < 2; pass++)
+	for (pass = 0; pass < 3; pass++)
 		for (i = 0; i < t->n; i++)
-			if (t->v[i]->exited == (pass == 1))
+			if (entry_rank(t->v[i]) == pass)
 				v[k++] = t->v[i];
 	memcpy(t->v, v, t->n * sizeof(*v));
 	free(v);
@@ -235,14 +250,15 @@ static void remove_at(struct container_table *t, size_t i)
 }
 
 /* Without unique ids, mount namespace inodes are recycled: once a new
- * container has one, events carrying it are the new container's. */
+ * container has one, events carrying it are the new container's. A hint
+ * for the namespace gives way too: the runtime now vouches for it. */
 static int drop_exited_mntns(struct container_table *t, uint64_t key)
 {
 	size_t i = 0;
 	int dropped = 0;
 
 	while (i < t->n) {
-		if (t->v[i]->exited && t->v[i]->mntns_key == key) {
+		if ((t->v[i]->exited || t->v[i]->hinted) && t->v[i]->mntns_key == key) {
 			remove_at(t, i);
 			dropped++;
 		} else {
@@ -252,7 +268,7 @@ static int drop_exited_mntns(struct container_table *t, uint64_t key)
 	return dropped;
 }
 
-static int add_entry(struct container_table *t, const struct container *c)
+static struct container *add_entry(struct container_table *t, const struct container *c)
 {
 	struct container **nv, *e;
 
@@ -261,18 +277,18 @@ static int add_entry(struct container_table *t, const struct container *c)
 
 		nv = realloc(t->v, cap * sizeof(*nv));
 		if (!nv)
-			return -ENOMEM;
+			return NULL;
 		t->v = nv;
 		t->cap = cap;
 	}
 	e = malloc(sizeof(*e));
 	if (!e)
-		return -ENOMEM;
+		return NULL;
 	*e = *c;
-	e->exited = false;
+	e->exited = c->hinted;       /* a hint expires like an exited container */
 	fill_started_at(t, e);
 	t->v[t->n++] = e;
-	return 0;
+	return e;
 }
 
 static void mark_exited(struct container *e, struct timespec now)
@@ -298,7 +314,7 @@ static struct container *find_entry(struct container_table *t, const char *id, u
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		if (t->v[i]->mntns_key == key && strcmp(t->v[i]->id, id) == 0)
+		if (!t->v[i]->hinted && t->v[i]->mntns_key == key && strcmp(t->v[i]->id, id) == 0)
 			return t->v[i];
 	return NULL;
 }
@@ -334,13 +350,13 @@ static int merge_one(struct container_table *t, const struct container *c, struc
 	/* Same ID in another namespace: the container was restarted. */
 	changes = 0;
 	for (i = 0; i < t->n; i++) {
-		if (!t->v[i]->exited && strcmp(t->v[i]->id, c->id) == 0) {
+		if (!t->v[i]->exited && !t->v[i]->hinted && strcmp(t->v[i]->id, c->id) == 0) {
 			mark_exited(t->v[i], now);
 			changes++;
 		}
 	}
 	changes += drop_exited_mntns(t, c->mntns_key);
-	if (add_entry(t, c) < 0)
+	if (!add_entry(t, c))
 		return -ENOMEM;
 	return changes + 1;
 }
@@ -428,41 +444,87 @@ const struct container *ct_lookup_mntns(const struct container_table *t, uint64_
 	return hit->c;
 }
 
-static bool known_id(const struct container_table *t, const char *id)
+static bool pid_gone(const struct container_table *t, uint32_t pid)
 {
-	size_t i;
+	uint64_t mntns;
 
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->v[i]->id, id) == 0 && !t->v[i]->exited)
-			return true;
-	return false;
+	return !pid || ct_pid_mntns(t, pid, &mntns) == -ENOENT;
 }
 
-/* The event's pid sits in the container's cgroup, so when the runtime has
- * not recorded a usable pid yet (Docker between create and start), the
- * event's own pid and namespace stand in for it. */
-static int resolve_id(struct container_table *t, const char *id, uint64_t mntns, uint32_t pid,
-		      uint64_t inum)
+/* A cgroup names a container, but the runtime does not vouch for the
+ * event's namespace: say so ("name?") and claim nothing else. A hint counts
+ * as exited from the start, stands CT_HINT_NS at most, and gives way at once
+ * when the runtime claims the namespace. When the runtime has no init pid at
+ * all, the container may be one that runc is still setting up (its runc
+ * init runs in the new namespace before any state names its pid): then the
+ * hint stands for this event only, so the next one, maybe the container's
+ * first exec, is looked at afresh. */
+static int add_hint(struct container_table *t, const struct container *claimed, uint64_t key,
+		    uint64_t inum, uint32_t pid, const struct container **out)
+{
+	struct container *e;
+	struct timespec now = now_mono();
+	struct container h;
+	size_t n;
+	int r;
+
+	memset(&h, 0, sizeof(h));
+	ct_copy_str(h.name, sizeof(h.name) - 1, claimed->name[0] ? claimed->name : claimed->id);
+	n = strlen(h.name);
+	h.name[n] = '?';
+	h.name[n + 1] = '\0';
+	h.hinted = true;
+	/* exited_at is when it stops standing, CT_HINT_NS ahead (lingered()). */
+	h.exited_at = now;
+	if (!claimed->pid)
+		h.exited_at.tv_sec -= CT_HINT_NS / 1000000000LL + 1;
+	h.mntns_key = key;
+	if (ct_pid_mntns(t, pid, &h.mntns) < 0)
+		h.mntns = inum ? inum : t->ns_ids ? 0 : key;
+	r = drop_exited_mntns(t, key);
+	e = add_entry(t, &h);
+	if (!e)
+		return -ENOMEM;
+	t->pending += r + 1;
+	*out = e;
+	return reindex(t);
+}
+
+/* The cgroup of the event's pid names container id, which an unprivileged
+ * process can arrange (delegated cgroups). The namespace is the container's
+ * only if the runtime's own record says so: the init pid it recorded lives
+ * in that namespace, or, for a container already gone (it lived a
+ * millisecond), the event came from that very pid. Else it is a hint. */
+static int resolve_id(struct container_table *t, const char *id, uint64_t key, uint32_t pid,
+		      uint64_t inum, const struct container **out)
 {
 	struct container c;
 	int r;
 
 	if (load_by_id(t, id, &c) < 0)
 		return -ENOENT;
-	if (!locate(t, &c)) {
-		c.pid = pid;
-		c.exited = false;
-		if (!locate(t, &c)) {
-			c.mntns_key = mntns;
-			if (ct_pid_mntns(t, pid, &c.mntns) < 0)
-				c.mntns = inum ? inum : t->ns_ids ? 0 : mntns;
+	if (locate(t, &c)) {
+		r = merge_one(t, &c, now_mono());
+		if (r < 0)
+			return r;
+		t->pending += r;
+		if (c.mntns_key == key) {
+			r = reindex(t);
+			*out = ct_lookup_mntns(t, key);
+			return r;
 		}
-	}
-	r = merge_one(t, &c, now_mono());
-	if (r < 0)
+	} else if (!c.exited && c.pid && c.pid == pid && pid_gone(t, pid)) {
+		c.mntns_key = key;
+		c.mntns = inum ? inum : t->ns_ids ? 0 : key;
+		r = merge_one(t, &c, now_mono());
+		if (r < 0)
+			return r;
+		t->pending += r;
+		r = reindex(t);
+		*out = ct_lookup_mntns(t, key);
 		return r;
-	t->pending += r;
-	return reindex(t);
+	}
+	return add_hint(t, &c, key, inum, pid, out);
 }
 
 /* Remembers IDs that already got a rescan past the rate limit, so a
@@ -509,12 +571,9 @@ const struct container *ct_resolve(struct container_table *t, uint64_t mntns, ui
 	if (c || !t || !mntns || mntns == t->host_mntns)
 		return c;
 	have_id = pid && ct_pid_cgroup_id(t, pid, id, sizeof(id), &hex) == 0;
-	if (have_id && !known_id(t, id)) {
-		if (resolve_id(t, id, mntns, pid, 0) == 0) {
-			c = ct_lookup_mntns(t, mntns);
-			if (c)
-				return c;
-		}
+	if (have_id) {
+		if (resolve_id(t, id, mntns, pid, 0, &c) == 0 && c)
+			return c;
 		urgent = hex && first_bypass(t, id);
 	}
 	now = now_mono();
@@ -531,7 +590,7 @@ const struct container *ct_resolve(struct container_table *t, uint64_t mntns, ui
 }
 
 const struct container *ct_resolve_cgroup(struct container_table *t, uint64_t key, uint64_t inum,
-					  const char *cgroup_text)
+					  uint32_t pid, const char *cgroup_text)
 {
 	const struct container *c = ct_lookup_mntns(t, key);
 	char buf[512], id[CT_ID_LEN];
@@ -542,7 +601,7 @@ const struct container *ct_resolve_cgroup(struct container_table *t, uint64_t ke
 	snprintf(buf, sizeof(buf), "%s", cgroup_text);
 	if (ct_cgroup_text_id(buf, id, sizeof(id), &hex) || !ct_valid_id(id))
 		return NULL;
-	if (resolve_id(t, id, key, 0, inum) < 0)
+	if (resolve_id(t, id, key, pid, inum, &c) < 0)
 		return NULL;
-	return ct_lookup_mntns(t, key);
+	return c;
 }

@@ -34,6 +34,9 @@ struct container {
 				      * where it has one (never reused, unlike inode
 				      * numbers), else the inode; see ct_mntns_by_id() */
 	bool exited;                 /* no longer running; kept for late events */
+	bool hinted;                 /* only a cgroup named a container here, and the
+				      * runtime does not vouch for it: the name is
+				      * the claimed one and "?", nothing else is set */
 	struct timespec exited_at;   /* CLOCK_MONOTONIC when first seen gone */
 };
 
@@ -69,12 +72,13 @@ const struct container *ct_resolve(struct container_table *t, uint64_t key, uint
  * new container reuses its mntns). Not thread-safe: one thread per table.
  * ct_new() does not scan; call ct_refresh() once to fill the table. */
 
-/* Resolve a namespace whose process is already gone, from the cgroup paths
- * the kernel reported for it, in /proc/<pid>/cgroup form ("0::/docker/ID"). */
+/* Resolve a namespace whose process (the event's pid) is already gone,
+ * from the cgroup paths the kernel reported for it, in /proc/<pid>/cgroup
+ * form ("0::/docker/ID"). */
 const struct container *ct_resolve_cgroup(struct container_table *t, uint64_t key, uint64_t inum,
-					  const char *cgroup_text);
+					  uint32_t pid, const char *cgroup_text);
 
-/* Iterate containers (running first, then exited). */
+/* Iterate containers (running first, then exited); hints are left out. */
 size_t ct_count(const struct container_table *t);
 const struct container *ct_at(const struct container_table *t, size_t i);
 
@@ -86,6 +90,10 @@ uint64_t ct_host_mntns(const struct container_table *t);
 int ct_parse_docker_config(const char *json, size_t len, struct container *c);
 int ct_parse_oci_config(const char *json, size_t len, struct container *c, bool *is_sandbox);
 int ct_parse_runc_state(const char *json, size_t len, struct container *c, char *bundle, size_t bundle_len);
+/* containers/storage (Podman, CRI-O): name and image of container id from
+ * containers.json and, if given, images.json. */
+int ct_parse_storage(const char *containers_json, size_t len, const char *images_json,
+		     size_t images_len, const char *id, struct container *c);
 /* Extract a container ID from one /proc/<pid>/cgroup line; 0 on success. */
 int ct_parse_cgroup_line(const char *line, char *id, size_t id_len, const char **runtime_hint);
 

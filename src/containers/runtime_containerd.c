@@ -32,21 +32,37 @@ static uint32_t read_init_pid(struct container_table *t, const char *bundle)
 	return (v > 0 && v <= CT_PID_MAX) ? (uint32_t)v : 0;
 }
 
+/* The CRI plugin keeps the pod's sandbox as a task of the same namespace. */
+static bool sandbox_ok(struct container_table *t, const char *bundle, const struct ct_oci *o)
+{
+	struct container scratch = { 0 };
+	struct ct_oci sb = { .c = &scratch };
+	const char *slash = strrchr(bundle, '/');
+	char path[4200];
+
+	if (!slash || snprintf(path, sizeof(path), "%.*s/%s/config.json", (int)(slash - bundle),
+			       bundle, o->sandbox_id) >= (int)sizeof(path))
+		return false;
+	return ct_oci_load(t, path, &sb) == 0 && ct_oci_sandbox_matches(&sb, o->c);
+}
+
 /* bundle is already prefixed with the host root. */
 static int load_bundle(struct container_table *t, const char *bundle, const char *id,
 		       struct container *c)
 {
+	struct ct_oci o = { .c = c };
 	char path[4200];
-	bool sandbox;
 
 	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
 	memset(c, 0, sizeof(*c));
-	if (ct_oci_load(t, path, c, &sandbox) < 0)
+	if (ct_oci_load(t, path, &o) < 0)
 		return -ENOENT;
 	/* Pause containers only hold the pod's namespaces. */
-	if (sandbox)
+	if (o.is_sandbox)
 		return -ENOENT;
+	if (o.sandbox_id[0] && !sandbox_ok(t, bundle, &o))
+		ct_oci_drop_k8s(c);
 	ct_copy_str(c->id, sizeof(c->id), id);
 	if (!c->name[0])
 		ct_copy_str(c->name, sizeof(c->name), id);

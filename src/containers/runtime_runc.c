@@ -18,6 +18,12 @@
 
 #define RUNC_ROOT "/run/runc"
 
+/* What discovery reads of state.json (its labels hold the bundle path). */
+static const struct ct_keep runc_keep[] = {
+	{ { "id" } }, { { "init_process_pid" } }, { { "init_process_start" } },
+	{ { "config", "labels" } },
+};
+
 static const char *runc_bundle(const json_t *root)
 {
 	const json_t *labels = json_object_get(json_object_get(root, "config"), "labels");
@@ -60,7 +66,7 @@ int ct_parse_runc_state(const char *json, size_t len, struct container *c, char 
 	json_t *root;
 	int err;
 
-	root = ct_parse_json(json, len, &err);
+	root = ct_parse_json_keep(json, len, runc_keep, CT_NKEEP(runc_keep), &err);
 	if (!root)
 		return err;
 	err = runc_from_json(root, c, bundle, bundle_len);
@@ -107,7 +113,7 @@ int ct_runc_state_pid(struct container_table *t, const char *state_path, uint32_
 	json_t *root;
 	int err;
 
-	root = ct_load_json(t, state_path);
+	root = ct_load_json_keep(t, state_path, runc_keep, CT_NKEEP(runc_keep), &err);
 	if (!root)
 		return -ENOENT;
 	err = runc_from_json(root, &c, NULL, 0);
@@ -118,27 +124,18 @@ int ct_runc_state_pid(struct container_table *t, const char *state_path, uint32_
 	return err;
 }
 
-/* The bundle's config.json may carry annotations (a CRI-style name). */
-static int runc_bundle_annotations(struct container_table *t, const char *bundle,
-				   struct container *c)
+/* A pod's sandbox is no workload, whichever source finds it. The bundle's
+ * annotations name nothing else: runc alone is no CRI runtime, and whoever
+ * ran it wrote them. */
+static bool runc_bundle_is_sandbox(struct container_table *t, const char *bundle)
 {
-	struct container a = { 0 };
+	struct container scratch = { 0 };
+	struct ct_oci o = { .c = &scratch };
 	char path[4200];
-	bool sandbox;
 
 	if (!bundle[0] || ct_path(t, path, sizeof(path), "%s/config.json", bundle) < 0)
-		return 0;
-	if (ct_oci_load(t, path, &a, &sandbox) < 0)
-		return 0;
-	if (sandbox)
-		return -ENOENT;
-	if (a.name[0])
-		memcpy(c->name, a.name, sizeof(c->name));
-	memcpy(c->image, a.image, sizeof(c->image));
-	memcpy(c->k8s_namespace, a.k8s_namespace, sizeof(c->k8s_namespace));
-	memcpy(c->k8s_pod, a.k8s_pod, sizeof(c->k8s_pod));
-	memcpy(c->k8s_container, a.k8s_container, sizeof(c->k8s_container));
-	return 0;
+		return false;
+	return ct_oci_load(t, path, &o) == 0 && o.is_sandbox;
 }
 
 int ct_runc_load(struct container_table *t, const char *id, struct container *c)
@@ -150,7 +147,7 @@ int ct_runc_load(struct container_table *t, const char *id, struct container *c)
 	err = ct_path(t, path, sizeof(path), RUNC_ROOT "/%s/state.json", id);
 	if (err)
 		return err;
-	root = ct_load_json(t, path);
+	root = ct_load_json_keep(t, path, runc_keep, CT_NKEEP(runc_keep), &err);
 	if (!root)
 		return -ENOENT;
 	memset(c, 0, sizeof(*c));
@@ -160,7 +157,7 @@ int ct_runc_load(struct container_table *t, const char *id, struct container *c)
 	json_decref(root);
 	if (err || strcmp(c->id, id) != 0)
 		return -ENOENT;
-	return runc_bundle_annotations(t, bundle, c);
+	return runc_bundle_is_sandbox(t, bundle) ? -ENOENT : 0;
 }
 
 static int runc_scan_one(struct container_table *t, const char *id, void *arg)

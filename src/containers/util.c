@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "ct_internal.h"
+#include "ig.h"
 
 void ct_warn(const struct container_table *t, const char *fmt, ...)
 {
@@ -28,11 +29,9 @@ void ct_warn(const struct container_table *t, const char *fmt, ...)
 
 	if (!t->verbose)
 		return;
-	fputs("ig: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ig_vlog(fmt, ap);   /* escaped: state files name containers */
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int ct_path(const struct container_table *t, char *buf, size_t len, const char *fmt, ...)
@@ -172,24 +171,51 @@ json_t *ct_parse_json(const char *json, size_t len, int *err)
 	return root;
 }
 
-json_t *ct_load_json(const struct container_table *t, const char *path)
+json_t *ct_parse_json_keep(const char *json, size_t len, const struct ct_keep *keep,
+			   size_t nkeep, int *err)
 {
 	json_t *root;
-	size_t len;
-	char *buf;
-	int err;
+	size_t n;
+	char *out;
 
-	err = ct_read_file(t, path, &buf, &len);
-	if (err < 0) {
-		/* ENOENT is the normal race with a container going away. */
-		if (err != -ENOENT && err != -EFBIG && err != -EINVAL)
-			ct_warn(t, "skipping %s: %s", path, strerror(-err));
+	*err = ct_prune_mem(json, len, keep, nkeep, CT_MAX_FILE, &out, &n);
+	if (*err)
+		return NULL;
+	root = ct_parse_json(out, n, err);
+	free(out);
+	return root;
+}
+
+json_t *ct_load_json_keep(const struct container_table *t, const char *path,
+			  const struct ct_keep *keep, size_t nkeep, int *err)
+{
+	json_t *root = NULL;
+	size_t n;
+	off_t size;
+	char *out;
+	int fd;
+
+	fd = open_regular(path, &size);
+	if (fd == -EINVAL)
+		ct_warn(t, "skipping %s: not a regular file", path);
+	if (fd < 0) {
+		*err = fd;
 		return NULL;
 	}
-	root = ct_parse_json(buf, len, &err);
-	free(buf);
-	if (!root)
+	*err = size > (off_t)CT_MAX_STREAM ? -EFBIG :
+	       ct_prune_fd(fd, keep, nkeep, CT_MAX_STREAM, CT_MAX_FILE, &out, &n);
+	close(fd);
+	if (!*err) {
+		root = ct_parse_json(out, n, err);
+		free(out);
+	}
+	if (*err == -EFBIG)
+		ct_warn(t, "skipping %s: larger than %u bytes, or what ig needs of it larger than %u",
+			path, CT_MAX_STREAM, CT_MAX_FILE);
+	else if (*err == -EINVAL)
 		ct_warn(t, "skipping %s: malformed JSON", path);
+	else if (*err && *err != -ENOENT)
+		ct_warn(t, "skipping %s: %s", path, strerror(-*err));
 	return root;
 }
 

@@ -35,6 +35,14 @@ static const struct gadget_flag exec_flags[] = {
 
 IG_SKEL_OPS(trace_exec);
 
+/* A wakeup of the reader is a self-IPI in the execing task: ~45 us on a VM
+ * here, most of an exec's BPF time even at one wakeup per 20 ms. So the
+ * reader is woken at most once a second: the first exec after a quiet
+ * second, and one from a container not yet known, still wake it at once;
+ * the others are read at its next poll (run.c, every 50 ms), which bounds
+ * their delay. */
+#define EXEC_WAKEUP_NS 1000000000ULL
+
 static int exec_configure(struct gadget_ctx *ctx, void *s)
 {
 	const struct exec_opts *o = ctx->gopts;
@@ -42,27 +50,28 @@ static int exec_configure(struct gadget_ctx *ctx, void *s)
 
 	skel->rodata->ignore_failed = o->ignore_failed;
 	skel->rodata->want_paths = o->paths;
+	skel->rodata->ig_cfg.wakeup_ns = EXEC_WAKEUP_NS;
 	return 0;
 }
 
 /* argv arrives NUL-separated; show it space-separated, marking a cut. */
-static void set_args(struct row *r, const struct exec_event *e, uint32_t size)
+static void set_args(struct row *r, const struct exec_event *e, const char *args, uint32_t size)
 {
 	bool truncated = e->flags & EXEC_F_ARGS_TRUNCATED;
 	uint32_t count = 0, len = size;
 	char *dst;
 
-	while (len && e->args[len - 1] == 0)
+	while (len && args[len - 1] == 0)
 		len--;
 	for (uint32_t i = 0; i < size; i++)
-		count += e->args[i] == 0;
-	if (size && e->args[size - 1] != 0)
+		count += args[i] == 0;
+	if (size && args[size - 1] != 0)
 		count++;   /* the last argument was cut mid-way */
 	dst = row_alloc(r, len + 4);
 	if (!dst)
 		return;
 	for (uint32_t i = 0; i < len; i++)
-		dst[i] = e->args[i] ? e->args[i] : ' ';
+		dst[i] = args[i] ? args[i] : ' ';
 	if (truncated) {
 		memcpy(dst + len, "\xe2\x80\xa6", 3);   /* … */
 		len += 3;
@@ -76,21 +85,26 @@ static void set_args(struct row *r, const struct exec_event *e, uint32_t size)
 static int exec_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
 {
 	const struct exec_event *e = data;
-	size_t hdr = offsetof(struct exec_event, args);
+	size_t hdr = offsetof(struct exec_event, tail);
 	uint32_t args_size;
 
-	if (size < hdr)
+	if (size < hdr || size - hdr < EXEC_ARGS_OFF(e->flags))
 		return -1;
+	hdr += EXEC_ARGS_OFF(e->flags);
 	args_size = e->args_size;
 	if (args_size > EXEC_ARGS_MAX || args_size > size - hdr)
 		args_size = size - hdr < EXEC_ARGS_MAX ? size - hdr : EXEC_ARGS_MAX;
 	row_set_proc(ctx, r, &e->proc);
-	set_args(r, e, args_size);
-	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->retval < 0 ? -e->retval : 0);
-	row_set_cut_path(r, GF(F_CWD), e->cwd, strnlen(e->cwd, sizeof(e->cwd)),
-			 e->flags & EXEC_F_CWD_CUT_TOP, e->flags & EXEC_F_CWD_TRUNCATED);
-	row_set_cut_path(r, GF(F_EXEPATH), e->exepath, strnlen(e->exepath, sizeof(e->exepath)),
-			 e->flags & EXEC_F_EXE_CUT_TOP, e->flags & EXEC_F_EXE_TRUNCATED);
+	set_args(r, e, (const char *)e + hdr, args_size);
+	row_set_ret_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->retval);
+	if (e->flags & EXEC_F_PATHS) {
+		const char *cwd = e->tail, *exe = e->tail + EXEC_PATH_MAX;
+
+		row_set_cut_path(r, GF(F_CWD), cwd, strnlen(cwd, EXEC_PATH_MAX),
+				 e->flags & EXEC_F_CWD_CUT_TOP, e->flags & EXEC_F_CWD_TRUNCATED);
+		row_set_cut_path(r, GF(F_EXEPATH), exe, strnlen(exe, EXEC_PATH_MAX),
+				 e->flags & EXEC_F_EXE_CUT_TOP, e->flags & EXEC_F_EXE_TRUNCATED);
+	}
 	row_set_uint(r, GF(F_EXECVEAT), !!(e->flags & EXEC_F_EXECVEAT));
 	return 1;
 }
@@ -100,7 +114,7 @@ IG_GADGET(trace_exec) = {
 	.aliases = "execsnoop",
 	.description = "trace new processes (execve, execveat)",
 	.kind = GK_TRACE,
-	.features = IG_KF_BIT(IG_KF_BPF_LOOP),
+	.features = IG_KF_BIT(IG_KF_BPF_LOOP) | IG_KF_BIT(IG_KF_TASK_PT_REGS),
 	.fields = exec_fields,
 	.nfields = ARRAY_SIZE(exec_fields),
 	.flags = exec_flags,

@@ -172,7 +172,7 @@ static int open_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 		set_fpath(r, e, fname_n, strnlen(e->fpath, e->fpath_len));
 	row_set_uint(r, GF(F_FLAGS_RAW), e->flags);
 	row_set_uint(r, GF(F_MODE_RAW), mode);
-	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->ret < 0 ? -e->ret : 0);
+	row_set_ret_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->ret);
 	buf = row_alloc(r, 256);
 	if (buf)
 		row_set_str(r, GF(F_FLAGS), buf, decode_open_flags(e->flags, buf, 256));

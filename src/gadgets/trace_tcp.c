@@ -15,7 +15,7 @@ enum {
 	F_TYPE, F_TYPE_RAW, F_TYPE_SHORT,
 	F_SRC, F_SRC_ADDR, F_SRC_PORT, F_SRC_VERSION,
 	F_DST, F_DST_ADDR, F_DST_PORT, F_DST_VERSION,
-	F_NETNS, F_FD, F_ERROR, F_ERROR_RAW,
+	F_NETNS, F_FD, F_ERROR, F_ERROR_RAW, F_EVENT_TYPE,
 };
 
 /* Aliases are the short names of the older tcptracer's custom-columns. */
@@ -35,6 +35,29 @@ static const struct field tcp_fields[] = {
 	[F_FD]          = { "fd", "FD", NULL, FT_INT, 3, FF_RIGHT },
 	[F_ERROR]       = IG_FIELD_ERROR,
 	[F_ERROR_RAW]   = IG_FIELD_ERROR_RAW,
+	/* Only for --legacy-json's "type": the older gadgets' record kind. */
+	[F_EVENT_TYPE]  = { "event_type", NULL, NULL, FT_STR, 6, FF_HIDDEN },
+};
+
+/*
+ * --legacy-json: the flat shape of the older tcptracer, as its guide shows
+ * it ({"type":"normal","pid":..,"saddr":..,"operation":"connect"}), so
+ * its jq filters work unchanged. "container" is the runtime's name.
+ */
+static const struct json_key tcp_legacy_json[] = {
+	{ "type", "event_type" },
+	{ "node", "k8s.node" },
+	{ "namespace", "k8s.namespace" },
+	{ "pod", "k8s.podName" },
+	{ "container", "runtime.containerName" },
+	{ "pid", "proc.pid" },
+	{ "comm", "proc.comm" },
+	{ "ipversion", "src.version" },
+	{ "saddr", "src.addr" },
+	{ "daddr", "dst.addr" },
+	{ "sport", "src.port" },
+	{ "dport", "dst.port" },
+	{ "operation", "type" },
 };
 
 #define TCP_DEFAULT_FIELDS \
@@ -44,6 +67,7 @@ struct tcp_opts {
 	bool connect_only;
 	bool accept_only;
 	bool failure_only;
+	bool legacy_json;
 };
 
 static const struct gadget_flag tcp_flags[] = {
@@ -53,6 +77,8 @@ static const struct gadget_flag tcp_flags[] = {
 		     "show only accept events (with --connect-only: both)"),
 	IG_FLAG_BOOL(struct tcp_opts, failure_only, "failure-only", "false",
 		     "show only failed connects (in the kernel)"),
+	IG_FLAG_BOOL(struct tcp_opts, legacy_json, "legacy-json", "false",
+		     "with -o json/jsonpretty/yaml: the older tcptracer's flat keys (saddr, dport, operation...)"),
 };
 
 IG_SKEL_OPS(trace_tcp);
@@ -124,6 +150,7 @@ static int tcp_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 	row_set_uint(r, GF(F_NETNS), e->netns_id);
 	row_set_int(r, GF(F_FD), e->fd);
 	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->error);
+	row_set_str(r, GF(F_EVENT_TYPE), "normal", 6);
 	return 1;
 }
 
@@ -141,4 +168,6 @@ IG_GADGET(trace_tcp) = {
 	.skel = &trace_tcp_skel_ops,
 	.configure = tcp_configure,
 	.decode = tcp_decode,
+	.legacy_json = tcp_legacy_json,
+	.nlegacy_json = ARRAY_SIZE(tcp_legacy_json),
 };

@@ -2,12 +2,14 @@
 /* ig traceloop list|show|close: ask the daemon (ig daemon), print what it
  * answers, exit with its code. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include "escape.h"
 #include "ig.h"
 #include "traceloop/proto.h"
 #include "traceloop/tl.h"
@@ -33,6 +35,24 @@ static void usage(FILE *f)
 		TL_DEFAULT_SOCKET);
 }
 
+/* Whatever answers is printed to root's terminal: it must be root's. */
+static bool daemon_is_root(int fd, const char *path)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
+		ig_err("%s: cannot tell who listens there: %s", path, strerror(errno));
+		return false;
+	}
+	if (cred.uid != 0) {
+		ig_err("%s: the process listening there runs as uid %u, not root: not an ig daemon",
+		       path, (unsigned)cred.uid);
+		return false;
+	}
+	return true;
+}
+
 static int connect_to(const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -55,6 +75,10 @@ static int connect_to(const char *path)
 			ig_err("connecting to %s: %s", path, strerror(err));
 		if (fd >= 0)
 			close(fd);
+		return -1;
+	}
+	if (!daemon_is_root(fd, path)) {
+		close(fd);
 		return -1;
 	}
 	return fd;
@@ -90,6 +114,25 @@ static int send_request(int fd, int argc, char **argv)
 	return err;
 }
 
+/* The daemon's messages name containers: escape them for the terminal as
+ * ig's own stderr is (log.c), line by line. */
+static void relay_err(const char *data, size_t len)
+{
+	struct obuf b = { 0 };
+
+	while (len) {
+		const char *nl = memchr(data, '\n', len);
+		size_t n = nl ? (size_t)(nl - data) : len;
+
+		esc_column(&b, data, n, 0);
+		ob_putc(&b, '\n');
+		data += n + !!nl;
+		len -= n + !!nl;
+	}
+	tlp_write_all(STDERR_FILENO, b.p, b.len);
+	ob_free(&b);
+}
+
 /* Copy the frames to stdout and stderr; the last one is the exit code. */
 static int relay(int fd)
 {
@@ -120,7 +163,10 @@ static int relay(int fd)
 			break;
 		}
 		/* A closed stdout (| head) is not an error of ours. */
-		tlp_write_all(hdr[0] == TLP_ERR ? STDERR_FILENO : STDOUT_FILENO, data, len);
+		if (hdr[0] == TLP_ERR)
+			relay_err(data, len);
+		else
+			tlp_write_all(STDOUT_FILENO, data, len);
 	}
 	free(data);
 	return code;
@@ -130,7 +176,7 @@ int tl_client_main(int argc, char **argv)
 {
 	const char *path = getenv("IG_SOCKET");
 	char **args = calloc(argc + 1, sizeof(*args));
-	int n = 0, fd, ret = IG_EXIT_USAGE;
+	int n = 0, fd, err, ret = IG_EXIT_USAGE;
 
 	if (!args)
 		return IG_EXIT_RUNTIME;
@@ -165,7 +211,10 @@ int tl_client_main(int argc, char **argv)
 		ret = IG_EXIT_RUNTIME;
 		goto out;
 	}
-	ret = send_request(fd, n, args) ? IG_EXIT_RUNTIME : relay(fd);
+	/* A daemon that turns us away may close before it reads the request:
+	 * what it said is still to be read. */
+	err = send_request(fd, n, args);
+	ret = err && err != -EPIPE && err != -ECONNRESET ? IG_EXIT_RUNTIME : relay(fd);
 	close(fd);
 out:
 	free(args);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -85,7 +86,7 @@ static void put_header(struct obuf *b, const struct tl_trace *t, const struct tl
 	ob_puts(b, tmp);
 }
 
-int tl_print_trace(struct tl_print *p, struct tl_recorder *r, const struct tl_trace *t)
+int tl_print_start(struct tl_print *p, struct tl_recorder *r, const struct tl_trace *t)
 {
 	struct tl_snapshot s;
 	int err = tl_trace_snapshot(t, &s);
@@ -100,10 +101,25 @@ int tl_print_trace(struct tl_print *p, struct tl_recorder *r, const struct tl_tr
 		     t->id, t->c.name, (unsigned long long)s.dropped);
 		output_lost(&p->sink.out, s.dropped, s.total, sys_now_ns(CLOCK_REALTIME));
 	}
+	if (t->maybe_lost)
+		note(p, "traceloop: trace %u (%s): up to %llu of its first records were lost while ig was behind (the staging buffer of starting containers overflowed)",
+		     t->id, t->c.name, (unsigned long long)t->maybe_lost);
 	if (p->rd.text && p->header)
 		put_header(&p->sink.out.buf, t, &s);
-	err = tl_render_trace(&p->rd, t, &s);
-	tl_snapshot_free(&s);
+	return tl_render_start(&p->rd, t, &s);
+}
+
+bool tl_print_more(struct tl_print *p, size_t max)
+{
+	return tl_render_more(&p->rd, max);
+}
+
+int tl_print_trace(struct tl_print *p, struct tl_recorder *r, const struct tl_trace *t)
+{
+	int err = tl_print_start(p, r, t);
+
+	if (!err)
+		tl_print_more(p, SIZE_MAX);
 	return err;
 }
 

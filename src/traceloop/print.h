@@ -26,7 +26,13 @@ int tl_print_init(struct tl_print *p, const struct gadget *g, const struct run_o
 		  const char *syscalls, char *err, size_t errlen);
 /* The columns header, once. */
 void tl_print_begin(struct tl_print *p);
+/* Print a trace into p->sink.out.buf, all at once. */
 int tl_print_trace(struct tl_print *p, struct tl_recorder *r, const struct tl_trace *t);
+/* The same a piece at a time: tl_print_start takes a snapshot of the trace
+ * (and says what it lost), each tl_print_more adds to p->out.buf until it
+ * holds at least max bytes, and returns true once the trace is done. */
+int tl_print_start(struct tl_print *p, struct tl_recorder *r, const struct tl_trace *t);
+bool tl_print_more(struct tl_print *p, size_t max);
 void tl_print_free(struct tl_print *p);
 
 /* Whether argv asks for a table or JSON (-o/--output, or --fields): else

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "obuf.h"
 #include "traceloop/proto.h"
 
 int tlp_write_all(int fd, const void *buf, size_t len)
@@ -57,6 +58,15 @@ int tlp_send_frame(int fd, char type, const void *data, size_t len)
 	memcpy(hdr + 1, &l, 4);
 	err = tlp_write_all(fd, hdr, sizeof(hdr));
 	return err ? err : tlp_write_all(fd, data, len);
+}
+
+void tlp_frame(struct obuf *b, char type, const void *data, size_t len)
+{
+	uint32_t l = len;
+
+	ob_putc(b, type);
+	ob_write(b, &l, 4);
+	ob_write(b, data, len);
 }
 
 int tlp_split_args(char *buf, size_t len, char **argv, int max)

@@ -16,6 +16,7 @@
 #define TLP_MAX_REQUEST 65536
 #define TLP_MAX_ARGS    64
 #define TLP_MAX_FRAME   (64u << 20)
+#define TLP_HDR         5           /* type byte and length */
 
 enum { TLP_OUT = 'o', TLP_ERR = 'e', TLP_EXIT = 'x' };
 
@@ -24,6 +25,10 @@ int tlp_write_all(int fd, const void *buf, size_t len);
 /* Read exactly len bytes: 0, -EPIPE at end of stream, or a negative errno. */
 int tlp_read_all(int fd, void *buf, size_t len);
 int tlp_send_frame(int fd, char type, const void *data, size_t len);
+
+struct obuf;
+/* Append a frame to b (a daemon's answer, sent as the client takes it). */
+void tlp_frame(struct obuf *b, char type, const void *data, size_t len);
 
 /* Split a request payload into argv (pointers into buf). Returns argc, or
  * -EINVAL if it is not a sequence of NUL-terminated strings. */

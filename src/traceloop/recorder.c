@@ -263,8 +263,8 @@ void tl_recorder_detach(struct tl_recorder *r)
 	tl_resolve_all(r);
 	r->detached = true;
 	if (r->st.lost)
-		ig_info("traceloop: %llu records of new containers were lost in staging",
-			(unsigned long long)r->st.lost);
+		ig_err("traceloop: %llu records of starting containers were lost: user space fell behind the staging buffer",
+		       (unsigned long long)r->st.lost);
 }
 
 void tl_recorder_free(struct tl_recorder *r)
@@ -305,6 +305,11 @@ const struct tl_systable *tl_recorder_systable(const struct tl_recorder *r)
 uint64_t tl_recorder_boot_to_wall(const struct tl_recorder *r)
 {
 	return r->ctx.boot_to_wall_ns;
+}
+
+uint64_t tl_recorder_staging_lost(const struct tl_recorder *r)
+{
+	return r->st.lost;
 }
 
 const struct enricher *tl_recorder_enricher(const struct tl_recorder *r)

@@ -39,6 +39,11 @@ struct tl_trace {
 	struct tl_rec *pre;           /* first records, moved from staging */
 	size_t npre, cap_pre;
 	uint64_t pre_dropped;
+	/* Records that may have been lost in the staging ring, shared by the
+	 * namespaces that have no ring yet, when user space fell behind while
+	 * this one waited for its own: an upper bound (whose they were is
+	 * lost with them). */
+	uint64_t maybe_lost;
 	bool exited;
 	bool in_kernel;               /* its ring is in tl_rings */
 	uint64_t started_wall;        /* ns */
@@ -82,6 +87,8 @@ struct tl_trace *tl_recorder_traces(struct tl_recorder *r);
 const struct tl_systable *tl_recorder_systable(const struct tl_recorder *r);
 uint64_t tl_recorder_boot_to_wall(const struct tl_recorder *r);
 const struct enricher *tl_recorder_enricher(const struct tl_recorder *r);
+/* Records lost in the staging ring so far, all namespaces together. */
+uint64_t tl_recorder_staging_lost(const struct tl_recorder *r);
 /* Forget a trace and free its ring. */
 void tl_recorder_close_trace(struct tl_recorder *r, struct tl_trace *t);
 

@@ -45,6 +45,7 @@ struct pend {
 	struct tl_rec *recs;
 	size_t n, cap;
 	uint64_t dropped;
+	uint64_t lost_seen;           /* staging losses before it (st.lost_before) */
 };
 
 struct staging {
@@ -54,6 +55,7 @@ struct staging {
 	uint64_t cursor;
 	uint64_t stuck_since;
 	uint64_t lost;
+	uint64_t lost_before;         /* lost before the last drain found more */
 };
 
 struct tl_recorder {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,19 +394,21 @@ static void text_line(struct tl_render *rd, const struct view *v, enum line kind
 	ob_putc(b, '\n');
 }
 
-static void render_text(struct tl_render *rd, const struct tl_trace *t, struct ev_list *l,
-			const struct tl_rec *recs, size_t n)
+static void render_text(struct tl_render *rd, size_t max)
 {
-	uint64_t t0 = n ? recs[0].ts : 0;
+	const struct tl_rec *recs = rd->snap.recs;
+	struct ev_list *l = rd->ev;
+	uint64_t t0 = rd->snap.n ? recs[0].ts : 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (; rd->next < rd->snap.n && rd->out->buf.len < max; rd->next++) {
+		size_t i = rd->next;
 		struct tl_ev *e;
 		struct view v;
 
 		if (l->of_rec[i] < 0 || recs[i].kind == TL_CONT)
 			continue;
 		e = &l->v[l->of_rec[i]];
-		if (!shown(rd, t, e, recs))
+		if (!shown(rd, &rd->trace, e, recs))
 			continue;
 		view_of(rd, e, recs, &v);
 		if (recs[i].kind == TL_ENTER) {
@@ -418,40 +421,87 @@ static void render_text(struct tl_render *rd, const struct tl_trace *t, struct e
 	}
 }
 
-static void render_rows(struct tl_render *rd, const struct tl_trace *t, struct ev_list *l,
-			const struct tl_rec *recs)
+static void render_rows(struct tl_render *rd, size_t max)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		struct tl_ev *e = &l->v[i];
+	struct ev_list *l = rd->ev;
+
+	for (; rd->next < l->n && rd->out->buf.len < max; rd->next++) {
+		struct tl_ev *e = &l->v[rd->next];
 		struct view v;
 
-		if (!shown(rd, t, e, recs))
+		if (!shown(rd, &rd->trace, e, rd->snap.recs))
 			continue;
-		view_of(rd, e, recs, &v);
-		fill_row(rd, t, &v);
+		view_of(rd, e, rd->snap.recs, &v);
+		fill_row(rd, &rd->trace, &v);
 		output_row(rd->out, rd->row);
 		rd->shown++;
 	}
 }
 
+void tl_render_end(struct tl_render *rd)
+{
+	if (rd->ev) {
+		free_events(rd->ev);
+		free(rd->ev);
+		rd->ev = NULL;
+	}
+	if (rd->own_snap)
+		tl_snapshot_free(&rd->snap);
+	memset(&rd->snap, 0, sizeof(rd->snap));
+	rd->own_snap = false;
+}
+
+static int start(struct tl_render *rd, const struct tl_trace *t, const struct tl_snapshot *s,
+		 bool own)
+{
+	int err;
+
+	tl_render_end(rd);
+	rd->trace = *t;
+	rd->trace.next = NULL;
+	rd->snap = *s;
+	rd->own_snap = own;
+	rd->next = 0;
+	rd->ev = calloc(1, sizeof(*rd->ev));
+	err = rd->ev ? build_events(rd->ev, s->recs, s->n) : -ENOMEM;
+	if (err)
+		tl_render_end(rd);
+	return err;
+}
+
+int tl_render_start(struct tl_render *rd, const struct tl_trace *t, struct tl_snapshot *s)
+{
+	int err = start(rd, t, s, true);
+
+	memset(s, 0, sizeof(*s));
+	return err;
+}
+
+bool tl_render_more(struct tl_render *rd, size_t max)
+{
+	if (!rd->ev)
+		return true;
+	if (rd->text)
+		render_text(rd, max);
+	else
+		render_rows(rd, max);
+	if (rd->next < (rd->text ? rd->snap.n : rd->ev->n))
+		return false;
+	tl_render_end(rd);
+	return true;
+}
+
 int tl_render_trace(struct tl_render *rd, const struct tl_trace *t, const struct tl_snapshot *s)
 {
-	struct ev_list l = { 0 };
-	int err = build_events(&l, s->recs, s->n);
+	int err = start(rd, t, s, false);
 
-	if (err) {
-		free_events(&l);
-		return err;
-	}
-	if (rd->text)
-		render_text(rd, t, &l, s->recs, s->n);
-	else
-		render_rows(rd, t, &l, s->recs);
-	free_events(&l);
-	return 0;
+	if (!err)
+		tl_render_more(rd, SIZE_MAX);
+	return err;
 }
 
 void tl_render_free(struct tl_render *rd)
 {
+	tl_render_end(rd);
 	ob_free(&rd->params);
 }

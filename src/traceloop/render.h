@@ -13,6 +13,7 @@
 #include "traceloop/recorder.h"
 
 struct enricher;
+struct ev_list;
 
 struct tl_render {
 	const struct tl_systable *sys;
@@ -26,10 +27,27 @@ struct tl_render {
 	const uint8_t *syscalls;      /* --syscall-filters flags, or NULL */
 	struct obuf params;           /* scratch */
 	size_t shown;                 /* syscalls printed */
+	/* The trace being printed, a piece at a time (tl_render_start). */
+	struct tl_trace trace;        /* a copy: the trace may be closed meanwhile */
+	struct tl_snapshot snap;
+	bool own_snap;                /* snap.recs is ours to free */
+	struct ev_list *ev;           /* NULL: nothing in progress */
+	size_t next;                  /* the next record (text) or event (rows) */
 };
 
-/* Print one trace (a snapshot of it). */
+/* Print one trace (a snapshot of it) at once. */
 int tl_render_trace(struct tl_render *rd, const struct tl_trace *t, const struct tl_snapshot *s);
+
+/*
+ * The same a piece at a time, so that what is printed need not be held
+ * whole: tl_render_start takes the snapshot over (s is emptied), then each
+ * tl_render_more appends to out->buf until it holds at least max bytes,
+ * and returns true once the trace is done (its memory freed then).
+ */
+int tl_render_start(struct tl_render *rd, const struct tl_trace *t, struct tl_snapshot *s);
+bool tl_render_more(struct tl_render *rd, size_t max);
+/* Drop a trace in progress; also done by tl_render_free. */
+void tl_render_end(struct tl_render *rd);
 void tl_render_free(struct tl_render *rd);
 
 /* A string as the text format shows it: quoted, with quotes, backslashes

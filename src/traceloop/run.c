@@ -4,18 +4,26 @@
  * ones that start meanwhile) until Ctrl-C, SIGTERM or --timeout, then print
  * each container's history. Nothing streams: a flight recorder is read
  * after the fact.
+ *
+ * The printing after the stop is bounded (sys.h): a reader that keeps
+ * reading gets every trace, one that takes nothing for DRAIN_MS ends it.
+ * The traces are printed a piece at a time, so ig never holds all of it.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "run.h"
 #include "sys.h"
 #include "traceloop/print.h"
 #include "traceloop/tl.h"
 
+#define PRINT_CHUNK (256u << 10)   /* the output is written this much at a time */
+#define DRAIN_MS    500            /* how long a stalled reader may hold the printing */
 
 static int make_config(const struct tl_opts *t, struct tl_config *cfg, uint8_t *syscalls,
 		       char *err, size_t errlen)
@@ -66,22 +74,38 @@ static int record(struct tl_recorder *r, double timeout)
 
 static int print_all(struct tl_print *p, struct tl_recorder *r)
 {
-	int err = 0;
+	size_t printed = 0, n = 0;
+	int err = 0, ret = 0;
 
 	p->header = true;
 	tl_print_begin(p);
-	for (struct tl_trace *t = tl_recorder_traces(r); t && !err; t = t->next) {
-		if (tl_print_trace(p, r, t))
+	for (struct tl_trace *t = tl_recorder_traces(r); t; t = t->next) {
+		bool done = false;
+
+		n++;
+		if (err)
+			continue;
+		if (tl_print_start(p, r, t)) {
 			ig_err("traceloop: out of memory printing trace %u", t->id);
-		err = output_flush(&p->sink.out, STDOUT_FILENO);
+			continue;
+		}
+		while (!done && !err) {
+			done = tl_print_more(p, PRINT_CHUNK);
+			err = output_flush_bounded(&p->sink.out, false);
+		}
+		printed += done && !err;
 	}
-	if (!tl_recorder_traces(r))
+	tl_render_end(&p->rd);
+	if (!n)
 		ig_err("traceloop: no container was recorded");
-	if (err && err != -EPIPE) {
+	if (err == -EINTR) {
+		ig_err("the output reader is too slow: dropped the rest of the traces to exit in time (%zu of %zu printed)",
+		       printed, n);
+	} else if (err && err != -EPIPE) {
 		ig_err("writing output failed: %s", strerror(-err));
-		return IG_EXIT_RUNTIME;
+		ret = IG_EXIT_RUNTIME;
 	}
-	return 0;
+	return ret;
 }
 
 int tl_run(const struct gadget *g, int argc, char **argv)
@@ -96,6 +120,9 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 	char err[512];
 	int ret;
 
+	/* First of all: a signal during the slow startup must not be lost
+	 * (an inherited SIG_IGN would drop it); it ends the recording at once. */
+	sys_install_stop_signals();
 	ret = cli_parse_run(g, argc, argv, &o, &t, flags, err, sizeof(err));
 	if (ret == FLAGS_HELP) {
 		cli_print_gadget_help(stdout, g);
@@ -124,6 +151,9 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 	}
 	ig_bpf_setup_logging();
 	sys_install_stop_signals();
+	/* The traces are printed after the stop: a reader that keeps reading
+	 * gets them all; one that stalls for DRAIN_MS is dropped. */
+	sys_set_drain_budget(DRAIN_MS, UINT_MAX, true);
 	r = tl_recorder_start(g, &o, &cfg);
 	if (!r) {
 		ret = IG_EXIT_RUNTIME;
@@ -133,6 +163,7 @@ int tl_run(const struct gadget *g, int argc, char **argv)
 	if (isatty(STDERR_FILENO) && !ig_verbose)
 		ig_err("traceloop: recording; Ctrl-C stops and prints the traces");
 	ret = record(r, o.timeout);
+	sys_begin_drain();   /* after --timeout too: printing is bounded */
 	tl_recorder_detach(r);
 	if (!ret)
 		ret = print_all(&p, r);

@@ -48,6 +48,8 @@ static struct pend *pend_find(struct tl_recorder *r, uint64_t key, uint64_t mntn
 	p->gen = gen;
 	p->pid = pid;
 	p->first_seen = sys_now_ns(CLOCK_MONOTONIC);
+	/* What the last drain found lost may have been its first records. */
+	p->lost_seen = r->st.lost_before;
 	cgroup_id(r, pid, p->cg_id);
 	return p;
 }
@@ -102,9 +104,18 @@ void tl_drain_staging(struct tl_recorder *r)
 	uint64_t head = tl_ring_head(s->mem);
 	struct tl_rec rec;
 
+	s->lost_before = s->lost;
 	if (head - s->cursor > s->nslots) {
-		s->lost += head - s->cursor - s->nslots;
+		uint64_t n = head - s->cursor - s->nslots;
+
+		s->lost += n;
 		s->cursor = head - s->nslots;
+		/* Some may be theirs: traces still waiting for their ring. */
+		for (struct tl_trace *t = r->traces; t; t = t->next)
+			if (!t->exited && !t->in_kernel)
+				t->maybe_lost += n;
+		ig_info("traceloop: %llu records of starting containers lost: user space fell behind the staging buffer",
+			(unsigned long long)n);
 	}
 	for (; s->cursor < head; s->cursor++) {
 		int err = tl_read_slot(s->mem, s->nslots, s->cursor, &rec);
@@ -275,6 +286,7 @@ static void resolve(struct tl_recorder *r, struct pend *p)
 		return;
 	trace_take(t, p->recs, p->n);
 	t->pre_dropped += p->dropped;
+	t->maybe_lost += r->st.lost - p->lost_seen;
 	tl_set_verdict(r, p->key, p->gen, IG_MNTNS_ALLOW);
 	/* It may have come and gone before we knew it. */
 	if (c->exited)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Runtime state files (ct_parse_* in src/containers/containers.h): Docker
- * config.v2.json, OCI config.json, runc state.json. These are written by
+ * config.v2.json, OCI config.json, runc state.json, and containers/storage's
+ * containers.json with images.json (the same text as both). These are written by
  * other programs, inside or next to containers, and may be hostile. Input:
  * one byte choosing the parser, then the file.
  *
@@ -55,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = size - 1;
 	memset(&c, 0, sizeof(c));
 	memset(bundle, 'x', sizeof(bundle));
-	switch (data[0] % 3) {
+	switch (data[0] % 4) {
 	case 0:
 		err = ct_parse_docker_config(json, len, &c);
 		break;
@@ -67,6 +68,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!err)
 			FUZZ_CHECK(memchr(bundle, 0, sizeof(bundle)), "bundle not terminated");
 		break;
+	case 3:
+		err = ct_parse_storage(json, len, json, len,
+				       "e7e619cbdc3723f17e0a6d17a8c33b806381a29fb54a6e5e1f3ad501f70a8f4f",
+				       &c);
+		break;
 	}
 	FUZZ_CHECK(err <= 0, "positive return %d", err);
 	CHECK_STR(c.name);
@@ -75,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK_STR(c.k8s_pod);
 	CHECK_STR(c.k8s_container);
 	FUZZ_CHECK(memchr(c.id, 0, sizeof(c.id)), "id not terminated");
-	if (!err && data[0] % 3 != 1)
+	if (!err && data[0] % 4 != 1 && data[0] % 4 != 3)
 		FUZZ_CHECK(safe_component(c.id), "unsafe id \"%s\"", c.id);
 	FUZZ_CHECK(c.pid <= 4194304, "pid %u", c.pid);
 	return 0;

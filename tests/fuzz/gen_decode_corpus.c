@@ -91,27 +91,28 @@ static void open_seeds(void)
 static void exec_seeds(void)
 {
 	static const char argv[] = "/bin/ls\0-l\0\xc3\x28\x1b]0;owned\x07\0";
-	size_t hdr = offsetof(struct exec_event, args);
+	size_t hdr = offsetof(struct exec_event, tail);
 	struct exec_event *e = calloc(1, sizeof(*e));
 
 	proc(&e->proc, "ls");
-	memcpy(e->args, argv, sizeof(argv));
+	memcpy(e->tail + EXEC_PATHS_SIZE, argv, sizeof(argv));
 	e->args_size = sizeof(argv);
 	e->args_count = 3;
-	strcpy(e->cwd, "/root");
-	strcpy(e->exepath, "/usr/bin/ls");
+	strcpy(e->tail, "/root");
+	strcpy(e->tail + EXEC_PATH_MAX, "/usr/bin/ls");
 	e->flags = EXEC_F_PATHS;
-	put("exec_ok", e, hdr + e->args_size);
+	put("exec_ok", e, hdr + EXEC_PATHS_SIZE + e->args_size);
+	put("exec_paths_cut", e, hdr + 100);
 	e->args_size = 0;
 	e->args_count = 0;
-	put("exec_empty_argv", e, hdr);
+	put("exec_empty_argv", e, hdr + EXEC_PATHS_SIZE);
 	e->args_size = 0xffffffff;   /* lies about the size */
 	e->flags = EXEC_F_ARGS_TRUNCATED | EXEC_F_EXECVEAT;
-	memset(e->args, 'A', 64);
+	memset(e->tail, 'A', 64);
 	put("exec_size_lie", e, hdr + 64);
-	memset(e->args, 0, EXEC_ARGS_MAX);
+	memset(e->tail, 0, EXEC_ARGS_MAX);
 	e->args_size = EXEC_ARGS_MAX;
-	put("exec_all_nul", e, sizeof(*e));
+	put("exec_all_nul", e, hdr + EXEC_ARGS_MAX);
 	e->retval = -13;
 	put("exec_truncated", e, hdr - 8);
 	free(e);

@@ -58,3 +58,14 @@ yaml_doc() {
 		{ doc = doc "\n" $0; if ($0 == ENVIRON["WANT"]) found = 1 }
 		END { if (found) print doc }' "$1"
 }
+
+# wait_for_line FILE PATTERN: wait (up to 5 s) until FILE has a line
+# matching the grep -E PATTERN.
+wait_for_line() {
+	local i
+	for i in $(seq 1 100); do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	fail "no line matching '$2' in $1: $(head -c 1500 "$1")"
+}

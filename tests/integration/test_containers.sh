@@ -16,9 +16,11 @@ setup_engines() {
 test_docker_events_enriched() {
 	setup_engines || return 1
 	local name="ig-enrich-$RANDOM"
-	docker run -d --name "$name" busybox sh -c 'sleep 1; cat /etc/hostname; sleep 30' >/dev/null || return 1
+	docker run -d --name "$name" busybox \
+		sh -c 'while true; do cat /etc/hostname >/dev/null; sleep 0.2; done' >/dev/null || return 1
 	ig_start "$TMP/out" run trace_open -o json -c "$name" || { docker rm -f "$name" >/dev/null; return 1; }
-	sleep 1.5
+	# The container runs before ig attaches: wait for an open, not a time.
+	wait_until 10 json_has "$TMP/out" '.fname == "/etc/hostname"'
 	ig_stop
 	local id pid ev mntns started image_id
 	id=$(docker inspect -f '{{.Id}}' "$name"); pid=$(docker inspect -f '{{.State.Pid}}' "$name")
@@ -206,4 +208,151 @@ test_short_lived_containers_named_right() {
 		assert_eq "$base-$i" "$(json_select "$TMP/out" ".args == \"echo tag-$i\"" | jq -r .runtime.containerName)" \
 			"container of echo tag-$i" || return 1
 	done
+}
+
+# wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1)); shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.1
+	done
+}
+
+# json_count FILE JQ-FILTER: how many JSON events match.
+json_count() { jq -c "select($2)" "$1" 2>/dev/null | wc -l; }
+json_has() { [ "$(json_count "$1" "$2")" -ge "${3:-1}" ]; }
+
+# Issue 17, item 13: a real Podman container (rootful, runc), named and
+# imaged from containers/storage, selectable with -c, listed.
+test_podman_container() {
+	engines_podman_setup >"$TMP/podman.log" 2>&1 || { cat "$TMP/podman.log" >&2; fail "engines_podman_setup"; return 1; }
+	local name="ig-pod-$RANDOM"
+	ig_start "$TMP/out" run trace_exec -o json -c "$name" || return 1
+	podman_run "$name" sh -c 'while true; do /bin/echo podman-hello; sleep 0.2; done' 2>"$TMP/podman.err" ||
+		{ ig_stop; cat "$TMP/podman.err" >&2; fail "podman run"; return 1; }
+	wait_until 20 json_has "$TMP/out" '.args == "/bin/echo podman-hello"' 2
+	ig_stop
+	local id pid list ev table
+	id=$(podman inspect -f '{{.Id}}' "$name"); pid=$(podman inspect -f '{{.State.Pid}}' "$name")
+	list=$("$IG" list-containers -o json | jq -c "select(.runtime.containerName == \"$name\")")
+	table=$("$IG" list-containers)
+	podman_rm "$name"
+	ev=$(json_select "$TMP/out" '.args == "/bin/echo podman-hello"' | head -1)
+	[ -n "$ev" ] || fail "no event from the podman container: $(head -c 800 "$TMP/out")" || return 1
+	assert_eq "$name" "$(jq -r .runtime.containerName <<<"$ev")" "containerName" &&
+	assert_eq "$id" "$(jq -r .runtime.containerId <<<"$ev")" "containerId" &&
+	assert_eq "podman" "$(jq -r .runtime.runtimeName <<<"$ev")" "runtimeName" &&
+	assert_eq "$ENGINES_PODMAN_IMAGE" "$(jq -r .runtime.containerImageName <<<"$ev")" "image" &&
+	assert_eq "$pid" "$(jq -r .runtime.containerPid <<<"$ev")" "containerPid" &&
+	assert_eq "podman" "$(jq -r .runtime.runtimeName <<<"$list")" "list-containers runtimeName" &&
+	assert_eq "$id" "$(jq -r .runtime.containerId <<<"$list")" "list-containers containerId" &&
+	assert_eq "$ENGINES_PODMAN_IMAGE" "$(jq -r .runtime.containerImageName <<<"$list")" "list-containers image" &&
+	assert_contains "$table" "$name" "list-containers table"
+}
+
+# The mount point of the cgroup v2 hierarchy (hybrid hosts have it apart).
+cgroup2_root() { awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts; }
+
+# Issue 17, item 2: an unprivileged process (uid 65534, its own user and
+# mount namespace) in a delegated cgroup it named docker-<ID>.scope after a
+# created-but-stopped container is not that container: its events say the
+# name is only a hint ("NAME?"), claim no ID or image, and -c NAME does not
+# select them.
+test_forged_cgroup_is_a_hint() {
+	setup_engines || return 1
+	local victim="ig-victim-$RANDOM" id root deleg fpid mntns host_mntns open_pid
+	root=$(cgroup2_root)
+	[ -n "$root" ] || { fail "no cgroup v2 hierarchy"; return 1; }
+	docker create --name "$victim" busybox sleep 30 >/dev/null || return 1
+	id=$(docker inspect -f '{{.Id}}' "$victim")
+	deleg="$root/ig-deleg-$$-$RANDOM"
+	mkdir "$deleg" && chown 65534:65534 "$deleg" "$deleg/cgroup.procs" "$deleg/cgroup.threads" \
+		"$deleg/cgroup.subtree_control" || { docker rm "$victim" >/dev/null; fail "delegation"; return 1; }
+	ig_start "$TMP/sel" run trace_open -o json -c "$victim" || return 1
+	open_pid=$IG_PID
+	ig_start "$TMP/out" run trace_open -o json || return 1
+	# root places it in the delegated cgroup; from there, as uid 65534 in
+	# its own namespaces, it makes and enters the forged one itself.
+	bash -c 'echo $$ >"$1/cgroup.procs" && exec setpriv --reuid 65534 --regid 65534 --clear-groups \
+		unshare -Urm sh -c "mkdir \"\$1\" && echo \$\$ >\"\$1/cgroup.procs\" &&
+			while :; do cat /etc/hostname >/dev/null; sleep 0.1; done" sh "$2"' \
+		_ "$deleg" "$deleg/docker-$id.scope" 2>"$TMP/forge.err" &
+	fpid=$!
+	host_mntns=$(readlink /proc/self/ns/mnt | tr -dc 0-9)
+	wait_until 5 grep -q "docker-$id.scope" "/proc/$fpid/cgroup"
+	mntns=$(readlink "/proc/$fpid/ns/mnt" | tr -dc 0-9)
+	wait_until 20 json_has "$TMP/out" ".proc.mntns_id == $mntns and .fname == \"/etc/hostname\"" 3
+	ig_stop
+	IG_PID=$open_pid; ig_stop
+	local uid
+	uid=$(awk '/^Uid:/ { print $2 }' "/proc/$fpid/status")
+	kill "$fpid"; wait "$fpid" 2>/dev/null
+	wait_until 5 rmdir "$deleg/docker-$id.scope"; rmdir "$deleg"
+	docker rm "$victim" >/dev/null
+	cat "$TMP/forge.err" >&2
+	assert_eq 65534 "$uid" "the forger's uid" || return 1
+	[ "$mntns" != "$host_mntns" ] || { fail "the forger has the host's mount namespace"; return 1; }
+	local ev
+	ev=$(json_select "$TMP/out" ".proc.mntns_id == $mntns" | head -1)
+	[ -n "$ev" ] || fail "no event from the forger: $(head -c 800 "$TMP/out")" || return 1
+	assert_eq "$victim?" "$(jq -r .runtime.containerName <<<"$ev")" "containerName is a hint" &&
+	assert_eq "" "$(jq -r .runtime.containerId <<<"$ev")" "no containerId" &&
+	assert_eq "" "$(jq -r .runtime.containerImageName <<<"$ev")" "no image" &&
+	assert_eq "0" "$(json_count "$TMP/out" ".runtime.containerId == \"$id\"")" "events claiming the container" &&
+	assert_eq "0" "$(json_count "$TMP/sel" ".proc.mntns_id == $mntns")" "-c $victim selects the forger"
+}
+
+# Issue 17, item 3: one user-set Kubernetes label does not rename a plain
+# Docker container, and -c with the label's name does not select it.
+test_docker_k8s_label_does_not_rename() {
+	setup_engines || return 1
+	local name="ig-imp-$RANDOM" victim="ig-victim-$RANDOM" sel_pid
+	ig_start "$TMP/sel" run trace_open -o json -c "$victim" || return 1
+	sel_pid=$IG_PID
+	ig_start "$TMP/out" run trace_open -o json -c "$name" || return 1
+	docker run -d --label "io.kubernetes.container.name=$victim" --label io.kubernetes.pod.name=pod \
+		--label io.kubernetes.pod.namespace=ns --name "$name" busybox \
+		sh -c 'while true; do cat /etc/hostname >/dev/null; sleep 0.2; done' >/dev/null
+	wait_until 10 json_has "$TMP/out" '.fname == "/etc/hostname"' 3
+	ig_stop
+	IG_PID=$sel_pid; ig_stop
+	local list
+	list=$("$IG" list-containers -o json | jq -c "select(.runtime.containerName == \"$name\")")
+	docker rm -f "$name" >/dev/null
+	local ev
+	ev=$(json_select "$TMP/out" '.fname == "/etc/hostname"' | head -1)
+	[ -n "$ev" ] || fail "no event from $name: $(head -c 800 "$TMP/out")" || return 1
+	assert_eq "$name" "$(jq -r .runtime.containerName <<<"$ev")" "containerName" &&
+	assert_eq "" "$(jq -r .k8s.containerName <<<"$ev")" "k8s.containerName" &&
+	assert_eq "" "$(jq -r .k8s.podName <<<"$ev")" "k8s.podName" &&
+	assert_eq "" "$(jq -r .k8s.containerName <<<"$list")" "list-containers k8s.containerName" &&
+	assert_eq "0" "$(wc -l <"$TMP/sel")" "events selected by -c $victim"
+}
+
+# Issue 17, item 9: a config.v2.json over 4 MiB (90 labels of 60 kB, about
+# 5.4 MB) still names its container, with its image, as Docker's.
+test_docker_big_config_named() {
+	setup_engines || return 1
+	local name="ig-big-$RANDOM" i pad
+	pad=$(head -c 60000 /dev/zero | tr '\0' x)
+	for i in $(seq 1 90); do echo "com.example.label$i=$pad"; done >"$TMP/labels"
+	ig_start "$TMP/out" run trace_exec -o json -c "$name" || return 1
+	docker run -d --label-file "$TMP/labels" --name "$name" busybox \
+		sh -c 'while true; do /bin/echo big-hello; sleep 0.2; done' >/dev/null || { ig_stop; return 1; }
+	wait_until 10 json_has "$TMP/out" '.args == "/bin/echo big-hello"' 2
+	ig_stop
+	local id size list ev
+	id=$(docker inspect -f '{{.Id}}' "$name")
+	size=$(stat -c %s "/var/lib/docker/containers/$id/config.v2.json")
+	list=$("$IG" list-containers -o json | jq -c "select(.runtime.containerId == \"$id\")")
+	docker rm -f "$name" >/dev/null
+	[ "$size" -gt $((4 << 20)) ] || { fail "config.v2.json is only $size bytes"; return 1; }
+	ev=$(json_select "$TMP/out" '.args == "/bin/echo big-hello"' | head -1)
+	[ -n "$ev" ] || fail "no event selected by -c $name: $(head -c 800 "$TMP/out")" || return 1
+	assert_eq "$name" "$(jq -r .runtime.containerName <<<"$ev")" "containerName" &&
+	assert_eq "docker" "$(jq -r .runtime.runtimeName <<<"$ev")" "runtimeName" &&
+	assert_eq "busybox" "$(jq -r .runtime.containerImageName <<<"$ev")" "image" &&
+	assert_eq "$name" "$(jq -r .runtime.containerName <<<"$list")" "list-containers name" &&
+	assert_eq "docker" "$(jq -r .runtime.runtimeName <<<"$list")" "list-containers runtime"
 }

@@ -3,17 +3,6 @@
 # without trailing blanks, fields that bring what they need, warnings for a
 # selector that matches nothing, and the tcptracer guide's JSON shape.
 
-# ev_wait FILE PATTERN: wait (up to 5 s) until FILE has a line matching
-# the grep -E PATTERN.
-ev_wait() {
-	local i
-	for i in $(seq 1 100); do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	fail "no line matching '$2' in $1: $(head -c 1500 "$1")"
-}
-
 # ev_usage_error MESSAGE ARGS...: exit 2, nothing on stdout, one stderr line.
 ev_usage_error() {
 	local msg=$1; shift
@@ -59,14 +48,14 @@ test_everyday_paths_fields_turn_paths_on() {
 	local tag="ig-ev-$RANDOM$RANDOM" ev
 	ig_start "$TMP/exec" run trace_exec --host -o json --fields args,cwd,exepath || return 1
 	(cd /usr/share && /bin/echo "$tag" >/dev/null)
-	ev_wait "$TMP/exec" "$tag" || { ig_stop; return 1; }
+	wait_for_line "$TMP/exec" "$tag" || { ig_stop; return 1; }
 	ig_stop
 	ev=$(json_select "$TMP/exec" ".args == \"/bin/echo $tag\"")
 	assert_eq "/usr/share" "$(jq -r .cwd <<<"$ev")" "cwd" &&
 	assert_eq "/usr/bin/echo" "$(jq -r .exepath <<<"$ev" | sed 's|^/bin/|/usr/bin/|')" "exepath" || return 1
 	ig_start "$TMP/open" run trace_open --host --comm cat -o custom-columns=fname,fpath || return 1
 	(cd /etc && cat ./hostname >/dev/null)
-	ev_wait "$TMP/open" '^\./hostname' || { ig_stop; return 1; }
+	wait_for_line "$TMP/open" '^\./hostname' || { ig_stop; return 1; }
 	ig_stop
 	assert_contains "$(grep '^\./hostname' "$TMP/open")" "/etc/hostname" "fpath column" || return 1
 	# An explicit --paths=false is kept, and said.
@@ -79,7 +68,7 @@ test_everyday_no_trailing_spaces() {
 	ig_start "$TMP/out" run trace_open --host --comm cat --fields comm,fd,fname,error || return 1
 	cat /etc/hostname >/dev/null
 	cat /nonexistent-ig-ev 2>/dev/null
-	ev_wait "$TMP/out" 'nonexistent-ig-ev' || { ig_stop; return 1; }
+	wait_for_line "$TMP/out" 'nonexistent-ig-ev' || { ig_stop; return 1; }
 	ig_stop
 	grep -q '/etc/hostname$' "$TMP/out" || fail "the success row does not end with the name: $(cat -A "$TMP/out")" || return 1
 	grep -q 'nonexistent-ig-ev *ENOENT$' "$TMP/out" || fail "no failure row: $(cat "$TMP/out")" || return 1
@@ -100,4 +89,41 @@ test_everyday_tracefs_unreadable_said() {
 	assert_eq 1 "$(wc -l <"$TMP/stderr")" "stderr lines ($(cat "$TMP/stderr"))" &&
 	assert_contains "$(cat "$TMP/stderr")" "tracefs is mounted at /sys/kernel/tracing but uid 65534 may not read it (mode 0700" "message" &&
 	assert_not_contains "$(cat "$TMP/stderr")" "not mounted" "message"
+}
+
+# The tcptracer guide's JSON (shared/reference/tcptracer-guide.md) behind
+# --legacy-json: its keys, and its jq filters unchanged, on a loopback
+# connection made by a python3 client (comm "python3" or so).
+test_everyday_tcptracer_legacy_json() {
+	command -v python3 >/dev/null || { echo "    SKIP: no python3" >&2; return 0; }
+	ev_usage_error '--legacy-json is a JSON shape' run trace_tcp --legacy-json || return 1
+	ev_usage_error '--legacy-json is a JSON shape' run trace_tcp -o json --legacy-json --fields pid || return 1
+	ig_start "$TMP/out" run trace_tcp --host --connect-only -o json --legacy-json || return 1
+	python3 - "$TMP/client" <<'PY' &
+import os, socket, sys
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+c = socket.create_connection(srv.getsockname())
+open(sys.argv[1], "w").write("%d %d %d\n" % (os.getpid(), c.getsockname()[1], srv.getsockname()[1]))
+c.close(); srv.close()
+PY
+	wait $!
+	local pid sport dport ev
+	read -r pid sport dport <"$TMP/client"
+	wait_for_line "$TMP/out" "\"dport\":$dport" || { ig_stop; return 1; }
+	ig_stop
+	ev=$(json_select "$TMP/out" ".dport == $dport and .sport == $sport")
+	[ -n "$ev" ] || fail "no event for the connection: $(head -c 1000 "$TMP/out")" || return 1
+	# The guide's keys, exactly, with their types.
+	assert_eq "comm container daddr dport ipversion namespace node operation pid pod saddr sport type" \
+		"$(jq -r 'keys | join(" ")' <<<"$ev")" "keys" &&
+	assert_eq "string string string number number string string string number string string number string" \
+		"$(jq -r '[.comm, .container, .daddr, .dport, .ipversion, .namespace, .node, .operation, .pid, .pod, .saddr, .sport, .type] | map(type) | join(" ")' <<<"$ev")" "types" &&
+	# The guide's `jq` (pretty printing) and the fields it reads.
+	jq . "$TMP/out" >/dev/null || fail "jq cannot read the stream" || return 1
+	assert_eq "normal" "$(jq -r .type <<<"$ev")" "type" &&
+	assert_eq "connect" "$(jq -r .operation <<<"$ev")" "operation" &&
+	assert_eq "4 127.0.0.1 127.0.0.1 $sport $dport $pid" \
+		"$(jq -r '"\(.ipversion) \(.saddr) \(.daddr) \(.sport) \(.dport) \(.pid)"' <<<"$ev")" "addresses" &&
+	assert_eq "$dport" "$(jq -r "select(.operation == \"connect\" and .pid == $pid) | .dport" "$TMP/out")" \
+		"a select on operation and pid"
 }

@@ -3,16 +3,6 @@
 # one, and traced strings reach stderr escaped like stdout.
 . tests/lib/engines.sh
 
-# hs_wait FILE PATTERN: wait (up to 5 s) for a line matching grep -E PATTERN.
-hs_wait() {
-	local i
-	for i in $(seq 1 100); do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	fail "no line matching '$2' in $1: $(head -c 1500 "$1")"
-}
-
 # open("/etc/" + "./" * 200 + "shadow"): the kernel side reads 255 bytes,
 # so "shadow" is lost. The cut is marked in columns, JSON and YAML.
 test_hostile_padded_path_cut_is_marked() {
@@ -25,8 +15,8 @@ test_hostile_padded_path_cut_is_marked() {
 	local yaml_pid=$IG_PID
 	ig_start "$TMP/cols" run trace_open --host --comm cat || { IG_PID=$json_pid ig_stop; IG_PID=$yaml_pid ig_stop; return 1; }
 	cat "$f" /etc/hostname >/dev/null 2>&1
-	hs_wait "$TMP/cols" '/etc/hostname' && hs_wait "$TMP/json" '/etc/hostname' &&
-		hs_wait "$TMP/yaml" '/etc/hostname'
+	wait_for_line "$TMP/cols" '/etc/hostname' && wait_for_line "$TMP/json" '/etc/hostname' &&
+		wait_for_line "$TMP/yaml" '/etc/hostname'
 	local ok=$?
 	ig_stop; IG_PID=$json_pid ig_stop; IG_PID=$yaml_pid ig_stop
 	[ $ok -eq 0 ] || return 1
@@ -44,4 +34,41 @@ test_hostile_padded_path_cut_is_marked() {
 	row=$(grep ' /etc/\./' "$TMP/cols" | head -1)
 	[ -n "$row" ] || fail "no row for the padded path: $(cat "$TMP/cols")" || return 1
 	[[ "$row" =~ \./…\ +[0-9]{4} ]] || fail "the FNAME column does not end in the cut mark: $row"
+}
+
+# hs_fake_docker ROOT ID NAME PID: Docker state naming a real process.
+hs_fake_docker() {
+	local d="$1/var/lib/docker/containers/$2"
+	mkdir -p "$d"
+	jq -n --arg id "$2" --arg name "$3" --argjson pid "$4" \
+		'{ID: $id, Name: $name, Config: {Image: "img"}, State: {Pid: $pid, Running: true}}' \
+		>"$d/config.v2.json"
+}
+
+# A container name with ESC, a one-byte CSI (U+009B) and a bidi override
+# (U+202E) reaches stderr escaped, as on stdout: here in traceloop's note
+# that older records were overwritten.
+test_hostile_container_name_escaped_on_stderr() {
+	command -v unshare >/dev/null || { echo "    SKIP: no unshare" >&2; return 0; }
+	local root="$TMP/hostroot" id name pid
+	id=$(printf '%064d' 7)
+	mkdir -p "$root"; ln -s /proc "$root/proc"
+	unshare -m bash -c "while [ ! -e '$TMP/go' ]; do sleep 0.05; done
+		i=0; while [ \$i -lt 3000 ]; do echo \$i >/dev/null; i=\$((i+1)); done; touch '$TMP/done'; sleep 30" &
+	pid=$!
+	name=$(printf 'web\033[2J\xc2\x9b31m\xe2\x80\xaegnp.exe')
+	hs_fake_docker "$root" "$id" "$name" "$pid"
+	ig_start "$TMP/out" run traceloop -o json --buffer-size 16k --host-root "$root" || { kill $pid; return 1; }
+	touch "$TMP/go"
+	local i
+	for i in $(seq 1 200); do [ -e "$TMP/done" ] && break; sleep 0.05; done
+	ig_stop
+	kill $pid; wait $pid 2>/dev/null
+	local note
+	note=$(grep 'older records were overwritten' "$TMP/out.err")
+	[ -n "$note" ] || fail "no overwrite note: $(grep -v '^libbpf' "$TMP/out.err" | head -5)" || return 1
+	# (container discovery already turns ESC into ?)
+	assert_contains "$note" 'web?[2J\u009b31m\u202egnp.exe' "escaped name" &&
+	! grep '^ig: ' "$TMP/out.err" | LC_ALL=C grep -q $'\033\|\xc2\x9b\|\xe2\x80\xae' ||
+		fail "raw control or bidi bytes on stderr: $(cat -v "$TMP/out.err" | grep -v '^libbpf' | head -5)"
 }

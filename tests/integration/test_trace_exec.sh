@@ -109,3 +109,26 @@ test_exec_argv_truncated_is_marked() {
 	ig_stop
 	assert_eq "true" "$(jq -r .args_truncated "$TMP/out" | head -1)" "args_truncated"
 }
+
+# execveat, successful (fexecve: execveat with AT_EMPTY_PATH) and failed:
+# both flagged. A successful one reaches sys_exit_execve's tracepoint, so
+# the flag comes from its entry's mark. ig drains the ring when stopped.
+test_exec_execveat_flagged() {
+	local tag="ig-at-$RANDOM$RANDOM"
+	ig_start "$TMP/out" run trace_exec -o json --host --ignore-failed=false || return 1
+	python3 -c 'import os, sys; fd = os.open("/bin/true", os.O_RDONLY); os.execve(fd, ["true", sys.argv[1]], {})' "$tag"
+	python3 -c 'import os, sys; os.execve(os.open("/tmp", os.O_RDONLY | os.O_DIRECTORY), ["x", sys.argv[1] + "-fail"], {})' "$tag" 2>/dev/null
+	/bin/echo "$tag-plain" >/dev/null
+	ig_stop
+	local ok fail plain
+	ok=$(json_select "$TMP/out" ".args == \"true $tag\"")
+	fail=$(json_select "$TMP/out" ".args == \"x $tag-fail\"")
+	plain=$(json_select "$TMP/out" ".args == \"/bin/echo $tag-plain\"")
+	[ -n "$ok" ] && [ -n "$fail" ] && [ -n "$plain" ] ||
+		fail "missing events; got: $(grep "$tag" "$TMP/out" | head -c 1500)" || return 1
+	assert_eq "true" "$(jq -r .execveat <<<"$ok")" "fexecve is an execveat" &&
+	assert_eq "" "$(jq -r .error <<<"$ok")" "fexecve succeeded" &&
+	assert_eq "true" "$(jq -r .execveat <<<"$fail")" "failed execveat" &&
+	assert_eq "EACCES" "$(jq -r .error <<<"$fail")" "a directory cannot be executed" &&
+	assert_eq "false" "$(jq -r .execveat <<<"$plain")" "execve is not flagged"
+}

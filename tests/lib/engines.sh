@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Container engines for integration tests: docker, containerd (CRI-style
-# k8s.io namespace) and bare runc, all working offline from one busybox rootfs.
+# k8s.io namespace), bare runc and rootful podman, all working offline from
+# one busybox rootfs.
 #
 # Source this file, then call engines_setup once. Every function returns
 # non-zero on failure and logs to stderr with an "engines:" prefix.
@@ -11,6 +12,7 @@ ENGINES_CTR_ADDRESS=${ENGINES_CTR_ADDRESS:-}
 ENGINES_BUNDLES=${ENGINES_BUNDLES:-/tmp/ig-runc-bundles}
 ENGINES_CTR_LOGS=${ENGINES_CTR_LOGS:-/tmp/ig-ctr-logs}
 ENGINES_IMAGE=${ENGINES_IMAGE:-busybox:latest}
+ENGINES_PODMAN_IMAGE=${ENGINES_PODMAN_IMAGE:-localhost/ig-busybox:latest}
 
 _engines_log() { echo "engines: $*" >&2; }
 
@@ -112,30 +114,74 @@ engines_setup() {
 	_engines_ctr_image || return 1
 }
 
-# ctr_run_k8s NAME POD NAMESPACE CMD...: a detached containerd container that
-# looks like a Kubernetes workload (CRI annotations) to container discovery.
-ctr_run_k8s() {
-	local name=$1 pod=$2 ns=$3; shift 3
-	_engines_ctr_image || return 1
-	ctr_rm "$name"
+# _ctr_run_detached NAME ANNOTATION... -- CMD...: a detached task whose
+# output goes to a file: its FIFOs have no reader and would block a chatty
+# container once the pipe fills.
+_ctr_run_detached() {
+	local name=$1 args=(); shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=(--annotation "$1"); shift; done
+	shift
 	mkdir -p "$ENGINES_CTR_LOGS"
-	# Output goes to a file: a detached task's FIFOs have no reader and
-	# would block a chatty container once the pipe fills.
-	_engines_ctr run -d --log-uri "file://$ENGINES_CTR_LOGS/$name.log" \
-		--annotation "io.kubernetes.cri.container-type=container" \
-		--annotation "io.kubernetes.cri.container-name=$name" \
-		--annotation "io.kubernetes.cri.sandbox-name=$pod" \
-		--annotation "io.kubernetes.cri.sandbox-namespace=$ns" \
-		--annotation "io.kubernetes.cri.image-name=docker.io/library/$ENGINES_IMAGE" \
+	_engines_ctr run -d --log-uri "file://$ENGINES_CTR_LOGS/$name.log" "${args[@]}" \
 		"docker.io/library/$ENGINES_IMAGE" "$name" "$@" >/dev/null
 }
 
-# Forced task removal kills a running task first, so no wait is needed.
+# ctr_run_k8s NAME POD NAMESPACE CMD...: a detached containerd container that
+# looks like a Kubernetes workload to container discovery: the CRI plugin's
+# whole set of annotations, and the pod's sandbox ("NAME-pod") beside it.
+ctr_run_k8s() {
+	local name=$1 pod=$2 ns=$3; shift 3
+	local k=io.kubernetes.cri
+	_engines_ctr_image || return 1
+	ctr_rm "$name"
+	_ctr_run_detached "$name-pod" "$k.container-type=sandbox" "$k.sandbox-id=$name-pod" \
+		"$k.sandbox-name=$pod" "$k.sandbox-namespace=$ns" -- sleep 3600 || return 1
+	_ctr_run_detached "$name" "$k.container-type=container" "$k.container-name=$name" \
+		"$k.sandbox-id=$name-pod" "$k.sandbox-name=$pod" "$k.sandbox-namespace=$ns" \
+		"$k.image-name=docker.io/library/$ENGINES_IMAGE" -- "$@"
+}
+
+# ctr_rm NAME: the container and its sandbox, if any. Forced task removal
+# kills a running task first, so no wait is needed.
 ctr_rm() {
-	local name=$1
-	_engines_ctr task rm -f "$name" >/dev/null 2>&1
-	_engines_ctr container rm "$name" >/dev/null 2>&1
-	rm -f "$ENGINES_CTR_LOGS/$name.log"
+	local name
+	for name in "$1" "$1-pod"; do
+		_engines_ctr task rm -f "$name" >/dev/null 2>&1
+		_engines_ctr container rm "$name" >/dev/null 2>&1
+		rm -f "$ENGINES_CTR_LOGS/$name.log"
+	done
+	return 0
+}
+
+# engines_podman_setup: podman (Debian's package, rootful) and the busybox
+# image imported into its store, offline. Independent of dockerd.
+engines_podman_setup() {
+	if ! command -v podman >/dev/null; then
+		_engines_log "installing podman"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y -qq podman >/dev/null ||
+			{ apt-get update -qq >/dev/null && apt-get install -y -qq podman >/dev/null; } ||
+			return 1
+	fi
+	_engines_build_rootfs || return 1
+	podman image exists "$ENGINES_PODMAN_IMAGE" && return 0
+	_engines_log "importing $ENGINES_PODMAN_IMAGE into podman"
+	tar -C "$ENGINES_BUSYBOX_ROOTFS" -c . | podman import -q - "$ENGINES_PODMAN_IMAGE" >/dev/null
+}
+
+# podman_run NAME CMD...: a detached podman container with no network.
+# This kernel refuses podman's default rlimits, hence the explicit ones.
+podman_run() {
+	local name=$1; shift
+	podman_rm "$name"
+	podman run -d --name "$name" --network none \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+		"$ENGINES_PODMAN_IMAGE" "$@" >/dev/null
+}
+
+# "-t 0": no grace period, the container is killed at once.
+podman_rm() {
+	podman rm -f -t 0 "$1" >/dev/null 2>&1
 	return 0
 }
 

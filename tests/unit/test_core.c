@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <unistd.h>
 #include "decode.h"
 #include "escape.h"
 #include "field.h"
 #include "filter.h"
 #include "output.h"
+#include "ig.h"
 
 static const struct field test_fields[] = {
 	{ "fname", "FNAME", "file", FT_STR, 10, FF_DEFAULT | FF_MIDDLE },
@@ -357,6 +359,30 @@ static void test_json_shape(void **state)
 	assert_non_null(strstr(out, "\"proc\":{\"comm\":\"cat\",\"creds\":{\"gid\":0,\"uid\":0},\"mntns_id\":0,\"parent\":{\"comm\":\"\",\"pid\":0},\"pid\":42,\"tid\":0}"));
 }
 
+/* Columns with flat keys (--legacy-json): each value under its key, keys
+ * sorted, nothing nested; a row ends without trailing blanks in columns. */
+static void test_json_flat_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct selection sel;
+	struct output o;
+	char err[128];
+
+	set_event(&f->r, "/etc/passwd", 3);
+	assert_int_equal(select_fields(&f->s, "proc.pid,fname,src.port", &sel, err, sizeof(err)), 0);
+	sel.c[0].key = "pid";
+	sel.c[1].key = "file";
+	sel.c[2].key = "sport";
+	assert_int_equal(output_init(&o, OUT_JSON, &f->s, &sel), 0);
+	output_row(&o, &f->r);
+	ob_putc(&o.buf, 0);
+	assert_string_equal(o.buf.p, "{\"file\":\"/etc/passwd\",\"pid\":42,\"sport\":8080}\n");
+	output_free(&o);
+	selection_free(&sel);
+	set_event(&f->r, "", 3);
+	assert_string_equal(render(f, OUT_COLUMNS, "fd,comm,fname", false), "  3 cat\n");
+}
+
 static void test_yaml_shape(void **state)
 {
 	struct fixture *f = *state;
@@ -469,6 +495,27 @@ static void test_rfc3339(void **state)
 	assert_string_equal(buf, "1970-01-01T00:00:00.000000005Z");
 }
 
+/* Messages on stderr name containers and files: ig_err escapes them as
+ * the columns do (ESC, a one-byte CSI, a bidi override, invalid UTF-8). */
+static void test_stderr_escaped(void **state)
+{
+	char path[] = "/tmp/ig-test-stderr.XXXXXX", got[256] = "";
+	int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+	ssize_t n;
+
+	(void)state;
+	assert_true(fd >= 0 && saved >= 0);
+	unlink(path);
+	dup2(fd, STDERR_FILENO);
+	ig_err("trace 1 (%s): note", "web\x1b[2J\xc2\x9b" "31m\xe2\x80\xae" "gnp\xff\n");
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = pread(fd, got, sizeof(got) - 1, 0);
+	close(fd);
+	assert_true(n > 0);
+	assert_string_equal(got, "ig: trace 1 (web\\x1b[2J\\u009b31m\\u202egnp\\xff\\n): note\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,11 +532,13 @@ int main(void)
 		cmocka_unit_test(test_decode_flags),
 		cmocka_unit_test_setup_teardown(test_columns_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_shape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_flat_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_yaml_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_yaml_escaping, setup, teardown),
 		cmocka_unit_test(test_yaml_json_field),
 		cmocka_unit_test_setup_teardown(test_lost_records, setup, teardown),
 		cmocka_unit_test(test_rfc3339),
+		cmocka_unit_test(test_stderr_escaped),
 	};
 
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);

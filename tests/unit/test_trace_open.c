@@ -132,6 +132,20 @@ static void test_fname_len_lies(void **state)
 	assert_int_equal(decode(f, sizeof(*f->e) + 1), -1);
 }
 
+/* Any ret a record may hold decodes: INT32_MIN is not an errno, and
+ * negating it overflowed (found by fuzz_decode under UBSan). */
+static void test_ret_extremes(void **state)
+{
+	struct fix *f = *state;
+
+	assert_int_equal(decode(f, fill(f, INT32_MIN, "/x")), 1);
+	assert_field(f, "error", "E2147483647");
+	assert_int_equal(decode(f, fill(f, -2, "/x")), 1);
+	assert_field(f, "error", "ENOENT");
+	assert_int_equal(decode(f, fill(f, INT32_MAX, "/x")), 1);
+	assert_field(f, "error", "");
+}
+
 /* A name that filled fname ends in "…" and says fname_truncated: a padded
  * path ("/etc/" + "./" * 200 + "shadow") must not pass for "/etc/./.". */
 static void test_fname_cut_marked(void **state)
@@ -283,6 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_no_paths_fpath_empty),
 		T(test_fname_len_lies),
+		T(test_ret_extremes),
 		T(test_fname_cut_marked),
 		T(test_file_path),
 		T(test_failed_relative_joined),

@@ -228,10 +228,10 @@ static void test_tcptracer_short_names(void **state)
 static void test_flags(void **state)
 {
 	const struct gadget *g = ((struct fixture *)*state)->g;
-	const char *want[] = { "connect-only", "accept-only", "failure-only" };
+	const char *want[] = { "connect-only", "accept-only", "failure-only", "legacy-json" };
 
-	assert_int_equal(3, g->nflags);
-	for (size_t i = 0; i < 3; i++) {
+	assert_int_equal(4, g->nflags);
+	for (size_t i = 0; i < 4; i++) {
 		assert_string_equal(want[i], g->flags[i].name);
 		assert_int_equal(GF_BOOL, g->flags[i].type);
 	}
