@@ -3,10 +3,12 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include "asciicast.h"
 #include "cli.h"
 #include "export.h"
+#include "metrics.h"
 #include "flags.h"
 
 /* ---- the common flags of ig run, bound to struct run_opts ------------------ */
@@ -121,6 +123,14 @@ static int set_interval(void *opts, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+static int set_metrics_listen(void *opts, const char *v, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+
+	((struct run_opts *)opts)->metrics_listen = v;
+	return metrics_parse_listen(v, &ss, err, errlen);
+}
+
 static int set_verbose(void *opts, const char *v, char *err, size_t errlen)
 {
 	(void)opts;
@@ -171,7 +181,8 @@ const struct gadget_flag cli_common_flags[] = {
 	{ "export-file", GF_STRING, NULL, "write the events here as JSON lines (mode 0600), rotated by size", true, RUN_OPT(export_file), 0, "FILE", KIND_TRACE },
 	{ "export-rotate-size", GF_SIZE, "10M", "rotate the export file past this size (0: never)", true, RUN_OPT(export_rotate_size), 0, "BYTES", KIND_TRACE },
 	{ "export-keep", GF_U32, "5", "rotated export files kept: FILE.1 (newest) to FILE.N", true, RUN_OPT(export_keep), 0, "N", KIND_TRACE },
-	{ "metrics-listen", GF_STRING, NULL, "serve Prometheus metrics on http://ADDR:PORT/metrics (off by default)", true, RUN_OPT(metrics_listen), 0, "ADDR:PORT", KIND_TRACE },
+	{ "metrics-listen", GF_STRING, NULL, "serve Prometheus metrics on http://ADDR:PORT/metrics (off by default; :PORT is every address)", false, 0, 0, "ADDR:PORT", KIND_TRACE, set_metrics_listen },
+	{ "metrics-max-containers", GF_U32, "100", "containers with their own metrics label per gadget; the rest count as \"other\"", true, RUN_OPT(metrics_max_containers), 0, "N", KIND_TRACE },
 	{ "max-entries", GF_U32, "50", "show at most this many rows per refresh (0: all)", true, RUN_OPT(max_entries), 0, "N", KIND_TOP },
 };
 const size_t cli_ncommon_flags = ARRAY_SIZE(cli_common_flags);

@@ -87,6 +87,7 @@ struct run_opts {
 	uint64_t export_rotate_size;
 	uint32_t export_keep;
 	const char *metrics_listen;
+	uint32_t metrics_max_containers;
 	bool filter_mntns;         /* computed: BPF consults ig_mntns */
 	bool mntns_by_id;          /* computed: key namespaces by unique id */
 	/* computed: the gadget's --legacy-json shape when it is on */
@@ -124,6 +125,20 @@ struct gadget_ctx {
 	volatile __u64 *lost;      /* ig_lost in the object's .bss */
 	__u64 boot_to_wall_ns;     /* add to bpf_ktime_get_boot_ns() values */
 	__u64 interval_ns;         /* top: time since the last collect */
+};
+
+/*
+ * A Prometheus counter of a trace gadget's events, by container and, when
+ * the fields are given, by the text of one field (a label, e.g. TCP's
+ * "type") and by result: "error" when the error field is not empty, else
+ * "ok". Field numbers are the gadget's own (its enum), -1 for none.
+ */
+struct gadget_metric {
+	const char *name;          /* "ig_execs_total": ig_ prefix, _total */
+	const char *help;
+	int label_field;
+	const char *label;         /* the label's name for label_field */
+	int error_field;
 };
 
 /*
@@ -191,6 +206,9 @@ struct gadget {
 	 * some guides' jq filters expect; its --legacy-json flag selects it. */
 	const struct json_key *legacy_json;
 	size_t nlegacy_json;
+	/* Optional: the Prometheus counters users graph (src/metrics.h). */
+	const struct gadget_metric *metrics;
+	size_t nmetrics;
 };
 
 /*

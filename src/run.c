@@ -19,6 +19,7 @@
 #include "batch.h"
 #include "enrich.h"
 #include "export.h"
+#include "metrics.h"
 #include "run.h"
 #include "sink.h"
 #include "skel.h"
@@ -45,6 +46,8 @@ struct run_state {
 	void *gopts;            /* the gadget's options struct */
 	struct ig_batch batch;  /* kinds other than trace */
 	struct ig_export *exp;  /* --export-file, or NULL: stdout */
+	struct ig_metrics *metrics;     /* --metrics-listen, or NULL */
+	struct metrics_gadget *mg;
 };
 
 int output_flush_bounded(struct output *o, bool in_loop)
@@ -99,6 +102,8 @@ static int emit_record(struct run_state *st, void *data, size_t size)
 		return 0;
 	if (!sink_match(&st->sink, &st->sink.row))
 		return 0;
+	if (st->mg)
+		metrics_event(st->mg, &st->sink.row);
 	output_row(&st->sink.out, &st->sink.row);
 	if (st->sink.out.buf.len >= FLUSH_BYTES && flush_output(st))
 		return -1;
@@ -125,6 +130,9 @@ static int on_event(void *arg, void *data, size_t size)
 static void report_lost(struct run_state *st, bool final)
 {
 	uint64_t total = *st->ctx.lost, delta = total - st->lost_reported;
+
+	if (st->mg)
+		metrics_lost(st->mg, total);
 
 	if (!delta) {
 		if (final && total)
@@ -339,6 +347,17 @@ static int run_kind(struct run_state *st)
 	return run_collect(&st->ctx, &st->batch);
 }
 
+static int start_metrics(struct run_state *st, const struct run_opts *o)
+{
+	st->metrics = metrics_new(o->metrics_max_containers);
+	st->mg = st->metrics ? metrics_gadget(st->metrics, st->ctx.g) : NULL;
+	if (!st->mg) {
+		ig_err("out of memory");
+		return -1;
+	}
+	return metrics_listen(st->metrics, o->metrics_listen);
+}
+
 int run_gadget(const struct gadget *g, int argc, char **argv)
 {
 	struct run_state st = { 0 };
@@ -366,6 +385,10 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		goto out;
 	if (opts.export_file &&
 	    !(st.exp = export_open(opts.export_file, opts.export_rotate_size, opts.export_keep))) {
+		ret = IG_EXIT_RUNTIME;
+		goto out;
+	}
+	if (opts.metrics_listen && start_metrics(&st, &opts)) {
 		ret = IG_EXIT_RUNTIME;
 		goto out;
 	}
@@ -397,6 +420,7 @@ out:
 	batch_free(&st.batch);
 	sink_free(&st.sink);
 	export_close(st.exp);
+	metrics_free(st.metrics);
 	free(st.gopts);
 	free(st.ctx.flags);
 	return ret;

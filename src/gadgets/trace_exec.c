@@ -109,6 +109,11 @@ static int exec_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 	return 1;
 }
 
+static const struct gadget_metric exec_metrics[] = {
+	{ "ig_execs_total", "Execs, by container and result (ok, or error: a failed exec).",
+	  -1, NULL, F_ERROR },
+};
+
 IG_GADGET(trace_exec) = {
 	.name = "trace_exec",
 	.aliases = "execsnoop",
@@ -123,4 +128,6 @@ IG_GADGET(trace_exec) = {
 	.skel = &trace_exec_skel_ops,
 	.configure = exec_configure,
 	.decode = exec_decode,
+	.metrics = exec_metrics,
+	.nmetrics = ARRAY_SIZE(exec_metrics),
 };

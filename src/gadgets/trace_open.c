@@ -182,6 +182,11 @@ static int open_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 	return 1;
 }
 
+static const struct gadget_metric open_metrics[] = {
+	{ "ig_opens_total", "Opens, by container and result (ok, or error: the open failed).",
+	  -1, NULL, F_ERROR },
+};
+
 IG_GADGET(trace_open) = {
 	.name = "trace_open",
 	.aliases = "opensnoop",
@@ -197,4 +202,6 @@ IG_GADGET(trace_open) = {
 	.configure = open_configure,
 	.loaded = open_loaded,
 	.decode = open_decode,
+	.metrics = open_metrics,
+	.nmetrics = ARRAY_SIZE(open_metrics),
 };

@@ -154,6 +154,12 @@ static int tcp_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 	return 1;
 }
 
+static const struct gadget_metric tcp_metrics[] = {
+	{ "ig_tcp_events_total",
+	  "TCP connects, accepts and closes, by container, type and result (error: a failed connect or accept).",
+	  F_TYPE, "type", F_ERROR },
+};
+
 IG_GADGET(trace_tcp) = {
 	.name = "trace_tcp",
 	.aliases = "tcptracer",
@@ -170,4 +176,6 @@ IG_GADGET(trace_tcp) = {
 	.decode = tcp_decode,
 	.legacy_json = tcp_legacy_json,
 	.nlegacy_json = ARRAY_SIZE(tcp_legacy_json),
+	.metrics = tcp_metrics,
+	.nmetrics = ARRAY_SIZE(tcp_metrics),
 };
