@@ -4,7 +4,8 @@
  * loop never waits on a scraper. GET /metrics is the text exposition
  * format, GET /healthz says "ok" (the DaemonSet's liveness probe).
  */
-#include <netdb.h>
+#include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,39 +70,44 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 	ig_info("metrics: %s", msg);
 }
 
-/* "ADDR:PORT", ":PORT" (every address) or "[V6]:PORT" into an address. */
+/* "ADDR:PORT", ":PORT" (every address) or "[V6]:PORT" into an address:
+ * numbers only (a static binary has no resolver). */
 int metrics_parse_listen(const char *spec, struct sockaddr_storage *ss, char *err, size_t errlen)
 {
-	const char *colon = strrchr(spec, ':'), *orig = spec;
-	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
-				  .ai_socktype = SOCK_STREAM };
-	struct addrinfo *ai = NULL;
-	char host[64];
+	const char *colon = strrchr(spec, ':'), *host = spec;
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	char addr[64], *end;
+	unsigned long port;
 	size_t hlen;
-	int ret;
 
-	if (!colon || !colon[1]) {
-		snprintf(err, errlen, "invalid --metrics-listen \"%s\": expected ADDR:PORT", spec);
-		return -1;
-	}
+	memset(ss, 0, sizeof(*ss));
+	if (!colon)
+		goto bad;
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (errno || end == colon + 1 || *end || port < 1 || port > 65535)
+		goto bad;
 	hlen = colon - spec;
 	if (hlen >= 2 && spec[0] == '[' && spec[hlen - 1] == ']')
-		spec++, hlen -= 2;
-	if (hlen >= sizeof(host)) {
-		snprintf(err, errlen, "invalid --metrics-listen address");
-		return -1;
+		host++, hlen -= 2;
+	if (hlen >= sizeof(addr))
+		goto bad;
+	memcpy(addr, host, hlen);
+	addr[hlen] = 0;
+	if (!hlen || inet_pton(AF_INET, addr, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		return 0;
 	}
-	memcpy(host, spec, hlen);
-	host[hlen] = 0;
-	ret = getaddrinfo(hlen ? host : NULL, colon + 1, &hints, &ai);
-	if (ret || !ai) {
-		snprintf(err, errlen, "invalid --metrics-listen \"%s\": %s", orig,
-			 ret ? gai_strerror(ret) : "no address");
-		return -1;
+	if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		return 0;
 	}
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	freeaddrinfo(ai);
-	return 0;
+bad:
+	snprintf(err, errlen, "invalid --metrics-listen \"%s\": expected ADDR:PORT with a numeric address (:PORT for every address)", spec);
+	return -1;
 }
 
 int metrics_listen(struct ig_metrics *m, const char *addr_port)
