@@ -82,6 +82,12 @@ struct run_opts {
 	double interval;           /* seconds */
 	const char *sort;
 	__u32 max_entries;
+	/* trace gadgets: --export-file and its rotation, --metrics-listen */
+	const char *export_file;
+	uint64_t export_rotate_size;
+	uint32_t export_keep;
+	const char *metrics_listen;
+	uint32_t metrics_max_containers;
 	bool filter_mntns;         /* computed: BPF consults ig_mntns */
 	bool mntns_by_id;          /* computed: key namespaces by unique id */
 	/* computed: the gadget's --legacy-json shape when it is on */
@@ -124,6 +130,20 @@ struct gadget_ctx {
 	 * e.g. a DNS query that timed out) through decode, enrichment,
 	 * filter and output, as if BPF had sent it. Set by the runner. */
 	int (*emit)(struct gadget_ctx *ctx, const void *data, size_t size);
+};
+
+/*
+ * A Prometheus counter of a trace gadget's events, by container and, when
+ * the fields are given, by the text of one field (a label, e.g. TCP's
+ * "type") and by result: "error" when the error field is not empty, else
+ * "ok". Field numbers are the gadget's own (its enum), -1 for none.
+ */
+struct gadget_metric {
+	const char *name;          /* "ig_execs_total": ig_ prefix, _total */
+	const char *help;
+	int label_field;
+	const char *label;         /* the label's name for label_field */
+	int error_field;
 };
 
 /*
@@ -207,6 +227,9 @@ struct gadget {
 	size_t nlegacy_json;
 	/* Optional: -o compact's lines, -o tetragon's record. */
 	struct record_forms forms;
+	/* Optional: the Prometheus counters users graph (src/metrics.h). */
+	const struct gadget_metric *metrics;
+	size_t nmetrics;
 };
 
 /*
