@@ -105,6 +105,7 @@ void row_reset(struct row *r)
 	memset(r->v, 0, r->n * sizeof(*r->v));
 	r->used = 0;
 	r->mntns_key = 0;
+	r->netns = 0;
 }
 
 char *row_alloc(struct row *r, size_t n)

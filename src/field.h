@@ -120,6 +120,9 @@ struct row {
 	struct value *v;
 	size_t n;
 	uint64_t mntns_key;   /* identity of proc.mntns_id, for enrichment */
+	uint64_t netns;       /* network gadgets: the packet's network namespace
+			       * (inode), which names a container when the
+			       * process does not (softirq, nsenter --net) */
 	char *scratch;     /* backing store for formatted strings */
 	size_t used;
 };

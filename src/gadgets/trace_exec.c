@@ -114,6 +114,11 @@ static const struct compact_form exec_compact[] = {
 	{ NULL, NULL, "\xf0\x9f\x9a\x80", "process", "args,error" },   /* 🚀 */
 };
 
+static const struct gadget_metric exec_metrics[] = {
+	{ "ig_execs_total", "Execs, by container and result (ok, or error: a failed exec).",
+	  -1, NULL, F_ERROR },
+};
+
 IG_GADGET(trace_exec) = {
 	.name = "trace_exec",
 	.aliases = "execsnoop",
@@ -129,4 +134,6 @@ IG_GADGET(trace_exec) = {
 	.configure = exec_configure,
 	.decode = exec_decode,
 	.forms = { exec_compact, ARRAY_SIZE(exec_compact), NULL },
+	.metrics = exec_metrics,
+	.nmetrics = ARRAY_SIZE(exec_metrics),
 };

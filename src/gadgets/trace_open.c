@@ -187,6 +187,11 @@ static const struct compact_form open_compact[] = {
 	{ NULL, NULL, "\xf0\x9f\x93\xac", "open", "comm,fname,error" },   /* 📬 */
 };
 
+static const struct gadget_metric open_metrics[] = {
+	{ "ig_opens_total", "Opens, by container and result (ok, or error: the open failed).",
+	  -1, NULL, F_ERROR },
+};
+
 IG_GADGET(trace_open) = {
 	.name = "trace_open",
 	.aliases = "opensnoop",
@@ -203,4 +208,6 @@ IG_GADGET(trace_open) = {
 	.loaded = open_loaded,
 	.decode = open_decode,
 	.forms = { open_compact, ARRAY_SIZE(open_compact), NULL },
+	.metrics = open_metrics,
+	.nmetrics = ARRAY_SIZE(open_metrics),
 };

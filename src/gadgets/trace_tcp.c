@@ -161,6 +161,12 @@ static const struct compact_form tcp_compact[] = {
 	{ "type", "close", "\xf0\x9f\xa7\xb9", "close", "comm,src,dst" },      /* 🧹 */
 };
 
+static const struct gadget_metric tcp_metrics[] = {
+	{ "ig_tcp_events_total",
+	  "TCP connects, accepts and closes, by container, type and result (error: a failed connect or accept).",
+	  F_TYPE, "type", F_ERROR },
+};
+
 IG_GADGET(trace_tcp) = {
 	.name = "trace_tcp",
 	.aliases = "tcptracer",
@@ -178,4 +184,6 @@ IG_GADGET(trace_tcp) = {
 	.legacy_json = tcp_legacy_json,
 	.nlegacy_json = ARRAY_SIZE(tcp_legacy_json),
 	.forms = { tcp_compact, ARRAY_SIZE(tcp_compact), NULL },
+	.metrics = tcp_metrics,
+	.nmetrics = ARRAY_SIZE(tcp_metrics),
 };
