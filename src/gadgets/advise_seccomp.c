@@ -283,8 +283,8 @@ static bool prints_documents(const struct gadget_ctx *ctx)
  * Containers named while their processes lived. At the end, a container
  * that lived a moment, or that was removed (docker run --rm), may be gone
  * from the container table; its profile still names it. Each namespace is
- * looked up on the ticks after its first syscall, while its first process
- * lives, for up to ADV_NAME_TRIES ticks.
+ * looked up on the ticks after its first syscall (through the last process
+ * that made a syscall new to it), for up to ADV_NAME_TRIES ticks.
  */
 #define ADV_NAME_TRIES 40   /* ticks of ~50 ms */
 
