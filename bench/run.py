@@ -167,6 +167,28 @@ def scenarios(ig, bindir):
                      tps=["sys_enter_write"], ig=True, per_op=1, fallbacks=True),
             ],
             peer_note="no peer: libbpf-tools has no ttysnoop, and bpftrace's needs kprobes"),
+        # trace_process on the same fork+exec+wait: exec, fork and exit
+        # events, the process cache; RSS must stay flat however many
+        # processes come and go.
+        dict(
+            name="process", what="fork+exec+wait of a small program, trace_process",
+            loop=[b("exec_loop"), "-p", b("bench_nop")],
+            n=300 if SHORT else 10_000, gadget="trace_process",
+            needles=("bench_nop",),
+            tracers=[
+                dict(name="ig", cmd=[ig, "run", "trace_process", "--host", "-o", "json"],
+                     tps=["sched_process_exec"], ig=True, per_op=None),
+            ],
+            peer_note="no peer: Tetragon is not packaged for Debian"),
+        # An active policy that matches nothing, on every openat: its cost
+        # per hooked syscall (open+close of /dev/null).
+        dict(open_scn, name="policy", what="open+close of /dev/null, trace_process --policy (no match)",
+             gadget="trace_process", needles=("bench-never",),
+             tracers=[dict(name="ig", cmd=[ig, "run", "trace_process", "--host", "-o", "json",
+                                          "--policy", os.path.join(os.path.dirname(__file__),
+                                                                   "policy-nomatch.yaml")],
+                           tps=["sys_enter_openat"], ig=True, per_op=None)],
+             peer_note="no peer"),
         # ttysnoop's hook runs on every write in the system: what it costs
         # the writes it does not report.
         dict(
@@ -179,6 +201,22 @@ def scenarios(ig, bindir):
                      tps=["sys_enter_write"], ig=True, per_op=0, fallbacks=True),
             ],
             peer_note="ttysnoop on writes that do not go to a tty: what its hook costs every other write; no event is expected; no peer"),
+        # top_tcp counts in the kernel: one op is a send and a recv, so
+        # half its overhead is the cost per send or recv (goal: <= 150 ns).
+        dict(
+            name="tcp_rw", what="1-byte send+recv on a loopback TCP connection (top_tcp)",
+            loop=[b("tcp_rw_loop")],
+            n=50_000 if SHORT else 1_000_000, gadget="top_tcp",
+            needles=("tcp_rw_loop",),
+            tracers=[
+                dict(name="ig", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
+                     tps=["sock_send_length", "sock_recv_length"], ig=True, per_op=0),
+                dict(name="ig@6.1", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
+                     env={"IG_TOP_TCP_FALLBACK": "1"}, tps=["sys_exit_sendto", "sys_exit_recvfrom"],
+                     ig=True, per_op=0, fallback_of="ig"),
+            ],
+            peer_note="no peer: libbpf-tools' tcptop needs kprobes; ig@6.1 is top_tcp's "
+                      "syscall-exit fallback for kernels before 6.3"),
         # top_file counts every read/write of a regular file in the kernel.
         dict(
             name="file_rw", what="1-byte write to a regular file, top_file counting it",
@@ -352,12 +390,21 @@ class RssSampler(threading.Thread):
 
     def __init__(self, pid):
         super().__init__(daemon=True)
-        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.pid, self.peak, self.done, self.samples = pid, 0, threading.Event(), []
 
     def run(self):
         while not self.done.is_set():
-            self.peak = max(self.peak, proc_status_kb(self.pid, "VmRSS"))
+            self.samples.append(proc_status_kb(self.pid, "VmRSS"))
+            self.peak = max(self.peak, self.samples[-1])
             self.done.wait(0.05)
+
+    def growth(self):
+        """KB the peak of the run's second half exceeds that of its first
+        quarter: what keeps growing once the ring buffer's pages are in."""
+        n = len(self.samples)
+        if n < 8:
+            return 0
+        return max(self.samples[n // 2:]) - max(self.samples[:n // 4])
 
     def stop(self):
         self.done.set()
@@ -435,6 +482,7 @@ def run_once(scn, tracer, n, args, rate=0, tmp=None):
         if scn.get("bpf_stats"):
             res["bpf_ns_per_op"] = bpfstats.delta_ns(bpf0, bpfstats.prog_stats(p.pid)) / (n + warm)
         res["rss_kb"] = rss.stop()
+        res["rss_growth_kb"] = rss.growth()
         res["hwm_kb"] = proc_status_kb(p.pid, "VmHWM")
     finally:
         cpu_total = stop_tracer(p)
@@ -537,6 +585,7 @@ def summarize(runs, scn):
             s["lost_reported"] = max(r["lost_reported"] for r in rs)
             s["rss_kb"] = max(r["rss_kb"] for r in rs)
             s["hwm_kb"] = max(r["hwm_kb"] for r in rs)
+            s["rss_growth_kb"] = max(r["rss_growth_kb"] for r in rs)
             s["start_ms"] = med(r["start_ms"] for r in rs)
             s["bpf_ns_per_op"] = med(r.get("bpf_ns_per_op") for r in rs)
             s["events_per_op"] = med(r["captured"] / (r["ops"] + (r["ops"] // 10)) for r in rs)
@@ -796,6 +845,17 @@ def evaluate_targets(result, prev=None):
         t.append(dict(target="trace_exec adds ≤ 5% to fork+exec", met=e["ig"]["overhead_pct"] <= 5,
                       value=f"{e['ig']['overhead_pct']:+.1f}%"
                       + (f" (execsnoop {peer:+.1f}%)" if peer is not None else "")))
+    p = scn.get("process", {})
+    if "ig" in p:
+        t.append(dict(target="trace_process adds ≤ 2% to fork+exec+exit", met=p["ig"]["overhead_pct"] <= 2,
+                      value=f"{p['ig']['overhead_pct']:+.1f}%"))
+        t.append(dict(target="trace_process RSS flat (≤ +2 MB) across the run's processes",
+                      met=p["ig"]["rss_growth_kb"] <= 2048,
+                      value=f"{p['ig']['rss_growth_kb'] / 1024:+.1f} MB over {result['scenarios'][[x['name'] for x in result['scenarios']].index('process')]['ops']:,} processes"))
+    pol = scn.get("policy", {})
+    if "ig" in pol:
+        t.append(dict(target="an active policy matching nothing adds ≤ 100 ns per hooked syscall",
+                      met=pol["ig"]["overhead_ns"] <= 100, value=f"{pol['ig']['overhead_ns']:.0f} ns"))
     return t
 
 
@@ -1044,7 +1104,7 @@ def main():
                     help="where results go (default bench/results; build/bench/results "
                          "with BENCH_SHORT=1)")
     ap.add_argument("--rounds", type=int, default=1 if SHORT else 3)
-    ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec tcp tty write file_rw syscall profile_cpu)")
+    ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec process policy tcp tty write tcp_rw file_rw syscall profile_cpu)")
     ap.add_argument("--no-sweep", action="store_true")
     ap.add_argument("--no-latency", action="store_true")
     ap.add_argument("--no-startup", action="store_true", help="skip the cold/warm start-up section")

@@ -31,8 +31,8 @@ static bool wait_until(struct gadget_ctx *ctx, struct ig_batch *b, uint64_t dead
 			return true;
 		poll(NULL, 0, !deadline || left > TICK_MS ? TICK_MS : (int)left + 1);
 		enricher_tick(b->enr);
-		if (ctx->g->tick)
-			ctx->g->tick(ctx, b);
+		if (ctx->g->collect_tick)
+			ctx->g->collect_tick(ctx, b);
 	}
 	return false;
 }
@@ -50,9 +50,10 @@ static int collect_once(struct gadget_ctx *ctx, struct ig_batch *b, bool in_loop
 		return IG_EXIT_RUNTIME;
 	}
 	/* 1: the gadget wrote documents of its own into the output buffer
-	 * (advise_seccomp's profiles), not rows. */
+	 * (advise_seccomp's profiles), not rows. --max-entries is a top flag;
+	 * its default must not cut a snapshot. */
 	if (!err)
-		batch_print(b, ctx->opts->max_entries);
+		batch_print(b, ctx->g->kind == GK_TOP ? ctx->opts->max_entries : 0);
 	err = output_flush_bounded(&b->sink->out, in_loop);
 	if (err == -EPIPE || err == -EINTR)
 		return 1;

@@ -457,6 +457,6 @@ IG_GADGET(advise_seccomp) = {
 	.opts_size = sizeof(struct adv_opts),
 	.skel = &advise_seccomp_skel_ops,
 	.loaded = adv_loaded,
-	.tick = adv_tick,
+	.collect_tick = adv_tick,
 	.collect = adv_collect,
 };
