@@ -60,3 +60,9 @@ bench-smoke: ig $(BENCH_BINS)
 
 bench-containers: ig
 	$(Q)python3 bench/containers.py --ig ./ig
+
+# ig daemon with 4 gadgets + metrics against one ig run (bench/fleet.py).
+.PHONY: bench-fleet
+bench-fleet: ig $(BENCH_BUILD)/exec_loop $(BENCH_BUILD)/bench_nop
+	$(Q)python3 bench/fleet.py --ig ./ig --bin $(BENCH_BUILD) $(BENCH_ARGS_FLEET)
+bench: bench-fleet

@@ -44,6 +44,7 @@ int schema_init(struct schema *s, const struct field *gf, size_t n, const char *
 	for (size_t i = 0; i < n; i++)
 		s->f[CF_COUNT + i] = &gf[i];
 	s->default_fields = default_fields;
+	s->forms = NULL;
 	return 0;
 }
 

@@ -94,21 +94,40 @@ static int cmd_run(int argc, char **argv)
 	return g ? run_found(g, argc - 1, argv + 1) : IG_EXIT_USAGE;
 }
 
-/* The older CLI's "ig trace exec|open|tcp [flags]": trace_exec and so on. */
-static int cmd_trace(int argc, char **argv)
+/* The older CLI's "ig trace exec|open|tcp [flags]", "ig top tcp",
+ * "ig snapshot socket": the gadget KIND_WORD (trace_exec, top_tcp...). */
+static int run_kind_word(const char *kind, const char *missing, int argc, char **argv)
 {
 	char name[64], shown[80];
 	const struct gadget *g;
-	int ret = first_arg(argc, argv,
-			    "trace needs exec, open or tcp (ig trace open is ig run trace_open)");
+	int ret = first_arg(argc, argv, missing);
 
 	if (ret >= 0)
 		return ret;
 	/* A plain word: "trace trace_open:latest" is no older-CLI name. */
-	snprintf(name, sizeof(name), "trace_%s", strpbrk(argv[0], "/:") ? "" : argv[0]);
-	snprintf(shown, sizeof(shown), "trace %s", argv[0]);
+	snprintf(name, sizeof(name), "%s_%s", kind, strpbrk(argv[0], "/:") ? "" : argv[0]);
+	snprintf(shown, sizeof(shown), "%s %s", kind, argv[0]);
 	g = find_gadget(name, shown);
 	return g ? run_found(g, argc - 1, argv + 1) : IG_EXIT_USAGE;
+}
+
+static int cmd_trace(int argc, char **argv)
+{
+	return run_kind_word("trace", "trace needs exec, open or tcp (ig trace open is ig run trace_open)",
+			     argc, argv);
+}
+
+static int cmd_top(int argc, char **argv)
+{
+	return run_kind_word("top", "top needs a name such as tcp (ig top tcp is ig run top_tcp)",
+			     argc, argv);
+}
+
+static int cmd_snapshot(int argc, char **argv)
+{
+	return run_kind_word("snapshot",
+			     "snapshot needs a name such as socket (ig snapshot socket is ig run snapshot_socket)",
+			     argc, argv);
 }
 
 static int cmd_version(int argc, char **argv)
@@ -129,6 +148,8 @@ struct command {
 static const struct command commands[] = {
 	{ "run", cmd_run },
 	{ "trace", cmd_trace },
+	{ "top", cmd_top },
+	{ "snapshot", cmd_snapshot },
 	{ "daemon", tl_daemon_main },
 	{ "traceloop", tl_client_main },
 	{ "list-containers", cmd_list_containers },

@@ -326,7 +326,7 @@ test_top_tcp_container() {
 # and the syscall exits the older kernels use; exact byte counts, --sort
 # and --max-entries.
 _top_tcp_host() {
-	ig_start "$TMP/out" run top_tcp --host --comm python3 --interval 0.2 --max-entries 1 --sort -received -o json || return 1
+	ig_start "$TMP/out" top tcp --host --comm python3 --interval 0.2 --max-entries 1 --sort -received -o json || return 1
 	python3 - <<'PY' >"$TMP/py.out"
 import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
@@ -424,7 +424,7 @@ time.sleep(30)' >"$TMP/py.out" 2>/dev/null &
 	read -r port udp <"$TMP/py.out"
 	_snapshot --host -o json >"$TMP/out"
 	local host_rc=$?
-	_snapshot -o json >"$TMP/nohost"
+	timeout 60 "$IG" snapshot socket -o json >"$TMP/nohost"   # the older form
 	kill $py 2>/dev/null
 	assert_eq 0 "$host_rc" "exit code" || return 1
 	ev=$(jq -c ".[] | select(.src.port == $port)" "$TMP/out")

@@ -10,10 +10,20 @@
  *                              prints the port
  *   guest_helper refused       connect to a closed 127.0.0.1 port
  *   guest_helper listen ADDR   listen on ADDR (IPv4), print the port, wait
+ *   guest_helper seccomp ACT   under a seccomp filter whose action for
+ *                              getppid is ACT (trap, kill, kill-thread),
+ *                              call getppid; kill-thread calls it from a
+ *                              second thread and prints "survived"
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +147,49 @@ static int listen_only(const char *addr)
 	return 0;
 }
 
+/* Only getppid gets the action; everything else is allowed. */
+static int seccomp_filter(unsigned int action)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, action),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(insns) / sizeof(insns[0]), .filter = insns };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return die("PR_SET_NO_NEW_PRIVS");
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		return die("PR_SET_SECCOMP");
+	return 0;
+}
+
+static void *call_getppid(void *arg)
+{
+	(void)arg;
+	syscall(SYS_getppid);
+	return NULL;
+}
+
+static int seccomp_act(const char *act)
+{
+	pthread_t t;
+
+	if (!strcmp(act, "kill-thread")) {
+		if (seccomp_filter(SECCOMP_RET_KILL_THREAD))
+			return 1;
+		if (pthread_create(&t, NULL, call_getppid, NULL) || pthread_join(t, NULL))
+			return die("pthread");
+		printf("survived\n");
+		return 0;
+	}
+	if (seccomp_filter(!strcmp(act, "trap") ? SECCOMP_RET_TRAP : SECCOMP_RET_KILL_PROCESS))
+		return 1;
+	syscall(SYS_getppid);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "listen"))
@@ -147,6 +200,8 @@ int main(int argc, char **argv)
 		return pty(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "tcp"))
 		return tcp(argv[2]);
-	fprintf(stderr, "usage: guest_helper pty TEXT | tcp ADDR | refused | listen ADDR\n");
+	if (argc == 3 && !strcmp(argv[1], "seccomp"))
+		return seccomp_act(argv[2]);
+	fprintf(stderr, "usage: guest_helper pty TEXT | tcp ADDR | refused | listen ADDR | seccomp trap|kill|kill-thread\n");
 	return 2;
 }
