@@ -264,7 +264,7 @@ test_tcpretrans_tcpdrop_host_veth() {
 	ig_start "$TMP/drops" trace tcpdrop --host -o json || return 1
 	ip netns exec "$b" python3 -c '
 import socket, time
-s = socket.socket(); s.bind(("10.231.0.2", 9000)); s.listen(); c, _ = s.accept(); time.sleep(30)' &
+s = socket.socket(); s.bind(("10.231.0.2", 9000)); s.listen(); c, _ = s.accept(); time.sleep(30)' >/dev/null 2>&1 &
 	srv=$!
 	_net_until "the server" sh -c "ip netns exec $b ss -Htln | grep -q ':9000 '" || return 1
 	GO=$TMP/go ip netns exec "$a" python3 -c '
@@ -274,7 +274,7 @@ print(c.getsockname()[1], flush=True)
 while not os.path.exists(os.environ["GO"]):
     time.sleep(0.02)
 c.send(b"x" * 100)
-time.sleep(30)' >"$TMP/client.out" &
+time.sleep(30)' >"$TMP/client.out" 2>/dev/null &
 	cli=$!
 	_net_until "the client" test -s "$TMP/client.out" || return 1
 	cport=$(cat "$TMP/client.out")
@@ -291,6 +291,8 @@ time.sleep(30)' >"$TMP/client.out" &
 	assert_eq "$(readlink /proc/$cli/ns/net | tr -dc 0-9)" "$(_f .netns_id)" "retransmitted from A" || return 1
 	ig_stop
 	kill -INT "$retrans_pid"; wait "$retrans_pid"
+	kill "$srv" "$cli"; wait "$srv" "$cli" 2>/dev/null
+	return 0
 }
 
 # ---- top_tcp -------------------------------------------------------------------------
