@@ -330,7 +330,7 @@ void cli_print_usage(FILE *f)
 		"  ig trace exec|open|tcp    the older form of ig run trace_exec|trace_open|trace_tcp\n"
 		"  ig list-gadgets           list the gadgets\n"
 		"  ig list-containers [-w]   list (and watch) the containers on this host\n"
-		"  ig daemon                 record every container's syscalls (traceloop), serve them\n"
+		"  ig daemon                 the node agent: gadgets to a JSON export, metrics, traceloop\n"
 		"  ig traceloop list|show|close [ID|NAME]   read the daemon's traces\n"
 		"  ig help [GADGET]          show help (also: ig run GADGET --help)\n"
 		"  ig version                print the version\n\n"
