@@ -28,7 +28,7 @@ static int set_output(void *opts, const char *v, char *err, size_t errlen)
 		return 0;
 	}
 	if (output_mode_parse(v, &o->mode, &o->mode_arg)) {
-		snprintf(err, errlen, "unknown output mode \"%s\" (use columns, json, jsonpretty, yaml, custom-columns=a,b or asciicast[=DIR])", v);
+		snprintf(err, errlen, "unknown output mode \"%s\" (use columns, json, jsonpretty, yaml, compact, tetragon, custom-columns=a,b or asciicast[=DIR])", v);
 		return -1;
 	}
 	if (o->mode == OUT_ASCIICAST)
@@ -157,7 +157,7 @@ static int want_help(void *opts, const char *v, char *err, size_t errlen)
 	{ name, type, NULL, help, false, 0, sh, arg, 0, fn }
 
 const struct gadget_flag cli_common_flags[] = {
-	CUSTOM("output", 'o', GF_STRING, "MODE", set_output, "columns (default), json, jsonpretty, yaml, custom-columns=a,b,c, asciicast[=DIR]"),
+	CUSTOM("output", 'o', GF_STRING, "MODE", set_output, "columns (default), json, jsonpretty, yaml, compact, tetragon, custom-columns=a,b,c, asciicast[=DIR]"),
 	STR(fields, "fields", 0, "LIST", "columns to show: a,b (replace) or +a,-b (change the defaults); k8s = all k8s.*"),
 	{ "timeout", GF_SECONDS, NULL, "stop after this many seconds", true, RUN_OPT(timeout), 't' },
 	STR(filter, "filter", 'F', "EXPR", "keep events matching field==v (also !=, >=, >, <=, <, ~, !~), comma = and"),

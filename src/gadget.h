@@ -93,6 +93,7 @@ struct run_opts {
 	/* computed: the gadget's --legacy-json shape when it is on */
 	const struct json_key *json_keys;
 	size_t njson_keys;
+	const struct record_forms *forms;   /* computed: the gadget's */
 };
 
 struct flag_value {
@@ -125,6 +126,10 @@ struct gadget_ctx {
 	volatile __u64 *lost;      /* ig_lost in the object's .bss */
 	__u64 boot_to_wall_ns;     /* add to bpf_ktime_get_boot_ns() values */
 	__u64 interval_ns;         /* top: time since the last collect */
+	/* trace: run a record the gadget made itself (not from the ring,
+	 * e.g. a DNS query that timed out) through decode, enrichment,
+	 * filter and output, as if BPF had sent it. Set by the runner. */
+	int (*emit)(struct gadget_ctx *ctx, const void *data, size_t size);
 };
 
 /*
@@ -197,8 +202,22 @@ struct gadget {
 	int (*decode)(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r);
 	/* top (every interval), snapshot (once), profile and advise (at the
 	 * end): read the kernel's maps, and add rows with batch_row() and
-	 * batch_add() (src/batch.h). Returns 0 or a negative errno. */
+	 * batch_add() (src/batch.h). Returns 0 or a negative errno; 1 when
+	 * it wrote documents of its own into b->sink->out.buf instead of rows
+	 * (advise_seccomp's profiles on stdout): no batch is printed. */
 	int (*collect)(struct gadget_ctx *ctx, struct ig_batch *b);
+	/* Optional, trace: called after every round of the event loop (at
+	 * least every 50 ms), for work driven by time rather than by
+	 * records: timeouts (through ctx->emit), attaching to new network
+	 * namespaces. now_ns is CLOCK_MONOTONIC. */
+	void (*tick)(struct gadget_ctx *ctx, __u64 now_ns);
+	/* Optional: undo what loaded() or tick() attached outside the
+	 * skeleton (sockets), before the skeleton detaches; also called
+	 * at destroy, so it must be idempotent. */
+	void (*detach)(struct gadget_ctx *ctx);
+	/* Optional, top/profile/advise: every tick (~50 ms) while they wait,
+	 * e.g. to name a container while its processes still live. */
+	void (*collect_tick)(struct gadget_ctx *ctx, struct ig_batch *b);
 	/* Optional: a gadget with its own flow (traceloop) instead of the
 	 * core's runner; returns the exit code. */
 	int (*run)(const struct gadget *g, int argc, char **argv);
@@ -206,6 +225,8 @@ struct gadget {
 	 * some guides' jq filters expect; its --legacy-json flag selects it. */
 	const struct json_key *legacy_json;
 	size_t nlegacy_json;
+	/* Optional: -o compact's lines, -o tetragon's record. */
+	struct record_forms forms;
 	/* Optional: the Prometheus counters users graph (src/metrics.h). */
 	const struct gadget_metric *metrics;
 	size_t nmetrics;

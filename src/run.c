@@ -110,6 +110,14 @@ static int emit_record(struct run_state *st, void *data, size_t size)
 	return 0;
 }
 
+/* ctx->emit: a record the gadget made, through the same path. */
+static int emit_own_record(struct gadget_ctx *ctx, const void *data, size_t size)
+{
+	struct run_state *st = (struct run_state *)ctx;   /* ctx is its first member */
+
+	return emit_record(st, (void *)data, size);
+}
+
 /* libbpf keeps consuming while the producer keeps producing: under a flood
  * a round would never end. Ending it after ROUND_MAX records (or at a stop)
  * lets the loop do its own work: timeout, loss reports, stop. The record
@@ -196,6 +204,8 @@ static int event_loop(struct run_state *st, struct ring_buffer *rb)
 		if (flush_output(st) || stdout_closed(st))
 			break;
 		now = sys_now_ns(CLOCK_MONOTONIC);
+		if (st->ctx.g->tick)
+			st->ctx.g->tick(&st->ctx, now);
 		enricher_tick(st->enr);
 		if (now - last_report >= 1000000000ULL) {
 			report_lost(st, false);
@@ -289,6 +299,7 @@ static int run_started(struct run_state *st)
 		return IG_EXIT_RUNTIME;
 	}
 	output_header(&st->sink.out);
+	st->ctx.emit = emit_own_record;
 	ret = event_loop(st, rb);
 	if (!ret)
 		ret = finish(st, rb);
@@ -326,6 +337,7 @@ static int parse_args(struct run_state *st, struct run_opts *opts, int argc, cha
 		opts->json_keys = g->legacy_json;
 		opts->njson_keys = g->nlegacy_json;
 	}
+	opts->forms = &g->forms;
 	ret = sink_init(&st->sink, g->fields, g->nfields, g->default_fields, opts, err,
 			sizeof(err));
 	if (!ret)

@@ -52,12 +52,16 @@ int ig_skel_attach(struct gadget_ctx *ctx)
 
 void ig_skel_detach(struct gadget_ctx *ctx)
 {
+	if (ctx->skel && ctx->g->detach)
+		ctx->g->detach(ctx);
 	if (ctx->skel)
 		ctx->skel_ops->detach(ctx->skel);
 }
 
 void ig_skel_destroy(struct gadget_ctx *ctx)
 {
+	if (ctx->skel && ctx->g->detach)   /* a failed start: no detach came */
+		ctx->g->detach(ctx);
 	if (ctx->skel)
 		ctx->skel_ops->destroy(ctx->skel);
 	ctx->skel = NULL;

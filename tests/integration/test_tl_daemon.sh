@@ -90,15 +90,17 @@ test_tl_daemon_idle_clients_do_not_stall_it() {
 	command -v python3 >/dev/null || { fail "python3 is needed"; return 1; }
 	local sock="$TMP/run/ig.sock" start ms rc out
 	ig_start "$TMP/daemon" daemon --socket "$sock" --client-timeout 3 -c "no-such-$RANDOM" || return 1
-	# 20 idle clients: a list is answered at once.
+	# 20 idle clients: a list is answered while they idle. Were they served
+	# one at a time, the list would wait out their 3 s timeouts (60 s), far
+	# past the 10 s it is given; how fast it answers is a bench matter.
 	tld_clients "$sock" 20 >"$TMP/idle20" &
 	local idle=$!
 	for _ in $(seq 1 250); do grep -q ready "$TMP/idle20" && break; sleep 0.02; done
 	start=$(date +%s%N)
 	timeout 10 "$IG" traceloop list --socket "$sock" >"$TMP/list" 2>"$TMP/err"; rc=$?
 	ms=$(tld_ms_since "$start")
-	assert_eq 0 "$rc" "list with 20 idle clients" || { ig_stop; return 1; }
-	[ "$ms" -lt 2000 ] || { ig_stop; fail "list with 20 idle clients took $ms ms"; return 1; }
+	echo "    list with 20 idle clients: $ms ms" >&2
+	assert_eq 0 "$rc" "list with 20 idle clients (timeout 10 s)" || { ig_stop; return 1; }
 	assert_contains "$(cat "$TMP/list")" "STATE" "list header" || { ig_stop; return 1; }
 	# Requests are checked before they act: no directory for a refused show.
 	"$IG" traceloop show 1 -o "asciicast=$TMP/castdir" --socket "$sock" >/dev/null 2>"$TMP/err"; rc=$?
@@ -175,8 +177,11 @@ test_tl_daemon_large_show_streams() {
 	start=$(date +%s%N)
 	timeout 10 "$IG" traceloop list --socket "$sock" >/dev/null; rc=$?
 	ms=$(tld_ms_since "$start")
-	assert_eq 0 "$rc" "list while a show is stalled" || { kill "$stuck"; ig_stop; return 1; }
-	[ "$ms" -lt 2000 ] || { kill "$stuck"; ig_stop; fail "list took $ms ms while a show was stalled"; return 1; }
+	# Liveness, not speed: before the fix the list waited for the stalled
+	# client's 60 s timeout. (How fast it answers is a bench matter; under
+	# ASan on a loaded host it took 4 s once.)
+	echo "    list while a show is stalled: $ms ms" >&2
+	assert_eq 0 "$rc" "list while a show is stalled (timeout 10 s)" || { kill "$stuck"; ig_stop; return 1; }
 	# And SIGTERM ends the daemon at once, stalled client or not.
 	start=$(date +%s%N)
 	kill -TERM "$IG_PID"
@@ -207,8 +212,9 @@ test_tl_run_sigterm_with_stalled_stdout_is_bounded() {
 	tld_wait_exit "$IG_PID" 5000 || { exec 3>&-; fail "ig run traceloop outlived SIGTERM by 5 s"; return 1; }
 	ms=$(tld_ms_since "$start")
 	exec 3>&-
-	assert_eq 1 "$RC" "exit code" &&
-	assert_contains "$(cat "$TMP/err")" "the output reader took nothing" "said on stderr" || return 1
+	# Like every ig run: a stop that dropped output is said, not an error.
+	assert_eq 0 "$RC" "exit code" &&
+	assert_contains "$(cat "$TMP/err")" "the output reader is too slow: dropped the rest of the traces" "said on stderr" || return 1
 	[ "$ms" -lt 3000 ] || fail "SIGTERM with a stalled reader took $ms ms"
 }
 

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the packet gadgets (trace_dns, trace_sni) share in the kernel.
+ *
+ * A socket filter runs where a packet is tapped (dev_queue_xmit_nit on the
+ * way out, __netif_receive_skb on the way in), often in softirq: there is
+ * no process to read. So the syscall tracepoints that name a socket
+ * (connect, bind, send*) record who owns its local port, per network
+ * namespace, in sf_owners, and the filter looks the packet's local port up
+ * there, as Inspektor Gadget's socket enricher does with kprobes.
+ *
+ * The filter cannot read which namespace it runs in either: user space
+ * attaches, in each namespace, a 7-instruction dispatcher that writes the
+ * namespace's inode into skb->cb[SF_CB_NETNS] and tail-calls the gadget's
+ * filter through sf_progs (src/sockfilter.c).
+ */
+#ifndef IG_SOCKFILTER_BPF_H
+#define IG_SOCKFILTER_BPF_H
+
+#include "common.bpf.h"
+#include <bpf/bpf_endian.h>
+#include "sockfilter.h"
+
+#define SF_S_IFMT    00170000
+#define SF_S_IFSOCK  0140000
+#define SF_ETH_P_IP   0x0800
+#define SF_ETH_P_IPV6 0x86DD
+#define SF_AF_INET    2
+#define SF_AF_INET6   10
+#define SF_LO_IFINDEX 1        /* loopback has ifindex 1 in every namespace */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} sf_progs SEC(".maps");
+
+/* LRU: sockets that close are never seen closing; the oldest go. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct sf_port_key);
+	__type(value, struct ig_proc);
+} sf_owners SEC(".maps");
+
+/* A socket whose local port is not known yet at syscall entry (an unbound
+ * UDP socket's first send): its fd, by thread, until the exit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __s32);
+} sf_pending_fd SEC(".maps");
+
+/* The TCP or UDP socket behind fd in the current task, or NULL. */
+static __always_inline struct sock *sf_fd_sock(long fd)
+{
+	struct file *f;
+	struct socket *sock;
+	struct sock *sk;
+	__u16 family;
+	__u8 proto;
+
+	if (fd < 0)
+		return NULL;
+	f = ig_fd_file(fd);
+	if (!f || (IG_FILE_READ(f, f_inode, i_mode) & SF_S_IFMT) != SF_S_IFSOCK)
+		return NULL;
+	sock = IG_FILE_READ(f, private_data);
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return NULL;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	proto = BPF_CORE_READ(sk, sk_protocol);
+	if ((family != SF_AF_INET && family != SF_AF_INET6) ||
+	    (proto != SF_PROTO_TCP && proto != SF_PROTO_UDP))
+		return NULL;
+	return sk;
+}
+
+/* Record the current task as the owner of sk's local port; false if the
+ * socket has no port yet. Skips the update when nothing changed. */
+static __always_inline bool sf_note_sock(struct sock *sk)
+{
+	const struct inet_sock *inet = (const struct inet_sock *)sk;
+	struct sf_port_key key = {};
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct ig_proc *old, p;
+
+	key.port = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
+	if (!key.port)
+		return false;
+	key.proto = BPF_CORE_READ(sk, sk_protocol);
+	key.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	old = bpf_map_lookup_elem(&sf_owners, &key);
+	if (old && old->tid == (__u32)pid_tgid && old->pid == pid_tgid >> 32)
+		return true;
+	ig_fill_proc(&p);
+	bpf_map_update_elem(&sf_owners, &key, &p, BPF_ANY);
+	return true;
+}
+
+/* Syscall entry on fd: note the owner now if the port is known (a bound
+ * server, a connected client), else at the exit. */
+static __always_inline void sf_enter(long fd, bool always_at_exit)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sock *sk = sf_fd_sock(fd);
+	__s32 f = fd;
+
+	if (!sk)
+		return;
+	if (!always_at_exit && sf_note_sock(sk))
+		return;
+	bpf_map_update_elem(&sf_pending_fd, &tid, &f, BPF_ANY);
+}
+
+static __always_inline void sf_exit(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__s32 *fd = bpf_map_lookup_elem(&sf_pending_fd, &tid);
+	struct sock *sk;
+
+	if (!fd)
+		return;
+	sk = sf_fd_sock(*fd);
+	if (sk)
+		sf_note_sock(sk);
+	bpf_map_delete_elem(&sf_pending_fd, &tid);
+}
+
+/* ---- in the socket filter ------------------------------------------------ */
+
+/* A packet's IP and transport headers: offsets from the network header. */
+struct sf_l4 {
+	__u32 len;          /* the IP packet's length */
+	__u32 payload;      /* where the transport payload starts */
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+};
+
+/* IPv4 or IPv6 (without extension headers) carrying TCP or UDP; false
+ * for anything else, and for IPv4 fragments after the first. */
+static __always_inline bool sf_parse(struct __sk_buff *skb, struct sf_l4 *l)
+{
+	__u8 h[40];
+	__u32 off;
+
+	if (skb->protocol == bpf_htons(SF_ETH_P_IP)) {
+		if (bpf_skb_load_bytes_relative(skb, 0, h, 20, BPF_HDR_START_NET))
+			return false;
+		if ((h[0] >> 4) != 4 || ((h[6] & 0x1f) | h[7]))   /* a later fragment */
+			return false;
+		l->proto = h[9];
+		l->len = (h[2] << 8) | h[3];
+		off = (h[0] & 0xf) * 4;
+	} else if (skb->protocol == bpf_htons(SF_ETH_P_IPV6)) {
+		if (bpf_skb_load_bytes_relative(skb, 0, h, 40, BPF_HDR_START_NET))
+			return false;
+		l->proto = h[6];
+		l->len = 40 + ((h[4] << 8) | h[5]);
+		off = 40;
+	} else {
+		return false;
+	}
+	if (l->proto == SF_PROTO_UDP) {
+		if (bpf_skb_load_bytes_relative(skb, off, h, 8, BPF_HDR_START_NET))
+			return false;
+		l->payload = off + 8;
+	} else if (l->proto == SF_PROTO_TCP) {
+		if (bpf_skb_load_bytes_relative(skb, off, h, 13, BPF_HDR_START_NET))
+			return false;
+		l->payload = off + (h[12] >> 4) * 4;
+	} else {
+		return false;
+	}
+	l->sport = (h[0] << 8) | h[1];
+	l->dport = (h[2] << 8) | h[3];
+	return l->payload <= l->len;
+}
+
+/* On loopback every packet is tapped twice, leaving and arriving: keep
+ * the copy leaving. */
+static __always_inline bool sf_loopback_duplicate(const struct __sk_buff *skb)
+{
+	return skb->ifindex == SF_LO_IFINDEX && skb->pkt_type != SF_PACKET_OUTGOING;
+}
+
+/* The owner of a local port, if the common filters (--pid, --comm, -c:
+ * the classification of its mount namespace) let it through. An unknown
+ * owner passes: user space looks again, and filters the row. */
+static __always_inline bool sf_owner(__u32 netns, __u8 proto, __u16 port, struct ig_proc *out)
+{
+	struct sf_port_key key = { .netns = netns, .port = port, .proto = proto };
+	struct ig_proc *p = bpf_map_lookup_elem(&sf_owners, &key);
+
+	if (!p)
+		return false;
+	*out = *p;
+	return true;
+}
+
+static __always_inline bool sf_owner_passes(const struct ig_proc *p)
+{
+	__u8 *verdict;
+
+	if (!p->pid)
+		return true;
+	if (ig_cfg.targ_pid && p->pid != ig_cfg.targ_pid)
+		return false;
+	if (ig_cfg.targ_tid && p->tid != ig_cfg.targ_tid)
+		return false;
+	if (ig_cfg.filter_uid && p->uid != ig_cfg.targ_uid)
+		return false;
+	if (ig_cfg.filter_gid && p->gid != ig_cfg.targ_gid)
+		return false;
+	if (ig_cfg.filter_mntns) {
+		verdict = bpf_map_lookup_elem(&ig_mntns, &p->mntns_key);
+		if (verdict && *verdict != IG_MNTNS_ALLOW)
+			return false;
+	}
+	return true;
+}
+
+/* The wakeup of common.bpf.h without its mount-namespace part, which reads
+ * the current task: in a socket filter that is whoever was interrupted. */
+static __always_inline __u64 sf_wakeup_flags(void)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+
+	if (now - ig_last_wakeup >= ig_cfg.wakeup_ns ||
+	    bpf_ringbuf_query(&ig_events, BPF_RB_AVAIL_DATA) >= ig_cfg.wakeup_bytes) {
+		ig_last_wakeup = now;
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
+}
+
+/* Is the IP header at offset off from skb->data? (Compared by its first
+ * 20 bytes: enough to tell a MAC header from it.) */
+static __always_inline bool sf_net_at(struct __sk_buff *skb, __u32 off, const __u32 *ip)
+{
+	__u32 b[5];
+
+	if (bpf_skb_load_bytes(skb, off, b, sizeof(b)))
+		return false;
+	return b[0] == ip[0] && b[1] == ip[1] && b[2] == ip[2] && b[3] == ip[3] && b[4] == ip[4];
+}
+
+/*
+ * Where the IP header starts, from skb->data (for a packet socket, the MAC
+ * header): 14 on Ethernet and loopback, 0 on devices without a MAC header
+ * (tun, wireguard); -1 if neither.
+ */
+static __always_inline int sf_mac_len(struct __sk_buff *skb)
+{
+	__u32 ip[5];
+
+	if (bpf_skb_load_bytes_relative(skb, 0, ip, sizeof(ip), BPF_HDR_START_NET))
+		return -1;
+	if (sf_net_at(skb, 14, ip))
+		return 14;
+	if (sf_net_at(skb, 0, ip))
+		return 0;
+	return -1;
+}
+
+/*
+ * Load len bytes at off from the network header. The relative load reads
+ * only the linear part; TCP keeps its payload in pages, which
+ * bpf_skb_load_bytes reads, from skb->data.
+ */
+static __always_inline bool sf_load(struct __sk_buff *skb, __u32 off, void *to, __u32 len)
+{
+	int mac;
+
+	if (!bpf_skb_load_bytes_relative(skb, off, to, len, BPF_HDR_START_NET))
+		return true;
+	mac = sf_mac_len(skb);
+	return mac >= 0 && !bpf_skb_load_bytes(skb, mac + off, to, len);
+}
+
+/*
+ * Fill the header of a packet record and copy the packet from its network
+ * header, at most max bytes (a constant: the size of data[]). The owner is
+ * looked up by `first` then, on loopback (where both ends are local),
+ * `second`. Returns false (record to discard) if the owner is filtered out
+ * or the copy failed.
+ */
+static __always_inline bool sf_fill(struct __sk_buff *skb, const struct sf_l4 *l,
+				    struct sf_packet *h, __u8 *data, __u32 max,
+				    __u16 first, __u16 second)
+{
+	__u32 len = l->len;
+
+	h->netns_id = skb->cb[SF_CB_NETNS];
+	h->ifindex = skb->ifindex;
+	h->pkt_type = skb->pkt_type;
+	h->timestamp = bpf_ktime_get_boot_ns();
+	h->len = l->len;
+	h->flags = 0;
+	__builtin_memset(&h->proc, 0, sizeof(h->proc));
+	if (!sf_owner(h->netns_id, l->proto, first, &h->proc) && skb->ifindex == SF_LO_IFINDEX)
+		sf_owner(h->netns_id, l->proto, second, &h->proc);
+	if (!sf_owner_passes(&h->proc))
+		return false;
+	if (len > max)
+		len = max;
+	if (len < 1)
+		return false;
+	h->caplen = len;
+	return sf_load(skb, 0, data, len);
+}
+
+#endif

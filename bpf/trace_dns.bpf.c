@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace_dns: DNS packets (UDP and TCP port 53) in every network namespace
+ * ig attaches to, copied to user space, which parses and pairs them. The
+ * filter only finds port 53 and who owns the local end (sockfilter.bpf.h).
+ */
+#include "sockfilter.bpf.h"
+#include "trace_dns.h"
+
+/* The owner of a DNS client's port: the sends that may give an unbound
+ * socket its port (connect, bind, send*), entry and exit. */
+SEC("tracepoint/syscalls/sys_enter_sendto")
+int ig_dns_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+	sf_enter(ctx->args[0], false);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendto")
+int ig_dns_sendto_exit(void *ctx)
+{
+	sf_exit();
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendmsg")
+int ig_dns_sendmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	sf_enter(ctx->args[0], false);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendmsg")
+int ig_dns_sendmsg_exit(void *ctx)
+{
+	sf_exit();
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendmmsg")
+int ig_dns_sendmmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	sf_enter(ctx->args[0], false);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendmmsg")
+int ig_dns_sendmmsg_exit(void *ctx)
+{
+	sf_exit();
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int ig_dns_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	sf_enter(ctx->args[0], true);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int ig_dns_connect_exit(void *ctx)
+{
+	sf_exit();
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_bind")
+int ig_dns_bind(struct trace_event_raw_sys_enter *ctx)
+{
+	sf_enter(ctx->args[0], true);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_bind")
+int ig_dns_bind_exit(void *ctx)
+{
+	sf_exit();
+	return 0;
+}
+
+/* Tail-called by each namespace's dispatcher. Returns 0: the packet
+ * socket itself never queues anything. */
+SEC("socket")
+int ig_dns_filter(struct __sk_buff *skb)
+{
+	struct sf_l4 l = {};
+	struct dns_event *e;
+	__u16 client, server;
+
+	if (sf_loopback_duplicate(skb) || !sf_parse(skb, &l))
+		return 0;
+	if (l.sport != DNS_PORT && l.dport != DNS_PORT)
+		return 0;
+	if (l.proto == SF_PROTO_TCP && l.payload + 14 > l.len)
+		return 0;   /* no DNS header in this segment: a bare ACK, FIN... */
+	client = l.sport == DNS_PORT ? l.dport : l.sport;
+	server = l.sport == DNS_PORT ? l.sport : l.dport;
+	e = ig_reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	/* The local end is the source of a packet leaving and the destination
+	 * of one arriving; on loopback both are local: the client first. */
+	if (skb->ifindex == SF_LO_IFINDEX) {
+		if (!sf_fill(skb, &l, &e->h, e->data, DNS_PKT_MAX, client, server))
+			goto discard;
+	} else if (!sf_fill(skb, &l, &e->h, e->data, DNS_PKT_MAX,
+			    skb->pkt_type == SF_PACKET_OUTGOING ? l.sport : l.dport, 0)) {
+		goto discard;
+	}
+	bpf_ringbuf_submit(e, sf_wakeup_flags());
+	return 0;
+discard:
+	bpf_ringbuf_discard(e, 0);
+	return 0;
+}

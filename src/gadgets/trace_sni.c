@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * trace_sni: the server name (SNI) of every TLS ClientHello. The BPF side
+ * (bpf/trace_sni.bpf.c) copies the packets that start a ClientHello; the
+ * name is read here (src/netparse.c).
+ */
+#include <string.h>
+#include "skel.h"
+#include "netparse.h"
+#include "sockfilter_user.h"
+#include "trace_sni.h"
+#include "trace_sni.skel.h"
+
+enum {
+	F_NAME,
+	F_SRC, F_SRC_ADDR, F_SRC_PORT, F_SRC_VERSION,
+	F_DST, F_DST_ADDR, F_DST_PORT, F_DST_VERSION,
+	F_PKT_TYPE, F_NETNS,
+};
+
+static const struct field sni_fields[] = {
+	[F_NAME]        = { "name", "NAME", NULL, FT_STR, 30, FF_DEFAULT },
+	[F_SRC]         = { "src.endpoint", "SRC", "src", FT_STR, 21, 0 },
+	[F_SRC_ADDR]    = { "src.addr", NULL, "saddr", FT_STR, 15, 0 },
+	[F_SRC_PORT]    = { "src.port", NULL, "sport", FT_UINT, 5, FF_RIGHT },
+	[F_SRC_VERSION] = { "src.version", NULL, NULL, FT_UINT, 2, FF_RIGHT },
+	[F_DST]         = { "dst.endpoint", "DST", "dst", FT_STR, 21, 0 },
+	[F_DST_ADDR]    = { "dst.addr", NULL, "daddr", FT_STR, 15, 0 },
+	[F_DST_PORT]    = { "dst.port", NULL, "dport", FT_UINT, 5, FF_RIGHT },
+	[F_DST_VERSION] = { "dst.version", NULL, NULL, FT_UINT, 2, FF_RIGHT },
+	[F_PKT_TYPE]    = { "pkt_type", "PKT_TYPE", NULL, FT_STR, 8, 0 },
+	[F_NETNS]       = { "netns_id", "NETNS", "netns", FT_UINT, 10, FF_RIGHT },
+};
+
+#define SNI_DEFAULT_FIELDS "runtime.containerName,proc.comm,proc.pid,proc.tid,name"
+
+IG_SKEL_OPS(trace_sni);
+
+static struct sf_attach sni_sf;
+static bool sni_started;
+
+/* The row points into these until it is printed, right after decode. */
+static struct ig_proc sni_proc;
+static char sni_name[256];
+
+static int sni_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
+{
+	const struct sni_event *e = data;
+	struct np_packet pk;
+	int n;
+
+	if (size < offsetof(struct sni_event, data) || e->h.caplen > SNI_PKT_MAX ||
+	    size < offsetof(struct sni_event, data) + e->h.caplen)
+		return -1;
+	if (np_parse_ip(e->data, e->h.caplen, &pk) || pk.proto != SF_PROTO_TCP)
+		return 0;
+	n = tls_sni_parse(pk.payload, pk.payload_len, sni_name, sizeof(sni_name));
+	if (n <= 0)
+		return 0;   /* not a ClientHello after all, or one without a name */
+	sni_proc = e->h.proc;
+	if (!sni_proc.pid)
+		sf_owner_lookup(&sni_sf, e->h.netns_id, SF_PROTO_TCP,
+				e->h.pkt_type == SF_PACKET_OUTGOING ? pk.sport : pk.dport, &sni_proc);
+	sni_proc.timestamp = e->h.timestamp;
+	row_set_proc(ctx, r, &sni_proc);
+	row_set_str(r, GF(F_NAME), sni_name, (size_t)n);
+	sf_row_end(r, F_SRC, F_SRC_ADDR, F_SRC_PORT, F_SRC_VERSION, &pk, true);
+	sf_row_end(r, F_DST, F_DST_ADDR, F_DST_PORT, F_DST_VERSION, &pk, false);
+	row_set_str(r, GF(F_PKT_TYPE), sf_pkt_type_name(e->h.pkt_type),
+		    strlen(sf_pkt_type_name(e->h.pkt_type)));
+	row_set_uint(r, GF(F_NETNS), e->h.netns_id);
+	return 1;
+}
+
+static int sni_loaded(struct gadget_ctx *ctx, void *s)
+{
+	struct trace_sni_bpf *skel = s;
+
+	if (sf_start(&sni_sf, ctx->opts->host_root, bpf_program__fd(skel->progs.ig_sni_filter),
+		     bpf_map__fd(skel->maps.sf_progs), bpf_map__fd(skel->maps.sf_owners)))
+		return -1;
+	sni_started = true;
+	return 0;
+}
+
+static void sni_tick(struct gadget_ctx *ctx, __u64 now_ns)
+{
+	(void)ctx;
+	if (sni_started)
+		sf_tick(&sni_sf, now_ns);
+}
+
+static void sni_detach(struct gadget_ctx *ctx)
+{
+	(void)ctx;
+	if (sni_started)
+		sf_stop(&sni_sf);
+	sni_started = false;
+}
+
+IG_GADGET(trace_sni) = {
+	.name = "trace_sni",
+	.aliases = "snisnoop,sni",
+	.description = "trace the server names (SNI) of TLS ClientHellos",
+	.kind = GK_TRACE,
+	.fields = sni_fields,
+	.nfields = ARRAY_SIZE(sni_fields),
+	.default_fields = SNI_DEFAULT_FIELDS,
+	.skel = &trace_sni_skel_ops,
+	.loaded = sni_loaded,
+	.decode = sni_decode,
+	.tick = sni_tick,
+	.detach = sni_detach,
+};

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The packet gadgets' attachment (trace_dns, trace_sni): an AF_PACKET
+ * socket in every network namespace that has a process, each with a small
+ * dispatcher program that tells the gadget's filter which namespace it is
+ * in (bpf/sockfilter.bpf.h). Namespaces that appear later are attached at
+ * the next rescan (once a second); those whose processes are all gone are
+ * let go, so ig does not keep them alive.
+ */
+#ifndef IG_SOCKFILTER_USER_H
+#define IG_SOCKFILTER_USER_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "sockfilter.h"
+
+struct sf_netns {
+	__u64 ino;
+	int sock;
+	int prog;
+	bool seen;
+};
+
+struct sf_attach {
+	char proc[256];         /* "/proc", under --host-root */
+	int progs_fd;           /* sf_progs */
+	int owners_fd;          /* sf_owners */
+	int self_ns;            /* our own network namespace, to come back to */
+	__u64 last_scan_ns;
+	struct sf_netns *ns;
+	size_t n, cap;
+	size_t failures;        /* namespaces we could not attach to (said once) */
+};
+
+/* Put the filter into slot 0 of sf_progs and attach in every namespace.
+ * 0, or -1 with a message (no namespace at all, not even ours). */
+int sf_start(struct sf_attach *a, const char *host_root, int filter_fd, int progs_fd,
+	     int owners_fd);
+/* At most once a second: attach to new namespaces, drop gone ones. */
+void sf_tick(struct sf_attach *a, __u64 now_ns);
+/* Close every socket (detaches); idempotent. */
+void sf_stop(struct sf_attach *a);
+
+/* Look the owner of a local port up from user space, for a packet BPF
+ * could not attribute (its socket got its port during the send): true if
+ * found. */
+bool sf_owner_lookup(const struct sf_attach *a, __u32 netns, __u8 proto, __u16 port,
+		     struct ig_proc *out);
+
+
+
+struct row;
+struct np_packet;
+/* One end of a packet in a row: f_end "addr:port" ("[::1]:53"), then addr,
+ * port and IP version, at gadget field indexes (as trace_tcp shows them). */
+void sf_row_end(struct row *r, int f_end, int f_addr, int f_port, int f_version,
+		const struct np_packet *pk, bool src);
+/* "HOST", "OUTGOING"... for struct sf_packet.pkt_type. */
+const char *sf_pkt_type_name(__u8 t);
+#endif

@@ -1,0 +1,163 @@
+# shellcheck shell=bash
+# trace_dns against Debian's dnsmasq, on loopback only: dnsmasq runs in a
+# network namespace the test creates (or in a docker container's, with
+# nsenter), on 127.0.0.1; queries come from busybox nslookup in the
+# container and on the host, and from a python3 client for TCP and for a
+# hostile name.
+. tests/lib/engines.sh
+
+# _dnsmasq NSPATH: dnsmasq on 127.0.0.1:53 in the network namespace at
+# NSPATH, answering foo.test (A and AAAA), NXDOMAIN for nx.test, REFUSED
+# for the rest. Waits for its port; stopped when the test ends.
+_dnsmasq() {
+	local i
+	nsenter --net="$1" dnsmasq --conf-file=/dev/null --keep-in-foreground --no-resolv \
+		--no-hosts --listen-address=127.0.0.1 --bind-interfaces --user=root \
+		--address=/foo.test/10.1.2.3 --address=/foo.test/fd00::5 --address=/nx.test/ \
+		--pid-file= >"$TMP/dnsmasq.log" 2>&1 &
+	DNSMASQ_PID=$!
+	for i in $(seq 1 100); do
+		nsenter --net="$1" ss -lun 2>/dev/null | grep -q '127.0.0.1:53 ' && return 0
+		kill -0 "$DNSMASQ_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	fail "dnsmasq did not start: $(cat "$TMP/dnsmasq.log")"
+}
+
+# _netns NAME: a network namespace with lo up, and dnsmasq in it; both go
+# when the test ends.
+_netns() {
+	DNS_NS=$1
+	ip netns add "$DNS_NS" || { fail "ip netns add"; return 1; }
+	# shellcheck disable=SC2064
+	trap "kill \$DNSMASQ_PID 2>/dev/null; wait \$DNSMASQ_PID 2>/dev/null; ip netns del $DNS_NS" EXIT
+	ip -n "$DNS_NS" link set lo up
+	DNS_NETNS=$(stat -L -c %i "/run/netns/$DNS_NS")
+	_dnsmasq "/run/netns/$DNS_NS"
+}
+
+_in_ns() { nsenter --net="/run/netns/$DNS_NS" "$@"; }
+
+# _one FILTER WHAT: exactly one JSON event matching FILTER, in $ev.
+_one() {
+	ev=$(json_select "$TMP/out" "$1")
+	[ -n "$ev" ] || { fail "no $2 event in: $(head -c 3000 "$TMP/out")"; return 1; }
+	[ "$(wc -l <<<"$ev")" = 1 ] || fail "more than one $2 event: $ev"
+}
+
+_field() { jq -r "$1" <<<"$ev"; }
+
+# ---- from a container ----------------------------------------------------------
+
+# nslookup in a container (network: none, lo only), dnsmasq in its network
+# namespace; ig started before the container must attach there by itself.
+test_dns_container_nslookup_paired() {
+	local n=igdns-ct-$$ pid id
+	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
+	ig_start "$TMP/out" run trace_dns -c "$n" -o json || return 1
+	docker rm -f "$n" >/dev/null 2>&1
+	# shellcheck disable=SC2064
+	trap "kill \$DNSMASQ_PID 2>/dev/null; docker rm -f $n >/dev/null 2>&1" EXIT
+	docker run -d --network none --name "$n" busybox sleep 3600 >/dev/null || { fail "docker run"; return 1; }
+	pid=$(docker inspect -f '{{.State.Pid}}' "$n")
+	_dnsmasq "/proc/$pid/ns/net" || return 1
+	wait_for_line "$TMP/out.err" "packet filter attached in network namespace $(stat -L -c %i "/proc/$pid/ns/net")\$" || return 1
+	docker exec "$n" nslookup foo.test 127.0.0.1 >"$TMP/ns.out" 2>&1
+	assert_contains "$(cat "$TMP/ns.out")" "10.1.2.3" "nslookup's answer" || return 1
+	wait_for_line "$TMP/out" '"qr":"R".*"qtype":"AAAA"' || return 1
+	ig_stop
+	_one '.qr == "R" and .qtype == "A" and .name == "foo.test"' "A response" || return 1
+	id=$(_field .id)
+	assert_eq nslookup "$(_field .proc.comm)" "response comm" &&
+	assert_eq "$n" "$(_field .runtime.containerName)" "response container" &&
+	assert_eq Success "$(_field .rcode)" "rcode" &&
+	assert_eq 10.1.2.3 "$(_field .addresses)" "A addresses" &&
+	assert_eq "127.0.0.1:53" "$(_field .src.endpoint)" "response SRC" &&
+	assert_eq udp "$(_field .proto)" "proto" || return 1
+	[ "$(_field .latency_ns_raw)" -gt 0 ] || { fail "no latency: $ev"; return 1; }
+	_one ".qr == \"Q\" and .qtype == \"A\" and .id == \"$id\"" "A query" || return 1
+	assert_eq nslookup "$(_field .proc.comm)" "query comm" &&
+	assert_eq "127.0.0.1:53" "$(_field .dst.endpoint)" "query DST" || return 1
+	_one '.qr == "R" and .qtype == "AAAA"' "AAAA response" || return 1
+	assert_eq fd00::5 "$(_field .addresses)" "AAAA addresses"
+	# dnsmasq's own packets are not the container's: -c kept them out
+	# (dnsmasq runs in the host's mount namespace).
+	[ -z "$(json_select "$TMP/out" '.proc.comm == "dnsmasq"')" ] || fail "dnsmasq's events passed -c"
+}
+
+# ---- from the host, in a namespace the test made --------------------------------
+
+test_dns_host_nxdomain_and_columns() {
+	_netns "igdns-nx-$$" || return 1
+	ig_start "$TMP/out" run trace_dns --host -F "netns_id==$DNS_NETNS" || return 1
+	wait_for_line "$TMP/out.err" "packet filter attached in network namespace $DNS_NETNS\$" || return 1
+	_in_ns busybox nslookup a.nx.test 127.0.0.1 >/dev/null 2>&1
+	wait_for_line "$TMP/out" 'NameError' || return 1
+	ig_stop
+	head -1 "$TMP/out" | grep -Eq '^RUNTIME.CONTAINERNAME +SRC +DST +COMM +PID +QR +QTYPE +NAME +RCODE +LATENCY +ADDRESSES$' ||
+		{ fail "header: $(head -1 "$TMP/out")"; return 1; }
+	grep -Eq '127.0.0.1:53 +127.0.0.1:[0-9]+ +busybox +[0-9]+ +R +A +a\.nx\.test +NameError +[0-9.]+(µs|ms)' "$TMP/out" ||
+		fail "no NameError response row: $(cat "$TMP/out")"
+}
+
+# A query to an address where nothing listens gets no response: reported
+# once --query-timeout has passed (Inspektor Gadget issue #4579).
+test_dns_unanswered_query_times_out() {
+	_netns "igdns-to-$$" || return 1
+	ig_start "$TMP/out" run trace_dns --host -o json --query-timeout 0.5 -F "netns_id==$DNS_NETNS" || return 1
+	wait_for_line "$TMP/out.err" "packet filter attached in network namespace $DNS_NETNS\$" || return 1
+	_in_ns busybox nslookup nobody.test 127.0.0.2 >/dev/null 2>&1
+	wait_for_line "$TMP/out" '"timeout":true' || return 1
+	ig_stop
+	_one '.timeout == true' timeout || return 1
+	assert_eq nobody.test "$(_field .name)" "name" &&
+	assert_eq Timeout "$(_field .rcode)" "rcode" &&
+	assert_eq Q "$(_field .qr)" "qr" &&
+	assert_eq 500000000 "$(_field .latency_ns_raw)" "latency is the timeout" &&
+	assert_eq busybox "$(_field .proc.comm)" "comm" &&
+	assert_eq "127.0.0.2:53" "$(_field .dst.endpoint)" "DST" || return 1
+	[ -n "$(json_select "$TMP/out" '.timeout == false and .name == "nobody.test" and .qr == "Q"')" ] ||
+		fail "the query itself was not shown"
+}
+
+# DNS over TCP: the message after its 2-byte length, both ways.
+test_dns_tcp_query_and_response() {
+	_netns "igdns-tcp-$$" || return 1
+	ig_start "$TMP/out" run trace_dns --host -o json -F "netns_id==$DNS_NETNS" || return 1
+	wait_for_line "$TMP/out.err" "packet filter attached in network namespace $DNS_NETNS\$" || return 1
+	_in_ns python3 -c '
+import socket, struct
+q = struct.pack(">HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0) + b"\x03foo\x04test\x00" + struct.pack(">HH", 1, 1)
+s = socket.create_connection(("127.0.0.1", 53))
+s.sendall(struct.pack(">H", len(q)) + q)
+print(len(s.recv(600)))' >/dev/null || { fail "the TCP query failed"; return 1; }
+	wait_for_line "$TMP/out" '"proto":"tcp".*"qr":"R"' || return 1
+	ig_stop
+	_one '.proto == "tcp" and .qr == "R"' "TCP response" || return 1
+	assert_eq 4242 "$(_field .id)" "id" &&
+	assert_eq 10.1.2.3 "$(_field .addresses)" "addresses" &&
+	assert_eq python3 "$(_field .proc.comm)" "comm (from connect())" || return 1
+	[ "$(_field .latency_ns_raw)" -gt 0 ] || fail "no latency: $ev"
+}
+
+# A name with a dot, a backslash, an escape byte and a newline inside its
+# labels: shown in DNS presentation form, nothing raw in JSON or columns.
+test_dns_hostile_name_escaped() {
+	local q
+	_netns "igdns-evil-$$" || return 1
+	ig_start "$TMP/out" run trace_dns --host -o json -F "netns_id==$DNS_NETNS" || return 1
+	wait_for_line "$TMP/out.err" "packet filter attached in network namespace $DNS_NETNS\$" || return 1
+	q='import socket, struct
+name = b"\x0aa.b\\\x1b[31m\n" + b"\x04test\x00"
+q = struct.pack(">HHHHHH", 0x0bad, 0x0100, 1, 0, 0, 0) + name + struct.pack(">HH", 1, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.sendto(q, ("127.0.0.1", 53))
+s.recv(600)'
+	_in_ns python3 -c "$q" || { fail "no answer to the hostile query"; return 1; }
+	wait_for_line "$TMP/out" '"qr":"R"' || return 1
+	ig_stop
+	_one '.qr == "Q"' "hostile query" || return 1
+	assert_eq 'a\.b\\\027[31m\010.test' "$(_field .name)" "escaped name" || return 1
+	if LC_ALL=C grep -q $'\x1b' "$TMP/out"; then fail "a raw ESC reached the output"; fi
+}
