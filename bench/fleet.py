@@ -103,6 +103,8 @@ def run_one(kind, args, tmp):
             f.write(CONFIGS[kind])
         cmd = [args.ig, "daemon", "--config", cfg, "--socket", os.path.join(tmp, "s", "ig.sock"),
                "--export-file", os.path.join(tmp, "export.jsonl"),
+               # one file, so its lines are every event written
+               "--export-rotate-size", "0",
                "--metrics-listen", f"127.0.0.1:{free_port()}", "-v"]
         ready = "listening on"
     p = start(cmd, tmp, ready)
