@@ -50,12 +50,12 @@ test_sni_openssl_in_netns() {
 # escape sequence: escaped in the columns and in JSON.
 test_sni_host_columns_and_hostile_name() {
 	local evil=$'evil\x1b[31m.test'
-	_sni_server /proc/1/ns/net 18443 || return 1
+	_sni_server /proc/self/ns/net 18443 || return 1
 	# shellcheck disable=SC2064
 	trap "kill \$SNI_SERVER 2>/dev/null" EXIT
 	ig_start "$TMP/out" run trace_sni --host --comm openssl || return 1
 	ig_start "$TMP/json" run trace_sni --host --comm openssl -o json || return 1
-	_sni_client /proc/1/ns/net 18443 "$evil"
+	_sni_client /proc/self/ns/net 18443 "$evil"
 	wait_for_line "$TMP/out" 'evil' || return 1
 	wait_for_line "$TMP/json" 'evil' || return 1
 	kill -INT "$(head -1 "$TMP/.ig-pids")"
