@@ -187,7 +187,7 @@ def scenarios(ig, bindir):
             name="dns", what="DNS query over loopback UDP (sendto+recv)",
             loop=[b("udp_loop"), "-p", "53"],
             n=20_000 if SHORT else 300_000, gadget="trace_dns",
-            needles=("udp_loop", "bench.test"),
+            needles=("udp_loop", "bench.test"), bpf_stats=True,
             tracers=[
                 dict(name="ig", cmd=[ig, "run", "trace_dns", "--host", "-o", "json",
                                      "--query-timeout", "0"],
@@ -198,7 +198,7 @@ def scenarios(ig, bindir):
             name="udp_other", what="loopback UDP to port 5353 (not DNS)",
             loop=[b("udp_loop"), "-p", "5353"],
             n=20_000 if SHORT else 300_000, gadget="trace_dns",
-            needles=("udp_loop",),
+            needles=("udp_loop",), bpf_stats=True,
             tracers=[
                 dict(name="ig", cmd=[ig, "run", "trace_dns", "--host", "-o", "json",
                                      "--query-timeout", "0"],
