@@ -25,7 +25,7 @@ GADGETS   := $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(GADGETS:%=$(BUILD)/bpf/%.bpf.o)
 SKELS     := $(GADGETS:%=$(BUILD)/skel/%.skel.h) $(BUILD)/skel/bpf_objects_hash.h
 
-SRCS      := $(wildcard src/*.c src/gadgets/*.c src/containers/*.c src/traceloop/*.c)
+SRCS      := $(wildcard src/*.c src/gadgets/*.c src/containers/*.c src/traceloop/*.c src/daemon/*.c)
 OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/obj/src/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -34,8 +34,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 CPPFLAGS  += -Isrc -Iinclude -I$(BUILD)/skel -D_GNU_SOURCE
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
-LDLIBS    += -lbpf -lelf -lz -ljansson
-STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a -l:libjansson.a
+LDLIBS    += -lbpf -lelf -lz -ljansson -lmicrohttpd -lyaml
+STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a -l:libjansson.a -l:libmicrohttpd.a -l:libyaml.a -lpthread
 
 BPF_CFLAGS := -target bpf -g -O2 -D__TARGET_ARCH_$(ARCH) -Wall \
 	      -Iinclude -Ivmlinux/$(ARCH) -MMD -MP
@@ -59,7 +59,9 @@ ig: $(OBJS)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 static: ig-static
-ig-static: $(OBJS)
+# src/static/: what only the static link needs (see gnutls_off.c).
+STATIC_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/static/*.c))
+ig-static: $(OBJS) $(STATIC_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -static $(LDFLAGS) $^ $(STATIC_LDLIBS) -o $@
 	$(Q)strip -o $@.stripped $@ && mv $@.stripped $@

@@ -167,6 +167,28 @@ def scenarios(ig, bindir):
                      tps=["sys_enter_write"], ig=True, per_op=1, fallbacks=True),
             ],
             peer_note="no peer: libbpf-tools has no ttysnoop, and bpftrace's needs kprobes"),
+        # trace_process on the same fork+exec+wait: exec, fork and exit
+        # events, the process cache; RSS must stay flat however many
+        # processes come and go.
+        dict(
+            name="process", what="fork+exec+wait of a small program, trace_process",
+            loop=[b("exec_loop"), "-p", b("bench_nop")],
+            n=300 if SHORT else 10_000, gadget="trace_process",
+            needles=("bench_nop",),
+            tracers=[
+                dict(name="ig", cmd=[ig, "run", "trace_process", "--host", "-o", "json"],
+                     tps=["sched_process_exec"], ig=True, per_op=None),
+            ],
+            peer_note="no peer: Tetragon is not packaged for Debian"),
+        # An active policy that matches nothing, on every openat: its cost
+        # per hooked syscall (open+close of /dev/null).
+        dict(open_scn, name="policy", what="open+close of /dev/null, trace_process --policy (no match)",
+             gadget="trace_process", needles=("bench-never",),
+             tracers=[dict(name="ig", cmd=[ig, "run", "trace_process", "--host", "-o", "json",
+                                          "--policy", os.path.join(os.path.dirname(__file__),
+                                                                   "policy-nomatch.yaml")],
+                           tps=["sys_enter_openat"], ig=True, per_op=None)],
+             peer_note="no peer"),
         # ttysnoop's hook runs on every write in the system: what it costs
         # the writes it does not report.
         dict(
@@ -179,6 +201,49 @@ def scenarios(ig, bindir):
                      tps=["sys_enter_write"], ig=True, per_op=0, fallbacks=True),
             ],
             peer_note="ttysnoop on writes that do not go to a tty: what its hook costs every other write; no event is expected; no peer"),
+        # top_tcp counts in the kernel: one op is a send and a recv, so
+        # half its overhead is the cost per send or recv (goal: <= 150 ns).
+        dict(
+            name="tcp_rw", what="1-byte send+recv on a loopback TCP connection (top_tcp)",
+            loop=[b("tcp_rw_loop")],
+            n=50_000 if SHORT else 1_000_000, gadget="top_tcp",
+            needles=("tcp_rw_loop",),
+            tracers=[
+                dict(name="ig", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
+                     tps=["sock_send_length", "sock_recv_length"], ig=True, per_op=0),
+                dict(name="ig@6.1", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
+                     env={"IG_TOP_TCP_FALLBACK": "1"}, tps=["sys_exit_sendto", "sys_exit_recvfrom"],
+                     ig=True, per_op=0, fallback_of="ig"),
+            ],
+            peer_note="no peer: libbpf-tools' tcptop needs kprobes; ig@6.1 is top_tcp's "
+                      "syscall-exit fallback for kernels before 6.3"),
+        # top_file counts every read/write of a regular file in the kernel.
+        dict(
+            name="file_rw", what="1-byte write to a regular file, top_file counting it",
+            loop=[b("write_loop"), "-p", "/tmp/ig-bench-top-file"],
+            n=100_000 if SHORT else 2_000_000, gadget="top_file",
+            needles=("write_loop",),
+            tracers=[
+                dict(name="ig", cmd=[ig, "run", "top_file", "--host", "-o", "json"],
+                     tps=["sys_exit_write"], ig=True, per_op=0, fallbacks=True),
+            ],
+            peer_note="top_file: counted in the kernel, one JSON array a second; no peer (filetop needs kprobes)"),
+        # advise_seccomp runs on every syscall: against traceloop, the
+        # other gadget hooked on every syscall.
+        dict(
+            name="syscall", what="getppid(2), advise_seccomp and traceloop",
+            loop=[b("write_loop"), "-p", "getppid"],
+            n=200_000 if SHORT else 4_000_000, gadget="advise_seccomp",
+            needles=("write_loop",),
+            tracers=[
+                dict(name="advise (untraced)", cmd=[ig, "run", "advise_seccomp", "-o", "json"],
+                     tps=["sys_enter"], ig=True, per_op=0, bpf_cost=True),
+                dict(name="advise (traced)", cmd=[ig, "run", "advise_seccomp", "--host", "-o", "json"],
+                     tps=["sys_enter"], ig=True, per_op=0, bpf_cost=True),
+                dict(name="traceloop (untraced)", cmd=[ig, "run", "traceloop"],
+                     tps=["sys_enter"], ig=True, per_op=0, bpf_cost=True),
+            ],
+            peer_note="advise_seccomp untraced (host syscalls, containers recorded) and traced (--host: the host recorded too), against traceloop untraced (it records containers only)"),
         # trace_dns: a DNS query over loopback UDP, each reported (the
         # socket filter, its copy, the sendto tracepoints, user space's
         # parse); then the same datagrams to port 5353, which it only
@@ -298,7 +363,7 @@ def run_bpf_costs(args, tmp, rounds):
             if args.only and scn["name"] not in args.only:
                 continue
             ts = [t for t in with_fallbacks(scn["tracers"])
-                  if t.get("fallbacks") or t.get("fallback_of")]
+                  if t.get("fallbacks") or t.get("fallback_of") or t.get("bpf_cost")]
             if not ts:
                 continue
             res = {t["name"]: [] for t in ts}
@@ -351,12 +416,21 @@ class RssSampler(threading.Thread):
 
     def __init__(self, pid):
         super().__init__(daemon=True)
-        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.pid, self.peak, self.done, self.samples = pid, 0, threading.Event(), []
 
     def run(self):
         while not self.done.is_set():
-            self.peak = max(self.peak, proc_status_kb(self.pid, "VmRSS"))
+            self.samples.append(proc_status_kb(self.pid, "VmRSS"))
+            self.peak = max(self.peak, self.samples[-1])
             self.done.wait(0.05)
+
+    def growth(self):
+        """KB the peak of the run's second half exceeds that of its first
+        quarter: what keeps growing once the ring buffer's pages are in."""
+        n = len(self.samples)
+        if n < 8:
+            return 0
+        return max(self.samples[n // 2:]) - max(self.samples[:n // 4])
 
     def stop(self):
         self.done.set()
@@ -434,6 +508,7 @@ def run_once(scn, tracer, n, args, rate=0, tmp=None):
         if scn.get("bpf_stats"):
             res["bpf_ns_per_op"] = bpfstats.delta_ns(bpf0, bpfstats.prog_stats(p.pid)) / (n + warm)
         res["rss_kb"] = rss.stop()
+        res["rss_growth_kb"] = rss.growth()
         res["hwm_kb"] = proc_status_kb(p.pid, "VmHWM")
     finally:
         cpu_total = stop_tracer(p)
@@ -536,6 +611,7 @@ def summarize(runs, scn):
             s["lost_reported"] = max(r["lost_reported"] for r in rs)
             s["rss_kb"] = max(r["rss_kb"] for r in rs)
             s["hwm_kb"] = max(r["hwm_kb"] for r in rs)
+            s["rss_growth_kb"] = max(r["rss_growth_kb"] for r in rs)
             s["start_ms"] = med(r["start_ms"] for r in rs)
             s["bpf_ns_per_op"] = med(r.get("bpf_ns_per_op") for r in rs)
             s["events_per_op"] = med(r["captured"] / (r["ops"] + (r["ops"] // 10)) for r in rs)
@@ -648,7 +724,10 @@ def markdown(result):
         names = ["ig"] + [f["name"] for f in FALLBACKS]
         lines.append("| workload | runs/op | " + " | ".join(names) + " |")
         lines.append("|---|---:|" + "---:|" * len(names))
+        others = [c for c in result["bpf_costs"] if "ig" not in c["tracers"]]
         for c in result["bpf_costs"]:
+            if c in others:
+                continue
             ig = c["tracers"].get("ig", {}).get("ns_per_run")
             cells = []
             for name in names:
@@ -662,6 +741,20 @@ def markdown(result):
                 cells.append(cell)
             rpo = c["tracers"].get("ig", {}).get("runs_per_op")
             lines.append(f"| {c['scenario']} | {rpo:.2f} | " + " | ".join(cells) + " |")
+        if others:
+            lines.append("")
+            lines.append("BPF run time per operation, gadgets side by side (BPF_ENABLE_STATS; "
+                         "medians of the rounds):")
+            lines.append("")
+            lines.append("| workload | tracer | runs/op | ns/run [all rounds] | ns/op |")
+            lines.append("|---|---|---:|---:|---:|")
+            for c in others:
+                for name, t in c["tracers"].items():
+                    v, rpo = t.get("ns_per_run"), t.get("runs_per_op")
+                    lines.append(f"| {c['scenario']} | {name} | {rpo:.2f} | "
+                                 + ("—" if v is None else f"{v:,.0f} ns ["
+                                    + ", ".join(f"{x:,.0f}" for x in t["ns_per_run_all"]) + "]")
+                                 + " | " + ("—" if v is None else f"{v * rpo:,.0f} ns") + " |")
     fb = fallback_rows(result)
     if fb:
         lines.append("")
@@ -738,7 +831,7 @@ def fast_path_targets(result, prev):
 
 
 def evaluate_targets(result, prev=None):
-    t = fast_path_targets(result, prev)
+    t = fast_path_targets(result, prev) + profile_cpu_targets(result)
     scn = {s["name"]: s["summary"] for s in result["scenarios"]}
     o = scn.get("open", {})
     if "ig" in o and "opensnoop" in o and o["opensnoop"].get("overhead_ns"):
@@ -778,7 +871,89 @@ def evaluate_targets(result, prev=None):
         t.append(dict(target="trace_exec adds ≤ 5% to fork+exec", met=e["ig"]["overhead_pct"] <= 5,
                       value=f"{e['ig']['overhead_pct']:+.1f}%"
                       + (f" (execsnoop {peer:+.1f}%)" if peer is not None else "")))
+    p = scn.get("process", {})
+    if "ig" in p:
+        t.append(dict(target="trace_process adds ≤ 2% to fork+exec+exit", met=p["ig"]["overhead_pct"] <= 2,
+                      value=f"{p['ig']['overhead_pct']:+.1f}%"))
+        t.append(dict(target="trace_process RSS flat (≤ +2 MB) across the run's processes",
+                      met=p["ig"]["rss_growth_kb"] <= 2048,
+                      value=f"{p['ig']['rss_growth_kb'] / 1024:+.1f} MB over {result['scenarios'][[x['name'] for x in result['scenarios']].index('process')]['ops']:,} processes"))
+    pol = scn.get("policy", {})
+    if "ig" in pol:
+        t.append(dict(target="an active policy matching nothing adds ≤ 100 ns per hooked syscall",
+                      met=pol["ig"]["overhead_ns"] <= 100, value=f"{pol['ig']['overhead_ns']:.0f} ns"))
     return t
+
+
+def profile_cpu_targets(result):
+    scn = {s["name"]: s["summary"] for s in result["scenarios"]}
+    t = []
+    f = scn.get("file_rw", {})
+    if "ig" in f:
+        t.append(dict(target="top_file adds ≤ 100 ns per read/write", met=f["ig"]["overhead_ns"] <= 100,
+                      value=f"{f['ig']['overhead_ns']:.0f} ns"))
+    costs = {c["scenario"]: c["tracers"] for c in result.get("bpf_costs", [])}
+    fc = costs.get("file_rw", {}).get("ig", {}).get("ns_per_run")
+    if fc is not None:
+        t.append(dict(target="top_file's BPF run time ≤ 100 ns per read/write", met=fc <= 100,
+                      value=f"{fc:.0f} ns"))
+    # Per syscall, by the kernel's account of BPF run time (wall clock is
+    # noise on a shared machine): runs per op times ns per run.
+    per_op = {n: v["ns_per_run"] * v["runs_per_op"] for n, v in costs.get("syscall", {}).items()
+              if v.get("ns_per_run") is not None}
+    tl = per_op.get("traceloop (untraced)")
+    for name in ("advise (untraced)", "advise (traced)"):
+        if name in per_op and tl is not None:
+            t.append(dict(target=f"advise_seccomp's BPF time per syscall, {name.split()[1][1:-1]}, "
+                          "≤ traceloop's untraced",
+                          met=per_op[name] <= tl,
+                          value=f"{per_op[name]:.0f} ns (traceloop untraced {tl:.0f} ns)"))
+    pc = result.get("profile_cpu")
+    if pc:
+        t.append(dict(target="profile_cpu at 49 Hz < 1% of one core", met=pc["pct_of_core"] < 1,
+                      value=f"{pc['pct_of_core']:.3f}% (BPF {pc['bpf_pct']:.3f}%, ig {pc['ig_pct']:.3f}%)"))
+    return t
+
+
+def run_profile_cpu_cost(args, tmp, seconds):
+    """profile_cpu's cost while both CPUs are busy: its BPF run time (kernel
+    stats) plus ig's own CPU, over the wall time, in % of one core."""
+    fd = bpf_stats_on()
+    busy = [subprocess.Popen([os.path.join(args.bin, "write_loop"), "-p", "getppid", "-n",
+                              "1000000000", "-w", "0"], stdout=subprocess.DEVNULL)
+            for _ in range(os.cpu_count() or 1)]
+    err = os.path.join(tmp, "err")
+    try:
+        # Not on a tracepoint (attach_wait's way): "attached" on stderr.
+        with open(os.path.join(tmp, "out"), "wb") as fo, open(err, "wb") as fe:
+            p = subprocess.Popen([args.ig, "run", "profile_cpu", "--host", "-v"], stdout=fo,
+                                 stderr=fe, stdin=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while ": attached" not in open(err, errors="replace").read():
+            if p.poll() is not None or time.time() > deadline:
+                stop_tracer(p)
+                raise RuntimeError("profile_cpu did not attach: "
+                                   + open(err, errors="replace").read()[-500:])
+            time.sleep(0.05)
+        try:
+            cpu0, (ns0, cnt0) = proc_cpu_ns(p.pid), prog_stats(p.pid)
+            time.sleep(seconds)
+            cpu1, (ns1, cnt1) = proc_cpu_ns(p.pid), prog_stats(p.pid)
+        finally:
+            stop_tracer(p)
+    finally:
+        for b in busy:
+            b.kill()
+            b.wait()
+        if fd is not None:
+            os.close(fd)
+    wall = seconds * 1e9
+    res = dict(seconds=seconds, samples=cnt1 - cnt0, bpf_ns_per_sample=(ns1 - ns0) / max(cnt1 - cnt0, 1),
+               bpf_pct=100 * (ns1 - ns0) / wall, ig_pct=100 * (cpu1 - cpu0) / wall)
+    res["pct_of_core"] = res["bpf_pct"] + res["ig_pct"]
+    log(f"profile_cpu: {res['samples']} samples in {seconds} s, {res['bpf_ns_per_sample']:.0f} ns each; "
+        f"{res['pct_of_core']:.3f}% of a core")
+    return res
 
 
 def plot(result, outdir):
@@ -955,7 +1130,7 @@ def main():
                     help="where results go (default bench/results; build/bench/results "
                          "with BENCH_SHORT=1)")
     ap.add_argument("--rounds", type=int, default=1 if SHORT else 3)
-    ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec tcp tty write dns udp_other)")
+    ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec process policy tcp tty write tcp_rw file_rw syscall profile_cpu dns udp_other)")
     ap.add_argument("--no-sweep", action="store_true")
     ap.add_argument("--no-latency", action="store_true")
     ap.add_argument("--no-startup", action="store_true", help="skip the cold/warm start-up section")
@@ -996,6 +1171,8 @@ def main():
             result["latency"] = run_latency(args)
         if not args.no_bpf_costs:
             result["bpf_costs"] = run_bpf_costs(args, tmp, args.rounds)
+        if not args.only or "profile_cpu" in args.only:
+            result["profile_cpu"] = run_profile_cpu_cost(args, tmp, 3 if SHORT else 10)
         result["fmt"] = run_fmt(args)
     # Whoever was attached at the start or the end (not ours: ours are gone).
     seen = {(f["pid"], f["comm"]) for f in foreign}

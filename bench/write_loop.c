@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * write_loop: write(2) of one byte to PATH (default /dev/null), COUNT times
- * (default 1,000,000), at full speed or paced to RATE per second. Run it
+ * (default 1,000,000; a missing PATH is created), at full speed or paced to
+ * RATE per second. Run it
  * bare and under a tracer: the difference in ns_per_op is what the tracer
  * adds to each write. For ttysnoop this is the cost on writes that do not
  * go to a tty, the ones every process in the system makes.
@@ -40,7 +41,7 @@ int main(int argc, char **argv)
 	if (bench_parse(argc, argv, &a))
 		return 2;
 	ppid = !strcmp(a.path, "getppid");
-	if (!ppid && (fd = open(a.path, O_WRONLY)) < 0) {
+	if (!ppid && (fd = open(a.path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0) {
 		perror(a.path);
 		return 1;
 	}

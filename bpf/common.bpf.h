@@ -120,8 +120,11 @@ static __always_inline bool ig_comm_matches(void)
 	return true;
 }
 
-/* Cheapest checks first: ids come from helpers, the mntns needs reads. */
-static __always_inline bool ig_should_trace(void)
+/* The process filters (--pid, --tid, --uid, --gid, --comm) alone. Network
+ * gadgets stop here: they name containers by network namespace too, which
+ * user space decides (a host process in a container's netns is shown with
+ * -c), so they leave the mount-namespace filter to it. */
+static __always_inline bool ig_ids_match(void)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
@@ -138,6 +141,14 @@ static __always_inline bool ig_should_trace(void)
 			return false;
 	}
 	if (ig_cfg.filter_comm && !ig_comm_matches())
+		return false;
+	return true;
+}
+
+/* Cheapest checks first: ids come from helpers, the mntns needs reads. */
+static __always_inline bool ig_should_trace(void)
+{
+	if (!ig_ids_match())
 		return false;
 	if (ig_cfg.filter_mntns) {
 		__u64 mntns = ig_current_mntns_key();

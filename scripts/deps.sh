@@ -2,9 +2,10 @@
 # Install what building and testing ig needs, from Debian's packages, if missing.
 set -eu
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
-      libjansson-dev libcmocka-dev jq pkg-config iproute2 util-linux
+      libjansson-dev libyaml-dev libcmocka-dev jq pkg-config iproute2 util-linux
       libclang-rt-14-dev asciinema valgrind bsdutils python3
-      qemu-system-x86 busybox-static cpio dnsmasq-base openssl"
+      qemu-system-x86 busybox-static cpio nftables dnsmasq-base openssl
+      libmicrohttpd-dev prometheus help2man python3-yaml systemd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -10,7 +10,8 @@
  *    for an enum value relocation, the enum. A superset of what libbpf looks
  *    at, so it reaches the same answer, including "does not exist";
  *  - each kfunc or typed ksym the object declares (.ksyms), by name;
- *  - each tp_btf program's btf_trace_<tracepoint> typedef.
+ *  - each tp_btf program's btf_trace_<tracepoint> typedef, each iter
+ *    program's bpf_iter_<target> function.
  *
  * A kept type keeps what it refers to, except that a struct or union keeps
  * only its marked members: one reached only through a pointer or as a
@@ -444,6 +445,14 @@ static int keep_tp_btf(struct marks *m, const struct bpf_blob *o)
 		char tname[256];
 		int id;
 
+		/* iter/X attaches to the function bpf_iter_X. */
+		if (!strncmp(s, "iter/", 5)) {
+			snprintf(tname, sizeof(tname), "bpf_iter_%s", s + 5);
+			id = btf__find_by_name_kind(m->k, tname, BTF_KIND_FUNC);
+			if (id > 0)
+				keep_type(m, id);
+			continue;
+		}
 		if (strncmp(s, "tp_btf/", 7))
 			continue;
 		snprintf(tname, sizeof(tname), "btf_trace_%s", s + 7);

@@ -3,15 +3,19 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include "asciicast.h"
 #include "cli.h"
+#include "export.h"
+#include "metrics.h"
 #include "flags.h"
 
 /* ---- the common flags of ig run, bound to struct run_opts ------------------ */
 
 #define RUN_OPT(m) offsetof(struct run_opts, m)
 #define KIND_TOP (1u << GK_TOP)
+#define KIND_TRACE (1u << GK_TRACE)
 
 static int set_output(void *opts, const char *v, char *err, size_t errlen)
 {
@@ -24,7 +28,7 @@ static int set_output(void *opts, const char *v, char *err, size_t errlen)
 		return 0;
 	}
 	if (output_mode_parse(v, &o->mode, &o->mode_arg)) {
-		snprintf(err, errlen, "unknown output mode \"%s\" (use columns, json, jsonpretty, yaml, custom-columns=a,b or asciicast[=DIR])", v);
+		snprintf(err, errlen, "unknown output mode \"%s\" (use columns, json, jsonpretty, yaml, compact, tetragon, custom-columns=a,b or asciicast[=DIR])", v);
 		return -1;
 	}
 	if (o->mode == OUT_ASCIICAST)
@@ -119,6 +123,14 @@ static int set_interval(void *opts, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+static int set_metrics_listen(void *opts, const char *v, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+
+	((struct run_opts *)opts)->metrics_listen = v;
+	return metrics_parse_listen(v, &ss, err, errlen);
+}
+
 static int set_verbose(void *opts, const char *v, char *err, size_t errlen)
 {
 	(void)opts;
@@ -145,7 +157,7 @@ static int want_help(void *opts, const char *v, char *err, size_t errlen)
 	{ name, type, NULL, help, false, 0, sh, arg, 0, fn }
 
 const struct gadget_flag cli_common_flags[] = {
-	CUSTOM("output", 'o', GF_STRING, "MODE", set_output, "columns (default), json, jsonpretty, yaml, custom-columns=a,b,c, asciicast[=DIR]"),
+	CUSTOM("output", 'o', GF_STRING, "MODE", set_output, "columns (default), json, jsonpretty, yaml, compact, tetragon, custom-columns=a,b,c, asciicast[=DIR]"),
 	STR(fields, "fields", 0, "LIST", "columns to show: a,b (replace) or +a,-b (change the defaults); k8s = all k8s.*"),
 	{ "timeout", GF_SECONDS, NULL, "stop after this many seconds", true, RUN_OPT(timeout), 't' },
 	STR(filter, "filter", 'F', "EXPR", "keep events matching field==v (also !=, >=, >, <=, <, ~, !~), comma = and"),
@@ -166,9 +178,36 @@ const struct gadget_flag cli_common_flags[] = {
 	CUSTOM("help", 'h', GF_BOOL, NULL, want_help, "show this help"),
 	{ "interval", GF_SECONDS, "1", "refresh the table this often", false, 0, 0, NULL, KIND_TOP, set_interval },
 	{ "sort", GF_STRING, NULL, "order rows by these fields (comma list, -field: descending)", true, RUN_OPT(sort), 0, "FIELDS", KIND_TOP },
+	{ "export-file", GF_STRING, NULL, "write the events here as JSON lines (mode 0600), rotated by size", true, RUN_OPT(export_file), 0, "FILE", KIND_TRACE },
+	{ "export-rotate-size", GF_SIZE, "10M", "rotate the export file past this size (0: never)", true, RUN_OPT(export_rotate_size), 0, "BYTES", KIND_TRACE },
+	{ "export-keep", GF_U32, "5", "rotated export files kept: FILE.1 (newest) to FILE.N", true, RUN_OPT(export_keep), 0, "N", KIND_TRACE },
+	{ "metrics-listen", GF_STRING, NULL, "serve Prometheus metrics on http://ADDR:PORT/metrics (off by default; :PORT is every address)", false, 0, 0, "ADDR:PORT", KIND_TRACE, set_metrics_listen },
+	{ "metrics-max-containers", GF_U32, "100", "containers with their own metrics label per gadget; the rest count as \"other\"", true, RUN_OPT(metrics_max_containers), 0, "N", KIND_TRACE },
 	{ "max-entries", GF_U32, "50", "show at most this many rows per refresh (0: all)", true, RUN_OPT(max_entries), 0, "N", KIND_TOP },
 };
 const size_t cli_ncommon_flags = ARRAY_SIZE(cli_common_flags);
+
+/* The export is JSON lines: -o json by default, and no other mode. */
+static int check_export(struct run_opts *o, bool output_given, char *err, size_t errlen)
+{
+	if (!o->export_file)
+		return 0;
+	if (!*o->export_file) {
+		snprintf(err, errlen, "--export-file needs a file name");
+		return -1;
+	}
+	if (output_given && o->mode != OUT_JSON) {
+		snprintf(err, errlen, "--export-file writes JSON lines: use -o json or no -o");
+		return -1;
+	}
+	if (o->export_keep > EXPORT_MAX_KEEP) {
+		snprintf(err, errlen, "invalid --export-keep %u: at most %d", o->export_keep,
+			 EXPORT_MAX_KEEP);
+		return -1;
+	}
+	o->mode = OUT_JSON;
+	return 0;
+}
 
 static void init_run_opts(struct run_opts *o, const struct gadget *g)
 {
@@ -211,7 +250,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct run_opts 
 		snprintf(err, errlen, "use either --fields or -o custom-columns=, not both");
 		return -1;
 	}
-	return 0;
+	return check_export(o, given(common_given, "output"), err, errlen);
 }
 
 int cli_parse_run(const struct gadget *g, int argc, char **argv, struct run_opts *o,

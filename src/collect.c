@@ -19,8 +19,9 @@
 #define TICK_MS 50   /* how soon a stop or the next interval is noticed */
 
 /* Sleep until deadline (monotonic ns; 0: none) or a stop signal, keeping
- * the container table fresh. Returns false on a stop. */
-static bool wait_until(struct enricher *enr, uint64_t deadline)
+ * the container table fresh, and giving the gadget its tick. Returns false
+ * on a stop. */
+static bool wait_until(struct gadget_ctx *ctx, struct ig_batch *b, uint64_t deadline)
 {
 	while (!sys_stop_signal) {
 		uint64_t now = sys_now_ns(CLOCK_MONOTONIC);
@@ -29,7 +30,9 @@ static bool wait_until(struct enricher *enr, uint64_t deadline)
 		if (deadline && now >= deadline)
 			return true;
 		poll(NULL, 0, !deadline || left > TICK_MS ? TICK_MS : (int)left + 1);
-		enricher_tick(enr);
+		enricher_tick(b->enr);
+		if (ctx->g->collect_tick)
+			ctx->g->collect_tick(ctx, b);
 	}
 	return false;
 }
@@ -42,11 +45,15 @@ static int collect_once(struct gadget_ctx *ctx, struct ig_batch *b, bool in_loop
 
 	batch_clear(b);
 	err = ctx->g->collect(ctx, b);
-	if (err) {
+	if (err < 0) {
 		ig_err("%s: reading the results failed: %s", ctx->g->name, strerror(-err));
 		return IG_EXIT_RUNTIME;
 	}
-	batch_print(b, ctx->opts->max_entries);
+	/* 1: the gadget wrote documents of its own into the output buffer
+	 * (advise_seccomp's profiles), not rows. --max-entries is a top flag;
+	 * its default must not cut a snapshot. */
+	if (!err)
+		batch_print(b, ctx->g->kind == GK_TOP ? ctx->opts->max_entries : 0);
 	err = output_flush_bounded(&b->sink->out, in_loop);
 	if (err == -EPIPE || err == -EINTR)
 		return 1;
@@ -73,7 +80,7 @@ static int run_top(struct gadget_ctx *ctx, struct ig_batch *b)
 
 		if (end && next > end)
 			next = end;
-		if (!wait_until(b->enr, next))
+		if (!wait_until(ctx, b, next))
 			return 0;
 		now = sys_now_ns(CLOCK_MONOTONIC);
 		ctx->interval_ns = now - last;
@@ -97,7 +104,7 @@ int run_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 	case GK_SNAPSHOT:
 		break;
 	default:   /* profile, advise: until Ctrl-C or --timeout */
-		wait_until(b->enr, deadline_of(ctx->opts, start));
+		wait_until(ctx, b, deadline_of(ctx->opts, start));
 		sys_begin_drain();   /* the results are written within the budget */
 		ig_skel_detach(ctx);
 		break;

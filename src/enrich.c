@@ -310,21 +310,85 @@ static const struct container *resolve_from_hint(struct enricher *e, struct ns_e
 	return c;
 }
 
+/* Several containers in one network namespace (a pod, docker's
+ * --network container:X) and nothing to say which one: the row names them
+ * all ("a,b"), and the pod when they share one. */
+static void set_shared_fields(const struct enricher *e, struct row *r, uint64_t netns)
+{
+	const struct container *first = NULL;
+	char names[512];
+	size_t len = 0;
+
+	names[0] = 0;
+	for (size_t i = 0; i < ct_count(e->ct); i++) {
+		const struct container *c = ct_at(e->ct, i);
+		int w;
+
+		if (c->exited || c->netns != netns)
+			continue;
+		if (!first)
+			first = c;
+		w = snprintf(names + len, sizeof(names) - len, "%s%s", len ? "," : "", c->name);
+		if (w < 0 || (size_t)w >= sizeof(names) - len)
+			break;
+		len += w;
+	}
+	row_set_str(r, CF_RT_CONTAINER_NAME, names, len);
+	if (first && first->k8s_pod[0]) {
+		row_set_buf(r, CF_K8S_NAMESPACE, first->k8s_namespace, sizeof(first->k8s_namespace));
+		row_set_buf(r, CF_K8S_POD, first->k8s_pod, sizeof(first->k8s_pod));
+		row_set_buf(r, CF_K8S_NODE, e->node, sizeof(e->node));
+	}
+}
+
+/* A packet's network namespace names the container when its process does
+ * not: a softirq with no process of its own, or a host process entered
+ * into a container's network namespace (nsenter --net). Shown if any of
+ * the containers sharing the namespace is selected. */
+static int apply_netns(struct enricher *e, struct row *r)
+{
+	size_t shared = 0, selected = 0;
+	const struct container *c = ct_lookup_netns(e->ct, r->netns, &shared);
+
+	if (!c)
+		return -1;
+	for (size_t i = 0; i < ct_count(e->ct) && shared > 1; i++) {
+		const struct container *o = ct_at(e->ct, i);
+
+		if (!o->exited && o->netns == r->netns && enricher_selects(e, o))
+			selected++;
+	}
+	if (shared == 1 ? !enricher_selects(e, c) : !selected)
+		return 0;
+	if (shared == 1)
+		set_container_fields(e, r, c);
+	else
+		set_shared_fields(e, r, r->netns);
+	return 1;
+}
+
 bool enricher_apply(struct enricher *e, struct row *r)
 {
 	uint64_t mntns = r->mntns_key;
 	uint32_t pid = r->v[CF_PID].u;
-	const struct container *c = ct_lookup_mntns(e->ct, mntns);
-	struct ns_entry *n;
+	const struct container *c = mntns ? ct_lookup_mntns(e->ct, mntns) : NULL;
+	struct ns_entry *n = NULL;
 	bool selected;
+	int by_net;
 
-	if (!c && mntns != e->host_mntns)
-		c = ct_resolve(e->ct, mntns, pid);
-	n = entry_for(e, mntns);
-	if (!c && mntns != e->host_mntns)
-		c = resolve_from_hint(e, n, mntns, r->v[CF_MNTNS].u, pid);
-	if (!c)
-		return apply_host(e, n, mntns);
+	if (mntns) {
+		if (!c && mntns != e->host_mntns)
+			c = ct_resolve(e->ct, mntns, pid);
+		n = entry_for(e, mntns);
+		if (!c && mntns != e->host_mntns)
+			c = resolve_from_hint(e, n, mntns, r->v[CF_MNTNS].u, pid);
+	}
+	if (!c) {
+		bool host = mntns ? apply_host(e, n, mntns) : e->o->host;
+
+		by_net = r->netns ? apply_netns(e, r) : -1;
+		return by_net >= 0 ? by_net : host;
+	}
 	selected = enricher_selects(e, c);
 	/* A hint is no verdict: the namespace may be a container that runc is
 	 * still setting up, so its events keep coming here to be looked at. */

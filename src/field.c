@@ -44,6 +44,7 @@ int schema_init(struct schema *s, const struct field *gf, size_t n, const char *
 	for (size_t i = 0; i < n; i++)
 		s->f[CF_COUNT + i] = &gf[i];
 	s->default_fields = default_fields;
+	s->forms = NULL;
 	return 0;
 }
 
@@ -104,6 +105,7 @@ void row_reset(struct row *r)
 	memset(r->v, 0, r->n * sizeof(*r->v));
 	r->used = 0;
 	r->mntns_key = 0;
+	r->netns = 0;
 }
 
 char *row_alloc(struct row *r, size_t n)

@@ -71,10 +71,37 @@ enum common_field {
 	CF_COUNT,
 };
 
+/*
+ * -o compact: one line a record, as Tetragon prints its events:
+ * "ICON WORD    SOURCE field field...", WORD padded to 7 columns, SOURCE
+ * namespace/pod, else the container's name, else "host". The first form
+ * whose `when` field equals `is` (or whose `when` is NULL) is used.
+ */
+struct compact_form {
+	const char *when;     /* a field's name, or NULL: every record */
+	const char *is;
+	const char *icon;     /* "🚀" */
+	const char *word;     /* "process" */
+	const char *fields;   /* comma list after the source; empty values skipped */
+};
+
+struct obuf;
+struct row;
+struct schema;
+
+/* The other shapes a command's records can take besides their fields'. */
+struct record_forms {
+	const struct compact_form *compact;
+	size_t ncompact;
+	/* -o tetragon: the whole record as Tetragon exports it, one line */
+	void (*tetragon)(struct obuf *b, const struct schema *s, const struct row *r);
+};
+
 struct schema {
 	const struct field **f;
 	size_t n;
 	const char *default_fields;   /* comma list, or NULL: FF_DEFAULT */
+	const struct record_forms *forms;   /* NULL: none */
 };
 
 /* The index of gadget field i in a schema. */
@@ -93,6 +120,9 @@ struct row {
 	struct value *v;
 	size_t n;
 	uint64_t mntns_key;   /* identity of proc.mntns_id, for enrichment */
+	uint64_t netns;       /* network gadgets: the packet's network namespace
+			       * (inode), which names a container when the
+			       * process does not (softirq, nsenter --net) */
 	char *scratch;     /* backing store for formatted strings */
 	size_t used;
 };

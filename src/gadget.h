@@ -82,11 +82,18 @@ struct run_opts {
 	double interval;           /* seconds */
 	const char *sort;
 	__u32 max_entries;
+	/* trace gadgets: --export-file and its rotation, --metrics-listen */
+	const char *export_file;
+	uint64_t export_rotate_size;
+	uint32_t export_keep;
+	const char *metrics_listen;
+	uint32_t metrics_max_containers;
 	bool filter_mntns;         /* computed: BPF consults ig_mntns */
 	bool mntns_by_id;          /* computed: key namespaces by unique id */
 	/* computed: the gadget's --legacy-json shape when it is on */
 	const struct json_key *json_keys;
 	size_t njson_keys;
+	const struct record_forms *forms;   /* computed: the gadget's */
 };
 
 struct flag_value {
@@ -123,6 +130,20 @@ struct gadget_ctx {
 	 * e.g. a DNS query that timed out) through decode, enrichment,
 	 * filter and output, as if BPF had sent it. Set by the runner. */
 	int (*emit)(struct gadget_ctx *ctx, const void *data, size_t size);
+};
+
+/*
+ * A Prometheus counter of a trace gadget's events, by container and, when
+ * the fields are given, by the text of one field (a label, e.g. TCP's
+ * "type") and by result: "error" when the error field is not empty, else
+ * "ok". Field numbers are the gadget's own (its enum), -1 for none.
+ */
+struct gadget_metric {
+	const char *name;          /* "ig_execs_total": ig_ prefix, _total */
+	const char *help;
+	int label_field;
+	const char *label;         /* the label's name for label_field */
+	int error_field;
 };
 
 /*
@@ -181,7 +202,9 @@ struct gadget {
 	int (*decode)(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r);
 	/* top (every interval), snapshot (once), profile and advise (at the
 	 * end): read the kernel's maps, and add rows with batch_row() and
-	 * batch_add() (src/batch.h). Returns 0 or a negative errno. */
+	 * batch_add() (src/batch.h). Returns 0 or a negative errno; 1 when
+	 * it wrote documents of its own into b->sink->out.buf instead of rows
+	 * (advise_seccomp's profiles on stdout): no batch is printed. */
 	int (*collect)(struct gadget_ctx *ctx, struct ig_batch *b);
 	/* Optional, trace: called after every round of the event loop (at
 	 * least every 50 ms), for work driven by time rather than by
@@ -192,6 +215,9 @@ struct gadget {
 	 * skeleton (sockets), before the skeleton detaches; also called
 	 * at destroy, so it must be idempotent. */
 	void (*detach)(struct gadget_ctx *ctx);
+	/* Optional, top/profile/advise: every tick (~50 ms) while they wait,
+	 * e.g. to name a container while its processes still live. */
+	void (*collect_tick)(struct gadget_ctx *ctx, struct ig_batch *b);
 	/* Optional: a gadget with its own flow (traceloop) instead of the
 	 * core's runner; returns the exit code. */
 	int (*run)(const struct gadget *g, int argc, char **argv);
@@ -199,6 +225,11 @@ struct gadget {
 	 * some guides' jq filters expect; its --legacy-json flag selects it. */
 	const struct json_key *legacy_json;
 	size_t nlegacy_json;
+	/* Optional: -o compact's lines, -o tetragon's record. */
+	struct record_forms forms;
+	/* Optional: the Prometheus counters users graph (src/metrics.h). */
+	const struct gadget_metric *metrics;
+	size_t nmetrics;
 };
 
 /*

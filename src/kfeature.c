@@ -27,6 +27,7 @@
 static const struct ig_kfeature_info infos[IG_KF_COUNT] = {
 	[IG_KF_RDONLY_CAST] = { "rdonly_cast", "the kfunc bpf_rdonly_cast", "6.2", 0 },
 	[IG_KF_VOID_CAST] = { "void_cast", "bpf_rdonly_cast to void", "6.17", 0 },
+	[IG_KF_ITER_TASK] = { "iter_task", "the BPF task iterator", "5.8", 0 },
 	[IG_KF_RINGBUF] = { "ringbuf", "the BPF ring buffer", "5.8", 0 },
 	[IG_KF_TASK_BTF] = { "task_btf", "the BPF helper bpf_get_current_task_btf", "5.11",
 			     BPF_FUNC_get_current_task_btf },
@@ -251,6 +252,8 @@ static bool probe(enum ig_kfeature f)
 {
 	if (f == IG_KF_RINGBUF)
 		return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	if (f == IG_KF_ITER_TASK)   /* the kernel's iterator target, by its BTF name */
+		return libbpf_find_vmlinux_btf_id("task", BPF_TRACE_ITER) > 0;
 	return helper_exists(infos[f].helper);
 }
 

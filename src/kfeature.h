@@ -18,6 +18,7 @@ enum ig_kfeature {
 	/* Fast paths with a fallback */
 	IG_KF_RDONLY_CAST,   /* bpf_rdonly_cast to a struct (6.2) */
 	IG_KF_VOID_CAST,     /* bpf_rdonly_cast to void: untrusted memory */
+	IG_KF_ITER_TASK,     /* the task iterator (5.8); snapshot_process reads /proc without */
 	/* Required: no fallback, a clear error */
 	IG_KF_RINGBUF,       /* BPF_MAP_TYPE_RINGBUF (5.8) */
 	IG_KF_TASK_BTF,      /* bpf_get_current_task_btf (5.11) */

@@ -289,6 +289,7 @@ void output_free(struct output *o)
 	plan_free(&o->lost);
 	asciicast_free(o->cast);
 	o->cast = NULL;
+	compact_free(o);
 	ob_free(&o->buf);
 }
 
@@ -557,8 +558,8 @@ static const struct out_ops out_modes[] = {
 			     array_begin, array_row, array_end },
 	[OUT_YAML] = { "yaml", false, true, plan_init, NULL, plan_row, plan_lost, NULL, NULL, NULL },
 	[OUT_ASCIICAST] = { "asciicast", true, false, cast_init, NULL, cast_row, NULL, NULL, NULL, NULL },
-	/* Next: a Tetragon-style "compact" mode, one short line an event
-	 * ("process default/web /bin/sh -c ls"), from a per-gadget format. */
+	[OUT_COMPACT] = { "compact", false, false, compact_init, NULL, compact_row, NULL, NULL, NULL, NULL },
+	[OUT_TETRAGON] = { "tetragon", false, false, tetragon_init, NULL, tetragon_row, NULL, NULL, NULL, NULL },
 };
 
 bool out_mode_structured(enum out_mode m)

@@ -12,6 +12,8 @@ enum out_mode {
 	OUT_JSONPRETTY,
 	OUT_YAML,                /* one document per event, from the JSON plan */
 	OUT_ASCIICAST,           /* asciinema v2 (asciicast.h) */
+	OUT_COMPACT,             /* one Tetragon-style line a record (compact.c) */
+	OUT_TETRAGON,            /* Tetragon's JSON events, where the command has them */
 };
 
 /* json, jsonpretty and yaml: every field, nested, keys sorted; an
@@ -21,6 +23,7 @@ bool out_mode_structured(enum out_mode m);
 struct json_op;
 struct asciicast;
 struct out_ops;
+struct compact_plan;
 
 /* The members of one record, planned once for the mode (output.c). */
 struct json_plan {
@@ -42,6 +45,7 @@ struct output {
 	int64_t ts_sec;          /* cached RFC 3339 prefix for this second */
 	char ts_prefix[32];
 	struct asciicast *cast;  /* OUT_ASCIICAST */
+	struct compact_plan *compact;   /* OUT_COMPACT */
 	/* Batches (top, snapshot, profile): one table or JSON array each. */
 	bool redraw;             /* a terminal: each table replaces the last */
 	size_t batches;          /* printed so far */
@@ -75,6 +79,13 @@ void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall
 /* Write what is buffered to fd. Returns 0 or a negative errno (-EPIPE...);
  * -EINTR when a signal interrupted it, with the rest still buffered. */
 int output_flush(struct output *o, int fd);
+
+/* -o compact and -o tetragon (compact.c), for output.c's table. */
+int compact_init(struct output *o, const char *arg);
+void compact_row(struct output *o, const struct row *r);
+void compact_free(struct output *o);
+int tetragon_init(struct output *o, const char *arg);
+void tetragon_row(struct output *o, const struct row *r);
 
 /* Format wall-clock ns as RFC 3339 with ns, UTC. buf >= 32 bytes. */
 size_t format_rfc3339(char *buf, uint64_t wall_ns);

@@ -18,6 +18,8 @@
 #include "cli.h"
 #include "batch.h"
 #include "enrich.h"
+#include "export.h"
+#include "metrics.h"
 #include "run.h"
 #include "sink.h"
 #include "skel.h"
@@ -43,6 +45,9 @@ struct run_state {
 	bool draining;          /* in finish(): the loop is over */
 	void *gopts;            /* the gadget's options struct */
 	struct ig_batch batch;  /* kinds other than trace */
+	struct ig_export *exp;  /* --export-file, or NULL: stdout */
+	struct ig_metrics *metrics;     /* --metrics-listen, or NULL */
+	struct metrics_gadget *mg;
 };
 
 int output_flush_bounded(struct output *o, bool in_loop)
@@ -71,7 +76,12 @@ static int flush_output(struct run_state *st)
 
 	if (st->write_err)
 		return st->write_err;
-	err = output_flush_bounded(&st->sink.out, !st->draining);
+	if (st->exp) {
+		err = export_write(st->exp, st->sink.out.buf.p, st->sink.out.buf.len);
+		st->sink.out.buf.len = 0;
+	} else {
+		err = output_flush_bounded(&st->sink.out, !st->draining);
+	}
 	if (err && !st->write_err)
 		st->write_err = err;
 	return err;
@@ -92,6 +102,8 @@ static int emit_record(struct run_state *st, void *data, size_t size)
 		return 0;
 	if (!sink_match(&st->sink, &st->sink.row))
 		return 0;
+	if (st->mg)
+		metrics_event(st->mg, &st->sink.row);
 	output_row(&st->sink.out, &st->sink.row);
 	if (st->sink.out.buf.len >= FLUSH_BYTES && flush_output(st))
 		return -1;
@@ -126,6 +138,9 @@ static int on_event(void *arg, void *data, size_t size)
 static void report_lost(struct run_state *st, bool final)
 {
 	uint64_t total = *st->ctx.lost, delta = total - st->lost_reported;
+
+	if (st->mg)
+		metrics_lost(st->mg, total);
 
 	if (!delta) {
 		if (final && total)
@@ -322,6 +337,7 @@ static int parse_args(struct run_state *st, struct run_opts *opts, int argc, cha
 		opts->json_keys = g->legacy_json;
 		opts->njson_keys = g->nlegacy_json;
 	}
+	opts->forms = &g->forms;
 	ret = sink_init(&st->sink, g->fields, g->nfields, g->default_fields, opts, err,
 			sizeof(err));
 	if (!ret)
@@ -341,6 +357,17 @@ static int run_kind(struct run_state *st)
 	st->sink.out.redraw = st->ctx.g->kind == GK_TOP && isatty(STDOUT_FILENO);
 	st->batch.enr = st->enr;
 	return run_collect(&st->ctx, &st->batch);
+}
+
+static int start_metrics(struct run_state *st, const struct run_opts *o)
+{
+	st->metrics = metrics_new(o->metrics_max_containers);
+	st->mg = st->metrics ? metrics_gadget(st->metrics, st->ctx.g) : NULL;
+	if (!st->mg) {
+		ig_err("out of memory");
+		return -1;
+	}
+	return metrics_listen(st->metrics, o->metrics_listen);
 }
 
 int run_gadget(const struct gadget *g, int argc, char **argv)
@@ -368,6 +395,15 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	ret = preflight(&opts);
 	if (ret)
 		goto out;
+	if (opts.export_file &&
+	    !(st.exp = export_open(opts.export_file, opts.export_rotate_size, opts.export_keep))) {
+		ret = IG_EXIT_RUNTIME;
+		goto out;
+	}
+	if (opts.metrics_listen && start_metrics(&st, &opts)) {
+		ret = IG_EXIT_RUNTIME;
+		goto out;
+	}
 	ig_bpf_setup_logging();
 	st.enr = enricher_new(&opts);
 	if (!st.enr) {
@@ -378,7 +414,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	opts.mntns_by_id = enricher_mntns_by_id(st.enr);
 	sys_install_stop_signals();
 	sys_set_drain_budget(DRAIN_MS, LIVE_CAP_MS, false);
-	st.stdout_is_pipe = fd_is_pipe(STDOUT_FILENO);
+	st.stdout_is_pipe = !st.exp && fd_is_pipe(STDOUT_FILENO);
 	st.ctx.boot_to_wall_ns = sys_boot_to_wall_ns();
 	if (gadget_start(&st.ctx)) {
 		ret = IG_EXIT_RUNTIME;
@@ -395,6 +431,8 @@ out:
 	enricher_free(st.enr);
 	batch_free(&st.batch);
 	sink_free(&st.sink);
+	export_close(st.exp);
+	metrics_free(st.metrics);
 	free(st.gopts);
 	free(st.ctx.flags);
 	return ret;

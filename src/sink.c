@@ -33,6 +33,7 @@ int sink_init(struct sink *k, const struct field *fields, size_t n, const char *
 	memset(k, 0, sizeof(*k));
 	if (schema_init(&k->schema, fields, n, default_fields))
 		goto nomem;
+	k->schema.forms = o->forms;
 	if (o->json_keys ? select_json_keys(k, o, err, errlen)
 			 : select_fields(&k->schema, o->fields, &k->cols, err, errlen))
 		return -EINVAL;

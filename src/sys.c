@@ -241,3 +241,10 @@ void sys_drain_progress(void)
 	arm_timer(drain_ms);   /* first, so no tick lands between the two */
 	sys_drain_expired = 0;
 }
+
+bool sys_has_kprobes(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
+}

@@ -3,6 +3,7 @@
 #ifndef IG_SYS_H
 #define IG_SYS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* 0 if we may load BPF; otherwise prints why and returns -EPERM. */
@@ -14,6 +15,9 @@ int sys_ensure_tracefs(void);
 /* Offset from CLOCK_BOOTTIME to CLOCK_REALTIME, in ns. */
 uint64_t sys_boot_to_wall_ns(void);
 uint64_t sys_now_ns(int clock);
+/* Whether this kernel can attach kprobes (the perf kprobe PMU, or the
+ * tracefs kprobe_events file libbpf falls back to). */
+bool sys_has_kprobes(void);
 
 /* Set by SIGINT, SIGTERM or SIGHUP (the signal number); a second one exits
  * at once. SIGPIPE is ignored: a closed stdout shows up as EPIPE. */

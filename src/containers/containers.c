@@ -74,6 +74,10 @@ struct container_table *ct_new(const struct ct_options *opts)
 	t->linger_sec = opts && opts->linger_sec ? opts->linger_sec : CT_DEFAULT_LINGER_SEC;
 	t->ns_ids = ct_probe_ns_ids(t);
 	t->host_mntns = ct_read_host_mntns(t);
+	/* pid 1 may be out of reach (a sandbox's init): then ours. */
+	t->host_netns = ct_pid_netns(t, 1);
+	if (!t->host_netns)
+		t->host_netns = ct_self_netns(t);
 	if (!t->host_mntns)
 		ct_warn(t, "cannot read the host mount namespace under '%s/proc'", t->root);
 	return t;
@@ -123,6 +127,7 @@ static bool locate(const struct container_table *t, struct container *c)
 		return false;
 	c->mntns = mntns;
 	c->mntns_key = key;
+	c->netns = ct_pid_netns(t, c->pid);
 	return true;
 }
 
@@ -442,6 +447,25 @@ const struct container *ct_lookup_mntns(const struct container_table *t, uint64_
 	if (!hit || lingered(t, hit->c, now_mono()))
 		return NULL;
 	return hit->c;
+}
+
+const struct container *ct_lookup_netns(const struct container_table *t, uint64_t netns,
+					size_t *n)
+{
+	const struct container *first = NULL;
+	size_t i;
+
+	*n = 0;
+	if (!t || !netns || netns == t->host_netns)
+		return NULL;
+	for (i = 0; i < t->n; i++) {
+		if (t->v[i]->exited || t->v[i]->netns != netns)
+			continue;
+		if (!first)
+			first = t->v[i];
+		(*n)++;
+	}
+	return first;
 }
 
 static bool pid_gone(const struct container_table *t, uint32_t pid)

@@ -33,6 +33,8 @@ struct container {
 	uint64_t mntns_key;          /* identity: the kernel's unique mount namespace id
 				      * where it has one (never reused, unlike inode
 				      * numbers), else the inode; see ct_mntns_by_id() */
+	uint64_t netns;              /* network namespace inode of pid; 0 if unknown
+				      * (a pod's containers share one) */
 	bool exited;                 /* no longer running; kept for late events */
 	bool hinted;                 /* only a cgroup named a container here, and the
 				      * runtime does not vouch for it: the name is
@@ -62,6 +64,12 @@ bool ct_mntns_by_id(const struct container_table *t);
 /* Find a container by mount namespace key (struct container.mntns_key);
  * NULL for the host or unknown. */
 const struct container *ct_lookup_mntns(const struct container_table *t, uint64_t key);
+
+/* The running containers whose network namespace is netns (inode): the
+ * first, and in *n how many share it (a pod, --network container:X).
+ * NULL for 0, the host's or an unknown one. */
+const struct container *ct_lookup_netns(const struct container_table *t, uint64_t netns,
+					size_t *n);
 
 /* Resolve an unknown mntns key seen in an event from host pid `pid`: rescans
  * (rate limited) and returns the container, or NULL if it is not one. */

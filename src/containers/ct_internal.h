@@ -46,6 +46,7 @@ struct container_table {
 	bool verbose;
 	unsigned int linger_sec;
 	uint64_t host_mntns;         /* a key, like struct container.mntns_key */
+	uint64_t host_netns;         /* inode: --network host containers share it */
 	bool ns_ids;                 /* keys are unique namespace ids, not inodes */
 	struct container **v;        /* individually allocated: pointers stay valid */
 	size_t n, cap;
@@ -117,6 +118,9 @@ uint64_t ct_pid_start_ns(const struct container_table *t, uint32_t pid);
  * epoch; 0 for NULL, malformed or Docker's "0001-01-01T00:00:00Z". */
 uint64_t ct_parse_rfc3339(const char *s);
 int ct_pid_mntns(const struct container_table *t, uint32_t pid, uint64_t *mntns);
+/* The network namespace inode of pid, or 0 if it cannot be read. */
+uint64_t ct_pid_netns(const struct container_table *t, uint32_t pid);
+uint64_t ct_self_netns(const struct container_table *t);
 /* The key of pid's mount namespace (its unique id, or inum without ids). */
 int ct_pid_mntns_key(const struct container_table *t, uint32_t pid, uint64_t inum, uint64_t *key);
 bool ct_probe_ns_ids(const struct container_table *t);

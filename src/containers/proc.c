@@ -61,6 +61,37 @@ int ct_pid_mntns(const struct container_table *t, uint32_t pid, uint64_t *mntns)
 	return err ? err : read_mntns_link(path, mntns);
 }
 
+static uint64_t read_netns_link(const char *path)
+{
+	unsigned long long v = 0;
+	char buf[64];
+	ssize_t n;
+
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return 0;
+	buf[n] = '\0';
+	return sscanf(buf, "net:[%llu]", &v) == 1 ? v : 0;
+}
+
+uint64_t ct_pid_netns(const struct container_table *t, uint32_t pid)
+{
+	char path[4200];
+
+	if (pid == 0 || ct_path(t, path, sizeof(path), "/proc/%" PRIu32 "/ns/net", pid))
+		return 0;
+	return read_netns_link(path);
+}
+
+uint64_t ct_self_netns(const struct container_table *t)
+{
+	char path[4200];
+
+	if (ct_path(t, path, sizeof(path), "/proc/self/ns/net"))
+		return 0;
+	return read_netns_link(path);
+}
+
 /* Linux 6.8+: the unique, never reused id of a mount namespace. */
 #ifndef NS_GET_MNTNS_ID
 #define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, __u64)

@@ -109,6 +109,16 @@ static int exec_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 	return 1;
 }
 
+/* -o compact: Tetragon's process line (args hold argv[0] here). */
+static const struct compact_form exec_compact[] = {
+	{ NULL, NULL, "\xf0\x9f\x9a\x80", "process", "args,error" },   /* 🚀 */
+};
+
+static const struct gadget_metric exec_metrics[] = {
+	{ "ig_execs_total", "Execs, by container and result (ok, or error: a failed exec).",
+	  -1, NULL, F_ERROR },
+};
+
 IG_GADGET(trace_exec) = {
 	.name = "trace_exec",
 	.aliases = "execsnoop",
@@ -123,4 +133,7 @@ IG_GADGET(trace_exec) = {
 	.skel = &trace_exec_skel_ops,
 	.configure = exec_configure,
 	.decode = exec_decode,
+	.forms = { exec_compact, ARRAY_SIZE(exec_compact), NULL },
+	.metrics = exec_metrics,
+	.nmetrics = ARRAY_SIZE(exec_metrics),
 };

@@ -182,6 +182,16 @@ static int open_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 	return 1;
 }
 
+/* -o compact: Tetragon's open line (the comm stands for the binary). */
+static const struct compact_form open_compact[] = {
+	{ NULL, NULL, "\xf0\x9f\x93\xac", "open", "comm,fname,error" },   /* 📬 */
+};
+
+static const struct gadget_metric open_metrics[] = {
+	{ "ig_opens_total", "Opens, by container and result (ok, or error: the open failed).",
+	  -1, NULL, F_ERROR },
+};
+
 IG_GADGET(trace_open) = {
 	.name = "trace_open",
 	.aliases = "opensnoop",
@@ -197,4 +207,7 @@ IG_GADGET(trace_open) = {
 	.configure = open_configure,
 	.loaded = open_loaded,
 	.decode = open_decode,
+	.forms = { open_compact, ARRAY_SIZE(open_compact), NULL },
+	.metrics = open_metrics,
+	.nmetrics = ARRAY_SIZE(open_metrics),
 };

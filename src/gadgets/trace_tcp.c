@@ -154,6 +154,19 @@ static int tcp_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 	return 1;
 }
 
+/* -o compact: Tetragon's network lines. */
+static const struct compact_form tcp_compact[] = {
+	{ "type", "connect", "\xf0\x9f\x94\x8c", "connect", "comm,src,dst" },  /* 🔌 */
+	{ "type", "accept", "\xf0\x9f\x93\xa5", "accept", "comm,src,dst" },    /* 📥 */
+	{ "type", "close", "\xf0\x9f\xa7\xb9", "close", "comm,src,dst" },      /* 🧹 */
+};
+
+static const struct gadget_metric tcp_metrics[] = {
+	{ "ig_tcp_events_total",
+	  "TCP connects, accepts and closes, by container, type and result (error: a failed connect or accept).",
+	  F_TYPE, "type", F_ERROR },
+};
+
 IG_GADGET(trace_tcp) = {
 	.name = "trace_tcp",
 	.aliases = "tcptracer",
@@ -170,4 +183,7 @@ IG_GADGET(trace_tcp) = {
 	.decode = tcp_decode,
 	.legacy_json = tcp_legacy_json,
 	.nlegacy_json = ARRAY_SIZE(tcp_legacy_json),
+	.forms = { tcp_compact, ARRAY_SIZE(tcp_compact), NULL },
+	.metrics = tcp_metrics,
+	.nmetrics = ARRAY_SIZE(tcp_metrics),
 };

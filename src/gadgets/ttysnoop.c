@@ -239,6 +239,11 @@ static int tty_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 	return 1;
 }
 
+/* -o compact: what was written to which terminal. */
+static const struct compact_form tty_compact[] = {
+	{ NULL, NULL, "\xe2\x8c\xa8\xef\xb8\x8f", "tty", "comm,tty,buf" },   /* ⌨️ */
+};
+
 IG_GADGET(ttysnoop) = {
 	.name = "ttysnoop",
 	.description = "trace what processes write to ttys and ptys",
@@ -250,4 +255,5 @@ IG_GADGET(ttysnoop) = {
 	.skel = &ttysnoop_skel_ops,
 	.configure = tty_configure,
 	.decode = tty_decode,
+	.forms = { tty_compact, ARRAY_SIZE(tty_compact), NULL },
 };

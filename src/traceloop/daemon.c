@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "daemon/daemon.h"
 #include "sys.h"
 #include "traceloop/listen.h"
 #include "traceloop/recorder.h"
@@ -32,6 +33,8 @@ struct daemon_opts {
 	uint64_t max_exited_bytes;
 	const char *syscalls;
 	double client_timeout;
+	const char *gadgets;
+	const char *config;
 };
 
 static const struct gadget_flag daemon_flags[] = {
@@ -47,13 +50,24 @@ static const struct gadget_flag daemon_flags[] = {
 		    "record only these syscalls (comma list)"),
 	IG_FLAG_SECONDS(struct daemon_opts, client_timeout, "client-timeout", "60",
 			"seconds a client may take to send its request, or to take some of its answer"),
+	IG_FLAG_STR(struct daemon_opts, gadgets, "gadgets", NULL,
+		    "run these gadgets at once (comma list of trace gadgets and traceloop; default traceloop)"),
+	IG_FLAG_STR(struct daemon_opts, config, "config", NULL,
+		    "read the gadgets and their flags from this YAML file; SIGHUP rereads it"),
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "ig daemon: record every container's syscalls (traceloop) and serve them\n\n"
-		   "Usage: ig daemon [flags]\n\n"
-		   "Then, as root: ig traceloop list | show ID|NAME | close ID|NAME\n\nFlags:\n");
+	fprintf(f, "ig daemon: run gadgets headless: trace gadgets stream JSON lines to the export\n"
+		   "(stdout or --export-file), traceloop records every container's syscalls\n\n"
+		   "Usage: ig daemon [--gadgets trace_exec,trace_open,traceloop | --config FILE] [flags]\n\n"
+		   "Then, as root: ig traceloop list | show ID|NAME | close ID|NAME\n"
+		   "SIGHUP rereads --config (gadgets that stay keep running); SIGTERM stops.\n\n"
+		   "A config file:\n"
+		   "  gadgets:\n"
+		   "    trace_exec: {paths: true}\n"
+		   "    trace_tcp:\n"
+		   "    traceloop:\n\nFlags:\n");
 	flags_help(f, daemon_flags, ARRAY_SIZE(daemon_flags), GK_TRACE);
 	fprintf(f, "\nCommon flags:\n");
 	flags_help(f, cli_common_flags, cli_ncommon_flags, GK_TRACE);
@@ -111,6 +125,7 @@ int tl_daemon_main(int argc, char **argv)
 	};
 	uint8_t syscalls[TL_NR_MAX];
 	struct tl_recorder *r = NULL;
+	struct fleet_daemon fd = { 0 };
 	struct tl_config cfg;
 	struct run_opts o;
 	char err[512], path[PATH_MAX];
@@ -135,20 +150,31 @@ int tl_daemon_main(int argc, char **argv)
 	}
 	if (make_config(&d, &cfg, syscalls))
 		return IG_EXIT_USAGE;
+	ret = fleet_daemon_setup(&fd, d.gadgets, d.config);
+	if (ret)
+		goto out_config;
 	lfd = start(&o, d.socket, path, sizeof(path));
-	if (lfd < 0)
-		return IG_EXIT_RUNTIME;
+	if (lfd < 0) {
+		ret = IG_EXIT_RUNTIME;
+		goto out_config;
+	}
 	ig_bpf_setup_logging();
-	r = tl_recorder_start(&gadget_traceloop, &o, &cfg);
-	if (!r) {
+	if (fd.traceloop && !(r = tl_recorder_start(&gadget_traceloop, &o, &cfg))) {
 		ret = IG_EXIT_RUNTIME;
 		goto out;
 	}
+	ret = fleet_daemon_start(&fd, &o);
+	if (ret)
+		goto out;
 	ig_info("daemon: attached; listening on %s", path);
-	ret = tl_serve(r, lfd, o.timeout, d.client_timeout);
+	ret = tl_serve(r, lfd, o.timeout, d.client_timeout, &fd.hook);
 out:
+	fleet_daemon_free(&fd);
 	tl_recorder_free(r);
 	close(lfd);
 	unlink(path);
+	return ret;
+out_config:
+	fleet_daemon_free(&fd);
 	return ret;
 }

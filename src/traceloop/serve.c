@@ -38,7 +38,8 @@ struct client {
 };
 
 struct server {
-	struct tl_recorder *r;
+	struct tl_recorder *r;        /* NULL: no traceloop */
+	struct tl_serve_hook *hook;
 	int lfd;
 	uint64_t timeout_ns;          /* --client-timeout */
 	struct client *c[MAX_CLIENTS];
@@ -119,6 +120,9 @@ static void answer(struct server *s, struct client *c)
 	else if (argc && !strcmp(argv[0], "show") && shows(s) >= MAX_SHOWS)
 		tl_answer_error(&c->a, IG_EXIT_RUNTIME,
 				"the ig daemon is printing too many traces at once; try again later");
+	else if (!s->r)
+		tl_answer_error(&c->a, IG_EXIT_RUNTIME,
+				"this ig daemon does not run traceloop (add it to its gadgets)");
 	else
 		tl_answer_request(&c->a, s->r, argc, argv);
 	free(c->req);
@@ -222,7 +226,7 @@ static int poll_ms(const struct server *s, uint64_t now)
 
 static int loop(struct server *s, uint64_t deadline)
 {
-	struct pollfd fds[MAX_CLIENTS + 2];
+	struct pollfd fds[MAX_CLIENTS + 3];
 
 	while (!sys_stop_signal) {
 		uint64_t now = sys_now_ns(CLOCK_MONOTONIC);
@@ -236,16 +240,19 @@ static int loop(struct server *s, uint64_t deadline)
 						  .events = c->answering ? POLLOUT : POLLIN };
 		}
 		fds[n] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
-		fds[n + 1] = (struct pollfd){ .fd = tl_recorder_fd(s->r), .events = POLLIN };
-		if (poll(fds, n + 2, poll_ms(s, now)) < 0 && errno != EINTR) {
+		fds[n + 1] = (struct pollfd){ .fd = s->r ? tl_recorder_fd(s->r) : -1, .events = POLLIN };
+		fds[n + 2] = (struct pollfd){ .fd = s->hook ? s->hook->fd : -1, .events = POLLIN };
+		if (poll(fds, n + 3, poll_ms(s, now)) < 0 && errno != EINTR) {
 			ig_err("daemon: poll: %s", strerror(errno));
 			return IG_EXIT_RUNTIME;
 		}
-		err = tl_recorder_poll(s->r, 0);
+		err = s->r ? tl_recorder_poll(s->r, 0) : 0;
 		if (err) {
 			ig_err("daemon: reading BPF notifications failed: %s", strerror(-err));
 			return IG_EXIT_RUNTIME;
 		}
+		if (s->hook && (err = s->hook->turn(s->hook->arg)))
+			return err;
 		now = sys_now_ns(CLOCK_MONOTONIC);
 		serve_clients(s, fds, now);
 		if (fds[n].revents & POLLIN)
@@ -256,9 +263,10 @@ static int loop(struct server *s, uint64_t deadline)
 	return 0;
 }
 
-int tl_serve(struct tl_recorder *r, int lfd, double timeout, double client_timeout)
+int tl_serve(struct tl_recorder *r, int lfd, double timeout, double client_timeout,
+	     struct tl_serve_hook *hook)
 {
-	struct server s = { .r = r, .lfd = lfd,
+	struct server s = { .r = r, .lfd = lfd, .hook = hook,
 			    .timeout_ns = (uint64_t)(client_timeout * 1e9) };
 	uint64_t deadline = timeout > 0 ?
 		sys_now_ns(CLOCK_MONOTONIC) + (uint64_t)(timeout * 1e9) : 0;

@@ -10,8 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "audit_seccomp.h"
 #include "trace_exec.h"
+#include "trace_mount.h"
+#include "trace_oomkill.h"
 #include "trace_open.h"
+#include "trace_signal.h"
 #include "trace_tcp.h"
 #include "ttysnoop.h"
 
@@ -165,6 +169,76 @@ static void tty_seeds(void)
 	free(e);
 }
 
+static void signal_seeds(void)
+{
+	struct signal_event e = {};
+
+	proc(&e.proc, "sh");
+	e.tpid = 77;
+	e.sig = 10;
+	e.via = SIGNAL_VIA_KILL;
+	memcpy(e.tcomm, "\x1b[2Jsleep\xff", 11);
+	put("signal_kill", &e, sizeof(e));
+	e.sig = -1;
+	e.via = 0xff;
+	e.result = 0xfe;
+	e.err = -5;
+	memset(e.tcomm, 0x9b, sizeof(e.tcomm));   /* no NUL */
+	put("signal_bogus", &e, sizeof(e));
+}
+
+static void mount_seeds(void)
+{
+	struct mount_event *e = calloc(1, sizeof(*e));
+
+	proc(&e->proc, "mount");
+	e->op = MOUNT_OP_MOUNT;
+	e->flags = 0xc0ed0000 | 0x6;
+	strcpy(e->src, "none");
+	strcpy(e->target, "/mnt/\x1b]0;x\x07");
+	strcpy(e->fs, "tmpfs");
+	strcpy(e->data, "size=1m,\xc3\x28");
+	put("mount_hostile", e, sizeof(*e));
+	memset(e->src, 'a', sizeof(e->src));   /* no NUL anywhere */
+	memset(e->target, 0xff, sizeof(e->target));
+	memset(e->fs, '"', sizeof(e->fs));
+	memset(e->data, 0x9b, sizeof(e->data));
+	e->cut = 0xff;
+	e->op = MOUNT_OP_FSMOUNT;
+	e->flags = ~0ULL;
+	e->attr = ~0U;
+	e->ret = -(1LL << 62);
+	put("mount_unterminated", e, sizeof(*e));
+	put("mount_truncated", e, sizeof(*e) - 1);
+	free(e);
+}
+
+static void oomkill_seeds(void)
+{
+	struct oomkill_event e = {};
+
+	proc(&e.proc, "tail");
+	e.tpid = 4243;
+	e.pages = 8315;
+	e.flags = OOM_HAS_TCOMM | OOM_HAS_PAGES | OOM_VICTIM_NS;
+	memset(e.tcomm, 0xff, sizeof(e.tcomm));
+	put("oomkill", &e, sizeof(e));
+}
+
+static void seccomp_seeds(void)
+{
+	struct seccomp_event e = {};
+
+	proc(&e.proc, "mkdir");
+	e.syscall = 83;
+	e.code = SECCOMP_CODE_KILL;
+	e.arch = 0xc000003e;
+	put("seccomp_kill", &e, sizeof(e));
+	e.syscall = 0xffffffff;
+	e.code = SECCOMP_CODE_COUNT;
+	put("seccomp_bogus", &e, sizeof(e));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -176,5 +250,9 @@ int main(int argc, char **argv)
 	exec_seeds();
 	tcp_seeds();
 	tty_seeds();
+	signal_seeds();
+	mount_seeds();
+	oomkill_seeds();
+	seccomp_seeds();
 	return 0;
 }

@@ -69,3 +69,27 @@ wait_for_line() {
 	done
 	fail "no line matching '$2' in $1: $(head -c 1500 "$1")"
 }
+
+# wait_json FILE JQ-FILTER [SECONDS]: wait (default 10 s) until FILE has a
+# JSON event matching the jq select expression; prints it.
+wait_json() {
+	local i ev
+	for i in $(seq 1 $(( ${3:-10} * 20 ))); do
+		ev=$(jq -c "select($2)" "$1" 2>/dev/null | head -1)
+		[ -n "$ev" ] && { echo "$ev"; return 0; }
+		sleep 0.05
+	done
+	fail "no event matching '$2' in $1: $(head -c 1500 "$1")"
+}
+# wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1)); shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.1
+	done
+}
+
+# json_count FILE JQ-FILTER: how many JSON events match.
+json_count() { jq -c "select($2)" "$1" 2>/dev/null | wc -l; }
+json_has() { [ "$(json_count "$1" "$2")" -ge "${3:-1}" ]; }

@@ -210,19 +210,6 @@ test_short_lived_containers_named_right() {
 	done
 }
 
-# wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
-wait_until() {
-	local deadline=$((SECONDS + $1)); shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.1
-	done
-}
-
-# json_count FILE JQ-FILTER: how many JSON events match.
-json_count() { jq -c "select($2)" "$1" 2>/dev/null | wc -l; }
-json_has() { [ "$(json_count "$1" "$2")" -ge "${3:-1}" ]; }
-
 # Issue 17, item 13: a real Podman container (rootful, runc), named and
 # imaged from containers/storage, selectable with -c, listed.
 test_podman_container() {

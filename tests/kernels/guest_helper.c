@@ -6,11 +6,24 @@
  *   guest_helper pty TEXT      write TEXT-w with write() and TEXT-v with
  *                              writev() (two iovecs) to a new pty's slave
  *   guest_helper tcp ADDR      listen on ADDR (127.0.0.1 or ::1), connect,
- *                              accept, close both ends; prints the port
+ *                              accept, send two bytes, close both ends;
+ *                              prints the port
+ *   guest_helper refused       connect to a closed 127.0.0.1 port
+ *   guest_helper listen ADDR   listen on ADDR (IPv4), print the port, wait
+ *   guest_helper seccomp ACT   under a seccomp filter whose action for
+ *                              getppid is ACT (trap, kill, kill-thread),
+ *                              call getppid; kill-thread calls it from a
+ *                              second thread and prints "survived"
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +75,7 @@ static int tcp(const char *addr)
 	socklen_t len;
 	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
 	int l, c, a;
+	char buf[2];
 
 	if (family == AF_INET6) {
 		in6->sin6_family = AF_INET6;
@@ -85,18 +99,109 @@ static int tcp(const char *addr)
 	a = accept(l, NULL, NULL);
 	if (a < 0)
 		return die("accept");
+	/* A few bytes each way, for top_tcp. */
+	if (write(c, "ig", 2) != 2 || read(a, buf, 2) != 2)
+		return die("send");
 	close(c);
 	close(a);
 	close(l);
 	return 0;
 }
 
+/* Connect to a port nobody listens on (one just bound and closed): the
+ * SYN is dropped with no socket (reason NO_SOCKET) and connect() is
+ * refused. */
+static int refused(void)
+{
+	struct sockaddr_in in4 = { .sin_family = AF_INET };
+	socklen_t len = sizeof(in4);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &in4.sin_addr);
+	if (s < 0 || bind(s, (struct sockaddr *)&in4, len) ||
+	    getsockname(s, (struct sockaddr *)&in4, &len))
+		return die("bind");
+	close(s);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || !connect(s, (struct sockaddr *)&in4, len))
+		return die("connect was not refused");
+	printf("%u\n", ntohs(in4.sin_port));
+	close(s);
+	return 0;
+}
+
+/* Listen on ADDR (IPv4), print the port, and wait to be killed. */
+static int listen_only(const char *addr)
+{
+	struct sockaddr_in in4 = { .sin_family = AF_INET };
+	socklen_t len = sizeof(in4);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, addr, &in4.sin_addr);
+	if (s < 0 || bind(s, (struct sockaddr *)&in4, len) || listen(s, 1) ||
+	    getsockname(s, (struct sockaddr *)&in4, &len))
+		return die("listen");
+	printf("%u\n", ntohs(in4.sin_port));
+	fflush(stdout);
+	pause();
+	return 0;
+}
+
+/* Only getppid gets the action; everything else is allowed. */
+static int seccomp_filter(unsigned int action)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, action),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(insns) / sizeof(insns[0]), .filter = insns };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return die("PR_SET_NO_NEW_PRIVS");
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		return die("PR_SET_SECCOMP");
+	return 0;
+}
+
+static void *call_getppid(void *arg)
+{
+	(void)arg;
+	syscall(SYS_getppid);
+	return NULL;
+}
+
+static int seccomp_act(const char *act)
+{
+	pthread_t t;
+
+	if (!strcmp(act, "kill-thread")) {
+		if (seccomp_filter(SECCOMP_RET_KILL_THREAD))
+			return 1;
+		if (pthread_create(&t, NULL, call_getppid, NULL) || pthread_join(t, NULL))
+			return die("pthread");
+		printf("survived\n");
+		return 0;
+	}
+	if (seccomp_filter(!strcmp(act, "trap") ? SECCOMP_RET_TRAP : SECCOMP_RET_KILL_PROCESS))
+		return 1;
+	syscall(SYS_getppid);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "listen"))
+		return listen_only(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "refused"))
+		return refused();
 	if (argc == 3 && !strcmp(argv[1], "pty"))
 		return pty(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "tcp"))
 		return tcp(argv[2]);
-	fprintf(stderr, "usage: guest_helper pty TEXT | tcp ADDR\n");
+	if (argc == 3 && !strcmp(argv[1], "seccomp"))
+		return seccomp_act(argv[2]);
+	fprintf(stderr, "usage: guest_helper pty TEXT | tcp ADDR | refused | listen ADDR | seccomp trap|kill|kill-thread\n");
 	return 2;
 }

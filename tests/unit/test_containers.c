@@ -516,6 +516,64 @@ static void test_exit_and_linger(void **state)
 	assert_string_equal(ct_at(f->t, 0)->name, "other");
 }
 
+/* A process's network namespace link, as readlink() shows the real one. */
+static void fk_netns(const struct fake *f, uint32_t pid, uint64_t netns)
+{
+	char path[PATH_MAX], target[64];
+
+	FMT(path, "%s/proc/%" PRIu32 "/ns/net", f->root, pid);
+	unlink(path);
+	snprintf(target, sizeof(target), "net:[%" PRIu64 "]", netns);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+/* ct_lookup_netns: the containers of a network namespace (a pod's share
+ * one); the host's is nobody's, even a --network host container's; an
+ * exited container's is forgotten. */
+static void test_lookup_netns(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+	size_t n;
+
+	fk_netns(f, 1, 4026531999);
+	fk_docker(f, ID_WEB, "web", true, 4242);
+	fk_proc(f, 4242, 4026532001, NULL);
+	fk_netns(f, 4242, 4026532100);
+	fk_docker(f, ID_STARTING, "sidecar", true, 4243);
+	fk_proc(f, 4243, 4026532002, NULL);
+	fk_netns(f, 4243, 4026532100);
+	fk_docker(f, ID_NGINX, "alone", true, 4244);
+	fk_proc(f, 4244, 4026532003, NULL);
+	fk_netns(f, 4244, 4026532200);
+	fk_docker(f, ID_CRIO, "hostnet", true, 4245);
+	fk_proc(f, 4245, 4026532004, NULL);
+	fk_netns(f, 4245, 4026531999);
+	fk_table(f, 1);
+	assert_int_equal(ct_refresh(f->t), 4);
+
+	c = ct_lookup_netns(f->t, 4026532100, &n);
+	assert_non_null(c);
+	assert_int_equal(n, 2);
+	assert_true(!strcmp(c->name, "web") || !strcmp(c->name, "sidecar"));
+	c = ct_lookup_netns(f->t, 4026532200, &n);
+	assert_non_null(c);
+	assert_int_equal(n, 1);
+	assert_string_equal(c->name, "alone");
+	assert_null(ct_lookup_netns(f->t, 4026531999, &n));
+	assert_int_equal(n, 0);
+	assert_null(ct_lookup_netns(f->t, 0, &n));
+	assert_null(ct_lookup_netns(f->t, 12345, &n));
+	assert_int_equal(n, 0);
+
+	fk_kill(f, 4243);
+	assert_int_equal(ct_refresh(f->t), 1);
+	c = ct_lookup_netns(f->t, 4026532100, &n);
+	assert_non_null(c);
+	assert_int_equal(n, 1);
+	assert_string_equal(c->name, "web");
+}
+
 static void test_restart_keeps_old_namespace(void **state)
 {
 	struct fake *f = *state;
@@ -779,6 +837,7 @@ int main(void)
 		FAKE(test_table_all_runtimes),
 		FAKE(test_exit_and_linger),
 		FAKE(test_restart_keeps_old_namespace),
+		FAKE(test_lookup_netns),
 		FAKE(test_mntns_reuse),
 		FAKE(test_resolve_docker_before_pid),
 		FAKE(test_resolve_containerd_by_cgroup),

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+/* ig daemon's config file, read with libyaml's event parser. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+#include "daemon/config.h"
+
+#define MAX_GADGETS 64
+#define MAX_FLAGS   64
+
+static struct gadget_spec *add_spec(struct daemon_config *c, const char *name, size_t len,
+				    char *err, size_t errlen)
+{
+	struct gadget_spec *g;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (strlen(c->g[i].name) == len && !memcmp(c->g[i].name, name, len)) {
+			snprintf(err, errlen, "gadget \"%.*s\" is listed twice", (int)len, name);
+			return NULL;
+		}
+	if (c->n == MAX_GADGETS) {
+		snprintf(err, errlen, "more than %d gadgets", MAX_GADGETS);
+		return NULL;
+	}
+	g = realloc(c->g, (c->n + 1) * sizeof(*g));
+	if (!g)
+		goto nomem;
+	c->g = g;
+	g = &c->g[c->n];
+	memset(g, 0, sizeof(*g));
+	g->name = strndup(name, len);
+	g->argv = calloc(MAX_FLAGS + 1, sizeof(*g->argv));
+	g->key = strndup(name, len);
+	c->n++;
+	if (g->name && g->argv && g->key)
+		return g;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	return NULL;
+}
+
+static int add_flag(struct gadget_spec *g, const char *k, const char *v, char *err, size_t errlen)
+{
+	char *arg, *key;
+
+	if (g->argc == MAX_FLAGS) {
+		snprintf(err, errlen, "%s: more than %d flags", g->name, MAX_FLAGS);
+		return -1;
+	}
+	if (asprintf(&arg, "--%s=%s", k, v) < 0)
+		goto nomem;
+	if (asprintf(&key, "%s %s", g->key, arg) < 0) {
+		free(arg);
+		goto nomem;
+	}
+	free(g->key);
+	g->key = key;
+	g->argv[g->argc++] = arg;
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+int config_from_list(struct daemon_config *c, const char *list, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof(*c));
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (!len) {
+			snprintf(err, errlen, "invalid --gadgets \"%s\": an empty name", list);
+			return -1;
+		}
+		if (!add_spec(c, p, len, err, errlen))
+			return -1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+/* The parser's events, with where they are for errors. */
+struct reader {
+	yaml_parser_t p;
+	yaml_event_t ev;
+	bool have;
+	const char *path;
+	char *err;
+	size_t errlen;
+};
+
+static int next(struct reader *r)
+{
+	if (r->have)
+		yaml_event_delete(&r->ev);
+	r->have = false;
+	if (!yaml_parser_parse(&r->p, &r->ev)) {
+		snprintf(r->err, r->errlen, "%s:%zu: %s", r->path, r->p.problem_mark.line + 1,
+			 r->p.problem ? r->p.problem : "invalid YAML");
+		return -1;
+	}
+	r->have = true;
+	return 0;
+}
+
+static int bad(struct reader *r, const char *what)
+{
+	snprintf(r->err, r->errlen, "%s:%zu: %s", r->path, r->ev.start_mark.line + 1, what);
+	return -1;
+}
+
+#define SCALAR(r) ((const char *)(r)->ev.data.scalar.value)
+
+/* A gadget's value: empty, {} or a mapping of flag: scalar. */
+static int read_flags(struct reader *r, struct gadget_spec *g)
+{
+	if (next(r))
+		return -1;
+	if (r->ev.type == YAML_SCALAR_EVENT && !r->ev.data.scalar.length)
+		return 0;   /* "trace_open:" alone */
+	if (r->ev.type != YAML_MAPPING_START_EVENT)
+		return bad(r, "a gadget's value is a mapping of its flags");
+	for (;;) {
+		char *k;
+		int ret;
+
+		if (next(r))
+			return -1;
+		if (r->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		if (r->ev.type != YAML_SCALAR_EVENT)
+			return bad(r, "a flag name is a plain word");
+		k = strdup(SCALAR(r));
+		if (!k || next(r)) {
+			free(k);
+			return k ? -1 : bad(r, "out of memory");
+		}
+		ret = r->ev.type == YAML_SCALAR_EVENT ?
+			add_flag(g, k, SCALAR(r), r->err, r->errlen) :
+			bad(r, "a flag's value is a scalar (a comma list for several)");
+		free(k);
+		if (ret)
+			return -1;
+	}
+}
+
+static int read_gadgets(struct reader *r, struct daemon_config *c)
+{
+	if (next(r))
+		return -1;
+	if (r->ev.type != YAML_MAPPING_START_EVENT)
+		return bad(r, "\"gadgets\" is a mapping: gadget name, then its flags");
+	for (;;) {
+		struct gadget_spec *g;
+
+		if (next(r))
+			return -1;
+		if (r->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		if (r->ev.type != YAML_SCALAR_EVENT)
+			return bad(r, "a gadget name is a plain word");
+		g = add_spec(c, SCALAR(r), r->ev.data.scalar.length, r->err, r->errlen);
+		if (!g || read_flags(r, g))
+			return -1;
+	}
+}
+
+static int read_document(struct reader *r, struct daemon_config *c)
+{
+	bool seen = false;
+
+	do {
+		if (next(r))
+			return -1;
+	} while (r->ev.type == YAML_STREAM_START_EVENT || r->ev.type == YAML_DOCUMENT_START_EVENT);
+	if (r->ev.type != YAML_MAPPING_START_EVENT)
+		return bad(r, "the config is a mapping with a \"gadgets\" key");
+	for (;;) {
+		if (next(r))
+			return -1;
+		if (r->ev.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (r->ev.type != YAML_SCALAR_EVENT || strcmp(SCALAR(r), "gadgets"))
+			return bad(r, "unknown key: the config has only \"gadgets\" (other settings are flags)");
+		if (seen)
+			return bad(r, "\"gadgets\" given twice");
+		seen = true;
+		if (read_gadgets(r, c))
+			return -1;
+	}
+	if (!seen || !c->n)
+		return bad(r, "no gadgets");
+	return 0;
+}
+
+int config_load(struct daemon_config *c, const char *path, char *err, size_t errlen)
+{
+	struct reader r = { .path = path, .err = err, .errlen = errlen };
+	FILE *f = fopen(path, "r");
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	yaml_parser_initialize(&r.p);
+	yaml_parser_set_input_file(&r.p, f);
+	ret = read_document(&r, c);
+	if (r.have)
+		yaml_event_delete(&r.ev);
+	yaml_parser_delete(&r.p);
+	fclose(f);
+	if (ret)
+		config_free(c);
+	return ret;
+}
+
+const struct gadget_spec *config_find(const struct daemon_config *c, const char *key)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->g[i].key, key))
+			return &c->g[i];
+	return NULL;
+}
+
+void config_free(struct daemon_config *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		for (int k = 0; k < c->g[i].argc; k++)
+			free(c->g[i].argv[k]);
+		free(c->g[i].argv);
+		free(c->g[i].name);
+		free(c->g[i].key);
+	}
+	free(c->g);
+	memset(c, 0, sizeof(*c));
+}

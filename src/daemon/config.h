@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ig daemon's gadgets: from --gadgets a,b or from a YAML config file
+ * (--config), reread on SIGHUP:
+ *
+ *   gadgets:
+ *     trace_exec:            # a gadget's flags, as on ig run's command line
+ *       paths: true
+ *     trace_open: {}
+ *     trace_tcp:
+ *       host: true
+ *     traceloop:             # the syscall recorder; started once
+ */
+#ifndef IG_DAEMON_CONFIG_H
+#define IG_DAEMON_CONFIG_H
+
+#include <stddef.h>
+
+struct gadget_spec {
+	char *name;
+	char **argv;       /* "--flag=value", NULL-terminated */
+	int argc;
+	char *key;         /* name and flags: equal keys mean the same gadget */
+};
+
+struct daemon_config {
+	struct gadget_spec *g;
+	size_t n;
+};
+
+/* "a,b,c": each a gadget with its defaults. 0, or -1 with err. */
+int config_from_list(struct daemon_config *c, const char *list, char *err, size_t errlen);
+/* Parse a config file. 0, or -1 with err. */
+int config_load(struct daemon_config *c, const char *path, char *err, size_t errlen);
+/* The spec named name, or NULL. */
+const struct gadget_spec *config_find(const struct daemon_config *c, const char *key);
+void config_free(struct daemon_config *c);
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ig daemon beyond traceloop: which gadgets it runs (--gadgets or
+ * --config), their export and metrics, and SIGHUP's reload. The loop is
+ * traceloop's server (src/traceloop/serve.c), which polls the gadgets'
+ * rings through the hook and calls fleet's turn.
+ */
+#ifndef IG_DAEMON_DAEMON_H
+#define IG_DAEMON_DAEMON_H
+
+#include <stdbool.h>
+#include "daemon/config.h"
+#include "gadget.h"
+#include "traceloop/serve.h"
+
+struct fleet;
+struct ig_export;
+struct ig_metrics;
+
+struct fleet_daemon {
+	const char *config_path;   /* reread on SIGHUP; NULL: --gadgets */
+	struct daemon_config cfg;
+	bool traceloop;            /* traceloop is among the gadgets */
+	struct fleet *fleet;
+	struct ig_export *exp;
+	struct ig_metrics *metrics;
+	struct tl_serve_hook hook;
+};
+
+/* Before any BPF: read the gadgets (gadgets: "a,b"; both NULL:
+ * traceloop alone) and check them. 0, or an exit code after a message. */
+int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *config);
+/* Open the export, serve metrics, start the trace gadgets, take SIGHUP
+ * for reloads. 0, or an exit code after a message. */
+int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o);
+/* Stop the gadgets (drained), then the metrics and the export. */
+void fleet_daemon_free(struct fleet_daemon *d);
+
+#endif

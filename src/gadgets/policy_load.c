@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Policies into the kernel: each spec.tracepoints entry is resolved against
+ * its tracefs format (Tetragon counts args as the format's fields, common
+ * fields included: in syscalls/sys_enter_openat, filename is index 6),
+ * written to pol_hooks, and the policy program is attached to the
+ * tracepoint with the entry's index as its bpf_cookie.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "ig.h"
+#include "policy_load.h"
+
+#define TRACEFS_EVENTS "/sys/kernel/tracing/events"
+#define FMT_MAX_FIELDS 64
+
+struct fmt_field {
+	char type[64];
+	char name[64];
+	unsigned int off, size;
+	bool is_signed, array;
+};
+
+static struct bpf_link *links[POL_MAX_HOOKS];
+
+/* "\tfield:const char * filename;\toffset:24;\tsize:8;\tsigned:0;" */
+static int parse_field(const char *line, struct fmt_field *f)
+{
+	const char *decl = strstr(line, "field:"), *semi, *name;
+	const char *o = strstr(line, "offset:"), *s = strstr(line, "size:"), *g = strstr(line, "signed:");
+	size_t dlen, tlen;
+
+	if (!decl || !o || !s)
+		return -1;
+	decl += 6;
+	semi = strchr(decl, ';');
+	if (!semi)
+		return -1;
+	dlen = semi - decl;
+	f->array = memchr(decl, '[', dlen) != NULL;
+	if (f->array)
+		dlen = (const char *)memchr(decl, '[', dlen) - decl;
+	name = decl + dlen;
+	while (name > decl && (name[-1] == '_' || (name[-1] >= 'a' && name[-1] <= 'z') ||
+			       (name[-1] >= 'A' && name[-1] <= 'Z') || (name[-1] >= '0' && name[-1] <= '9')))
+		name--;
+	tlen = name - decl;
+	while (tlen && decl[tlen - 1] == ' ')
+		tlen--;
+	if (!tlen || tlen >= sizeof(f->type) || (size_t)(decl + dlen - name) >= sizeof(f->name))
+		return -1;
+	memcpy(f->type, decl, tlen);
+	f->type[tlen] = 0;
+	memcpy(f->name, name, decl + dlen - name);
+	f->name[decl + dlen - name] = 0;
+	f->off = strtoul(o + 7, NULL, 10);
+	f->size = strtoul(s + 5, NULL, 10);
+	f->is_signed = g && g[7] == '1';
+	return 0;
+}
+
+/* The fields of subsys/event in their tracefs order; -1 if there is no
+ * such tracepoint. */
+static int read_format(const char *subsys, const char *event, struct fmt_field *out, size_t max)
+{
+	char path[256], buf[8192];
+	ssize_t n;
+	int fd, count = 0;
+
+	snprintf(path, sizeof(path), TRACEFS_EVENTS "/%s/%s/format", subsys, event);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	for (char *line = strtok(buf, "\n"); line && (size_t)count < max; line = strtok(NULL, "\n")) {
+		if (!strstr(line, "field:"))
+			continue;
+		if (parse_field(line, &out[count]))
+			return -1;
+		count++;
+	}
+	return count;
+}
+
+static int resolve_arg(const struct pol_spec_hook *sh, size_t i, const struct fmt_field *fields,
+		       int nfields, struct pol_arg *a, char *err, size_t errlen)
+{
+	const struct fmt_field *f;
+	bool want_str = pol_type_is_string(sh->arg_type[i]);
+	bool loc, ptr;
+
+	if (sh->arg_index[i] >= nfields) {
+		snprintf(err, errlen, "%s/%s: args[%zu]: index %d is beyond its %d fields (common fields count)",
+			 sh->subsys, sh->event, i, sh->arg_index[i], nfields);
+		return -1;
+	}
+	f = &fields[sh->arg_index[i]];
+	loc = !strncmp(f->type, "__data_loc", 10);
+	ptr = strchr(f->type, '*') != NULL;
+	a->off = f->off;
+	a->size = f->size;
+	if (want_str && loc && strstr(f->type, "char")) {
+		a->kind = POL_ARG_LOCSTR;
+	} else if (want_str && ptr && strstr(f->type, "char") && f->size == 8) {
+		a->kind = POL_ARG_USTR;
+	} else if (!want_str && !loc && !f->array && (f->size == 1 || f->size == 2 || f->size == 4 ||
+						     f->size == 8)) {
+		a->kind = f->is_signed ? POL_ARG_INT : POL_ARG_UINT;
+	} else {
+		snprintf(err, errlen, "%s/%s: args[%zu]: field %d is \"%s %s\", which type %s cannot read",
+			 sh->subsys, sh->event, i, sh->arg_index[i], f->type, f->name, sh->arg_type[i]);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *const ns_files[] = {
+	[POL_NS_MNT] = "mnt", [POL_NS_NET] = "net", [POL_NS_UTS] = "uts", [POL_NS_IPC] = "ipc",
+	[POL_NS_PID] = "pid", [POL_NS_CGROUP] = "cgroup",
+};
+
+/* "host_ns": the namespace of pid 1. */
+static uint64_t host_ns(unsigned int kind)
+{
+	char path[64], link[64];
+	ssize_t n;
+
+	if (kind >= ARRAY_SIZE(ns_files) || !ns_files[kind])
+		return 0;
+	snprintf(path, sizeof(path), "/proc/1/ns/%s", ns_files[kind]);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = 0;
+	return strchr(link, '[') ? strtoull(strchr(link, '[') + 1, NULL, 10) : 0;
+}
+
+int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size_t errlen)
+{
+	static struct fmt_field fields[FMT_MAX_FIELDS];
+
+	for (size_t h = 0; h < set->nhooks; h++) {
+		const struct pol_spec_hook *sh = &set->hooks[h];
+		struct pol_hook *k = &out[h];
+		int n = read_format(sh->subsys, sh->event, fields, FMT_MAX_FIELDS);
+		char why[256];
+
+		memset(k, 0, sizeof(*k));
+		if (n < 0) {
+			snprintf(err, errlen, "policy %s: no tracepoint %s/%s in this kernel",
+				 set->names[sh->policy], sh->subsys, sh->event);
+			return -1;
+		}
+		k->policy = sh->policy;
+		k->nargs = sh->nargs;
+		for (size_t i = 0; i < sh->nargs; i++) {
+			if (resolve_arg(sh, i, fields, n, &k->args[i], why, sizeof(why))) {
+				snprintf(err, errlen, "policy %s: %s", set->names[sh->policy], why);
+				return -1;
+			}
+		}
+		memcpy(k->sel, sh->sel, sizeof(k->sel));
+		for (size_t s = 0; s < sh->nsel; s++) {
+			k->want_bin |= k->sel[s].bin_op != POL_OP_NONE;
+			for (size_t v = 0; v < POL_MAX_NS; v++)
+				if (sh->ns_host[s][v])
+					k->sel[s].ns[v] = host_ns(k->sel[s].ns_kind);
+		}
+	}
+	return 0;
+}
+
+int pol_attach(struct bpf_program *prog, int hooks_fd, const struct pol_set *set,
+	       const struct pol_hook *hooks)
+{
+	for (__u32 h = 0; h < set->nhooks; h++) {
+		LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = h);
+
+		if (bpf_map_update_elem(hooks_fd, &h, &hooks[h], BPF_ANY)) {
+			ig_err("policy %s: cannot fill its map: %s", set->names[hooks[h].policy],
+			       strerror(errno));
+			return -1;
+		}
+		links[h] = bpf_program__attach_tracepoint_opts(prog, set->hooks[h].subsys,
+							       set->hooks[h].event, &o);
+		if (!links[h]) {
+			ig_err("policy %s: cannot attach to %s/%s: %s", set->names[hooks[h].policy],
+			       set->hooks[h].subsys, set->hooks[h].event, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void pol_detach(void)
+{
+	for (size_t h = 0; h < POL_MAX_HOOKS; h++) {
+		bpf_link__destroy(links[h]);
+		links[h] = NULL;
+	}
+}

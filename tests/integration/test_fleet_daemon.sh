@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# ig daemon with several gadgets in one loop (issue 15): the export, SIGHUP
+# reloads that keep the streams of the gadgets that stay, traceloop's
+# requests, and a SIGTERM that leaves no BPF object behind.
+
+# _daemon_start ERRFILE ARGS...: ig daemon in the background (its stdout to
+# ERRFILE.out), until it says it is listening.
+_daemon_start() {
+	local err=$1; shift
+	"$IG" daemon "$@" -v >"$err.out" 2>"$err" &
+	IG_PID=$!
+	echo "$IG_PID" >>"$TMP/.ig-pids"
+	_wait_line "$err" "listening on" 30 || { tail -5 "$err" >&2; fail "the daemon did not start"; }
+}
+
+# _wait_line FILE TEXT SECONDS: until FILE has a line with TEXT.
+_wait_line() {
+	local deadline=$((SECONDS + $3))
+	until grep -qF -- "$2" "$1" 2>/dev/null; do
+		kill -0 "$IG_PID" 2>/dev/null || return 1
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.05
+	done
+}
+
+# _count_execs EXPORT MARK: exec events whose args hold MARK, over the
+# export and its rotated files; each line must parse.
+_count_execs() {
+	cat "$1" "$1".* 2>/dev/null |
+		jq -c --arg m "$2" 'select(.gadget == "trace_exec" and (.args | contains($m)))' | wc -l
+}
+
+test_daemon_runs_gadgets_and_reloads_without_losing_events() {
+	local cfg=$TMP/ig.yaml exp=$TMP/events.jsonl mark=igreload$$ n=300 got
+	printf 'gadgets:\n  trace_exec: {host: true}\n  trace_open: {host: true, comm: igdopen}\n' >"$cfg"
+	_daemon_start "$TMP/err" --config "$cfg" --socket "$TMP/s/ig.sock" \
+		--export-file "$exp" || return 1
+	assert_eq 600 "$(stat -c %a "$exp")" "export mode" || return 1
+	# Execs before, across and after the reload; the reload drops
+	# trace_open and adds trace_tcp while trace_exec stays.
+	printf 'gadgets:\n  trace_exec: {host: true}\n  trace_tcp: {host: true}\n' >"$cfg.new"
+	for i in $(seq 1 $n); do
+		/bin/echo "$mark-$i" >/dev/null
+		if [ "$i" = 100 ]; then
+			mv "$cfg.new" "$cfg"
+			kill -HUP "$IG_PID"
+		fi
+		[ "$i" = 200 ] && { _wait_line "$TMP/err" "daemon: reloaded" 30 || break; }
+	done
+	_wait_line "$TMP/err" "daemon: reloaded" 30 || { tail "$TMP/err" >&2; fail "no reload"; return 1; }
+	kill -TERM "$IG_PID"; wait "$IG_PID"
+	local rc=$?
+	assert_eq 0 "$rc" "exit code after SIGTERM" || return 1
+	got=$(_count_execs "$exp" "$mark")
+	assert_eq "$n" "$got" "exec events across the reload" || return 1
+	assert_eq 1 "$(grep -c 'daemon: trace_exec attached' "$TMP/err")" "trace_exec started once" || return 1
+	assert_contains "$(cat "$TMP/err")" "daemon: trace_open stopped" "trace_open left" || return 1
+	assert_contains "$(cat "$TMP/err")" "daemon: trace_tcp attached" "trace_tcp came" || return 1
+	[ ! -s "$TMP/err.out" ] || fail "stdout is not the export when --export-file is given"
+}
+
+# Four gadgets in one process: traceloop still answers, the export gets
+# the trace gadgets' events on stdout, and after SIGTERM every program
+# and map the daemon held is gone.
+test_daemon_sigterm_leaves_no_bpf_objects() {
+	local sock=$TMP/s/ig.sock progs maps left mark=igterm$$
+	printf 'gadgets:\n  trace_exec: {host: true}\n  trace_open:\n  trace_tcp:\n  traceloop:\n' >"$TMP/ig.yaml"
+	_daemon_start "$TMP/err" --config "$TMP/ig.yaml" --socket "$sock" || return 1
+	# The programs and maps the daemon holds, by its descriptors.
+	progs=$(cat /proc/"$IG_PID"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" {print $2}' | sort -u)
+	maps=$(cat /proc/"$IG_PID"/fdinfo/* 2>/dev/null | awk '$1 == "map_id:" {print $2}' | sort -u)
+	[ "$(echo "$progs" | wc -w)" -ge 4 ] || fail "the daemon holds $(echo "$progs" | wc -w) programs" || return 1
+	timeout 10 "$IG" traceloop list --socket "$sock" >"$TMP/list" 2>&1 ||
+		{ cat "$TMP/list" >&2; fail "ig traceloop list"; return 1; }
+	/bin/echo "$mark" >/dev/null
+	kill -TERM "$IG_PID"; wait "$IG_PID"
+	assert_eq 0 "$?" "exit code after SIGTERM" || return 1
+	left=""
+	for id in $progs; do bpftool prog show id "$id" >/dev/null 2>&1 && left="$left prog:$id"; done
+	for id in $maps; do bpftool map show id "$id" >/dev/null 2>&1 && left="$left map:$id"; done
+	[ -z "$left" ] || fail "left behind:$left" || return 1
+	# Without --export-file the export is stdout, drained at the stop.
+	assert_eq 1 "$(_count_execs "$TMP/err.out" "$mark")" "our exec on stdout" || return 1
+	[ ! -e "$sock" ] || fail "the socket stayed"
+}
+
+test_daemon_refuses_bad_config() {
+	local out rc
+	printf 'gadgets:\n  no_such_gadget:\n' >"$TMP/bad.yaml"
+	out=$("$IG" daemon --config "$TMP/bad.yaml" --socket "$TMP/s/ig.sock" 2>&1); rc=$?
+	assert_eq 2 "$rc" "exit code for an unknown gadget" || return 1
+	assert_contains "$out" "no_such_gadget" "the error" || return 1
+	printf 'gadgets:\n  trace_exec: {nope: 1}\n' >"$TMP/bad.yaml"
+	out=$("$IG" daemon --config "$TMP/bad.yaml" --socket "$TMP/s/ig.sock" 2>&1); rc=$?
+	assert_eq 2 "$rc" "exit code for an unknown flag" || return 1
+	assert_contains "$out" "nope" "the error" || return 1
+	out=$("$IG" daemon --gadgets trace_exec --config "$TMP/bad.yaml" 2>&1); rc=$?
+	assert_eq 2 "$rc" "exit code for --gadgets with --config" || return 1
+}

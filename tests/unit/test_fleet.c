@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Unit tests of the fleet pieces: Prometheus counters and their text
+ * (folding past the container cap, label escaping), and the export file's
+ * rotation. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "export.h"
+#include "field.h"
+#include "gadget.h"
+#include "metrics.h"
+
+enum { T_TYPE, T_ERROR };
+
+static const struct field t_fields[] = {
+	[T_TYPE]  = { "type", NULL, NULL, FT_STR, 7, 0 },
+	[T_ERROR] = { "error", NULL, NULL, FT_STR, 7, 0 },
+};
+
+static const struct gadget_metric t_metrics[] = {
+	{ "ig_t_total", "test", T_TYPE, "type", T_ERROR },
+};
+
+static const struct gadget t_gadget = {
+	.name = "t", .kind = GK_TRACE, .fields = t_fields, .nfields = 2,
+	.metrics = t_metrics, .nmetrics = 1,
+};
+
+static void event(struct metrics_gadget *mg, struct row *r, const char *ctr, const char *type,
+		  const char *error)
+{
+	row_reset(r);
+	row_set_str(r, CF_RT_CONTAINER_NAME, ctr, strlen(ctr));
+	row_set_str(r, GF(T_TYPE), type, strlen(type));
+	row_set_str(r, GF(T_ERROR), error, strlen(error));
+	metrics_event(mg, r);
+}
+
+static void test_metrics_text(void **state)
+{
+	struct ig_metrics *m = metrics_new(2);
+	struct metrics_gadget *mg = metrics_gadget(m, &t_gadget);
+	struct schema s;
+	struct row r;
+	size_t len;
+	char *text;
+
+	(void)state;
+	assert_non_null(mg);
+	assert_ptr_equal(metrics_gadget(m, &t_gadget), mg);
+	assert_int_equal(schema_init(&s, t_fields, 2, NULL), 0);
+	assert_int_equal(row_init(&r, &s), 0);
+	event(mg, &r, "a", "connect", "");
+	event(mg, &r, "a", "connect", "ECONNREFUSED");
+	event(mg, &r, "b\"\n\\", "accept", "");
+	event(mg, &r, "c", "accept", "");      /* past the cap of 2 */
+	event(mg, &r, "d", "accept", "");
+	metrics_lost(mg, 7);
+	metrics_gadget_restart(mg);
+	metrics_lost(mg, 3);
+	text = metrics_render(m, &len);
+	assert_int_equal(strlen(text), len);
+	assert_non_null(strstr(text, "ig_events_total{gadget=\"t\",container=\"a\"} 2\n"));
+	assert_non_null(strstr(text, "ig_events_total{gadget=\"t\",container=\"b\\\"\\n\\\\\"} 1\n"));
+	assert_non_null(strstr(text, "ig_events_total{gadget=\"t\",container=\"other\"} 2\n"));
+	assert_non_null(strstr(text, "ig_metrics_folded_events_total{gadget=\"t\"} 2\n"));
+	assert_non_null(strstr(text, "ig_metrics_container_cap 2\n"));
+	assert_non_null(strstr(text, "ig_lost_events_total{gadget=\"t\"} 10\n"));
+	assert_non_null(strstr(text, "ig_t_total{container=\"a\",type=\"connect\",result=\"error\"} 1\n"));
+	assert_non_null(strstr(text, "ig_t_total{container=\"a\",type=\"connect\",result=\"ok\"} 1\n"));
+	assert_non_null(strstr(text, "ig_t_total{container=\"other\",type=\"accept\",result=\"ok\"} 2\n"));
+	assert_non_null(strstr(text, "# TYPE ig_t_total counter\n"));
+	assert_null(strstr(text, "container=\"c\""));
+	free(text);
+	row_free(&r);
+	schema_free(&s);
+	metrics_free(m);
+}
+
+static void test_metrics_listen_parse(void **state)
+{
+	struct sockaddr_storage ss;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(metrics_parse_listen("127.0.0.1:2224", &ss, err, sizeof(err)), 0);
+	assert_int_equal(ss.ss_family, AF_INET);
+	assert_int_equal(metrics_parse_listen(":2224", &ss, err, sizeof(err)), 0);
+	assert_int_equal(metrics_parse_listen("[::1]:2224", &ss, err, sizeof(err)), 0);
+	assert_int_equal(ss.ss_family, AF_INET6);
+	assert_int_equal(metrics_parse_listen("2224", &ss, err, sizeof(err)), -1);
+	assert_int_equal(metrics_parse_listen("host.example:80", &ss, err, sizeof(err)), -1);
+	assert_int_equal(metrics_parse_listen("127.0.0.1:", &ss, err, sizeof(err)), -1);
+}
+
+static void test_export_rotates_whole_writes(void **state)
+{
+	char dir[] = "/tmp/ig-unit-export.XXXXXX", path[64], name[80];
+	struct ig_export *x;
+	struct stat sb;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/e.jsonl", dir);
+	x = export_open(path, 10, 2);
+	assert_non_null(x);
+	assert_int_equal(export_write(x, "{\"a\":1}\n", 8), 0);
+	assert_int_equal(export_write(x, "{\"b\":2}\n", 8), 0);   /* rotates first */
+	assert_int_equal(export_write(x, "{\"c\":3}\n", 8), 0);
+	assert_int_equal(export_write(x, "{\"d\":4}\n", 8), 0);
+	assert_int_equal(export_rotations(x), 3);
+	export_close(x);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(sb.st_size, 8);
+	snprintf(name, sizeof(name), "%s.1", path);
+	assert_int_equal(stat(name, &sb), 0);
+	snprintf(name, sizeof(name), "%s.3", path);
+	assert_int_not_equal(stat(name, &sb), 0);   /* keep 2: a dropped */
+	snprintf(name, sizeof(name), "rm -rf %s", dir);
+	assert_int_equal(system(name), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_metrics_text),
+		cmocka_unit_test(test_metrics_listen_parse),
+		cmocka_unit_test(test_export_rotates_whole_writes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
