@@ -130,7 +130,8 @@ static const char *const ns_files[] = {
 	[POL_NS_PID] = "pid", [POL_NS_CGROUP] = "cgroup",
 };
 
-/* "host_ns": the namespace of pid 1. */
+/* "host_ns": the namespace of pid 1, or where pid 1 may not be looked at
+ * (a sandbox, a container without the host's pid namespace), ig's own. */
 static uint64_t host_ns(unsigned int kind)
 {
 	char path[64], link[64];
@@ -140,6 +141,10 @@ static uint64_t host_ns(unsigned int kind)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/1/ns/%s", ns_files[kind]);
 	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_files[kind]);
+		n = readlink(path, link, sizeof(link) - 1);
+	}
 	if (n <= 0)
 		return 0;
 	link[n] = 0;
