@@ -2,9 +2,11 @@
 # trace_sni against openssl s_server and s_client on loopback: in a network
 # namespace the test creates, and in the host's own.
 
+# _sni_in NSPATH CMD...: CMD in that network namespace ("-": ours). It
+# execs, so "_sni_in ... &" leaves $! the command's own pid, to kill.
 _sni_in() {
 	local ns=$1; shift
-	if [ "$ns" = - ]; then "$@"; else nsenter --net="$ns" "$@"; fi
+	if [ "$ns" = - ]; then exec "$@"; else exec nsenter --net="$ns" "$@"; fi
 }
 
 # _sni_server NSPATH PORT: openssl s_server on 127.0.0.1:PORT in the network
