@@ -58,7 +58,12 @@ int ig_adv_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	}
 	w = (id / 64) & (ADV_WORDS - 1);
 	bit = 1ULL << (id & 63);
-	if (!(s->bits[w] & bit))
+	if (!(s->bits[w] & bit)) {
 		__sync_fetch_and_or(&s->bits[w], bit);
+		/* A process that lives on, more likely than the first (runc's
+		 * short-lived children): user space names the container
+		 * through it. Written only when a new syscall is seen. */
+		s->pid = bpf_get_current_pid_tgid() >> 32;
+	}
 	return 0;
 }

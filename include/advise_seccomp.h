@@ -13,13 +13,13 @@
 #define ADV_WORDS   (ADV_NR_MAX / 64)
 #define ADV_MAX_NS  4096                /* namespaces recorded at once */
 
-/* The value per namespace, keyed by its key (ig_mntns_key). The process
- * that made its first syscall names it when its container is gone. */
+/* The value per namespace, keyed by its key (ig_mntns_key). */
 struct adv_syscalls {
 	__u64 bits[ADV_WORDS];   /* bit n: syscall n was entered */
 	__u64 mntns_id;          /* inode number */
 	__u64 first_ts;          /* bpf_ktime_get_boot_ns() of the first syscall */
-	__u32 pid;               /* the first syscall's process */
+	__u32 pid;               /* the last process that made a syscall new
+				  * to the namespace */
 	__u32 _pad;
 	char comm[IG_COMM_LEN];
 };

@@ -283,10 +283,10 @@ static bool prints_documents(const struct gadget_ctx *ctx)
  * Containers named while their processes lived. At the end, a container
  * that lived a moment, or that was removed (docker run --rm), may be gone
  * from the container table; its profile still names it. Each namespace is
- * looked up on the ticks after its first syscall, while its first process
- * lives, for up to ADV_NAME_TRIES ticks.
+ * looked up on the ticks after its first syscall (through the last process
+ * that made a syscall new to it), for up to ADV_NAME_TRIES ticks.
  */
-#define ADV_NAME_TRIES 40   /* ticks of ~50 ms */
+#define ADV_NAME_TRIES 100   /* ticks of ~50 ms */
 
 struct adv_named {
 	__u64 key;
@@ -342,7 +342,9 @@ static void adv_tick(struct gadget_ctx *ctx, struct ig_batch *b)
 		c = ct_lookup_mntns(t, key);
 		if (!c && key != ct_host_mntns(t))
 			c = ct_resolve(t, key, v.pid);
-		if (c) {
+		/* A hint (a cgroup names it, the runtime does not vouch for it
+		 * yet: runc is still creating it) is not a name: try again. */
+		if (c && !c->hinted) {
 			n->c = *c;
 			n->found = true;
 		}
@@ -359,13 +361,14 @@ static bool adv_enrich(struct ig_batch *b, struct row *r, __u64 key)
 
 	if (!b->enr)
 		return true;
-	selected = enricher_apply(b->enr, r);
-	if (r->v[CF_RT_CONTAINER_NAME].len || !n || !n->found)
-		return selected;
-	if (!enricher_selects(b->enr, &n->c))
-		return false;
-	enricher_fill_container(b->enr, r, &n->c);
-	return true;
+	if (!n || !n->found)
+		return enricher_apply(b->enr, r);
+	/* Named while it ran: that name, even where the table now has only
+	 * a hint for an exited container. */
+	selected = enricher_selects(b->enr, &n->c);
+	if (selected)
+		enricher_fill_container(b->enr, r, &n->c);
+	return selected;
 }
 
 /* The profile as a document: into DIR/<name>.json, or stdout's buffer. */

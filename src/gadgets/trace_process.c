@@ -354,22 +354,24 @@ static int decode_exit(const struct gadget_ctx *ctx, const struct process_event 
 	return 1;
 }
 
-/* The matched tracepoint's arguments, as a JSON array. */
-static void set_hook_args(struct row *r, const struct policy_event *e, const struct pol_hook *h)
+/* The matched tracepoint's arguments, as a JSON array: strings as the
+ * policy typed them, integers signed unless the format says unsigned. */
+static void set_hook_args(struct row *r, const struct policy_event *e,
+			  const struct pol_spec_hook *sh, const struct pol_hook *h)
 {
 	struct obuf b = { 0 };
 	char *d;
 
 	ob_putc(&b, '[');
-	for (uint32_t i = 0; i < h->nargs && i < POL_MAX_ARGS; i++) {
+	for (size_t i = 0; i < sh->nargs && i < POL_MAX_ARGS; i++) {
 		if (i)
 			ob_putc(&b, ',');
-		if (h->args[i].kind == POL_ARG_USTR || h->args[i].kind == POL_ARG_LOCSTR)
+		if (pol_type_is_string(sh->arg_type[i]))
 			esc_json(&b, e->strs[i], strnlen(e->strs[i], e->lens[i] < POL_STR ? e->lens[i] : POL_STR));
-		else if (h->args[i].kind == POL_ARG_INT)
-			ob_i64(&b, e->nums[i]);
-		else
+		else if (h->args[i].kind == POL_ARG_UINT)
 			ob_u64(&b, (uint64_t)e->nums[i]);
+		else
+			ob_i64(&b, e->nums[i]);
 	}
 	ob_putc(&b, ']');
 	d = row_alloc(r, b.len);
@@ -396,7 +398,7 @@ static int decode_match(const struct gadget_ctx *ctx, const struct policy_event 
 		row_set_fmt(r, GT(TP_ACTION), "Signal %u", e->sig);
 	else
 		row_set_str(r, GT(TP_ACTION), pol_action_name(e->action), strlen(pol_action_name(e->action)));
-	set_hook_args(r, e, &resolved[e->hook]);
+	set_hook_args(r, e, sh, &resolved[e->hook]);
 	p = pc_find(cache, e->proc.pid, 0);
 	if (!p)
 		p = pc_seed_pid(cache, e->proc.pid);

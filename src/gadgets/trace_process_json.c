@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <jansson.h>
 #include "escape.h"
 #include "output.h"
 #include "gadgets/process_fields.h"
@@ -150,6 +151,50 @@ static void event_tail(struct obuf *b, const struct row *r)
 	}
 }
 
+/* Tetragon's typed args: [{"string_arg":"/etc/shadow"},{"long_arg":2}]. */
+static void typed_args(struct obuf *b, const struct value *v)
+{
+	json_t *a = v->s ? json_loadb(v->s, v->len, 0, NULL) : NULL;
+	size_t i;
+	json_t *x;
+
+	ob_putc(b, '[');
+	json_array_foreach(a, i, x) {
+		ob_puts(b, i ? ",{" : "{");
+		if (json_is_string(x)) {
+			ob_puts(b, "\"string_arg\":");
+			esc_json(b, json_string_value(x), json_string_length(x));
+		} else {
+			ob_puts(b, "\"long_arg\":");
+			ob_i64(b, json_integer_value(x));
+		}
+		ob_putc(b, '}');
+	}
+	ob_putc(b, ']');
+	json_decref(a);
+}
+
+/* process_tracepoint's own members; the action as Tetragon names it. */
+static void tracepoint_tail(struct obuf *b, const struct row *r)
+{
+	const struct value *hook = V(r, TP_HOOK), *act = V(r, TP_ACTION);
+	const char *slash = hook->s ? memchr(hook->s, '/', hook->len) : NULL;
+	struct value sub = { .s = hook->s, .len = slash ? slash - hook->s : 0 };
+	struct value ev = { .s = slash ? slash + 1 : "", .len = slash ? hook->len - (slash + 1 - hook->s) : 0 };
+	bool first = false;
+
+	str(b, &first, "subsys", &sub);
+	str(b, &first, "event", &ev);
+	key(b, &first, "args");
+	typed_args(b, V(r, TP_HOOK_ARGS));
+	str(b, &first, "policy_name", V(r, TP_POLICY));
+	key(b, &first, "action");
+	ob_puts(b, "\"KPROBE_ACTION_");
+	for (uint32_t i = 0; act->s && i < act->len && act->s[i] != ' '; i++)
+		ob_putc(b, act->s[i] >= 'a' && act->s[i] <= 'z' ? act->s[i] - 32 : act->s[i]);
+	ob_putc(b, '"');
+}
+
 void tp_write_tetragon(struct obuf *b, const struct schema *s, const struct row *r)
 {
 	const struct value *ev = V(r, TP_EVENT);
@@ -171,16 +216,8 @@ void tp_write_tetragon(struct obuf *b, const struct schema *s, const struct row 
 		num(b, &first, "status", V(r, TP_EXIT_CODE)->i);
 		wall(b, &first, "time", r->v[CF_TIMESTAMP].u);
 	}
-	if (match) {
-		str(b, &first, "policy_name", V(r, TP_POLICY));
-		str(b, &first, "event", V(r, TP_HOOK));
-		key(b, &first, "args");
-		if (empty(V(r, TP_HOOK_ARGS)))
-			ob_puts(b, "[]");
-		else
-			ob_write(b, V(r, TP_HOOK_ARGS)->s, V(r, TP_HOOK_ARGS)->len);
-		str(b, &first, "action", V(r, TP_ACTION));
-	}
+	if (match)
+		tracepoint_tail(b, r);
 	ob_puts(b, "},\"node_name\":");
 	snprintf(node, sizeof(node), "%s", tp_node_name());
 	esc_json(b, node, strlen(node));

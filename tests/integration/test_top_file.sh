@@ -14,11 +14,14 @@ test_top_file_dd_in_container() {
 	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
 	local name="ig-tf-$RANDOM" i
 	ig_start "$TMP/out" run top_file -c "$name" -o json --interval 0.2 || return 1
-	docker run --rm --name "$name" busybox sh -c \
-		'dd if=/dev/zero of=/tmp/ig-tf-data bs=4096 count=256 2>/dev/null; dd if=/tmp/ig-tf-data of=/dev/null bs=4096 2>/dev/null' ||
+	# The container stays up until its rows were seen: a row is named
+	# from its process, which must still be there when the interval ends.
+	docker run -d --name "$name" busybox sh -c \
+		'dd if=/dev/zero of=/tmp/ig-tf-data bs=4096 count=256 2>/dev/null; dd if=/tmp/ig-tf-data of=/dev/null bs=4096 2>/dev/null; while :; do sleep 1; done' >/dev/null ||
 		{ ig_stop; fail "docker run"; return 1; }
 	for i in $(seq 1 100); do tf_done "$TMP/out" && break; sleep 0.1; done
 	ig_stop
+	docker rm -f "$name" >/dev/null
 	jq -e . "$TMP/out" >/dev/null || fail "not JSON: $(head -c 300 "$TMP/out")" || return 1
 	assert_eq 256 "$(tf_sum "$TMP/out" ig-tf-data writes)" "writes" &&
 	assert_eq 1048576 "$(tf_sum "$TMP/out" ig-tf-data wbytes)" "wbytes" &&

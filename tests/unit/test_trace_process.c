@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <linux/types.h>
+#include <unistd.h>
 
 #include "decoder_fixture.h"
 #include "trace_process.h"
@@ -332,6 +333,74 @@ static void test_tetragon_json(void **state)
 	free(s);
 }
 
+/* A policy match: the row names the policy, its action and the hook, and
+ * -o tetragon writes a process_tracepoint. The policy goes in through the
+ * gadget's own --policy flag; without the kernel's format (configure), the
+ * args are read as integers. */
+static void test_match_row_and_tetragon_shape(void **state)
+{
+	struct fix *f = *state;
+	const char *yaml = "/tmp/ig-unit-policy.yaml";
+	const struct gadget_flag *flag = NULL;
+	struct policy_event *m = calloc(1, sizeof(*m));
+	char err[256], opts[256] = { 0 };
+	json_t *j, *x;
+	FILE *fp;
+	char *s;
+
+	assert_non_null(m);
+	fp = fopen(yaml, "w");
+	assert_non_null(fp);
+	fputs("apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata: {name: unit-pol}\n"
+	      "spec:\n  tracepoints:\n  - subsystem: syscalls\n    event: sys_enter_kill\n"
+	      "    args: [{index: 6, type: int}]\n"
+	      "    selectors: [{matchActions: [{action: Sigkill}]}]\n", fp);
+	fclose(fp);
+	for (size_t i = 0; i < f->g->nflags; i++)
+		if (!strcmp(f->g->flags[i].name, "policy"))
+			flag = &f->g->flags[i];
+	assert_non_null(flag);
+	assert_int_equal(flag->set(opts, yaml, err, sizeof(err)), 0);
+	unlink(yaml);
+
+	decode(f, exec_rec(f, PID0 + 40, PID0, 10, 0, "/bin/kill", "kill\0-9\0" "1", 10));
+	m->kind = PROC_EV_MATCH;
+	m->proc.pid = m->proc.tid = PID0 + 40;
+	m->proc.timestamp = 20;
+	m->hook = 0;
+	m->action = POL_ACT_SIGKILL;
+	m->nargs = 1;
+	m->nums[0] = 9;
+	row_reset(&f->r);
+	assert_int_equal(f->g->decode(&f->ctx, m, sizeof(*m) - 1, &f->r), -1);
+	row_reset(&f->r);
+	assert_int_equal(f->g->decode(&f->ctx, m, sizeof(*m), &f->r), 1);
+	assert_string_equal(str(f, TP_EVENT), "match");
+	assert_string_equal(str(f, TP_POLICY), "unit-pol");
+	assert_string_equal(str(f, TP_ACTION), "Sigkill");
+	assert_string_equal(str(f, TP_HOOK), "syscalls/sys_enter_kill");
+	assert_string_equal(str(f, TP_HOOK_ARGS), "[9]");
+	assert_string_equal(str(f, TP_BINARY), "/bin/kill");
+	s = print(f, OUT_TETRAGON);
+	j = json_loads(s, 0, NULL);
+	assert_non_null(j);
+	x = json_object_get(j, "process_tracepoint");
+	assert_string_equal(json_string_value(json_object_get(x, "subsys")), "syscalls");
+	assert_string_equal(json_string_value(json_object_get(x, "event")), "sys_enter_kill");
+	assert_string_equal(json_string_value(json_object_get(x, "policy_name")), "unit-pol");
+	assert_string_equal(json_string_value(json_object_get(x, "action")), "KPROBE_ACTION_SIGKILL");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+		json_object_get(x, "args"), 0), "long_arg")), 9);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(x, "process"), "binary")),
+			    "/bin/kill");
+	json_decref(j);
+	free(s);
+	s = print(f, OUT_COMPACT);
+	assert_string_equal(s, "\xf0\x9f\x9a\xa8 policy  host /bin/kill unit-pol syscalls/sys_enter_kill [9] Sigkill\n");
+	free(s);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_cache_bounded_and_refcounted),
 		cmocka_unit_test_setup_teardown(test_compact_shapes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tetragon_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_match_row_and_tetragon_shape, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
