@@ -245,6 +245,32 @@ def scenarios(ig, bindir):
                      tps=["sys_enter"], ig=True, per_op=0, bpf_cost=True),
             ],
             peer_note="advise_seccomp untraced (host syscalls, containers recorded) and traced (--host: the host recorded too), against traceloop untraced (it records containers only)"),
+        # trace_dns: a DNS query over loopback UDP, each reported (the
+        # socket filter, its copy, the sendto tracepoints, user space's
+        # parse); then the same datagrams to port 5353, which it only
+        # filters out. No timeouts: the receiver never answers.
+        dict(
+            name="dns", what="DNS query over loopback UDP (sendto+recv)",
+            loop=[b("udp_loop"), "-p", "53"],
+            n=20_000 if SHORT else 300_000, gadget="trace_dns",
+            needles=("udp_loop", "bench.test"), bpf_stats=True,
+            tracers=[
+                dict(name="ig", cmd=[ig, "run", "trace_dns", "--host", "-o", "json",
+                                     "--query-timeout", "0"],
+                     tps=["sys_enter_sendto"], ig=True, per_op=1),
+            ],
+            peer_note="no peer: libbpf-tools has no DNS tracer"),
+        dict(
+            name="udp_other", what="loopback UDP to port 5353 (not DNS)",
+            loop=[b("udp_loop"), "-p", "5353"],
+            n=20_000 if SHORT else 300_000, gadget="trace_dns",
+            needles=("udp_loop",), bpf_stats=True,
+            tracers=[
+                dict(name="ig", cmd=[ig, "run", "trace_dns", "--host", "-o", "json",
+                                     "--query-timeout", "0"],
+                     tps=["sys_enter_sendto"], ig=True, per_op=0),
+            ],
+            peer_note="trace_dns on UDP that is not DNS: what its filter and sendto hooks cost; no event is expected; no peer"),
     ]
 
 
@@ -1106,7 +1132,7 @@ def main():
                     help="where results go (default bench/results; build/bench/results "
                          "with BENCH_SHORT=1)")
     ap.add_argument("--rounds", type=int, default=1 if SHORT else 3)
-    ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec process policy tcp tty write tcp_rw file_rw syscall profile_cpu)")
+    ap.add_argument("--only", nargs="*", help="workloads to run (open open_paths exec process policy tcp tty write tcp_rw file_rw syscall profile_cpu dns udp_other)")
     ap.add_argument("--no-sweep", action="store_true")
     ap.add_argument("--no-latency", action="store_true")
     ap.add_argument("--no-startup", action="store_true", help="skip the cold/warm start-up section")

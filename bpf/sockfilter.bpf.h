@@ -308,7 +308,10 @@ static __always_inline bool sf_fill(struct __sk_buff *skb, const struct sf_l4 *l
 		return false;
 	if (len > max)
 		len = max;
-	if (len < 1)
+	/* "< 20", not "== 0": a range check gives the verifier the lower
+	 * bound of the copy's size (6.1's does not learn it from != 0). No IP
+	 * packet is shorter anyway. */
+	if (len < 20)
 		return false;
 	h->caplen = len;
 	return sf_load(skb, 0, data, len);

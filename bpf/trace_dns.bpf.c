@@ -9,9 +9,26 @@
 
 /* The owner of a DNS client's port: the sends that may give an unbound
  * socket its port (connect, bind, send*), entry and exit. */
+/* Whether a sendto()'s destination (the user's sockaddr, family then port
+ * in both sockaddr_in and sockaddr_in6) may be a DNS server: true unless it
+ * can be read and names another port. */
+static __always_inline bool dest_may_be_dns(const void *uaddr)
+{
+	__u16 sa[2];
+
+	if (bpf_probe_read_user(sa, sizeof(sa), uaddr))
+		return true;
+	return sa[1] == bpf_htons(DNS_PORT);
+}
+
+/* The hottest of these hooks: a datagram sent to an address that is not
+ * port 53 skips the socket walk (a DNS server replying with sendto() is
+ * known by its bind() or its sendmsg() instead). */
 SEC("tracepoint/syscalls/sys_enter_sendto")
 int ig_dns_sendto(struct trace_event_raw_sys_enter *ctx)
 {
+	if (ctx->args[4] && !dest_may_be_dns((const void *)ctx->args[4]))
+		return 0;
 	sf_enter(ctx->args[0], false);
 	return 0;
 }

@@ -15,7 +15,7 @@
 
 BENCH_BUILD := $(BUILD)/bench
 # Workloads; each is one file using bench/bench.h.
-BENCH_LOOPS := open_loop exec_loop connect_loop tty_loop write_loop tcp_rw_loop
+BENCH_LOOPS := open_loop exec_loop connect_loop tty_loop write_loop tcp_rw_loop udp_loop
 BENCH_BINS  := $(BENCH_LOOPS:%=$(BENCH_BUILD)/%) $(BENCH_BUILD)/bench_nop \
 	       $(BENCH_BUILD)/attach_wait $(BENCH_BUILD)/latency $(BENCH_BUILD)/fmt_bench
 BENCH_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE

@@ -5,7 +5,7 @@ PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
       libjansson-dev libyaml-dev libcmocka-dev jq pkg-config iproute2 util-linux
       libclang-rt-14-dev asciinema valgrind bsdutils python3
       qemu-system-x86 busybox-static cpio nftables dnsmasq-base openssl
-      libmicrohttpd-dev prometheus help2man python3-yaml systemd"
+      libmicrohttpd-dev prometheus help2man python3-yaml systemd man-db curl"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

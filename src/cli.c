@@ -331,7 +331,7 @@ void cli_print_usage(FILE *f)
 		"                            (also ig trace bind, ig top tcp, ig snapshot socket...)\n"
 		"  ig list-gadgets           list the gadgets\n"
 		"  ig list-containers [-w]   list (and watch) the containers on this host\n"
-		"  ig daemon                 record every container's syscalls (traceloop), serve them\n"
+		"  ig daemon                 the node agent: gadgets to a JSON export, metrics, traceloop\n"
 		"  ig traceloop list|show|close [ID|NAME]   read the daemon's traces\n"
 		"  ig help [GADGET]          show help (also: ig run GADGET --help)\n"
 		"  ig version                print the version\n\n"

@@ -112,18 +112,8 @@ nomem:
 	return NULL;
 }
 
-int export_write(struct ig_export *x, const void *buf, size_t len)
+static int write_all(struct ig_export *x, const char *p, size_t len)
 {
-	const char *p = buf;
-	int err;
-
-	if (!len)
-		return 0;
-	if (x->rotate_size && x->size && x->size + len > x->rotate_size) {
-		err = rotate(x);
-		if (err)
-			return err;
-	}
 	while (len) {
 		ssize_t n = write(x->fd, p, len);
 
@@ -134,6 +124,40 @@ int export_write(struct ig_export *x, const void *buf, size_t len)
 		p += n;
 		len -= n;
 		x->size += n;
+	}
+	return 0;
+}
+
+/* How much of buf (whole lines) goes into the current file: 0 to rotate
+ * first. A record longer than rotate_size gets a file of its own. */
+static size_t fits(const struct ig_export *x, const char *buf, size_t len)
+{
+	const char *nl;
+
+	if (!x->rotate_size || x->size + len <= x->rotate_size)
+		return len;
+	if (x->size < x->rotate_size &&
+	    (nl = memrchr(buf, '\n', x->rotate_size - x->size)))
+		return nl - buf + 1;
+	if (x->size)
+		return 0;
+	nl = memchr(buf, '\n', len);
+	return nl ? (size_t)(nl - buf + 1) : len;
+}
+
+int export_write(struct ig_export *x, const void *buf, size_t len)
+{
+	const char *p = buf;
+	int err;
+
+	while (len) {
+		size_t n = fits(x, p, len);
+
+		err = n ? write_all(x, p, n) : rotate(x);
+		if (err)
+			return err;
+		p += n;
+		len -= n;
 	}
 	return 0;
 }

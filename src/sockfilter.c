@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "ig.h"
-#include "field.h"
+#include "ig_net.h"
 #include "netparse.h"
 #include "sockfilter_user.h"
 
@@ -240,19 +240,16 @@ bool sf_owner_lookup(const struct sf_attach *a, __u32 netns, __u8 proto, __u16 p
 	return a->owners_fd > 0 && port && !bpf_map_lookup_elem(a->owners_fd, &key, out);
 }
 
-void sf_row_end(struct row *r, int f_end, int f_addr, int f_port, int f_version,
-		const struct np_packet *pk, bool src)
+void sf_ends(const struct np_packet *pk, struct ig_l4 *src, struct ig_l4 *dst)
 {
-	char *a = row_alloc(r, INET6_ADDRSTRLEN);
-	__u16 port = src ? pk->sport : pk->dport;
-
-	if (!a)
-		return;
-	np_addr_text(pk, src, a, INET6_ADDRSTRLEN);
-	row_set_str(r, GF(f_addr), a, strlen(a));
-	row_set_uint(r, GF(f_port), port);
-	row_set_uint(r, GF(f_version), pk->version);
-	row_set_fmt(r, GF(f_end), pk->version == 6 ? "[%s]:%u" : "%s:%u", a, port);
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	memcpy(src->addr, pk->saddr, 16);
+	memcpy(dst->addr, pk->daddr, 16);
+	src->port = pk->sport;
+	dst->port = pk->dport;
+	src->version = dst->version = pk->version;
+	src->proto = dst->proto = pk->proto;
 }
 
 const char *sf_pkt_type_name(__u8 t)

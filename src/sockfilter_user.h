@@ -50,12 +50,10 @@ bool sf_owner_lookup(const struct sf_attach *a, __u32 netns, __u8 proto, __u16 p
 
 
 
-struct row;
 struct np_packet;
-/* One end of a packet in a row: f_end "addr:port" ("[::1]:53"), then addr,
- * port and IP version, at gadget field indexes (as trace_tcp shows them). */
-void sf_row_end(struct row *r, int f_end, int f_addr, int f_port, int f_version,
-		const struct np_packet *pk, bool src);
+struct ig_l4;
+/* A packet's two ends as the network gadgets show them (net_set_l4()). */
+void sf_ends(const struct np_packet *pk, struct ig_l4 *src, struct ig_l4 *dst);
 /* "HOST", "OUTGOING"... for struct sf_packet.pkt_type. */
 const char *sf_pkt_type_name(__u8 t);
 #endif

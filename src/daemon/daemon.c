@@ -107,10 +107,9 @@ int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o)
 	if (o->export_file &&
 	    !(d->exp = export_open(o->export_file, o->export_rotate_size, o->export_keep)))
 		return IG_EXIT_RUNTIME;
-	if (o->metrics_listen) {
-		d->metrics = metrics_new(o->metrics_max_containers);
-		if (!d->metrics || metrics_listen(d->metrics, o->metrics_listen))
-			return IG_EXIT_RUNTIME;
+	if (o->metrics_listen && !(d->metrics = metrics_new(o->metrics_max_containers))) {
+		ig_err("out of memory");
+		return IG_EXIT_RUNTIME;
 	}
 	d->fleet = fleet_new(d->exp, d->metrics);
 	if (!d->fleet) {
@@ -118,6 +117,9 @@ int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o)
 		return IG_EXIT_RUNTIME;
 	}
 	if (fleet_apply(d->fleet, &d->cfg))
+		return IG_EXIT_RUNTIME;
+	/* Served once the gadgets run: /healthz answering means working. */
+	if (d->metrics && metrics_listen(d->metrics, o->metrics_listen))
 		return IG_EXIT_RUNTIME;
 	d->hook = (struct tl_serve_hook){ .fd = fleet_fd(d->fleet), .turn = turn, .arg = d };
 	return 0;

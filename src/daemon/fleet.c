@@ -17,10 +17,14 @@
 #include "sys.h"
 
 #define MAX_RUNNING 64
-#define FLUSH_BYTES (1 << 18)
+#define FLUSH_BYTES (1 << 16)   /* per gadget: several buffers, kept small */
 #define ROUND_MAX 4096          /* records per gadget per turn: no gadget starves the rest */
 #define ROUND_ENDED (-ECANCELED)
 #define REPORT_NS 1000000000ULL
+/* A gadget's ring unless its ring-size says otherwise: an eighth of ig
+ * run's, as a node agent runs several and stays small (its pages count
+ * twice in RSS: the kernel maps the ring twice, to read across the end). */
+#define DAEMON_RING_SIZE (256 * 1024)
 
 struct dgadget {
 	struct fleet *f;
@@ -252,6 +256,8 @@ static struct dgadget *dgadget_new(struct fleet *f, const struct gadget *g,
 	memcpy(d->fields, g->fields, g->nfields * sizeof(*d->fields));
 	d->fields[g->nfields] = gadget_field;
 	d->opts.mode = OUT_JSON;   /* the export is JSON lines */
+	if (!d->opts.ring_size)
+		d->opts.ring_size = DAEMON_RING_SIZE;
 	d->ctx.g = g;
 	d->ctx.opts = &d->opts;
 	d->ctx.flags = d->flags;

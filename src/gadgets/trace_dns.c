@@ -10,29 +10,24 @@
 #include <string.h>
 #include <time.h>
 #include "skel.h"
+#include "ig_net.h"
+#include "netfmt.h"
 #include "netparse.h"
 #include "sockfilter_user.h"
 #include "trace_dns.h"
 #include "trace_dns.skel.h"
 
 enum {
-	F_SRC, F_SRC_ADDR, F_SRC_PORT, F_SRC_VERSION,
-	F_DST, F_DST_ADDR, F_DST_PORT, F_DST_VERSION,
-	F_PROTO, F_ID, F_QR, F_QR_RAW, F_QTYPE, F_QTYPE_RAW, F_NAME, F_RCODE, F_RCODE_RAW,
+	NET_L4_ENUM(F_SRC),
+	NET_L4_ENUM(F_DST),
+	F_ID, F_QR, F_QR_RAW, F_QTYPE, F_QTYPE_RAW, F_NAME, F_RCODE, F_RCODE_RAW,
 	F_LATENCY, F_LATENCY_RAW, F_ADDRESSES, F_NUM_ANSWERS, F_TIMEOUT, F_TRUNCATED,
 	F_PKT_TYPE, F_NETNS,
 };
 
 static const struct field dns_fields[] = {
-	[F_SRC]         = { "src.endpoint", "SRC", "src", FT_STR, 21, FF_DEFAULT },
-	[F_SRC_ADDR]    = { "src.addr", NULL, "saddr", FT_STR, 15, 0 },
-	[F_SRC_PORT]    = { "src.port", NULL, "sport", FT_UINT, 5, FF_RIGHT },
-	[F_SRC_VERSION] = { "src.version", NULL, NULL, FT_UINT, 2, FF_RIGHT },
-	[F_DST]         = { "dst.endpoint", "DST", "dst", FT_STR, 21, FF_DEFAULT },
-	[F_DST_ADDR]    = { "dst.addr", NULL, "daddr", FT_STR, 15, 0 },
-	[F_DST_PORT]    = { "dst.port", NULL, "dport", FT_UINT, 5, FF_RIGHT },
-	[F_DST_VERSION] = { "dst.version", NULL, NULL, FT_UINT, 2, FF_RIGHT },
-	[F_PROTO]       = { "proto", "PROTO", NULL, FT_STR, 3, 0 },
+	NET_L4_FIELDS(F_SRC, "src", "SRC", "saddr", "sport", FF_DEFAULT),
+	NET_L4_FIELDS(F_DST, "dst", "DST", "daddr", "dport", FF_DEFAULT),
 	[F_ID]          = { "id", "ID", NULL, FT_STR, 4, 0 },
 	[F_QR]          = { "qr", "QR", NULL, FT_STR, 2, FF_DEFAULT },
 	[F_QR_RAW]      = { "qr_raw", NULL, NULL, FT_UINT, 1, FF_RIGHT },
@@ -279,6 +274,7 @@ static void pair(struct row *r, const struct dns_event *e, size_t size,
 static int dns_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
 {
 	const struct dns_event *e = data;
+	struct ig_l4 src, dst;
 	bool timeout;
 	struct np_packet pk;
 	struct dns_msg m;
@@ -293,9 +289,9 @@ static int dns_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 	    dns_payload(&pk, &msg, &len) || dns_parse(msg, len, &m))
 		return 0;   /* port 53, but not DNS as we know it */
 	set_owner(ctx, r, e, &pk, &m);
-	sf_row_end(r, F_SRC, F_SRC_ADDR, F_SRC_PORT, F_SRC_VERSION, &pk, true);
-	sf_row_end(r, F_DST, F_DST_ADDR, F_DST_PORT, F_DST_VERSION, &pk, false);
-	row_set_str(r, GF(F_PROTO), pk.proto == SF_PROTO_TCP ? "tcp" : "udp", 3);
+	sf_ends(&pk, &src, &dst);
+	net_set_l4(r, GF(F_SRC_EP), &src);
+	net_set_l4(r, GF(F_DST_EP), &dst);
 	set_message(r, &m, timeout);
 	row_set_str(r, GF(F_PKT_TYPE), sf_pkt_type_name(e->h.pkt_type),
 		    strlen(sf_pkt_type_name(e->h.pkt_type)));

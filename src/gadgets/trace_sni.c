@@ -6,6 +6,8 @@
  */
 #include <string.h>
 #include "skel.h"
+#include "ig_net.h"
+#include "netfmt.h"
 #include "netparse.h"
 #include "sockfilter_user.h"
 #include "trace_sni.h"
@@ -13,21 +15,15 @@
 
 enum {
 	F_NAME,
-	F_SRC, F_SRC_ADDR, F_SRC_PORT, F_SRC_VERSION,
-	F_DST, F_DST_ADDR, F_DST_PORT, F_DST_VERSION,
+	NET_L4_ENUM(F_SRC),
+	NET_L4_ENUM(F_DST),
 	F_PKT_TYPE, F_NETNS,
 };
 
 static const struct field sni_fields[] = {
 	[F_NAME]        = { "name", "NAME", NULL, FT_STR, 30, FF_DEFAULT },
-	[F_SRC]         = { "src.endpoint", "SRC", "src", FT_STR, 21, 0 },
-	[F_SRC_ADDR]    = { "src.addr", NULL, "saddr", FT_STR, 15, 0 },
-	[F_SRC_PORT]    = { "src.port", NULL, "sport", FT_UINT, 5, FF_RIGHT },
-	[F_SRC_VERSION] = { "src.version", NULL, NULL, FT_UINT, 2, FF_RIGHT },
-	[F_DST]         = { "dst.endpoint", "DST", "dst", FT_STR, 21, 0 },
-	[F_DST_ADDR]    = { "dst.addr", NULL, "daddr", FT_STR, 15, 0 },
-	[F_DST_PORT]    = { "dst.port", NULL, "dport", FT_UINT, 5, FF_RIGHT },
-	[F_DST_VERSION] = { "dst.version", NULL, NULL, FT_UINT, 2, FF_RIGHT },
+	NET_L4_FIELDS(F_SRC, "src", "SRC", "saddr", "sport", 0),
+	NET_L4_FIELDS(F_DST, "dst", "DST", "daddr", "dport", 0),
 	[F_PKT_TYPE]    = { "pkt_type", "PKT_TYPE", NULL, FT_STR, 8, 0 },
 	[F_NETNS]       = { "netns_id", "NETNS", "netns", FT_UINT, 10, FF_RIGHT },
 };
@@ -46,6 +42,7 @@ static char sni_name[256];
 static int sni_decode(struct gadget_ctx *ctx, const void *data, size_t size, struct row *r)
 {
 	const struct sni_event *e = data;
+	struct ig_l4 src, dst;
 	struct np_packet pk;
 	int n;
 
@@ -64,8 +61,9 @@ static int sni_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 	sni_proc.timestamp = e->h.timestamp;
 	row_set_proc(ctx, r, &sni_proc);
 	row_set_str(r, GF(F_NAME), sni_name, (size_t)n);
-	sf_row_end(r, F_SRC, F_SRC_ADDR, F_SRC_PORT, F_SRC_VERSION, &pk, true);
-	sf_row_end(r, F_DST, F_DST_ADDR, F_DST_PORT, F_DST_VERSION, &pk, false);
+	sf_ends(&pk, &src, &dst);
+	net_set_l4(r, GF(F_SRC_EP), &src);
+	net_set_l4(r, GF(F_DST_EP), &dst);
 	row_set_str(r, GF(F_PKT_TYPE), sf_pkt_type_name(e->h.pkt_type),
 		    strlen(sf_pkt_type_name(e->h.pkt_type)));
 	row_set_uint(r, GF(F_NETNS), e->h.netns_id);

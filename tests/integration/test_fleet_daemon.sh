@@ -75,9 +75,16 @@ test_daemon_sigterm_leaves_no_bpf_objects() {
 	/bin/echo "$mark" >/dev/null
 	kill -TERM "$IG_PID"; wait "$IG_PID"
 	assert_eq 0 "$?" "exit code after SIGTERM" || return 1
-	left=""
-	for id in $progs; do bpftool prog show id "$id" >/dev/null 2>&1 && left="$left prog:$id"; done
-	for id in $maps; do bpftool map show id "$id" >/dev/null 2>&1 && left="$left map:$id"; done
+	# The kernel frees a released program or map from a work queue: give
+	# it a moment, then nothing of ours may remain.
+	local deadline=$((SECONDS + 10))
+	while :; do
+		left=""
+		for id in $progs; do bpftool prog show id "$id" >/dev/null 2>&1 && left="$left prog:$id"; done
+		for id in $maps; do bpftool map show id "$id" >/dev/null 2>&1 && left="$left map:$id"; done
+		[ -z "$left" ] || [ $SECONDS -ge $deadline ] && break
+		sleep 0.1
+	done
 	[ -z "$left" ] || fail "left behind:$left" || return 1
 	# Without --export-file the export is stdout, drained at the stop.
 	assert_eq 1 "$(_count_execs "$TMP/err.out" "$mark")" "our exec on stdout" || return 1

@@ -21,8 +21,9 @@ _wait_for() { # seconds cmd...
 	done
 }
 
+# (Not "| grep -q": under pipefail, jq killed by SIGPIPE would fail it.)
 _agent_logs_have() { # agent jq-filter
-	docker logs "$1" 2>/dev/null | jq -e "select($2)" 2>/dev/null | grep -q .
+	[ "$(docker logs "$1" 2>/dev/null | jq -c "select($2)" 2>/dev/null | wc -l)" -gt 0 ]
 }
 
 test_image_daemonset_agent_in_docker() {
@@ -45,12 +46,20 @@ test_image_daemonset_agent_in_docker() {
 		{ docker logs "$agent" 2>&1 | tail >&2; docker rm -f "$agent" >/dev/null; fail "no liveness answer"; return 1; }
 	docker run -d --name "$dname" busybox sh -c 'while true; do /bin/true; sleep 0.2; done' >/dev/null
 	ctr_run_k8s "$cname" "pod-$$" "ns-$$" sh -c 'while true; do /bin/true; sleep 0.2; done'
-	local ok=0
+	local ok=0 step="docker container named"
 	_wait_for 30 _agent_logs_have "$agent" ".gadget == \"trace_exec\" and .runtime.containerName == \"$dname\" and .runtime.runtimeName == \"docker\"" &&
+	step="containerd/CRI container named, k8s.node filled" &&
 	_wait_for 30 _agent_logs_have "$agent" ".gadget == \"trace_exec\" and .k8s.podName == \"pod-$$\" and .k8s.namespace == \"ns-$$\" and .k8s.node == \"$node\"" &&
+	step="metrics" &&
 	_wait_for 30 _in_agent_net "$pid" sh -c "curl -sf http://127.0.0.1:2224/metrics | grep -q 'ig_execs_total{container=\"$dname\",result=\"ok\"}'" &&
+	step="traceloop list" &&
 	"$IG" traceloop list --socket /run/ig/ig.sock >"$TMP/tl" 2>&1 && ok=1
-	[ $ok = 1 ] || { docker logs "$agent" 2>&1 | grep '^ig:' | tail >&2; cat "$TMP/tl" >&2 2>/dev/null; }
+	if [ $ok != 1 ]; then
+		echo "failed at: $step" >&2
+		docker logs "$agent" 2>&1 | grep '^ig:' | tail >&2
+		docker logs "$agent" 2>/dev/null | jq -c 'select(.gadget == "trace_exec") | [.runtime.containerName, .runtime.runtimeName, .k8s]' | sort | uniq -c | tail >&2
+		cat "$TMP/tl" >&2 2>/dev/null
+	fi
 	docker stop -t 20 "$agent" >/dev/null
 	local code
 	code=$(docker inspect -f '{{.State.ExitCode}}' "$agent")

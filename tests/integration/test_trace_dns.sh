@@ -73,7 +73,7 @@ test_dns_container_nslookup_paired() {
 	assert_eq Success "$(_field .rcode)" "rcode" &&
 	assert_eq 10.1.2.3 "$(_field .addresses)" "A addresses" &&
 	assert_eq "127.0.0.1:53" "$(_field .src.endpoint)" "response SRC" &&
-	assert_eq udp "$(_field .proto)" "proto" || return 1
+	assert_eq UDP "$(_field .src.proto)" "proto" || return 1
 	[ "$(_field .latency_ns_raw)" -gt 0 ] || { fail "no latency: $ev"; return 1; }
 	_one ".qr == \"Q\" and .qtype == \"A\" and .id == \"$id\"" "A query" || return 1
 	assert_eq nslookup "$(_field .proc.comm)" "query comm" &&
@@ -131,9 +131,9 @@ q = struct.pack(">HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0) + b"\x03foo\x04test\x00" 
 s = socket.create_connection(("127.0.0.1", 53))
 s.sendall(struct.pack(">H", len(q)) + q)
 print(len(s.recv(600)))' >/dev/null || { fail "the TCP query failed"; return 1; }
-	wait_for_line "$TMP/out" '"proto":"tcp".*"qr":"R"' || return 1
+	wait_for_line "$TMP/out" '"qr":"R".*"src":{[^}]*"proto":"TCP"' || return 1
 	ig_stop
-	_one '.proto == "tcp" and .qr == "R"' "TCP response" || return 1
+	_one '.src.proto == "TCP" and .qr == "R"' "TCP response" || return 1
 	assert_eq 4242 "$(_field .id)" "id" &&
 	assert_eq 10.1.2.3 "$(_field .addresses)" "addresses" &&
 	assert_eq python3 "$(_field .proc.comm)" "comm (from connect())" || return 1

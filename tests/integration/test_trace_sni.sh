@@ -2,18 +2,25 @@
 # trace_sni against openssl s_server and s_client on loopback: in a network
 # namespace the test creates, and in the host's own.
 
+# _sni_in NSPATH CMD...: CMD in that network namespace ("-": ours). It
+# execs, so "_sni_in ... &" leaves $! the command's own pid, to kill.
+_sni_in() {
+	local ns=$1; shift
+	if [ "$ns" = - ]; then exec "$@"; else exec nsenter --net="$ns" "$@"; fi
+}
+
 # _sni_server NSPATH PORT: openssl s_server on 127.0.0.1:PORT in the network
-# namespace at NSPATH (a self-signed certificate made here); waits for its
-# port, stops when the test ends.
+# namespace at NSPATH ("-": ours) (a self-signed certificate made here);
+# waits for its port, stops when the test ends.
 _sni_server() {
 	local i
 	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" \
 		-subj /CN=ig-test -days 1 >/dev/null 2>&1 || { fail "openssl req"; return 1; }
-	nsenter --net="$1" openssl s_server -accept "127.0.0.1:$2" -cert "$TMP/cert.pem" \
+	_sni_in "$1" openssl s_server -accept "127.0.0.1:$2" -cert "$TMP/cert.pem" \
 		-key "$TMP/key.pem" -quiet >"$TMP/s_server.log" 2>&1 </dev/null &
 	SNI_SERVER=$!
 	for i in $(seq 1 100); do
-		nsenter --net="$1" ss -ltn 2>/dev/null | grep -q "127.0.0.1:$2 " && return 0
+		_sni_in "$1" ss -ltn 2>/dev/null | grep -q "127.0.0.1:$2 " && return 0
 		kill -0 "$SNI_SERVER" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -22,7 +29,7 @@ _sni_server() {
 
 # _sni_client NSPATH PORT NAME: one handshake asking for NAME.
 _sni_client() {
-	echo | nsenter --net="$1" timeout 5 openssl s_client -connect "127.0.0.1:$2" \
+	echo | _sni_in "$1" timeout 5 openssl s_client -connect "127.0.0.1:$2" \
 		-servername "$3" >"$TMP/client.out" 2>&1
 }
 
@@ -50,12 +57,12 @@ test_sni_openssl_in_netns() {
 # escape sequence: escaped in the columns and in JSON.
 test_sni_host_columns_and_hostile_name() {
 	local evil=$'evil\x1b[31m.test'
-	_sni_server /proc/self/ns/net 18443 || return 1
+	_sni_server - 18443 || return 1
 	# shellcheck disable=SC2064
 	trap "kill \$SNI_SERVER 2>/dev/null" EXIT
 	ig_start "$TMP/out" run trace_sni --host --comm openssl || return 1
 	ig_start "$TMP/json" run trace_sni --host --comm openssl -o json || return 1
-	_sni_client /proc/self/ns/net 18443 "$evil"
+	_sni_client - 18443 "$evil"
 	wait_for_line "$TMP/out" 'evil' || return 1
 	wait_for_line "$TMP/json" 'evil' || return 1
 	kill -INT "$(head -1 "$TMP/.ig-pids")"

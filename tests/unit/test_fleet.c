@@ -129,12 +129,37 @@ static void test_export_rotates_whole_writes(void **state)
 	assert_int_equal(system(name), 0);
 }
 
+/* One write of several records is cut at record ends, not past the size. */
+static void test_export_splits_a_write_at_record_ends(void **state)
+{
+	char dir[] = "/tmp/ig-unit-export.XXXXXX", path[64], name[80];
+	struct ig_export *x;
+	struct stat sb;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/e.jsonl", dir);
+	x = export_open(path, 20, 5);
+	assert_non_null(x);
+	assert_int_equal(export_write(x, "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n", 24), 0);
+	assert_int_equal(export_rotations(x), 1);
+	export_close(x);
+	snprintf(name, sizeof(name), "%s.1", path);
+	assert_int_equal(stat(name, &sb), 0);
+	assert_int_equal(sb.st_size, 16);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, 8);
+	snprintf(name, sizeof(name), "rm -rf %s", dir);
+	assert_int_equal(system(name), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_metrics_text),
 		cmocka_unit_test(test_metrics_listen_parse),
 		cmocka_unit_test(test_export_rotates_whole_writes),
+		cmocka_unit_test(test_export_splits_a_write_at_record_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

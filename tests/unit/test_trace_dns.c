@@ -122,7 +122,7 @@ static void test_dns_pairs_query_and_response(void **state)
 	assert_string_equal("127.0.0.1:40000", str(f, "src.endpoint"));
 	assert_string_equal("127.0.0.1:53", str(f, "dst.endpoint"));
 	assert_string_equal("1234", str(f, "id"));
-	assert_string_equal("udp", str(f, "proto"));
+	assert_string_equal("UDP", str(f, "src.proto"));
 	assert_string_equal("OUTGOING", str(f, "pkt_type"));
 	assert_string_equal("nslookup", str(f, "proc.comm"));
 	assert_int_equal(42, uval(f, "proc.pid"));
@@ -161,7 +161,7 @@ static void test_dns_tcp_v6(void **state)
 	pb_ip(&ip, 6, 6, "::1", 41000, "::1", 53, m.b, m.n);
 	dns_record(&e, &ip, 5);
 	assert_int_equal(1, decode(f, &e, sizeof(e)));
-	assert_string_equal("tcp", str(f, "proto"));
+	assert_string_equal("TCP", str(f, "dst.proto"));
 	assert_string_equal("AAAA", str(f, "qtype"));
 	assert_string_equal("v6.test", str(f, "name"));
 	assert_string_equal("[::1]:41000", str(f, "src.endpoint"));
