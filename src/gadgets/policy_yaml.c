@@ -25,6 +25,11 @@ int py_fail(struct pol_yaml *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	snprintf(c->err, c->errlen, "policy %s: %s%s%s", c->file, c->path, c->path[0] ? ": " : "", msg);
+	/* The message quotes the file's own text: keep it one line (ig_err
+	 * escapes the rest when it prints it). */
+	for (char *p = c->err; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return -1;
 }
 
