@@ -155,11 +155,19 @@ test_traceloop_daemon_list_show_close() {
 	ig_start "$TMP/daemon" daemon --socket "$sock" || return 1
 	docker run --name "$name" busybox sh -c "$TL_DEMO" >/dev/null 2>&1
 	docker rm "$name" >/dev/null
-	sleep 1.5
-	out=$("$IG" traceloop list --socket "$sock")
+	# The daemon reads its rings on its own clock: wait until it lists
+	# the container as exited and its trace holds the command's write.
+	local i
+	for i in $(seq 1 100); do
+		out=$("$IG" traceloop list --socket "$sock")
+		if grep -E " $name .* exited " <<<"$out" >/dev/null; then
+			"$IG" traceloop show "$name" --socket "$sock" >"$TMP/show"
+			grep -qF '[bc] write(fd=1, buf="42\n", count=3) = 3' "$TMP/show" && break
+		fi
+		sleep 0.1
+	done
 	assert_contains "$out" "$name" "list" || { ig_stop; return 1; }
 	grep -E " $name .* exited " <<<"$out" >/dev/null || { ig_stop; fail "not listed as exited: $out"; return 1; }
-	"$IG" traceloop show "$name" --socket "$sock" >"$TMP/show"
 	assert_contains "$(cat "$TMP/show")" '[bc] write(fd=1, buf="42\n", count=3) = 3' "show" || { ig_stop; return 1; }
 	"$IG" traceloop show "$name" --socket "$sock" -o json >"$TMP/show.json"
 	tl_assert_demo_json "$TMP/show.json" || { ig_stop; return 1; }
