@@ -52,34 +52,21 @@ static void close_gadget(struct fixture *f)
 	free(f);
 }
 
-static int field_idx(const struct fixture *f, const char *name)
-{
-	bool by_alias;
-	int i = schema_find(&f->s, name, strlen(name), &by_alias);
-
-	assert_true(i >= 0);
-	return i;
-}
-
 static const char *str(const struct fixture *f, const char *name)
 {
 	static char buf[256];
-	const struct value *v = &f->r.v[field_idx(f, name)];
 
-	assert_true(v->len < sizeof(buf));
-	memcpy(buf, v->s ? v->s : "", v->len);
-	buf[v->len] = 0;
-	return buf;
+	return decoder_str(&f->s, &f->r, name, buf, sizeof(buf));
 }
 
 static uint64_t uval(const struct fixture *f, const char *name)
 {
-	return f->r.v[field_idx(f, name)].u;
+	return decoder_uval(&f->s, &f->r, name);
 }
 
 static int64_t ival(const struct fixture *f, const char *name)
 {
-	return f->r.v[field_idx(f, name)].i;
+	return decoder_ival(&f->s, &f->r, name);
 }
 
 static int decode(struct fixture *f, const void *data, size_t size)
