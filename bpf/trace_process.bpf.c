@@ -463,6 +463,32 @@ static __always_inline bool pol_in_scope(void)
 	return verdict && *verdict == IG_MNTNS_ALLOW;
 }
 
+/* The event of a match, with every argument the hook names. A function of
+ * its own: its stack (the ring buffer's wakeup path) then does not add to
+ * that of the selector calls (512 bytes in all on 6.1). */
+static __noinline void pol_post(void *ctx, const struct pol_hook *h, struct policy_event *ev,
+				__u32 hook, __u32 s)
+{
+	const struct pol_selector *sel;
+
+	if (s >= POL_MAX_SELECTORS)
+		return;
+	sel = &h->sel[s];
+	for (__u32 i = 0; i < POL_MAX_ARGS; i++) {
+		if (i >= h->nargs)
+			break;
+		need_arg(ctx, h, ev, i);
+	}
+	ig_fill_proc(&ev->proc);
+	ev->kind = PROC_EV_MATCH;
+	ev->hook = hook;
+	ev->selector = s;
+	ev->action = sel->action;
+	ev->sig = sel->sig;
+	ev->nargs = h->nargs;
+	ig_output(ev, sizeof(*ev));
+}
+
 SEC("tracepoint")
 int ig_policy(void *ctx)
 {
@@ -488,21 +514,8 @@ int ig_policy(void *ctx)
 			bpf_send_signal(9);
 		else if (sel->action == POL_ACT_SIGNAL)
 			bpf_send_signal(sel->sig);
-		if (sel->post) {
-			for (__u32 i = 0; i < POL_MAX_ARGS; i++) {
-				if (i >= h->nargs)
-					break;
-				need_arg(ctx, h, ev, i);
-			}
-			ig_fill_proc(&ev->proc);
-			ev->kind = PROC_EV_MATCH;
-			ev->hook = hook;
-			ev->selector = s;
-			ev->action = sel->action;
-			ev->sig = sel->sig;
-			ev->nargs = h->nargs;
-			ig_output(ev, sizeof(*ev));
-		}
+		if (sel->post)
+			pol_post(ctx, h, ev, hook, s);
 		return 0;
 	}
 	return 0;
