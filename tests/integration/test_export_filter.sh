@@ -222,14 +222,34 @@ YAML
 	docker exec "$a" sh -c "/bin/cat /etc/hostname; /bin/echo $tag; /bin/cat /etc/shadow" >/dev/null 2>&1 || rc=$?
 	wait_until 10 json_has "$exp" '.gadget == "trace_process" and .event == "exit" and .args == "/etc/shadow"'
 	wait_until 10 json_has "$exp" '.gadget == "trace_exec" and .args == "/bin/cat /etc/shadow"'
+	cp "$exp" "$TMP/before.jsonl"
+	# A reload with a bad filter is refused; a good one replaces the
+	# filters of the running gadgets, which are not restarted.
+	sed -i '$a\  {"bogus":[1]}' "$TMP/ig.yaml"
+	kill -HUP "$IG_PID"
+	_xf_wait_line "$TMP/err" "reload refused" 1 || { xf_cleanup; fail "no refusal: $(tail -3 "$TMP/err")"; return 1; }
+	assert_contains "$(grep "reload refused" "$TMP/err")" 'export-denylist line 3: unknown key "bogus"' "why" || { xf_cleanup; return 1; }
+	sed -i '/^export-denylist/,$d' "$TMP/ig.yaml"
+	printf 'export-denylist: %s\n' "'{\"binary_regex\":[\"echo\$\"]}'" >>"$TMP/ig.yaml"
+	kill -HUP "$IG_PID"
+	_xf_wait_line "$TMP/err" "daemon: reloaded" 1 || { xf_cleanup; fail "no reload: $(tail -3 "$TMP/err")"; return 1; }
+	docker exec "$a" sh -c "/bin/echo $tag-2; /bin/cat /etc/hostname" >/dev/null 2>&1
+	wait_until 10 json_has "$exp" '.gadget == "trace_process" and .event == "exit" and .args == "/etc/hostname"'
+	wait_until 10 json_has "$exp" '.gadget == "trace_exec" and .args == "/bin/cat /etc/hostname"'
 	kill -TERM "$IG_PID"; wait "$IG_PID"
 	xf_cleanup
+	# echo's rows (its comm) are gone from both gadgets, sh's stay (its
+	# execs: busybox sh execs its last command, so sh itself never exits).
+	assert_eq 0 "$(json_count "$exp" "(.args | contains(\"$tag-2\")) and .proc.comm == \"echo\"")" "echo denied after the reload" &&
+	assert_eq 2 "$(json_count "$exp" "(.args | contains(\"$tag-2\")) and .proc.comm == \"sh\"")" "sh's execs" &&
+	assert_eq 1 "$(json_count "$exp" '.gadget == "trace_process" and .event == "exec" and .args == "/etc/hostname"')" "cat's exec shown after the reload" &&
+	assert_eq 1 "$(grep -c "daemon: trace_process attached" "$TMP/err")" "trace_process not restarted" || return 1
 	assert_eq 137 "$rc" "sh -c, its cat killed" &&
 	assert_contains "$(cat "$TMP/err")" "daemon: trace_process attached" "started for the policies" &&
-	assert_eq 0 "$(json_count "$exp" '.gadget == "trace_process" and .event == "exec" and .binary == "/bin/cat"')" "cat's execs denied" &&
-	assert_eq 2 "$(json_count "$exp" '.gadget == "trace_process" and .event == "exit" and .binary == "/bin/cat"')" "cat's exits kept" &&
-	assert_eq 1 "$(json_count "$exp" '.event == "match" and .policy == "block-shadow"')" "the match" &&
-	assert_eq 0 "$(json_count "$exp" '.gadget == "trace_exec" and (.args | endswith("/etc/hostname"))')" "trace_exec's cat /etc/hostname denied" &&
-	assert_eq 1 "$(json_count "$exp" ".gadget == \"trace_exec\" and (.args | endswith(\"echo $tag\"))")" "trace_exec's echo kept" &&
-	assert_eq 1 "$(json_count "$exp" '.gadget == "trace_exec" and .args == "/bin/cat /etc/shadow"')" "trace_exec's cat /etc/shadow kept"
+	assert_eq 0 "$(json_count "$TMP/before.jsonl" '.gadget == "trace_process" and .event == "exec" and .binary == "/bin/cat"')" "cat's execs denied" &&
+	assert_eq 2 "$(json_count "$TMP/before.jsonl" '.gadget == "trace_process" and .event == "exit" and .binary == "/bin/cat"')" "cat's exits kept" &&
+	assert_eq 1 "$(json_count "$TMP/before.jsonl" '.event == "match" and .policy == "block-shadow"')" "the match" &&
+	assert_eq 0 "$(json_count "$TMP/before.jsonl" '.gadget == "trace_exec" and (.args | endswith("/etc/hostname"))')" "trace_exec's cat /etc/hostname denied" &&
+	assert_eq 1 "$(json_count "$TMP/before.jsonl" ".gadget == \"trace_exec\" and (.args | endswith(\"echo $tag\"))")" "trace_exec's echo kept" &&
+	assert_eq 1 "$(json_count "$TMP/before.jsonl" '.gadget == "trace_exec" and .args == "/bin/cat /etc/shadow"')" "trace_exec's cat /etc/shadow kept"
 }
