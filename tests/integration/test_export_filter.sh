@@ -100,11 +100,11 @@ test_export_filter_bad_input_refused() {
 
 # _xfd_start ERRFILE ARGS...: ig daemon in the background, until listening.
 _xfd_start() {
-	local err=$1 i; shift
+	local err=$1; shift
 	"$IG" daemon "$@" -v >"$err.out" 2>"$err" &
 	IG_PID=$!
 	echo "$IG_PID" >>"$TMP/.ig-pids"
-	for i in $(seq 1 600); do
+	for _ in $(seq 1 600); do
 		grep -q "listening on" "$err" 2>/dev/null && return 0
 		kill -0 "$IG_PID" 2>/dev/null || { cat "$err" >&2; fail "the daemon exited"; return 1; }
 		sleep 0.05
