@@ -104,3 +104,34 @@ test_daemon_refuses_bad_config() {
 	out=$("$IG" daemon --gadgets trace_exec --config "$TMP/bad.yaml" 2>&1); rc=$?
 	assert_eq 2 "$rc" "exit code for --gadgets with --config" || return 1
 }
+
+# A gadget whose ring overflows: the export's lost record names it, so a
+# shipper knows which stream has a gap; the other gadget's stream has
+# none. trace_open gets the smallest ring (4 KiB) and a flood of opens.
+test_daemon_lost_record_names_the_gadget() {
+	local exp=$TMP/events.jsonl rec
+	printf 'gadgets:\n  trace_exec: {host: true}\n  trace_open: {host: true, ring-size: 4096}\n' >"$TMP/ig.yaml"
+	_daemon_start "$TMP/err" --config "$TMP/ig.yaml" --socket "$TMP/s/ig.sock" \
+		--export-file "$exp" || return 1
+	python3 - <<-'PY' &
+	import time
+	end = time.time() + 20
+	while time.time() < end:
+	    for _ in range(2000):
+	        open("/dev/null").close()
+	PY
+	local flood=$!
+	_wait_line "$TMP/err" "daemon: trace_open lost" 20
+	local rc=$?
+	kill "$flood" 2>/dev/null; wait "$flood" 2>/dev/null
+	kill -TERM "$IG_PID"; wait "$IG_PID"
+	assert_eq 0 "$?" "exit code after SIGTERM" || return 1
+	[ $rc -eq 0 ] || { tail -5 "$TMP/err" >&2; fail "trace_open never lost events with a 4 KiB ring"; return 1; }
+	rec=$(jq -c 'select(.type == "lost")' "$exp" | head -1)
+	[ -n "$rec" ] || { fail "no lost record in the export"; return 1; }
+	echo "lost record: $rec" >&2
+	assert_eq trace_open "$(jq -r .gadget <<<"$rec")" "the lost record's gadget" || return 1
+	[ "$(jq -r .count <<<"$rec")" -gt 0 ] || fail "count: $rec" || return 1
+	assert_eq 0 "$(jq -c 'select(.type == "lost" and .gadget != "trace_open")' "$exp" | wc -l)" \
+		"lost records of another gadget"
+}
