@@ -7,6 +7,8 @@
 #include "export.h"
 #include "metrics.h"
 #include "sys.h"
+#include "traceloop/recorder.h"
+#include "traceloop/tl.h"
 
 static volatile sig_atomic_t reload_requested;
 
@@ -61,6 +63,25 @@ int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *
 	return 0;
 }
 
+/* traceloop on or off, as the config says; the serve loop sees the new
+ * recorder through the hook. */
+static int set_traceloop(struct fleet_daemon *d, bool on)
+{
+	if (on && !d->recorder) {
+		d->recorder = tl_recorder_start(&gadget_traceloop, d->opts, d->tl_cfg);
+		if (!d->recorder)
+			return -1;
+		ig_info("daemon: traceloop attached");
+	} else if (!on && d->recorder) {
+		tl_recorder_free(d->recorder);
+		d->recorder = NULL;
+		ig_info("daemon: traceloop stopped");
+	}
+	d->traceloop = on;
+	d->hook.r = d->recorder;
+	return 0;
+}
+
 /* SIGHUP: reread the config; gadgets that stay are not touched. A config
  * that does not parse changes nothing. */
 static void reload(struct fleet_daemon *d)
@@ -80,14 +101,14 @@ static void reload(struct fleet_daemon *d)
 		config_free(&c);
 		return;
 	}
-	if (traceloop != d->traceloop)
-		ig_err("daemon: reload: traceloop is %s only at start; it stays %s",
-		       traceloop ? "started" : "stopped", d->traceloop ? "on" : "off");
 	failed = fleet_apply(d->fleet, &c);
+	if (set_traceloop(d, traceloop))
+		failed++;
 	config_free(&d->cfg);
 	d->cfg = c;
-	ig_info("daemon: reloaded %s: %zu trace gadgets running%s", d->config_path,
-		fleet_count(d->fleet), failed ? ", some failed to start" : "");
+	ig_info("daemon: reloaded %s: %zu trace gadgets running, traceloop %s%s", d->config_path,
+		fleet_count(d->fleet), d->recorder ? "on" : "off",
+		failed ? ", some failed to start" : "");
 }
 
 static int turn(void *arg)
@@ -102,8 +123,13 @@ static int turn(void *arg)
 	return fleet_turn(d->fleet);
 }
 
-int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o)
+int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o,
+		       const struct tl_config *tl)
 {
+	d->opts = o;
+	d->tl_cfg = tl;
+	if (set_traceloop(d, d->traceloop))
+		return IG_EXIT_RUNTIME;
 	if (o->export_file &&
 	    !(d->exp = export_open(o->export_file, o->export_rotate_size, o->export_keep)))
 		return IG_EXIT_RUNTIME;
@@ -121,17 +147,20 @@ int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o)
 	/* Served once the gadgets run: /healthz answering means working. */
 	if (d->metrics && metrics_listen(d->metrics, o->metrics_listen))
 		return IG_EXIT_RUNTIME;
-	d->hook = (struct tl_serve_hook){ .fd = fleet_fd(d->fleet), .turn = turn, .arg = d };
+	d->hook = (struct tl_serve_hook){ .fd = fleet_fd(d->fleet), .turn = turn, .arg = d,
+					  .r = d->recorder };
 	return 0;
 }
 
 void fleet_daemon_free(struct fleet_daemon *d)
 {
 	fleet_free(d->fleet);
+	tl_recorder_free(d->recorder);
 	metrics_free(d->metrics);
 	export_close(d->exp);
 	config_free(&d->cfg);
 	d->fleet = NULL;
+	d->recorder = NULL;
 	d->metrics = NULL;
 	d->exp = NULL;
 }

@@ -16,11 +16,19 @@
 struct fleet;
 struct ig_export;
 struct ig_metrics;
+struct tl_config;
+struct tl_recorder;
 
 struct fleet_daemon {
 	const char *config_path;   /* reread on SIGHUP; NULL: --gadgets */
 	struct daemon_config cfg;
 	bool traceloop;            /* traceloop is among the gadgets */
+	/* traceloop's recorder while it runs: started and stopped by
+	 * reloads too, with the daemon's flags (opts, tl_cfg: the
+	 * caller's, alive as long as the daemon) */
+	struct tl_recorder *recorder;
+	const struct run_opts *opts;
+	const struct tl_config *tl_cfg;
 	struct fleet *fleet;
 	struct ig_export *exp;
 	struct ig_metrics *metrics;
@@ -30,10 +38,13 @@ struct fleet_daemon {
 /* Before any BPF: read the gadgets (gadgets: "a,b"; both NULL:
  * traceloop alone) and check them. 0, or an exit code after a message. */
 int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *config);
-/* Open the export, serve metrics, start the trace gadgets, take SIGHUP
- * for reloads. 0, or an exit code after a message. */
-int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o);
-/* Stop the gadgets (drained), then the metrics and the export. */
+/* Start traceloop if it is a gadget, open the export, serve metrics,
+ * start the trace gadgets, take SIGHUP for reloads. o and tl must live as
+ * long as d. 0, or an exit code after a message. */
+int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o,
+		       const struct tl_config *tl);
+/* Stop the gadgets (drained) and traceloop, then the metrics and the
+ * export. */
 void fleet_daemon_free(struct fleet_daemon *d);
 
 #endif

@@ -124,7 +124,6 @@ int tl_daemon_main(int argc, char **argv)
 		.flags = daemon_flags, .nflags = ARRAY_SIZE(daemon_flags), .opts = &d,
 	};
 	uint8_t syscalls[TL_NR_MAX];
-	struct tl_recorder *r = NULL;
 	struct fleet_daemon fd = { 0 };
 	struct tl_config cfg;
 	struct run_opts o;
@@ -159,18 +158,13 @@ int tl_daemon_main(int argc, char **argv)
 		goto out_config;
 	}
 	ig_bpf_setup_logging();
-	if (fd.traceloop && !(r = tl_recorder_start(&gadget_traceloop, &o, &cfg))) {
-		ret = IG_EXIT_RUNTIME;
-		goto out;
-	}
-	ret = fleet_daemon_start(&fd, &o);
+	ret = fleet_daemon_start(&fd, &o, &cfg);
 	if (ret)
 		goto out;
 	ig_info("daemon: attached; listening on %s", path);
-	ret = tl_serve(r, lfd, o.timeout, d.client_timeout, &fd.hook);
+	ret = tl_serve(fd.recorder, lfd, o.timeout, d.client_timeout, &fd.hook);
 out:
 	fleet_daemon_free(&fd);
-	tl_recorder_free(r);
 	close(lfd);
 	unlink(path);
 	return ret;

@@ -135,3 +135,51 @@ test_daemon_lost_record_names_the_gadget() {
 	assert_eq 0 "$(jq -c 'select(.type == "lost" and .gadget != "trace_open")' "$exp" | wc -l)" \
 		"lost records of another gadget"
 }
+
+# SIGHUP starts traceloop (its requests then answer, and it records a
+# container started afterwards), then a second SIGHUP stops it (its
+# requests are refused again); trace_exec's stream runs through both
+# reloads without losing an exec.
+test_daemon_reload_starts_and_stops_traceloop() {
+	local cfg=$TMP/ig.yaml exp=$TMP/events.jsonl sock=$TMP/s/ig.sock mark=igtlrl$$ n=300
+	local ct=igtlrl-$$ out i deadline
+	. tests/lib/engines.sh
+	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
+	printf 'gadgets:\n  trace_exec: {host: true}\n' >"$cfg"
+	_daemon_start "$TMP/err" --config "$cfg" --socket "$sock" --export-file "$exp" || return 1
+	out=$(timeout 10 "$IG" traceloop list --socket "$sock" 2>&1) &&
+		{ fail "traceloop answered before it was started: $out"; return 1; }
+	assert_contains "$out" "does not run traceloop" "the refusal" || return 1
+	docker rm -f "$ct" >/dev/null 2>&1
+	# shellcheck disable=SC2064
+	trap "docker rm -f $ct >/dev/null 2>&1" EXIT
+	for i in $(seq 1 $n); do
+		/bin/echo "$mark-$i" >/dev/null
+		if [ "$i" = 50 ]; then
+			printf 'gadgets:\n  trace_exec: {host: true}\n  traceloop:\n' >"$cfg"
+			kill -HUP "$IG_PID"
+		fi
+		if [ "$i" = 150 ]; then
+			_wait_line "$TMP/err" "traceloop on" 30 || { tail "$TMP/err" >&2; fail "traceloop did not start"; return 1; }
+			docker run -d --name "$ct" busybox sh -c 'while :; do cat /proc/version >/dev/null; sleep 0.1; done' >/dev/null ||
+				{ fail "docker run"; return 1; }
+			deadline=$((SECONDS + 20))
+			until timeout 10 "$IG" traceloop list --socket "$sock" >"$TMP/list" 2>&1 && grep -q "$ct" "$TMP/list"; do
+				[ $SECONDS -ge $deadline ] && { cat "$TMP/list" >&2; fail "traceloop never listed $ct"; return 1; }
+				sleep 0.2
+			done
+			printf 'gadgets:\n  trace_exec: {host: true}\n' >"$cfg"
+			kill -HUP "$IG_PID"
+		fi
+		[ "$i" = 250 ] && { _wait_line "$TMP/err" "traceloop off" 30 || break; }
+	done
+	_wait_line "$TMP/err" "traceloop off" 30 || { tail "$TMP/err" >&2; fail "traceloop did not stop"; return 1; }
+	out=$(timeout 10 "$IG" traceloop list --socket "$sock" 2>&1) &&
+		{ fail "traceloop answered after it was stopped: $out"; return 1; }
+	assert_contains "$out" "does not run traceloop" "the refusal after the stop" || return 1
+	kill -TERM "$IG_PID"; wait "$IG_PID"
+	assert_eq 0 "$?" "exit code after SIGTERM" || return 1
+	assert_eq "$n" "$(_count_execs "$exp" "$mark")" "exec events across both reloads" || return 1
+	assert_eq 1 "$(grep -c 'daemon: trace_exec attached' "$TMP/err")" "trace_exec started once" || return 1
+	assert_contains "$(cat "$TMP/err")" "daemon: traceloop stopped" "traceloop stopped"
+}
