@@ -18,12 +18,17 @@ static void on_sighup(int sig)
 	reload_requested = 1;
 }
 
-static int read_config(const struct fleet_daemon *d, const char *gadgets,
-		       struct daemon_config *c, char *err, size_t errlen)
+static int read_config(const struct fleet_daemon *d, const char *gadgets, char *const *specs,
+		       size_t nspecs, struct daemon_config *c, char *err, size_t errlen)
 {
 	if (d->config_path)
 		return config_load(c, d->config_path, err, errlen);
-	return config_from_list(c, gadgets ? gadgets : "traceloop", err, errlen);
+	if (config_from_list(c, gadgets ? gadgets : nspecs ? "" : "traceloop", err, errlen))
+		return -1;
+	for (size_t i = 0; i < nspecs; i++)
+		if (config_add_spec(c, specs[i], err, errlen))
+			return -1;
+	return 0;
 }
 
 /* Every gadget known and its flags right; whether traceloop is one. */
@@ -41,7 +46,8 @@ static int check_config(const struct daemon_config *c, bool *traceloop, char *er
 	return 0;
 }
 
-int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *config)
+int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, char *const *specs,
+		       size_t nspecs, const char *config)
 {
 	struct sigaction sa = { .sa_handler = on_sighup };
 	char err[1024];
@@ -50,12 +56,12 @@ int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGHUP, &sa, NULL);
 	memset(d, 0, sizeof(*d));
-	if (gadgets && config) {
-		ig_err("daemon: use either --gadgets or --config, not both");
+	if ((gadgets || nspecs) && config) {
+		ig_err("daemon: use either --gadgets/--gadget or --config, not both");
 		return IG_EXIT_USAGE;
 	}
 	d->config_path = config;
-	if (read_config(d, gadgets, &d->cfg, err, sizeof(err)) ||
+	if (read_config(d, gadgets, specs, nspecs, &d->cfg, err, sizeof(err)) ||
 	    check_config(&d->cfg, &d->traceloop, err, sizeof(err))) {
 		ig_err("daemon: %s", err);
 		return IG_EXIT_USAGE;
@@ -95,7 +101,7 @@ static void reload(struct fleet_daemon *d)
 		ig_info("daemon: SIGHUP: no --config to reload; nothing changes");
 		return;
 	}
-	if (read_config(d, NULL, &c, err, sizeof(err)) ||
+	if (read_config(d, NULL, NULL, 0, &c, err, sizeof(err)) ||
 	    check_config(&c, &traceloop, err, sizeof(err))) {
 		ig_err("daemon: reload refused, the gadgets stay as they were: %s", err);
 		config_free(&c);

@@ -35,9 +35,11 @@ struct fleet_daemon {
 	struct tl_serve_hook hook;
 };
 
-/* Before any BPF: read the gadgets (gadgets: "a,b"; both NULL:
- * traceloop alone) and check them. 0, or an exit code after a message. */
-int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *config);
+/* Before any BPF: read the gadgets (gadgets: "a,b"; specs: "NAME
+ * --flag ...", nspecs of them; config: a file; none: traceloop alone) and
+ * check them. 0, or an exit code after a message. */
+int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, char *const *specs,
+		       size_t nspecs, const char *config);
 /* Start traceloop if it is a gadget, open the export, serve metrics,
  * start the trace gadgets, take SIGHUP for reloads. o and tl must live as
  * long as d. 0, or an exit code after a message. */

@@ -25,6 +25,7 @@
 /* After a stop, what is left to say may wait this long on a stalled
  * stderr. */
 #define STOP_BUDGET_MS 500
+#define MAX_GADGET_SPECS 64
 
 struct daemon_opts {
 	const char *socket;
@@ -35,7 +36,22 @@ struct daemon_opts {
 	double client_timeout;
 	const char *gadgets;
 	const char *config;
+	char *specs[MAX_GADGET_SPECS];   /* --gadget, as given */
+	size_t nspecs;
 };
+
+/* --gadget 'NAME --flag ...', once per gadget: kept for the config. */
+static int add_gadget(void *opts, const char *v, char *err, size_t errlen)
+{
+	struct daemon_opts *d = opts;
+
+	if (d->nspecs == MAX_GADGET_SPECS) {
+		snprintf(err, errlen, "more than %d --gadget flags", MAX_GADGET_SPECS);
+		return -1;
+	}
+	d->specs[d->nspecs++] = (char *)v;
+	return 0;
+}
 
 static const struct gadget_flag daemon_flags[] = {
 	IG_FLAG_STR(struct daemon_opts, socket, "socket", TL_DEFAULT_SOCKET,
@@ -52,6 +68,8 @@ static const struct gadget_flag daemon_flags[] = {
 			"seconds a client may take to send its request, or to take some of its answer"),
 	IG_FLAG_STR(struct daemon_opts, gadgets, "gadgets", NULL,
 		    "run these gadgets at once (comma list of trace gadgets and traceloop; default traceloop)"),
+	{ .name = "gadget", .type = GF_STRING, .arg = "'NAME [FLAGS]'", .set = add_gadget,
+	  .help = "run this gadget with these flags, as ig run takes them, e.g. 'trace_open --failed --comm nginx' (repeat for more; with --gadgets too)" },
 	IG_FLAG_STR(struct daemon_opts, config, "config", NULL,
 		    "read the gadgets and their flags from this YAML file; SIGHUP rereads it"),
 };
@@ -60,7 +78,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "ig daemon: run gadgets headless: trace gadgets stream JSON lines to the export\n"
 		   "(stdout or --export-file), traceloop records every container's syscalls\n\n"
-		   "Usage: ig daemon [--gadgets trace_exec,trace_open,traceloop | --config FILE] [flags]\n\n"
+		   "Usage: ig daemon [--gadgets trace_exec,traceloop] [--gadget 'trace_open --failed']... [flags]\n"
+		   "       ig daemon --config FILE [flags]\n\n"
 		   "Then, as root: ig traceloop list | show ID|NAME | close ID|NAME\n"
 		   "SIGHUP rereads --config (gadgets that stay keep running); SIGTERM stops.\n\n"
 		   "A config file:\n"
@@ -149,7 +168,7 @@ int tl_daemon_main(int argc, char **argv)
 	}
 	if (make_config(&d, &cfg, syscalls))
 		return IG_EXIT_USAGE;
-	ret = fleet_daemon_setup(&fd, d.gadgets, d.config);
+	ret = fleet_daemon_setup(&fd, d.gadgets, d.specs, d.nspecs, d.config);
 	if (ret)
 		goto out_config;
 	lfd = start(&o, d.socket, path, sizeof(path));

@@ -183,3 +183,45 @@ test_daemon_reload_starts_and_stops_traceloop() {
 	assert_eq 1 "$(grep -c 'daemon: trace_exec attached' "$TMP/err")" "trace_exec started once" || return 1
 	assert_contains "$(cat "$TMP/err")" "daemon: traceloop stopped" "traceloop stopped"
 }
+
+# _echoes EXPORT MARK: echo's execs with MARK (the test's jq and python
+# carry MARK in their own arguments too).
+_echoes() {
+	jq -c --arg m "$2" 'select(.gadget == "trace_exec" and .proc.comm == "echo" and (.args | contains($m)))' "$1" | wc -l
+}
+
+# Per-gadget flags on the command line, as ig run takes them: trace_open
+# with --failed reports the failed open of our marked file and not the
+# successful one; trace_exec's spec has stray blanks; trace_tcp comes from
+# --gadgets, with its defaults.
+test_daemon_gadget_flags_on_the_command_line() {
+	local exp=$TMP/events.jsonl mark=igdflags$$
+	_daemon_start "$TMP/err" --gadgets trace_tcp --gadget 'trace_open --host --failed' \
+		--gadget '  trace_exec   --host ' --socket "$TMP/s/ig.sock" --export-file "$exp" || return 1
+	: >"$TMP/$mark-present"
+	python3 -c 'import sys
+open(sys.argv[1]).close()
+try:
+    open(sys.argv[2])
+except OSError:
+    pass' "$TMP/$mark-present" "$TMP/$mark-missing"
+	/bin/echo "$mark" >/dev/null
+	local deadline=$((SECONDS + 10))
+	until [ "$(jq -c --arg m "$mark-missing" 'select(.gadget == "trace_open" and (.fname | contains($m)))' "$exp" 2>/dev/null | wc -l)" -ge 1 ] &&
+		[ "$(_echoes "$exp" "$mark")" -ge 1 ]; do
+		[ $SECONDS -ge $deadline ] && break
+		sleep 0.1
+	done
+	kill -TERM "$IG_PID"; wait "$IG_PID"
+	assert_eq 0 "$?" "exit code after SIGTERM" || return 1
+	assert_eq 1 "$(jq -c --arg m "$mark-missing" 'select(.gadget == "trace_open" and (.fname | contains($m)) and .error == "ENOENT")' "$exp" | wc -l)" \
+		"the failed open" || return 1
+	assert_eq 0 "$(jq -c --arg m "$mark-present" 'select(.gadget == "trace_open" and (.fname | contains($m)))' "$exp" | wc -l)" \
+		"the successful open (--failed hides it)" || return 1
+	assert_eq 1 "$(_echoes "$exp" "$mark")" "trace_exec, its spec's blanks trimmed" || return 1
+	assert_contains "$(cat "$TMP/err")" "daemon: trace_tcp attached" "trace_tcp, from --gadgets" || return 1
+	local out rc
+	out=$("$IG" daemon --gadget 'trace_open --nope' --socket "$TMP/s2/ig.sock" 2>&1); rc=$?
+	assert_eq 2 "$rc" "exit code for a gadget's unknown flag" || return 1
+	assert_contains "$out" "--nope" "the error"
+}

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "daemon/config.h"
 #include "export.h"
 #include "field.h"
 #include "gadget.h"
@@ -157,6 +158,33 @@ static void test_metrics_histogram(void **state)
 	metrics_free(m);
 }
 
+/* --gadget 'NAME --flag ...': the name, then the words as argv, in the key
+ * (equal keys: the same gadget). */
+static void test_config_gadget_spec(void **state)
+{
+	struct daemon_config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(config_from_list(&c, "trace_exec", err, sizeof(err)), 0);
+	assert_int_equal(config_add_spec(&c, " trace_open  --failed\t--comm nginx ", err, sizeof(err)), 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.g[1].name, "trace_open");
+	assert_int_equal(c.g[1].argc, 3);
+	assert_string_equal(c.g[1].argv[0], "--failed");
+	assert_string_equal(c.g[1].argv[1], "--comm");
+	assert_string_equal(c.g[1].argv[2], "nginx");
+	assert_null(c.g[1].argv[3]);
+	assert_string_equal(c.g[1].key, "trace_open --failed --comm nginx");
+	assert_non_null(config_find(&c, "trace_exec"));
+	assert_int_equal(config_add_spec(&c, "trace_exec --paths", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "listed twice"));
+	assert_int_equal(config_add_spec(&c, "  ", err, sizeof(err)), -1);
+	assert_int_equal(config_add_spec(&c, "--failed", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "expected a gadget name"));
+	config_free(&c);
+}
+
 static void test_metrics_listen_parse(void **state)
 {
 	struct sockaddr_storage ss;
@@ -231,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_metrics_text),
 		cmocka_unit_test(test_metrics_histogram),
 		cmocka_unit_test(test_metrics_listen_parse),
+		cmocka_unit_test(test_config_gadget_spec),
 		cmocka_unit_test(test_export_rotates_whole_writes),
 		cmocka_unit_test(test_export_splits_a_write_at_record_ends),
 	};
