@@ -15,7 +15,7 @@ set -u
 die() { echo "systemd-container: $*" >&2; exit 1; }
 
 start() {
-	local name=$1 dir=$2 root i state
+	local name=$1 dir=$2 root state
 	command -v /lib/systemd/systemd >/dev/null || die "no systemd on the host to boot"
 	mkdir -p "$dir" && mount -t tmpfs -o size=512m,mode=0700 ig-sd "$dir" || die "tmpfs on $dir"
 	mkdir -p "$dir/up" "$dir/work" "$dir/usr" "$dir/root"
@@ -51,7 +51,7 @@ start() {
 		--stop-signal SIGRTMIN+3 -v "$dir/usr:/usr" "ig-systemd-root:$name" \
 		/bin/sh -c 'mount -o remount,rw /sys/fs/cgroup && exec /lib/systemd/systemd --unit=basic.target' \
 		>/dev/null || die "docker run"
-	for i in $(seq 1 300); do
+	for _ in $(seq 1 300); do
 		state=$(docker exec "$name" systemctl is-system-running 2>/dev/null)
 		case $state in
 		running|degraded) echo "systemd-container: $name is up ($state)" >&2; return 0 ;;
