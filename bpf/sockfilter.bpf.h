@@ -247,11 +247,10 @@ static __always_inline bool sf_owner_passes(const struct ig_proc *p)
 }
 
 /* The wakeup of common.bpf.h without its mount-namespace part, which reads
- * the current task: in a socket filter that is whoever was interrupted. */
-static __always_inline __u64 sf_wakeup_flags(void)
+ * the current task: in a socket filter that is whoever was interrupted.
+ * now: the record's timestamp (one clock read a packet). */
+static __always_inline __u64 sf_wakeup_flags(__u64 now)
 {
-	__u64 now = bpf_ktime_get_boot_ns();
-
 	if (now - ig_last_wakeup >= ig_cfg.wakeup_ns ||
 	    bpf_ringbuf_query(&ig_events, BPF_RB_AVAIL_DATA) >= ig_cfg.wakeup_bytes) {
 		ig_last_wakeup = now;
@@ -323,9 +322,9 @@ static __always_inline bool sf_fill(struct __sk_buff *skb, const struct sf_l4 *l
 	h->timestamp = bpf_ktime_get_boot_ns();
 	h->len = l->len;
 	h->flags = 0;
-	__builtin_memset(&h->proc, 0, sizeof(h->proc));
-	if (!sf_owner(h->netns_id, l->proto, first, &h->proc) && skb->ifindex == SF_LO_IFINDEX)
-		sf_owner(h->netns_id, l->proto, second, &h->proc);
+	if (!sf_owner(h->netns_id, l->proto, first, &h->proc) &&
+	    !(skb->ifindex == SF_LO_IFINDEX && sf_owner(h->netns_id, l->proto, second, &h->proc)))
+		__builtin_memset(&h->proc, 0, sizeof(h->proc));
 	if (!sf_owner_passes(&h->proc))
 		return false;
 	if (len > max)

@@ -123,7 +123,7 @@ int ig_dns_filter(struct __sk_buff *skb)
 			    skb->pkt_type == SF_PACKET_OUTGOING ? l.sport : l.dport, 0)) {
 		goto discard;
 	}
-	bpf_ringbuf_submit(e, sf_wakeup_flags());
+	bpf_ringbuf_submit(e, sf_wakeup_flags(e->h.timestamp));
 	return 0;
 discard:
 	bpf_ringbuf_discard(e, 0);

@@ -55,6 +55,6 @@ int ig_sni_filter(struct __sk_buff *skb)
 		bpf_ringbuf_discard(e, 0);
 		return 0;
 	}
-	bpf_ringbuf_submit(e, sf_wakeup_flags());
+	bpf_ringbuf_submit(e, sf_wakeup_flags(e->h.timestamp));
 	return 0;
 }
