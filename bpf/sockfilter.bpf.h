@@ -57,7 +57,17 @@ struct {
  * exit leaves it high: the exits then only look for nothing). */
 __s64 sf_npending = 0;
 
-/* The TCP or UDP socket behind fd in the current task, or NULL. */
+/* A typed pointer to the kernel object at p where bpf_rdonly_cast exists
+ * (6.2+: the fields below are then direct loads), else p itself (probe
+ * reads: SF_READ's other branch). */
+#define SF_CAST(p, type) \
+	(ig_cfg.kf_rdonly_cast ? (type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)) : (type *)(p))
+#define SF_READ(p, ...) \
+	(ig_cfg.kf_rdonly_cast ? ___arrow(p, __VA_ARGS__) : BPF_CORE_READ(p, __VA_ARGS__))
+
+/* The TCP or UDP socket behind fd in the current task, or NULL. These run
+ * at every connect, bind and send to port 53 (or on a connected socket):
+ * typed loads, not a probe read per hop, where the kernel allows. */
 static __always_inline struct sock *sf_fd_sock(long fd)
 {
 	struct file *f;
@@ -71,12 +81,13 @@ static __always_inline struct sock *sf_fd_sock(long fd)
 	f = ig_fd_file(fd);
 	if (!f || (IG_FILE_READ(f, f_inode, i_mode) & SF_S_IFMT) != SF_S_IFSOCK)
 		return NULL;
-	sock = IG_FILE_READ(f, private_data);
-	sk = BPF_CORE_READ(sock, sk);
+	sock = SF_CAST(IG_FILE_READ(f, private_data), struct socket);
+	sk = SF_READ(sock, sk);
 	if (!sk)
 		return NULL;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	proto = BPF_CORE_READ(sk, sk_protocol);
+	sk = SF_CAST(sk, struct sock);
+	family = SF_READ(sk, __sk_common.skc_family);
+	proto = SF_READ(sk, sk_protocol);
 	if ((family != SF_AF_INET && family != SF_AF_INET6) ||
 	    (proto != SF_PROTO_TCP && proto != SF_PROTO_UDP))
 		return NULL;
@@ -84,19 +95,20 @@ static __always_inline struct sock *sf_fd_sock(long fd)
 }
 
 /* Record the current task as the owner of sk's local port; false if the
- * socket has no port yet. Skips the update when nothing changed. */
+ * socket has no port yet. Skips the update when nothing changed. sk is
+ * sf_fd_sock's. */
 static __always_inline bool sf_note_sock(struct sock *sk)
 {
-	const struct inet_sock *inet = (const struct inet_sock *)sk;
+	const struct inet_sock *inet = SF_CAST(sk, struct inet_sock);
 	struct sf_port_key key = {};
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct ig_proc *old, p;
 
-	key.port = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
+	key.port = bpf_ntohs(SF_READ(inet, inet_sport));
 	if (!key.port)
 		return false;
-	key.proto = BPF_CORE_READ(sk, sk_protocol);
-	key.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	key.proto = SF_READ(sk, sk_protocol);
+	key.netns = SF_READ(sk, __sk_common.skc_net.net, ns.inum);
 	old = bpf_map_lookup_elem(&sf_owners, &key);
 	if (old && old->tid == (__u32)pid_tgid && old->pid == pid_tgid >> 32)
 		return true;
