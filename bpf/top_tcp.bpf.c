@@ -11,8 +11,8 @@
  *   (still in the saved registers at exit) must name a TCP socket.
  *
  * Cost: this runs on every send and recv of the host. The key is what is
- * at hand (the socket's address, its port pair, the pid); a hit is one
- * lookup of a 16-byte key and an atomic add. The socket's ends, its
+ * at hand, the socket's address (top_tcp.h); a hit is one lookup of an
+ * 8-byte key, two compares (pid, port pair) and an atomic add. The socket's ends, its
  * namespace and the process are read once, when a socket is first seen in
  * an interval.
  */
@@ -25,9 +25,16 @@ const volatile int target_family = -1;   /* 4, 6, or -1 for both */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, TOP_TCP_MAX_FLOWS);
-	__type(key, struct top_tcp_key);
+	__type(key, __u64);
 	__type(value, struct top_tcp_val);
 } flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TOP_TCP_MAX_OTHER);
+	__type(key, struct top_tcp_key);
+	__type(value, struct top_tcp_val);
+} flows_other SEC(".maps");
 
 /* The key names a process, not a thread: --tid, --uid, --gid and --comm,
  * which threads of one process may not share, are checked on every call
@@ -39,17 +46,34 @@ static __always_inline bool thread_filters_pass(void)
 	return ig_ids_match();
 }
 
-/* A socket seen for the first time this interval: its ends and netns are
- * in fresh; add the process and insert. NULL if the map is full (counted
- * again next interval) or --family excludes it. */
+/* key's counters, or NULL; *in_flows: whether flows has the socket (for
+ * this process and port pair or not: top_tcp.h). */
+static __always_inline struct top_tcp_val *find(const struct top_tcp_key *key, bool *in_flows)
+{
+	struct top_tcp_val *v = bpf_map_lookup_elem(&flows, &key->sock);
+
+	*in_flows = v != NULL;
+	if (!v || (v->proc.pid == key->pid && v->ports == key->ports))
+		return v;
+	return bpf_map_lookup_elem(&flows_other, key);
+}
+
+/* A socket seen for the first time this interval (by this process): its
+ * ends and netns are in fresh; add the process and insert. NULL if the map
+ * is full (counted again next interval), --family excludes it, or another
+ * CPU inserted another process first (the next call goes to flows_other). */
 static __always_inline struct top_tcp_val *insert(const struct top_tcp_key *key,
-						  struct top_tcp_val *fresh)
+						  struct top_tcp_val *fresh, bool in_flows)
 {
 	if (target_family > 0 && fresh->src.version != target_family)
 		return NULL;
+	fresh->ports = key->ports;
 	ig_fill_proc(&fresh->proc);
-	bpf_map_update_elem(&flows, key, fresh, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&flows, key);
+	if (in_flows)
+		bpf_map_update_elem(&flows_other, key, fresh, BPF_NOEXIST);
+	else
+		bpf_map_update_elem(&flows, &key->sock, fresh, BPF_NOEXIST);
+	return find(key, &in_flows);
 }
 
 static __always_inline void add(struct top_tcp_val *v, long bytes, bool sent)
@@ -95,23 +119,24 @@ static __always_inline void btf_count(const struct sock *sk, long bytes, bool se
 {
 	struct top_tcp_val *v, fresh;
 	struct top_tcp_key key;
-	__u64 pid_tgid;
+	bool in_flows;
 
 	if (sk->sk_protocol != IG_IPPROTO_TCP)
 		return;
-	pid_tgid = bpf_get_current_pid_tgid();
-	if (ig_cfg.targ_pid && (pid_tgid >> 32) != ig_cfg.targ_pid)
+	/* The task's field, not bpf_get_current_pid_tgid(): the kernel may
+	 * inline bpf_get_current_task_btf(), never the other. */
+	key.pid = bpf_get_current_task_btf()->tgid;
+	if (ig_cfg.targ_pid && key.pid != ig_cfg.targ_pid)
 		return;
 	if (!thread_filters_pass())
 		return;
 	key.sock = (__u64)sk;
 	key.ports = sk->__sk_common.skc_portpair;
-	key.pid = pid_tgid >> 32;
-	v = bpf_map_lookup_elem(&flows, &key);
+	v = find(&key, &in_flows);
 	if (!v) {
 		if (!btf_ends(sk, &fresh))
 			return;
-		v = insert(&key, &fresh);
+		v = insert(&key, &fresh, in_flows);
 		if (!v)
 			return;
 	}
@@ -141,6 +166,7 @@ static __always_inline int sys_exit(long ret, bool sent)
 	struct top_tcp_val *v, fresh;
 	struct top_tcp_key key;
 	struct pt_regs *regs;
+	bool in_flows;
 	struct sock *sk;
 
 	if (ret <= 0 || !ig_ids_match())
@@ -152,13 +178,13 @@ static __always_inline int sys_exit(long ret, bool sent)
 	key.sock = (__u64)sk;
 	key.ports = BPF_CORE_READ(sk, __sk_common.skc_portpair);
 	key.pid = bpf_get_current_pid_tgid() >> 32;
-	v = bpf_map_lookup_elem(&flows, &key);
+	v = find(&key, &in_flows);
 	if (!v) {
 		__builtin_memset(&fresh, 0, sizeof(fresh));
 		if (!ig_sk_ends(sk, &fresh.src, &fresh.dst))
 			return 0;
 		fresh.netns_id = ig_sk_netns(sk);
-		v = insert(&key, &fresh);
+		v = insert(&key, &fresh, in_flows);
 		if (!v)
 			return 0;
 	}

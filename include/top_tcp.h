@@ -6,13 +6,14 @@
 #include "ig_net.h"
 
 #define TOP_TCP_MAX_FLOWS 10240
+#define TOP_TCP_MAX_OTHER 1024
 
 /*
- * One process on one socket: the key the BPF side can build from two loads
- * and a helper on every send/recv (the socket's address and port pair, the
- * pid), instead of the socket's ends. The port pair tells a socket from a
- * later one at the same address. Not shown: user space rows come from the
- * value.
+ * flows is keyed by the struct sock's address alone (8 bytes: the cheapest
+ * key a send/recv can build and hash); the value says which process and
+ * port pair it counts, which a hit must match. A socket that a second
+ * process uses in the same interval, or a later socket at the same address
+ * (another port pair), goes to flows_other under the full key.
  */
 struct top_tcp_key {
 	__u64 sock;        /* the struct sock's address */
@@ -28,8 +29,9 @@ struct top_tcp_val {
 	struct ig_l4 src;
 	struct ig_l4 dst;
 	__u32 netns_id;
-	__u32 _pad;
-	struct ig_proc proc;   /* the first thread seen: comm, tid, ids */
+	__u32 ports;           /* the key's */
+	struct ig_proc proc;   /* the first thread seen: comm, tid, ids; its
+				* pid is the key's */
 };
 
 #endif

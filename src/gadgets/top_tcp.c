@@ -86,28 +86,38 @@ void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct 
 
 /* Keys first, then read and delete each: the map keeps changing. A row is
  * one process on one socket (a socket is one connection). */
-static int top_tcp_collect(struct gadget_ctx *ctx, struct ig_batch *b)
+static int collect_map(struct gadget_ctx *ctx, struct ig_batch *b, int fd, size_t key_size,
+		       size_t max)
 {
-	struct top_tcp_bpf *skel = ctx->skel;
-	int fd = bpf_map__fd(skel->maps.flows);
-	struct top_tcp_key *keys = calloc(TOP_TCP_MAX_FLOWS, sizeof(*keys));
+	char *keys = calloc(max, key_size);
 	struct top_tcp_val v;
 	size_t n = 0;
 	int err = 0;
 
 	if (!keys)
 		return -ENOMEM;
-	while (n < TOP_TCP_MAX_FLOWS &&
-	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
+	while (n < max &&
+	       !bpf_map_get_next_key(fd, n ? keys + (n - 1) * key_size : NULL, keys + n * key_size))
 		n++;
 	for (size_t i = 0; i < n && !err; i++) {
-		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &v))
+		if (bpf_map_lookup_and_delete_elem(fd, keys + i * key_size, &v))
 			continue;
 		top_tcp_fill_row(ctx, batch_row(b), &v);
 		err = batch_add(b);
 	}
 	free(keys);
 	return err;
+}
+
+/* flows, keyed by socket, and flows_other (bpf/top_tcp.bpf.c). */
+static int top_tcp_collect(struct gadget_ctx *ctx, struct ig_batch *b)
+{
+	struct top_tcp_bpf *skel = ctx->skel;
+	int err = collect_map(ctx, b, bpf_map__fd(skel->maps.flows), sizeof(__u64),
+			      TOP_TCP_MAX_FLOWS);
+
+	return err ? err : collect_map(ctx, b, bpf_map__fd(skel->maps.flows_other),
+				       sizeof(struct top_tcp_key), TOP_TCP_MAX_OTHER);
 }
 
 IG_GADGET(top_tcp) = {
