@@ -88,6 +88,15 @@ test_dns_container_nslookup_paired() {
 	assert_eq 0 "$(json_count "$TMP/out" ".netns_containers != \"$n\"")" "netns_containers"
 }
 
+# _one_in FILE FILTER WHAT: exactly one JSON event of FILE matching FILTER,
+# in $ev.
+_one_in() {
+	ev=$(json_select "$1" "$2")
+	if [ -z "$ev" ] || [ "$(wc -l <<<"$ev")" != 1 ]; then
+		fail "not one $3 in $1: $(head -c 3000 "$1")"
+	fi
+}
+
 # _ig_wait_ns OUT NETNS: ig's filter is attached in that namespace.
 _ig_wait_ns() { wait_for_line "$1.err" "packet filter attached in network namespace $2\$"; }
 
@@ -102,9 +111,10 @@ test_dns_shared_netns() {
 	docker rm -f "$b" "$a" >/dev/null 2>&1
 	# shellcheck disable=SC2064
 	trap "kill \$DNSMASQ_PID 2>/dev/null; docker rm -f $b $a >/dev/null 2>&1" EXIT
-	docker run -d --network none --name "$a" busybox sleep 3600 >/dev/null &&
-	docker run -d --network "container:$a" --name "$b" busybox sleep 3600 >/dev/null ||
-		{ fail "docker run"; return 1; }
+	if ! docker run -d --network none --name "$a" busybox sleep 3600 >/dev/null ||
+		! docker run -d --network "container:$a" --name "$b" busybox sleep 3600 >/dev/null; then
+		fail "docker run"; return 1
+	fi
 	pid=$(docker inspect -f '{{.State.Pid}}' "$a")
 	netns=$(stat -L -c %i "/proc/$pid/ns/net")
 	_dnsmasq "/proc/$pid/ns/net" || return 1
@@ -121,7 +131,6 @@ test_dns_shared_netns() {
 	ig_stop
 	both="(.netns_containers | split(\",\") | sort) == ([\"$a\", \"$b\"] | sort)"
 	# b's query, by its process: b's, in a namespace shared with a.
-	_one_in() { ev=$(json_select "$1" "$2"); [ "$(wc -l <<<"$ev")" = 1 ] && [ -n "$ev" ] || fail "not one $3 in $1: $(head -c 3000 "$1")"; }
 	_one_in "$TMP/outb" '.name == "foo.test" and .qr == "Q" and .qtype == "A"' "foo.test query" || return 1
 	assert_eq "$b" "$(_field .runtime.containerName)" "container of b's query" &&
 	assert_eq nslookup "$(_field .proc.comm)" "comm" &&
