@@ -53,7 +53,21 @@ struct {
 	__type(value, __s32);
 } sf_pending_fd SEC(".maps");
 
-/* The TCP or UDP socket behind fd in the current task, or NULL. */
+/* Entries in sf_pending_fd, about (a thread killed between entry and
+ * exit leaves it high: the exits then only look for nothing). */
+__s64 sf_npending = 0;
+
+/* A typed pointer to the kernel object at p where bpf_rdonly_cast exists
+ * (6.2+: the fields below are then direct loads), else p itself (probe
+ * reads: SF_READ's other branch). */
+#define SF_CAST(p, type) \
+	(ig_cfg.kf_rdonly_cast ? (type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)) : (type *)(p))
+#define SF_READ(p, ...) \
+	(ig_cfg.kf_rdonly_cast ? ___arrow(p, __VA_ARGS__) : BPF_CORE_READ(p, __VA_ARGS__))
+
+/* The TCP or UDP socket behind fd in the current task, or NULL. These run
+ * at every connect, bind and send to port 53 (or on a connected socket):
+ * typed loads, not a probe read per hop, where the kernel allows. */
 static __always_inline struct sock *sf_fd_sock(long fd)
 {
 	struct file *f;
@@ -67,12 +81,13 @@ static __always_inline struct sock *sf_fd_sock(long fd)
 	f = ig_fd_file(fd);
 	if (!f || (IG_FILE_READ(f, f_inode, i_mode) & SF_S_IFMT) != SF_S_IFSOCK)
 		return NULL;
-	sock = IG_FILE_READ(f, private_data);
-	sk = BPF_CORE_READ(sock, sk);
+	sock = SF_CAST(IG_FILE_READ(f, private_data), struct socket);
+	sk = SF_READ(sock, sk);
 	if (!sk)
 		return NULL;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	proto = BPF_CORE_READ(sk, sk_protocol);
+	sk = SF_CAST(sk, struct sock);
+	family = SF_READ(sk, __sk_common.skc_family);
+	proto = SF_READ(sk, sk_protocol);
 	if ((family != SF_AF_INET && family != SF_AF_INET6) ||
 	    (proto != SF_PROTO_TCP && proto != SF_PROTO_UDP))
 		return NULL;
@@ -80,19 +95,20 @@ static __always_inline struct sock *sf_fd_sock(long fd)
 }
 
 /* Record the current task as the owner of sk's local port; false if the
- * socket has no port yet. Skips the update when nothing changed. */
+ * socket has no port yet. Skips the update when nothing changed. sk is
+ * sf_fd_sock's. */
 static __always_inline bool sf_note_sock(struct sock *sk)
 {
-	const struct inet_sock *inet = (const struct inet_sock *)sk;
+	const struct inet_sock *inet = SF_CAST(sk, struct inet_sock);
 	struct sf_port_key key = {};
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct ig_proc *old, p;
 
-	key.port = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
+	key.port = bpf_ntohs(SF_READ(inet, inet_sport));
 	if (!key.port)
 		return false;
-	key.proto = BPF_CORE_READ(sk, sk_protocol);
-	key.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	key.proto = SF_READ(sk, sk_protocol);
+	key.netns = SF_READ(sk, __sk_common.skc_net.net, ns.inum);
 	old = bpf_map_lookup_elem(&sf_owners, &key);
 	if (old && old->tid == (__u32)pid_tgid && old->pid == pid_tgid >> 32)
 		return true;
@@ -113,21 +129,29 @@ static __always_inline void sf_enter(long fd, bool always_at_exit)
 		return;
 	if (!always_at_exit && sf_note_sock(sk))
 		return;
-	bpf_map_update_elem(&sf_pending_fd, &tid, &f, BPF_ANY);
+	if (!bpf_map_update_elem(&sf_pending_fd, &tid, &f, BPF_ANY))
+		__sync_fetch_and_add(&sf_npending, 1);
 }
 
+/* The exits run after every send on the host: while no entry waits (the
+ * common case), a load and a compare. */
 static __always_inline void sf_exit(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__s32 *fd = bpf_map_lookup_elem(&sf_pending_fd, &tid);
+	__u32 tid;
+	__s32 *fd;
 	struct sock *sk;
 
+	if (!sf_npending)
+		return;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	fd = bpf_map_lookup_elem(&sf_pending_fd, &tid);
 	if (!fd)
 		return;
 	sk = sf_fd_sock(*fd);
 	if (sk)
 		sf_note_sock(sk);
-	bpf_map_delete_elem(&sf_pending_fd, &tid);
+	if (!bpf_map_delete_elem(&sf_pending_fd, &tid))
+		__sync_fetch_and_add(&sf_npending, -1);
 }
 
 /* ---- in the socket filter ------------------------------------------------ */
@@ -141,43 +165,57 @@ struct sf_l4 {
 	__u8 proto;
 };
 
-/* IPv4 or IPv6 (without extension headers) carrying TCP or UDP; false
- * for anything else, and for IPv4 fragments after the first. */
-static __always_inline bool sf_parse(struct __sk_buff *skb, struct sf_l4 *l)
+#define SF_PORT(h, i) (((__u16)(h)[i] << 8) | (h)[(i) + 1])
+
+/*
+ * IPv4 or IPv6 (without extension headers) carrying TCP or UDP, with port
+ * on either end (0: any); false for anything else, and for IPv4 fragments
+ * after the first. This runs on every packet of every namespace: one load
+ * brings the IP header and both ports (an IPv4 header with options needs a
+ * second), so a packet on another port is rejected after one helper call.
+ * Only a packet that passes reads more (TCP's data offset).
+ */
+static __always_inline bool sf_parse(struct __sk_buff *skb, struct sf_l4 *l, __u16 port)
 {
-	__u8 h[40];
+	__u8 h[44];
 	__u32 off;
 
 	if (skb->protocol == bpf_htons(SF_ETH_P_IP)) {
-		if (bpf_skb_load_bytes_relative(skb, 0, h, 20, BPF_HDR_START_NET))
+		if (bpf_skb_load_bytes_relative(skb, 0, h, 24, BPF_HDR_START_NET))
 			return false;
 		if ((h[0] >> 4) != 4 || ((h[6] & 0x1f) | h[7]))   /* a later fragment */
 			return false;
-		l->proto = h[9];
-		l->len = (h[2] << 8) | h[3];
 		off = (h[0] & 0xf) * 4;
-	} else if (skb->protocol == bpf_htons(SF_ETH_P_IPV6)) {
-		if (bpf_skb_load_bytes_relative(skb, 0, h, 40, BPF_HDR_START_NET))
+		if (off < 20)
 			return false;
-		l->proto = h[6];
-		l->len = 40 + ((h[4] << 8) | h[5]);
+		if (off > 20 && bpf_skb_load_bytes_relative(skb, off, h + 20, 4, BPF_HDR_START_NET))
+			return false;
+		l->proto = h[9];
+		l->len = SF_PORT(h, 2);
+		l->sport = SF_PORT(h, 20);
+		l->dport = SF_PORT(h, 22);
+	} else if (skb->protocol == bpf_htons(SF_ETH_P_IPV6)) {
+		if (bpf_skb_load_bytes_relative(skb, 0, h, 44, BPF_HDR_START_NET))
+			return false;
 		off = 40;
+		l->proto = h[6];
+		l->len = 40 + SF_PORT(h, 4);
+		l->sport = SF_PORT(h, 40);
+		l->dport = SF_PORT(h, 42);
 	} else {
 		return false;
 	}
+	if (port && l->sport != port && l->dport != port)
+		return false;
 	if (l->proto == SF_PROTO_UDP) {
-		if (bpf_skb_load_bytes_relative(skb, off, h, 8, BPF_HDR_START_NET))
-			return false;
 		l->payload = off + 8;
 	} else if (l->proto == SF_PROTO_TCP) {
-		if (bpf_skb_load_bytes_relative(skb, off, h, 13, BPF_HDR_START_NET))
+		if (bpf_skb_load_bytes_relative(skb, off + 12, h, 1, BPF_HDR_START_NET))
 			return false;
-		l->payload = off + (h[12] >> 4) * 4;
+		l->payload = off + (h[0] >> 4) * 4;
 	} else {
 		return false;
 	}
-	l->sport = (h[0] << 8) | h[1];
-	l->dport = (h[2] << 8) | h[3];
 	return l->payload <= l->len;
 }
 
@@ -188,9 +226,8 @@ static __always_inline bool sf_loopback_duplicate(const struct __sk_buff *skb)
 	return skb->ifindex == SF_LO_IFINDEX && skb->pkt_type != SF_PACKET_OUTGOING;
 }
 
-/* The owner of a local port, if the common filters (--pid, --comm, -c:
- * the classification of its mount namespace) let it through. An unknown
- * owner passes: user space looks again, and filters the row. */
+/* The owner of a local port. An unknown owner passes: user space looks
+ * again, and filters the row. */
 static __always_inline bool sf_owner(__u32 netns, __u8 proto, __u16 port, struct ig_proc *out)
 {
 	struct sf_port_key key = { .netns = netns, .port = port, .proto = proto };
@@ -202,10 +239,12 @@ static __always_inline bool sf_owner(__u32 netns, __u8 proto, __u16 port, struct
 	return true;
 }
 
+/* --pid, --tid, --uid, --gid against the owner. Not the container filters
+ * (-c, --k8s-*): a packet is a container's by its owner's mount namespace
+ * or by its network namespace (a host process entered into a container's,
+ * nsenter --net), which user space decides (src/enrich.c). */
 static __always_inline bool sf_owner_passes(const struct ig_proc *p)
 {
-	__u8 *verdict;
-
 	if (!p->pid)
 		return true;
 	if (ig_cfg.targ_pid && p->pid != ig_cfg.targ_pid)
@@ -216,20 +255,14 @@ static __always_inline bool sf_owner_passes(const struct ig_proc *p)
 		return false;
 	if (ig_cfg.filter_gid && p->gid != ig_cfg.targ_gid)
 		return false;
-	if (ig_cfg.filter_mntns) {
-		verdict = bpf_map_lookup_elem(&ig_mntns, &p->mntns_key);
-		if (verdict && *verdict != IG_MNTNS_ALLOW)
-			return false;
-	}
 	return true;
 }
 
 /* The wakeup of common.bpf.h without its mount-namespace part, which reads
- * the current task: in a socket filter that is whoever was interrupted. */
-static __always_inline __u64 sf_wakeup_flags(void)
+ * the current task: in a socket filter that is whoever was interrupted.
+ * now: the record's timestamp (one clock read a packet). */
+static __always_inline __u64 sf_wakeup_flags(__u64 now)
 {
-	__u64 now = bpf_ktime_get_boot_ns();
-
 	if (now - ig_last_wakeup >= ig_cfg.wakeup_ns ||
 	    bpf_ringbuf_query(&ig_events, BPF_RB_AVAIL_DATA) >= ig_cfg.wakeup_bytes) {
 		ig_last_wakeup = now;
@@ -301,9 +334,9 @@ static __always_inline bool sf_fill(struct __sk_buff *skb, const struct sf_l4 *l
 	h->timestamp = bpf_ktime_get_boot_ns();
 	h->len = l->len;
 	h->flags = 0;
-	__builtin_memset(&h->proc, 0, sizeof(h->proc));
-	if (!sf_owner(h->netns_id, l->proto, first, &h->proc) && skb->ifindex == SF_LO_IFINDEX)
-		sf_owner(h->netns_id, l->proto, second, &h->proc);
+	if (!sf_owner(h->netns_id, l->proto, first, &h->proc) &&
+	    !(skb->ifindex == SF_LO_IFINDEX && sf_owner(h->netns_id, l->proto, second, &h->proc)))
+		__builtin_memset(&h->proc, 0, sizeof(h->proc));
 	if (!sf_owner_passes(&h->proc))
 		return false;
 	if (len > max)

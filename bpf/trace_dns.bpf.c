@@ -105,9 +105,7 @@ int ig_dns_filter(struct __sk_buff *skb)
 	struct dns_event *e;
 	__u16 client, server;
 
-	if (sf_loopback_duplicate(skb) || !sf_parse(skb, &l))
-		return 0;
-	if (l.sport != DNS_PORT && l.dport != DNS_PORT)
+	if (sf_loopback_duplicate(skb) || !sf_parse(skb, &l, DNS_PORT))
 		return 0;
 	if (l.proto == SF_PROTO_TCP && l.payload + 14 > l.len)
 		return 0;   /* no DNS header in this segment: a bare ACK, FIN... */
@@ -125,7 +123,7 @@ int ig_dns_filter(struct __sk_buff *skb)
 			    skb->pkt_type == SF_PACKET_OUTGOING ? l.sport : l.dport, 0)) {
 		goto discard;
 	}
-	bpf_ringbuf_submit(e, sf_wakeup_flags());
+	bpf_ringbuf_submit(e, sf_wakeup_flags(e->h.timestamp));
 	return 0;
 discard:
 	bpf_ringbuf_discard(e, 0);

@@ -43,7 +43,7 @@ int ig_sni_filter(struct __sk_buff *skb)
 	struct sni_event *e;
 	__u16 local;
 
-	if (sf_loopback_duplicate(skb) || !sf_parse(skb, &l) || !is_client_hello(skb, &l))
+	if (sf_loopback_duplicate(skb) || !sf_parse(skb, &l, 0) || !is_client_hello(skb, &l))
 		return 0;
 	e = ig_reserve(sizeof(*e));
 	if (!e)
@@ -55,6 +55,6 @@ int ig_sni_filter(struct __sk_buff *skb)
 		bpf_ringbuf_discard(e, 0);
 		return 0;
 	}
-	bpf_ringbuf_submit(e, sf_wakeup_flags());
+	bpf_ringbuf_submit(e, sf_wakeup_flags(e->h.timestamp));
 	return 0;
 }

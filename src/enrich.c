@@ -311,15 +311,19 @@ static const struct container *resolve_from_hint(struct enricher *e, struct ns_e
 	return c;
 }
 
-/* Several containers in one network namespace (a pod, docker's
- * --network container:X) and nothing to say which one: the row names them
- * all ("a,b"), and the pod when they share one. */
-static void set_shared_fields(const struct enricher *e, struct row *r, uint64_t netns)
-{
-	const struct container *first = NULL;
-	char names[512];
-	size_t len = 0;
+#define NETNS_NAMES_MAX 512
 
+/* The names of the running containers in network namespace netns, comma-
+ * separated, in the row's scratch (NULL if full); *n: how many. */
+static char *netns_names(const struct enricher *e, struct row *r, uint64_t netns, size_t *n,
+			 size_t *len, const struct container **first)
+{
+	char *names = row_alloc(r, NETNS_NAMES_MAX);
+
+	*n = *len = 0;
+	*first = NULL;
+	if (!names)
+		return NULL;
 	names[0] = 0;
 	for (size_t i = 0; i < ct_count(e->ct); i++) {
 		const struct container *c = ct_at(e->ct, i);
@@ -327,13 +331,46 @@ static void set_shared_fields(const struct enricher *e, struct row *r, uint64_t 
 
 		if (c->exited || c->netns != netns)
 			continue;
-		if (!first)
-			first = c;
-		w = snprintf(names + len, sizeof(names) - len, "%s%s", len ? "," : "", c->name);
-		if (w < 0 || (size_t)w >= sizeof(names) - len)
+		if (!*first)
+			*first = c;
+		(*n)++;
+		w = snprintf(names + *len, NETNS_NAMES_MAX - *len, "%s%s", *len ? "," : "", c->name);
+		if (w < 0 || (size_t)w >= NETNS_NAMES_MAX - *len)
 			break;
-		len += w;
+		*len += w;
 	}
+	return names;
+}
+
+/* A network gadget's row (r->netns_idx set): who shares its namespace, in
+ * netns_shared and netns_containers (gadgets/netfmt.h), however the row
+ * was attributed. The host's namespace names no container. */
+static void set_netns_sharing(const struct enricher *e, struct row *r)
+{
+	const struct container *first;
+	size_t n, len;
+	char *names;
+
+	if (!r->netns_idx || !ct_lookup_netns(e->ct, r->netns, &n))
+		return;
+	names = netns_names(e, r, r->netns, &n, &len, &first);
+	if (!names)
+		return;
+	row_set_uint(r, r->netns_idx + 1, n > 1);
+	row_set_str(r, r->netns_idx + 2, names, len);
+}
+
+/* Several containers in one network namespace (a pod, docker's
+ * --network container:X) and nothing to say which one: the row names them
+ * all ("a,b"), and the pod when they share one. */
+static void set_shared_fields(const struct enricher *e, struct row *r, uint64_t netns)
+{
+	const struct container *first;
+	size_t n, len;
+	char *names = netns_names(e, r, netns, &n, &len, &first);
+
+	if (!names)
+		return;
 	row_set_str(r, CF_RT_CONTAINER_NAME, names, len);
 	if (first && first->k8s_pod[0]) {
 		row_set_buf(r, CF_K8S_NAMESPACE, first->k8s_namespace, sizeof(first->k8s_namespace));
@@ -368,7 +405,17 @@ static int apply_netns(struct enricher *e, struct row *r)
 	return 1;
 }
 
+static bool apply(struct enricher *e, struct row *r);
+
 bool enricher_apply(struct enricher *e, struct row *r)
+{
+	if (!apply(e, r))
+		return false;
+	set_netns_sharing(e, r);
+	return true;
+}
+
+static bool apply(struct enricher *e, struct row *r)
 {
 	uint64_t mntns = r->mntns_key;
 	uint32_t pid = r->v[CF_PID].u;

@@ -85,6 +85,9 @@ int row_init(struct row *r, const struct schema *s)
 	r->v = calloc(s->n, sizeof(*r->v));
 	r->scratch = malloc(ROW_SCRATCH);
 	r->used = 0;
+	r->mntns_key = 0;
+	r->netns = 0;
+	r->netns_idx = 0;
 	if (!r->v || !r->scratch) {
 		row_free(r);
 		return -ENOMEM;
@@ -106,6 +109,7 @@ void row_reset(struct row *r)
 	r->used = 0;
 	r->mntns_key = 0;
 	r->netns = 0;
+	r->netns_idx = 0;
 }
 
 char *row_alloc(struct row *r, size_t n)

@@ -123,6 +123,9 @@ struct row {
 	uint64_t netns;       /* network gadgets: the packet's network namespace
 			       * (inode), which names a container when the
 			       * process does not (softirq, nsenter --net) */
+	int netns_idx;        /* the schema index of its netns_id field, which
+			       * netns_shared and netns_containers follow (see
+			       * gadgets/netfmt.h); 0: none */
 	char *scratch;     /* backing store for formatted strings */
 	size_t used;
 };

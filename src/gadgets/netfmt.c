@@ -26,6 +26,13 @@ void net_set_l4(struct row *r, int idx, const struct ig_l4 *e)
 	row_set_fmt(r, idx, v6 ? "[%s]:%u" : "%s:%u", a, e->port);
 }
 
+void net_set_netns(struct row *r, int idx, __u32 netns)
+{
+	row_set_uint(r, idx, netns);
+	r->netns = netns;
+	r->netns_idx = idx;
+}
+
 const char *net_tcp_state(unsigned int state)
 {
 	/* include/net/tcp_states.h */

@@ -22,6 +22,25 @@
 	[F##_VERSION] = { name ".version", NULL, NULL, FT_UINT, 2, FF_RIGHT },           \
 	[F##_PROTO]   = { name ".proto", NULL, NULL, FT_STR, 4, 0 }
 
+/*
+ * A row's network namespace, and who else is in it: NET_NETNS_ENUM(F_NETNS)
+ * declares F_NETNS, F_NETNS_SHARED, F_NETNS_CONTAINERS, in that order
+ * (the enricher fills the last two, src/enrich.c):
+ *   netns_id          the namespace's inode
+ *   netns_shared      true when several running containers share it (a pod,
+ *                     docker run --network container:X)
+ *   netns_containers  their names, comma-separated
+ */
+#define NET_NETNS_ENUM(F) F, F##_SHARED, F##_CONTAINERS
+#define NET_NETNS_FIELDS(F)                                                                 \
+	[F]               = { "netns_id", "NETNS", "netns", FT_UINT, 10, FF_RIGHT },       \
+	[F##_SHARED]      = { "netns_shared", "SHARED", NULL, FT_BOOL, 6, 0 },             \
+	[F##_CONTAINERS]  = { "netns_containers", "NETNS_CONTAINERS", NULL, FT_STR, 24, 0 }
+
+/* Set netns_id at idx (the schema index of F_NETNS), and mark the row so
+ * that enrichment names the containers by the namespace too. */
+void net_set_netns(struct row *r, int idx, __u32 netns);
+
 /* Fill the five fields from idx (the schema index of F##_EP). An end with
  * no address (version 0) leaves them empty. */
 void net_set_l4(struct row *r, int idx, const struct ig_l4 *e);

@@ -29,7 +29,7 @@
 
 enum {
 	NET_L4_ENUM(F_SRC), NET_L4_ENUM(F_DST),
-	F_STATE, F_STATE_RAW, F_INO, F_NETNS,
+	F_STATE, F_STATE_RAW, F_INO, NET_NETNS_ENUM(F_NETNS),
 };
 
 static const struct field socket_fields[] = {
@@ -38,7 +38,7 @@ static const struct field socket_fields[] = {
 	[F_STATE]     = { "state", "STATE", "status", FT_STR, 11, FF_DEFAULT },
 	[F_STATE_RAW] = { "state_raw", NULL, NULL, FT_UINT, 2, FF_RIGHT },
 	[F_INO]       = { "ino", "INO", "inode", FT_UINT, 10, FF_RIGHT },
-	[F_NETNS]     = { "netns_id", "NETNS", "netns", FT_UINT, 10, FF_RIGHT },
+	NET_NETNS_FIELDS(F_NETNS),
 };
 
 #define SOCKET_DEFAULT_FIELDS "runtime.containerName,src.endpoint,dst.endpoint,state"
@@ -84,7 +84,6 @@ static void add_row(struct ig_batch *b, const struct sock_entry *e)
 	struct row *r = batch_row(b);
 	const char *state = net_tcp_state(e->state);
 
-	r->netns = e->netns_id;   /* no process: the namespace names the container */
 	net_set_l4(r, GF(F_SRC_EP), &e->src);
 	net_set_l4(r, GF(F_DST_EP), &e->dst);
 	if (state)
@@ -93,7 +92,7 @@ static void add_row(struct ig_batch *b, const struct sock_entry *e)
 		row_set_fmt(r, GF(F_STATE), "%u", e->state);
 	row_set_uint(r, GF(F_STATE_RAW), e->state);
 	row_set_uint(r, GF(F_INO), e->ino);
-	row_set_uint(r, GF(F_NETNS), e->netns_id);
+	net_set_netns(r, GF(F_NETNS), e->netns_id);
 }
 
 /* ---- /proc/PID/net ---------------------------------------------------------- */

@@ -14,7 +14,7 @@
 
 enum {
 	NET_L4_ENUM(F_SRC), NET_L4_ENUM(F_DST),
-	F_SENT, F_RECEIVED, F_NETNS,
+	F_SENT, F_RECEIVED, NET_NETNS_ENUM(F_NETNS),
 };
 
 static const struct field top_tcp_fields[] = {
@@ -22,7 +22,7 @@ static const struct field top_tcp_fields[] = {
 	NET_L4_FIELDS(F_DST, "dst", "DST", "daddr", "dport", FF_DEFAULT),
 	[F_SENT]     = { "sent", "SENT", "sent_raw", FT_UINT, 10, FF_DEFAULT | FF_RIGHT },
 	[F_RECEIVED] = { "received", "RECEIVED", "received_raw", FT_UINT, 10, FF_DEFAULT | FF_RIGHT },
-	[F_NETNS]    = { "netns_id", "NETNS", "netns", FT_UINT, 10, FF_RIGHT },
+	NET_NETNS_FIELDS(F_NETNS),
 };
 
 #define TOP_TCP_DEFAULT_FIELDS \
@@ -73,43 +73,51 @@ static int top_tcp_configure(struct gadget_ctx *ctx, void *s)
 }
 
 /* One flow's row (not static: the unit tests call it). */
-void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct top_tcp_key *k,
-		      const struct top_tcp_val *v);
-void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct top_tcp_key *k,
-		      const struct top_tcp_val *v)
+void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct top_tcp_val *v);
+void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct top_tcp_val *v)
 {
 	row_set_proc(ctx, r, &v->proc);
-	r->netns = k->netns_id;
-	net_set_l4(r, GF(F_SRC_EP), &k->src);
-	net_set_l4(r, GF(F_DST_EP), &k->dst);
+	net_set_l4(r, GF(F_SRC_EP), &v->src);
+	net_set_l4(r, GF(F_DST_EP), &v->dst);
 	row_set_uint(r, GF(F_SENT), v->sent);
 	row_set_uint(r, GF(F_RECEIVED), v->received);
-	row_set_uint(r, GF(F_NETNS), k->netns_id);
+	net_set_netns(r, GF(F_NETNS), v->netns_id);
 }
 
-/* Keys first, then read and delete each: the map keeps changing. */
-static int top_tcp_collect(struct gadget_ctx *ctx, struct ig_batch *b)
+/* Keys first, then read and delete each: the map keeps changing. A row is
+ * one process on one socket (a socket is one connection). */
+static int collect_map(struct gadget_ctx *ctx, struct ig_batch *b, int fd, size_t key_size,
+		       size_t max)
 {
-	struct top_tcp_bpf *skel = ctx->skel;
-	int fd = bpf_map__fd(skel->maps.flows);
-	struct top_tcp_key *keys = calloc(TOP_TCP_MAX_FLOWS, sizeof(*keys));
+	char *keys = calloc(max, key_size);
 	struct top_tcp_val v;
 	size_t n = 0;
 	int err = 0;
 
 	if (!keys)
 		return -ENOMEM;
-	while (n < TOP_TCP_MAX_FLOWS &&
-	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
+	while (n < max &&
+	       !bpf_map_get_next_key(fd, n ? keys + (n - 1) * key_size : NULL, keys + n * key_size))
 		n++;
 	for (size_t i = 0; i < n && !err; i++) {
-		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &v))
+		if (bpf_map_lookup_and_delete_elem(fd, keys + i * key_size, &v))
 			continue;
-		top_tcp_fill_row(ctx, batch_row(b), &keys[i], &v);
+		top_tcp_fill_row(ctx, batch_row(b), &v);
 		err = batch_add(b);
 	}
 	free(keys);
 	return err;
+}
+
+/* flows, keyed by socket, and flows_other (bpf/top_tcp.bpf.c). */
+static int top_tcp_collect(struct gadget_ctx *ctx, struct ig_batch *b)
+{
+	struct top_tcp_bpf *skel = ctx->skel;
+	int err = collect_map(ctx, b, bpf_map__fd(skel->maps.flows), sizeof(__u64),
+			      TOP_TCP_MAX_FLOWS);
+
+	return err ? err : collect_map(ctx, b, bpf_map__fd(skel->maps.flows_other),
+				       sizeof(struct top_tcp_key), TOP_TCP_MAX_OTHER);
 }
 
 IG_GADGET(top_tcp) = {

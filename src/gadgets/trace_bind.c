@@ -8,7 +8,7 @@
 
 enum {
 	NET_L4_ENUM(F_ADDR),
-	F_BOUND_DEV_IF, F_OPTS, F_OPTS_RAW, F_NETNS, F_FD, F_ERROR, F_ERROR_RAW,
+	F_BOUND_DEV_IF, F_OPTS, F_OPTS_RAW, NET_NETNS_ENUM(F_NETNS), F_FD, F_ERROR, F_ERROR_RAW,
 };
 
 static const struct field bind_fields[] = {
@@ -16,7 +16,7 @@ static const struct field bind_fields[] = {
 	[F_BOUND_DEV_IF] = { "bound_dev_if", "BOUND_DEV_IF", "if", FT_UINT, 12, FF_DEFAULT | FF_RIGHT },
 	[F_OPTS]         = { "opts", "OPTS", NULL, FT_STR, 20, 0 },
 	[F_OPTS_RAW]     = { "opts_raw", NULL, NULL, FT_UINT, 3, FF_RIGHT },
-	[F_NETNS]        = { "netns_id", "NETNS", "netns", FT_UINT, 10, FF_RIGHT },
+	NET_NETNS_FIELDS(F_NETNS),
 	[F_FD]           = { "fd", "FD", NULL, FT_INT, 3, FF_RIGHT },
 	[F_ERROR]        = IG_FIELD_ERROR,
 	[F_ERROR_RAW]    = IG_FIELD_ERROR_RAW,
@@ -53,7 +53,6 @@ static int bind_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 	if (size < sizeof(*e) || (e->addr.version != 4 && e->addr.version != 6 && !e->error))
 		return -1;
 	row_set_proc(ctx, r, &e->proc);
-	r->netns = e->netns_id;
 	net_set_l4(r, GF(F_ADDR_EP), &e->addr);
 	row_set_uint(r, GF(F_BOUND_DEV_IF), e->bound_dev_if);
 	if (e->opts & BIND_OPT_REUSEADDR)
@@ -62,7 +61,7 @@ static int bind_decode(struct gadget_ctx *ctx, const void *data, size_t size, st
 		strcat(opts, opts[0] ? "|REUSEPORT" : "REUSEPORT");
 	row_set_fmt(r, GF(F_OPTS), "%s", opts);   /* copied: opts is on the stack */
 	row_set_uint(r, GF(F_OPTS_RAW), e->opts);
-	row_set_uint(r, GF(F_NETNS), e->netns_id);
+	net_set_netns(r, GF(F_NETNS), e->netns_id);
 	row_set_int(r, GF(F_FD), e->fd);
 	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->error);
 	return 1;

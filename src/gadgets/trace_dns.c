@@ -22,7 +22,7 @@ enum {
 	NET_L4_ENUM(F_DST),
 	F_ID, F_QR, F_QR_RAW, F_QTYPE, F_QTYPE_RAW, F_NAME, F_RCODE, F_RCODE_RAW,
 	F_LATENCY, F_LATENCY_RAW, F_ADDRESSES, F_NUM_ANSWERS, F_TIMEOUT, F_TRUNCATED,
-	F_PKT_TYPE, F_NETNS,
+	F_PKT_TYPE, NET_NETNS_ENUM(F_NETNS),
 };
 
 static const struct field dns_fields[] = {
@@ -43,7 +43,7 @@ static const struct field dns_fields[] = {
 	[F_TIMEOUT]     = { "timeout", "TIMEOUT", NULL, FT_BOOL, 5, 0 },
 	[F_TRUNCATED]   = { "truncated", NULL, NULL, FT_BOOL, 5, 0 },
 	[F_PKT_TYPE]    = { "pkt_type", "PKT_TYPE", NULL, FT_STR, 8, 0 },
-	[F_NETNS]       = { "netns_id", "NETNS", "netns", FT_UINT, 10, FF_RIGHT },
+	NET_NETNS_FIELDS(F_NETNS),
 };
 
 #define DNS_DEFAULT_FIELDS                                                         \
@@ -295,7 +295,7 @@ static int dns_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 	set_message(r, &m, timeout);
 	row_set_str(r, GF(F_PKT_TYPE), sf_pkt_type_name(e->h.pkt_type),
 		    strlen(sf_pkt_type_name(e->h.pkt_type)));
-	row_set_uint(r, GF(F_NETNS), e->h.netns_id);
+	net_set_netns(r, GF(F_NETNS), e->h.netns_id);
 	if (timeout)
 		set_latency(r, dns.timeout_ns);
 	else

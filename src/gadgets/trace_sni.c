@@ -17,7 +17,7 @@ enum {
 	F_NAME,
 	NET_L4_ENUM(F_SRC),
 	NET_L4_ENUM(F_DST),
-	F_PKT_TYPE, F_NETNS,
+	F_PKT_TYPE, NET_NETNS_ENUM(F_NETNS),
 };
 
 static const struct field sni_fields[] = {
@@ -25,7 +25,7 @@ static const struct field sni_fields[] = {
 	NET_L4_FIELDS(F_SRC, "src", "SRC", "saddr", "sport", 0),
 	NET_L4_FIELDS(F_DST, "dst", "DST", "daddr", "dport", 0),
 	[F_PKT_TYPE]    = { "pkt_type", "PKT_TYPE", NULL, FT_STR, 8, 0 },
-	[F_NETNS]       = { "netns_id", "NETNS", "netns", FT_UINT, 10, FF_RIGHT },
+	NET_NETNS_FIELDS(F_NETNS),
 };
 
 #define SNI_DEFAULT_FIELDS "runtime.containerName,proc.comm,proc.pid,proc.tid,name"
@@ -66,7 +66,7 @@ static int sni_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 	net_set_l4(r, GF(F_DST_EP), &dst);
 	row_set_str(r, GF(F_PKT_TYPE), sf_pkt_type_name(e->h.pkt_type),
 		    strlen(sf_pkt_type_name(e->h.pkt_type)));
-	row_set_uint(r, GF(F_NETNS), e->h.netns_id);
+	net_set_netns(r, GF(F_NETNS), e->h.netns_id);
 	return 1;
 }
 

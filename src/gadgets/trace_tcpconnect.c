@@ -12,14 +12,14 @@
 
 enum {
 	NET_L4_ENUM(F_SRC), NET_L4_ENUM(F_DST),
-	F_LATENCY, F_NETNS, F_ERROR, F_ERROR_RAW,
+	F_LATENCY, NET_NETNS_ENUM(F_NETNS), F_ERROR, F_ERROR_RAW,
 };
 
 static const struct field tcpconnect_fields[] = {
 	NET_L4_FIELDS(F_SRC, "src", "SRC", "saddr", "sport", FF_DEFAULT),
 	NET_L4_FIELDS(F_DST, "dst", "DST", "daddr", "dport", FF_DEFAULT),
 	[F_LATENCY]   = { "latency", "LATENCY", "lat", FT_UINT, 10, FF_DEFAULT | FF_RIGHT },
-	[F_NETNS]     = { "netns_id", "NETNS", "netns", FT_UINT, 10, FF_RIGHT },
+	NET_NETNS_FIELDS(F_NETNS),
 	[F_ERROR]     = IG_FIELD_ERROR,
 	[F_ERROR_RAW] = IG_FIELD_ERROR_RAW,
 };
@@ -79,11 +79,10 @@ static int tcpconnect_decode(struct gadget_ctx *ctx, const void *data, size_t si
 	if (size < sizeof(*e) || (e->src.version != 4 && e->src.version != 6))
 		return -1;
 	row_set_proc(ctx, r, &e->proc);
-	r->netns = e->netns_id;
 	net_set_l4(r, GF(F_SRC_EP), &e->src);
 	net_set_l4(r, GF(F_DST_EP), &e->dst);
 	row_set_uint(r, GF(F_LATENCY), e->latency_ns);
-	row_set_uint(r, GF(F_NETNS), e->netns_id);
+	net_set_netns(r, GF(F_NETNS), e->netns_id);
 	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->error);
 	return 1;
 }

@@ -11,7 +11,7 @@
 
 enum {
 	NET_L4_ENUM(F_SRC), NET_L4_ENUM(F_DST),
-	F_STATE, F_STATE_RAW, F_TCPFLAGS, F_TCPFLAGS_RAW, F_REASON, F_REASON_RAW, F_NETNS,
+	F_STATE, F_STATE_RAW, F_TCPFLAGS, F_TCPFLAGS_RAW, F_REASON, F_REASON_RAW, NET_NETNS_ENUM(F_NETNS),
 };
 
 static const struct field tcpdrop_fields[] = {
@@ -23,7 +23,7 @@ static const struct field tcpdrop_fields[] = {
 	[F_TCPFLAGS_RAW] = { "tcpflags_raw", NULL, NULL, FT_UINT, 3, FF_RIGHT },
 	[F_REASON]       = { "reason", "REASON", NULL, FT_STR, 30, FF_DEFAULT },
 	[F_REASON_RAW]   = { "reason_raw", NULL, NULL, FT_UINT, 3, FF_RIGHT },
-	[F_NETNS]        = { "netns_id", "NETNS", "netns", FT_UINT, 10, FF_RIGHT },
+	NET_NETNS_FIELDS(F_NETNS),
 };
 
 #define TCPDROP_DEFAULT_FIELDS \
@@ -106,7 +106,6 @@ static int tcpdrop_decode(struct gadget_ctx *ctx, const void *data, size_t size,
 	row_set_proc(ctx, r, &e->proc);
 	if (!e->has_owner)
 		r->mntns_key = 0;   /* no process: the netns names the container */
-	r->netns = e->netns_id;
 	net_set_l4(r, GF(F_SRC_EP), &e->src);
 	net_set_l4(r, GF(F_DST_EP), &e->dst);
 	state = e->state == TCPDROP_STATE_NONE ? "" : net_tcp_state(e->state);
@@ -123,7 +122,7 @@ static int tcpdrop_decode(struct gadget_ctx *ctx, const void *data, size_t size,
 	else
 		row_set_fmt(r, GF(F_REASON), "%u", e->reason);
 	row_set_uint(r, GF(F_REASON_RAW), e->reason);
-	row_set_uint(r, GF(F_NETNS), e->netns_id);
+	net_set_netns(r, GF(F_NETNS), e->netns_id);
 	return 1;
 }
 

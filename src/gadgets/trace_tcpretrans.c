@@ -10,7 +10,7 @@
 enum {
 	NET_L4_ENUM(F_SRC), NET_L4_ENUM(F_DST),
 	F_STATE, F_STATE_RAW, F_REASON, F_REASON_RAW, F_TCPFLAGS, F_TCPFLAGS_RAW,
-	F_TYPE, F_TYPE_RAW, F_NETNS, F_ERROR, F_ERROR_RAW,
+	F_TYPE, F_TYPE_RAW, NET_NETNS_ENUM(F_NETNS), F_ERROR, F_ERROR_RAW,
 };
 
 static const struct field tcpretrans_fields[] = {
@@ -24,7 +24,7 @@ static const struct field tcpretrans_fields[] = {
 	[F_TCPFLAGS_RAW] = { "tcpflags_raw", NULL, NULL, FT_UINT, 3, FF_RIGHT },
 	[F_TYPE]         = { "type", "TYPE", NULL, FT_STR, 7, FF_DEFAULT },
 	[F_TYPE_RAW]     = { "type_raw", NULL, NULL, FT_UINT, 1, FF_RIGHT },
-	[F_NETNS]        = { "netns_id", "NETNS", "netns", FT_UINT, 10, FF_RIGHT },
+	NET_NETNS_FIELDS(F_NETNS),
 	[F_ERROR]        = IG_FIELD_ERROR,
 	[F_ERROR_RAW]    = IG_FIELD_ERROR_RAW,
 };
@@ -70,7 +70,6 @@ static int tcpretrans_decode(struct gadget_ctx *ctx, const void *data, size_t si
 	row_set_proc(ctx, r, &e->proc);
 	if (!e->has_owner)
 		r->mntns_key = 0;   /* no process: the netns names the container */
-	r->netns = e->netns_id;
 	net_set_l4(r, GF(F_SRC_EP), &e->src);
 	net_set_l4(r, GF(F_DST_EP), &e->dst);
 	set_name(r, GF(F_STATE), net_tcp_state(e->state), e->state);
@@ -83,7 +82,7 @@ static int tcpretrans_decode(struct gadget_ctx *ctx, const void *data, size_t si
 	row_set_str(r, GF(F_TYPE), e->type == TCPRETRANS_LOSS ? "LOSS" : "RETRANS",
 		    e->type == TCPRETRANS_LOSS ? 4 : 7);
 	row_set_uint(r, GF(F_TYPE_RAW), e->type);
-	row_set_uint(r, GF(F_NETNS), e->netns_id);
+	net_set_netns(r, GF(F_NETNS), e->netns_id);
 	row_set_error(r, GF(F_ERROR), GF(F_ERROR_RAW), e->error);
 	return 1;
 }

@@ -80,9 +80,73 @@ test_dns_container_nslookup_paired() {
 	assert_eq "127.0.0.1:53" "$(_field .dst.endpoint)" "query DST" || return 1
 	_one '.qr == "R" and .qtype == "AAAA"' "AAAA response" || return 1
 	assert_eq fd00::5 "$(_field .addresses)" "AAAA addresses"
-	# dnsmasq's own packets are not the container's: -c kept them out
-	# (dnsmasq runs in the host's mount namespace).
-	[ -z "$(json_select "$TMP/out" '.proc.comm == "dnsmasq"')" ] || fail "dnsmasq's events passed -c"
+	# Every row is the container's: by its process (nslookup), or by its
+	# network namespace (dnsmasq runs in the host's mount namespace).
+	[ -z "$(json_select "$TMP/out" ".runtime.containerName != \"$n\"")" ] ||
+		fail "a row of another container passed -c: $(json_select "$TMP/out" ".runtime.containerName != \"$n\"")"
+	assert_eq 0 "$(json_count "$TMP/out" '.netns_shared')" "netns_shared (one container in the namespace)" &&
+	assert_eq 0 "$(json_count "$TMP/out" ".netns_containers != \"$n\"")" "netns_containers"
+}
+
+# _one_in FILE FILTER WHAT: exactly one JSON event of FILE matching FILTER,
+# in $ev.
+_one_in() {
+	ev=$(json_select "$1" "$2")
+	if [ -z "$ev" ] || [ "$(wc -l <<<"$ev")" != 1 ]; then
+		fail "not one $3 in $1: $(head -c 3000 "$1")"
+	fi
+}
+
+# _ig_wait_ns OUT NETNS: ig's filter is attached in that namespace.
+_ig_wait_ns() { wait_for_line "$1.err" "packet filter attached in network namespace $2\$"; }
+
+# Two containers in one network namespace (docker run --network
+# container:X, as a pod's), dnsmasq in it. A query from the second is its
+# own, by its process, and says the namespace is shared; a host process
+# entered into the namespace (nsenter --net) is named by the namespace:
+# both containers, shown with -c of either.
+test_dns_shared_netns() {
+	local a=igdns-pa-$$ b=igdns-pb-$$ pid netns ig_a both
+	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
+	docker rm -f "$b" "$a" >/dev/null 2>&1
+	# shellcheck disable=SC2064
+	trap "kill \$DNSMASQ_PID 2>/dev/null; docker rm -f $b $a >/dev/null 2>&1" EXIT
+	if ! docker run -d --network none --name "$a" busybox sleep 3600 >/dev/null ||
+		! docker run -d --network "container:$a" --name "$b" busybox sleep 3600 >/dev/null; then
+		fail "docker run"; return 1
+	fi
+	pid=$(docker inspect -f '{{.State.Pid}}' "$a")
+	netns=$(stat -L -c %i "/proc/$pid/ns/net")
+	_dnsmasq "/proc/$pid/ns/net" || return 1
+	ig_start "$TMP/outa" run trace_dns -c "$a" -o json || return 1
+	ig_a=$IG_PID
+	ig_start "$TMP/outb" run trace_dns -c "$b" -o json || return 1
+	_ig_wait_ns "$TMP/outa" "$netns" && _ig_wait_ns "$TMP/outb" "$netns" || return 1
+	docker exec "$b" nslookup foo.test 127.0.0.1 >"$TMP/ns.out" 2>&1
+	assert_contains "$(cat "$TMP/ns.out")" "10.1.2.3" "nslookup's answer in $b" || return 1
+	nsenter --net="/proc/$pid/ns/net" busybox nslookup a.nx.test 127.0.0.1 >/dev/null 2>&1
+	wait_for_line "$TMP/outb" '"rcode":"NameError"' && wait_for_line "$TMP/outa" '"rcode":"NameError"' &&
+		wait_for_line "$TMP/outb" '"name":"foo.test".*"qr":"R"|"qr":"R".*"name":"foo.test"' || return 1
+	kill -INT "$ig_a"; wait "$ig_a"
+	ig_stop
+	both="(.netns_containers | split(\",\") | sort) == ([\"$a\", \"$b\"] | sort)"
+	# b's query, by its process: b's, in a namespace shared with a.
+	_one_in "$TMP/outb" '.name == "foo.test" and .qr == "Q" and .qtype == "A"' "foo.test query" || return 1
+	assert_eq "$b" "$(_field .runtime.containerName)" "container of b's query" &&
+	assert_eq nslookup "$(_field .proc.comm)" "comm" &&
+	assert_eq "$netns" "$(_field .netns_id)" "netns_id" &&
+	assert_eq true "$(_field .netns_shared)" "netns_shared" &&
+	assert_eq true "$(_field "$both")" "netns_containers: $ev" || return 1
+	# -c a: b's queries are not a's.
+	assert_eq 0 "$(json_count "$TMP/outa" '.name == "foo.test"')" "b's query with -c $a" || return 1
+	# The host process in the namespace: both containers, with -c of either.
+	for out in "$TMP/outa" "$TMP/outb"; do
+		_one_in "$out" '.name == "a.nx.test" and .qr == "R" and .qtype == "A"' "a.nx.test response" || return 1
+		assert_eq busybox "$(_field .proc.comm)" "comm of the host's query" &&
+		assert_eq true "$(_field .netns_shared)" "netns_shared (host process)" &&
+		assert_eq true "$(_field "(.runtime.containerName | split(\",\") | sort) == ([\"$a\", \"$b\"] | sort)")" \
+			"containerName names both: $ev" || return 1
+	done
 }
 
 # ---- from the host, in a namespace the test made --------------------------------

@@ -27,8 +27,7 @@
 
 int tcpdrop_parse_reasons(const char *fmt, char **names, size_t n);
 bool snapshot_socket_parse_proc(const char *line, bool v6, __u8 proto, struct sock_entry *e);
-void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct top_tcp_key *k,
-		      const struct top_tcp_val *v);
+void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct top_tcp_val *v);
 
 struct fixture {
 	const struct gadget *g;
@@ -389,21 +388,18 @@ static void test_tcpdrop(void **state)
 static void test_top_tcp_row(void **state)
 {
 	struct fixture *f = open_gadget("top_tcp");
-	struct top_tcp_key k;
 	struct top_tcp_val v;
 
 	(void)state;
-	memset(&k, 0, sizeof(k));
 	memset(&v, 0, sizeof(v));
-	k.src = l4("::1", 8080, IG_IPPROTO_TCP);
-	k.dst = l4("::1", 40000, IG_IPPROTO_TCP);
-	k.pid = 42;
-	k.netns_id = 77;
+	v.src = l4("::1", 8080, IG_IPPROTO_TCP);
+	v.dst = l4("::1", 40000, IG_IPPROTO_TCP);
+	v.netns_id = 77;
 	fill_proc(&v.proc);
 	v.sent = 1ULL << 40;
 	v.received = 3;
 	row_reset(&f->r);
-	top_tcp_fill_row(&f->ctx, &f->r, &k, &v);
+	top_tcp_fill_row(&f->ctx, &f->r, &v);
 	assert_string_equal("[::1]:8080", str(f, "src.endpoint"));
 	assert_string_equal("[::1]:40000", str(f, "dst.endpoint"));
 	assert_int_equal(1ULL << 40, uval(f, "sent"));
