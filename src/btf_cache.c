@@ -547,14 +547,13 @@ const char *btf_cache_kernel_path(void)
  * libbpf 1.1 reads the whole vmlinux BTF (megabytes) whenever an object has
  * a kfunc or a tp_btf program, whatever btf_custom_path says, only to look
  * up those few names. The minimized BTF has them at their kernel IDs, so
- * while there is one, it answers instead. libbpf calls this through its PLT,
- * so ig's definition takes its place in a dynamically linked ig; in a
- * static one libbpf's own definition wins (this one is weak): the full BTF
- * is read, as before.
+ * while there is one, it answers instead: ig is linked with
+ * --wrap=btf__load_vmlinux_btf (Makefile), so libbpf's calls come here.
  */
-struct btf *libbpf_find_kernel_btf(void);   /* libbpf's, under its old name */
+struct btf *__real_btf__load_vmlinux_btf(void);
+struct btf *__wrap_btf__load_vmlinux_btf(void);
 
-static struct btf *serve_vmlinux_btf(void)
+struct btf *__wrap_btf__load_vmlinux_btf(void)
 {
 	const char *min = btf_cache_get(memo.src);
 	struct btf *b = min ? btf__parse(min, NULL) : NULL;
@@ -562,12 +561,10 @@ static struct btf *serve_vmlinux_btf(void)
 	/* No minimized BTF: --btf's file, else the kernel's. */
 	if (!b && memo.src)
 		b = btf__parse(memo.src, NULL);
-	return b ? b : libbpf_find_kernel_btf();
+	return b ? b : __real_btf__load_vmlinux_btf();
 }
-
-struct btf *btf__load_vmlinux_btf(void) __attribute__((weak, alias("serve_vmlinux_btf")));
 
 bool btf_cache_serves_vmlinux(void)
 {
-	return (void *)btf__load_vmlinux_btf == (void *)serve_vmlinux_btf;
+	return true;
 }
