@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -175,8 +176,28 @@ static bool read_line(const char *path, char *buf, size_t len)
 
 static int cache_store_bytes(const char *dir, const char *path, const void *data, size_t len);
 
+/* Whether the cache has an entry directory for this kernel release: if not,
+ * no entry can be valid, whatever the kernel BTF's hash. */
+static bool release_seen(const char *cache_dir, const char *release)
+{
+	size_t n = strlen(release);
+	DIR *d = opendir(cache_dir);
+	struct dirent *e;
+	bool seen = false;
+
+	if (!d)
+		return false;
+	while (!seen && (e = readdir(d)))
+		seen = !strncmp(e->d_name, release, n) && e->d_name[n] == '-';
+	closedir(d);
+	return seen;
+}
+
+/* The kernel BTF's hash; 0 on error. With only_if_useful, 0 also when no
+ * entry for this release exists and the hash is not remembered: src then
+ * holds the BTF, read but not hashed (a cold start needs no hash). */
 static uint64_t kernel_btf_hash(const char *cache_dir, const char *release,
-			       struct src_bytes *src)
+			       struct src_bytes *src, bool only_if_useful)
 {
 	char boot[64], memo[PATH_MAX], line[256], want[200];
 	unsigned long long h = 0;
@@ -189,6 +210,10 @@ static uint64_t kernel_btf_hash(const char *cache_dir, const char *release,
 	if (n < sizeof(want) && read_line(memo, line, sizeof(line)) && !strncmp(line, want, n) &&
 	    sscanf(line + n, "%16llx", &h) == 1 && h)
 		return h;
+	if (only_if_useful && !release_seen(cache_dir, release)) {
+		read_all(KERNEL_BTF, src);
+		return 0;
+	}
 	h = read_all(KERNEL_BTF, src) ? 0 : src_hash_of(src);
 	if (h && n < sizeof(want)) {
 		n = snprintf(line, sizeof(line), "%s%016llx\n", want, h);
@@ -210,10 +235,11 @@ static bool btf_header_ok(const void *data, size_t size)
 	       (uint64_t)h->hdr_len + h->str_off + h->str_len == size;
 }
 
-/* Is the file at path a cache entry for these hashes, intact? Read in
- * chunks: the whole file in memory would add to the start's peak RSS while
- * libbpf reads its own copy. */
-static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_hash)
+/* Is the file at path a cache entry for these hashes, intact? When keep is
+ * given, the BTF bytes stay there (one read serves the check, the kernel
+ * feature probes and libbpf); else the file is read in chunks. */
+static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_hash,
+			     struct src_bytes *keep)
 {
 	struct hash s = { 0x3c6ef372fe94f82bULL };
 	enum { CHUNK = 1 << 15 };
@@ -221,7 +247,7 @@ static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_h
 	struct btf_header h;
 	struct trailer tr;
 	struct stat st;
-	size_t btf_size, off = 0;
+	size_t btf_size, off = 0, cap;
 	bool ok = false;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
@@ -239,10 +265,11 @@ static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_h
 	    tr.btf_size != btf_size || tr.src_hash != src_hash || tr.obj_hash != obj_hash ||
 	    !btf_header_ok(&h, btf_size))
 		goto out;
-	buf = malloc(CHUNK);
+	cap = keep ? btf_size : CHUNK;
+	buf = malloc(cap);
 	while (buf && off < btf_size) {
-		size_t want = btf_size - off < CHUNK ? btf_size - off : CHUNK;
-		ssize_t n = pread(fd, buf, want, off);
+		size_t want = btf_size - off < cap ? btf_size - off : cap;
+		ssize_t n = pread(fd, keep ? buf + off : buf, want, off);
 
 		if (n <= 0)
 			goto out;
@@ -251,10 +278,15 @@ static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_h
 			n &= ~(ssize_t)7;
 		if (n == 0)
 			goto out;
-		hash_bytes(&s, buf, n);
+		hash_bytes(&s, keep ? buf + off : buf, n);
 		off += n;
 	}
 	ok = buf && hash_done(&s, btf_size) == tr.btf_hash;
+	if (ok && keep) {
+		keep->data = buf;
+		keep->size = btf_size;
+		buf = NULL;
+	}
 out:
 	free(buf);
 	close(fd);
@@ -416,8 +448,20 @@ static int build(const char *src, struct src_bytes *bytes, struct btf **min)
 	return err;
 }
 
-enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, char *path,
-				       size_t len)
+/* How lookup() treats a missing or invalid entry. */
+enum miss {
+	MISS_BUILD,       /* build it; in memory if the cache is not writable */
+	MISS_STORE,       /* build it only to store it (the background build) */
+	MISS_REPORT,      /* build nothing: BTF_CACHE_LATER */
+};
+
+/*
+ * keep (optional) gets the bytes this lookup read that libbpf can use in
+ * place of a file: the cached BTF on a hit; on a miss, the source BTF when
+ * it had to be read for its hash.
+ */
+static enum btf_cache_result lookup(const char *src, const char *cache_dir, char *path,
+				    size_t len, enum miss miss, struct src_bytes *keep)
 {
 	uint64_t src_hash, obj_hash = ig_bpf_objects_hash();
 	struct src_bytes bytes = { NULL, 0 };
@@ -434,7 +478,13 @@ enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, c
 	if (strcmp(src, KERNEL_BTF))
 		src_hash = read_all(src, &bytes) ? 0 : src_hash_of(&bytes);
 	else
-		src_hash = kernel_btf_hash(cache_dir, u.release, &bytes);
+		src_hash = kernel_btf_hash(cache_dir, u.release, &bytes, miss == MISS_REPORT);
+	if (!src_hash && bytes.data && miss == MISS_REPORT && keep) {
+		/* Nothing cached for this kernel: no hash needed to know. */
+		snprintf(path, len, "%s/%s-*", cache_dir, u.release);
+		*keep = bytes;
+		return BTF_CACHE_LATER;
+	}
 	if (!src_hash) {
 		free(bytes.data);
 		return BTF_CACHE_FAILED;
@@ -443,11 +493,20 @@ enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, c
 	snprintf(dir, sizeof(dir), "%s/%s-%016llx", cache_dir,
 		 !strcmp(src, KERNEL_BTF) ? u.release : "btf",
 		 (unsigned long long)src_hash);
-	if (snprintf(path, len, "%s/min-%016llx.btf", dir, (unsigned long long)obj_hash) >= (int)len)
+	if (snprintf(path, len, "%s/min-%016llx.btf", dir, (unsigned long long)obj_hash) >= (int)len) {
+		free(bytes.data);
 		return BTF_CACHE_FAILED;
-	if (cache_file_valid(path, src_hash, obj_hash)) {
+	}
+	if (cache_file_valid(path, src_hash, obj_hash, keep)) {
 		free(bytes.data);
 		return BTF_CACHE_HIT;
+	}
+	if (miss == MISS_REPORT) {
+		if (keep)
+			*keep = bytes;
+		else
+			free(bytes.data);
+		return BTF_CACHE_LATER;
 	}
 	ig_info("BTF cache: no valid %s, building it", path);
 	if (build(src, &bytes, &min))
@@ -456,20 +515,28 @@ enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, c
 	res = BTF_CACHE_FAILED;
 	if (raw && !cache_store(dir, path, raw, size, src_hash, obj_hash))
 		res = BTF_CACHE_BUILT;
-	else if (raw && !memory_store(path, len, raw, size, src_hash, obj_hash))
+	else if (raw && miss == MISS_BUILD &&
+		 !memory_store(path, len, raw, size, src_hash, obj_hash))
 		res = BTF_CACHE_UNCACHED;
 	btf__free(min);
 	return res;
+}
+
+enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, char *path,
+				       size_t len)
+{
+	return lookup(src, cache_dir, path, len, MISS_BUILD, NULL);
 }
 
 /* The once-per-process answer, maybe computed by a prefetch thread. */
 static struct {
 	pthread_once_t heap_once;
 	pthread_mutex_t lock;
-	pthread_t thread;
-	bool started, joined, done;
+	pthread_t thread, builder;
+	bool started, joined, done, building;
 	const char *src;
 	enum btf_cache_result res;
+	struct src_bytes raw;   /* what the lookup read, until libbpf takes it */
 	char path[PATH_MAX];
 } memo = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER };
 
@@ -485,20 +552,32 @@ static void heap_for_btf(void)
 	mallopt(M_ARENA_MAX, 1);
 }
 
-static void compute(void)
+static const char *cache_root(void)
 {
 	const char *dir = getenv("IG_CACHE_DIR");
+
+	return dir && *dir ? dir : IG_CACHE_DIR_DEFAULT;
+}
+
+/*
+ * At start, only look: a valid entry is used; a missing or stale one is not
+ * built now (that means reading and indexing the whole kernel BTF, then
+ * matching every relocation), but after the programs are attached
+ * (btf_cache_build_later): libbpf gets the full BTF meanwhile, as any
+ * libbpf tool, so a cold start costs what theirs does.
+ */
+static void compute(void)
+{
 	const char *mode = getenv("IG_BTF_CACHE");
 
 	memo.res = BTF_CACHE_FAILED;
 	if (mode && !strcmp(mode, "off"))
 		return;
-	memo.res = btf_cache_lookup(memo.src, dir && *dir ? dir : IG_CACHE_DIR_DEFAULT,
-				    memo.path, sizeof(memo.path));
+	memo.res = lookup(memo.src, cache_root(), memo.path, sizeof(memo.path), MISS_REPORT,
+			  &memo.raw);
 	ig_info("BTF cache: %s %s", memo.res == BTF_CACHE_HIT ? "using" :
-		memo.res == BTF_CACHE_BUILT ? "built" : memo.res == BTF_CACHE_UNCACHED ?
-		"built (cache not writable)" : "none; using the full BTF",
-		memo.res == BTF_CACHE_FAILED ? "" : memo.path);
+		memo.res == BTF_CACHE_LATER ? "no valid entry yet, built after attaching:" :
+		"none; using the full BTF", memo.res == BTF_CACHE_FAILED ? "" : memo.path);
 }
 
 static void *prefetch_main(void *arg)
@@ -519,10 +598,8 @@ void btf_cache_prefetch(const char *src)
 	pthread_mutex_unlock(&memo.lock);
 }
 
-const char *btf_cache_get(const char *src)
+static enum btf_cache_result get_locked(const char *src)
 {
-	pthread_once(&memo.heap_once, heap_for_btf);
-	pthread_mutex_lock(&memo.lock);
 	if (memo.started && !memo.joined) {
 		pthread_join(memo.thread, NULL);
 		memo.joined = memo.done = true;
@@ -531,8 +608,18 @@ const char *btf_cache_get(const char *src)
 		compute();
 		memo.done = true;
 	}
+	return memo.res;
+}
+
+const char *btf_cache_get(const char *src)
+{
+	enum btf_cache_result res;
+
+	pthread_once(&memo.heap_once, heap_for_btf);
+	pthread_mutex_lock(&memo.lock);
+	res = get_locked(src);
 	pthread_mutex_unlock(&memo.lock);
-	return memo.res == BTF_CACHE_FAILED || memo.res == BTF_CACHE_NONE ? NULL : memo.path;
+	return res == BTF_CACHE_HIT ? memo.path : NULL;
 }
 
 const char *btf_cache_kernel_path(void)
@@ -543,12 +630,93 @@ const char *btf_cache_kernel_path(void)
 	return p && !memo.src ? p : NULL;
 }
 
+bool btf_cache_kernel_raw(const void **data, size_t *size)
+{
+	bool ok;
+
+	pthread_once(&memo.heap_once, heap_for_btf);
+	pthread_mutex_lock(&memo.lock);
+	get_locked(NULL);
+	ok = memo.raw.data && !memo.src;
+	if (ok) {
+		*data = memo.raw.data;
+		*size = memo.raw.size;
+	}
+	pthread_mutex_unlock(&memo.lock);
+	return ok;
+}
+
+/* The bytes the lookup read, as a parsed BTF for libbpf (which copies
+ * them): the file is not read again. */
+static struct btf *take_raw(void)
+{
+	struct btf *b = NULL;
+
+	pthread_mutex_lock(&memo.lock);
+	if (memo.raw.data)
+		b = btf__new(memo.raw.data, memo.raw.size);
+	free(memo.raw.data);
+	memo.raw.data = NULL;
+	pthread_mutex_unlock(&memo.lock);
+	return b;
+}
+
+/* ------------------------------------------------- building after attach */
+
+static void *builder_main(void *arg)
+{
+	char path[PATH_MAX];
+	enum btf_cache_result res;
+
+	(void)arg;
+	/* Behind the event loop: this thread only, not the process. */
+	setpriority(PRIO_PROCESS, gettid(), 10);
+	res = lookup(memo.src, cache_root(), path, sizeof(path), MISS_STORE, NULL);
+	ig_info("BTF cache: %s %s", res == BTF_CACHE_BUILT ? "built" : res == BTF_CACHE_HIT ?
+		"found (another ig built it)" : "could not build", path);
+	if (res == BTF_CACHE_BUILT || res == BTF_CACHE_HIT) {
+		/* The next load in this process (the daemon's next gadget) uses it. */
+		pthread_mutex_lock(&memo.lock);
+		snprintf(memo.path, sizeof(memo.path), "%s", path);
+		memo.res = BTF_CACHE_HIT;
+		pthread_mutex_unlock(&memo.lock);
+	}
+	malloc_trim(0);   /* the full BTF it parsed */
+	return NULL;
+}
+
+void btf_cache_build_later(void)
+{
+	pthread_mutex_lock(&memo.lock);
+	if (memo.done && memo.res == BTF_CACHE_LATER && !memo.building)
+		memo.building = !pthread_create(&memo.builder, NULL, builder_main, NULL);
+	pthread_mutex_unlock(&memo.lock);
+}
+
+void btf_cache_finish(void)
+{
+	bool building;
+
+	pthread_mutex_lock(&memo.lock);
+	building = memo.building;
+	pthread_mutex_unlock(&memo.lock);
+	if (building)   /* unlocked: the builder takes the lock as it ends */
+		pthread_join(memo.builder, NULL);
+	pthread_mutex_lock(&memo.lock);
+	memo.building = false;
+	free(memo.raw.data);
+	memo.raw.data = NULL;
+	pthread_mutex_unlock(&memo.lock);
+}
+
 /*
  * libbpf 1.1 reads the whole vmlinux BTF (megabytes) whenever an object has
  * a kfunc or a tp_btf program, whatever btf_custom_path says, only to look
  * up those few names. The minimized BTF has them at their kernel IDs, so
  * while there is one, it answers instead: ig is linked with
  * --wrap=btf__load_vmlinux_btf (Makefile), so libbpf's calls come here.
+ * Without one (no entry yet, or a --btf file), the full BTF, from the
+ * bytes the lookup read if it read them.
  */
 struct btf *__real_btf__load_vmlinux_btf(void);
 struct btf *__wrap_btf__load_vmlinux_btf(void);
@@ -556,9 +724,10 @@ struct btf *__wrap_btf__load_vmlinux_btf(void);
 struct btf *__wrap_btf__load_vmlinux_btf(void)
 {
 	const char *min = btf_cache_get(memo.src);
-	struct btf *b = min ? btf__parse(min, NULL) : NULL;
+	struct btf *b = take_raw();
 
-	/* No minimized BTF: --btf's file, else the kernel's. */
+	if (!b && min)
+		b = btf__parse(min, NULL);
 	if (!b && memo.src)
 		b = btf__parse(memo.src, NULL);
 	return b ? b : __real_btf__load_vmlinux_btf();
