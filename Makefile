@@ -63,7 +63,7 @@ endif
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 .PHONY: all static install clean check unit integration run deps
 
-all: ig
+all: ig ig-dyn
 
 # ig is linked statically: with only libc loaded at run time, a warm
 # `ig run trace_open` still spent ~8 ms of CPU more in the dynamic loader
@@ -72,6 +72,12 @@ all: ig
 ig: $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -static $(LDFLAGS) $^ $(STATIC_LDLIBS) -o $@
+
+# The same objects with libc loaded at run time, for valgrind, which cannot
+# follow a static binary's heap (tests/integration/test_robustness.sh).
+ig-dyn: $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 static: ig-static
 ig-static: $(OBJS)
@@ -134,7 +140,7 @@ run: deps
 	./ig run trace_exec --host
 
 clean:
-	rm -rf $(BUILD) ig ig-static
+	rm -rf $(BUILD) ig ig-dyn ig-static
 
 # Feature makefiles (bench, fuzz, sanitizers) keep their targets apart.
 -include $(wildcard mk/*.mk)
