@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <bpf/btf.h>
@@ -34,11 +36,36 @@ static struct {
  * touched instead of faulting in new ones (dear on a VM), and one arena
  * serves the prefetch thread too. run.c gives the heap back once the
  * programs are loaded (malloc_trim). */
+/*
+ * The BTF buffers of a start (the cache file read whole, libbpf's copy of
+ * it, its index of types: ~2 MB) land in fresh heap pages, and each page's
+ * first touch is a fault, dear on a VM. One madvise(MADV_POPULATE_WRITE)
+ * maps them all in one call instead; freed, they stay at the heap's top
+ * (M_TRIM_THRESHOLD) for those buffers, and run.c's malloc_trim gives them
+ * back after loading. Best effort: older kernels (< 5.14) just fault.
+ */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+#define PREFAULT_BYTES (2u << 20)
+
+static void prefault_heap(size_t len)
+{
+	char *p = malloc(len);
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+
+	if (p)
+		madvise((void *)a, len - (a - (uintptr_t)p), MADV_POPULATE_WRITE);
+	free(p);
+}
+
 static void heap_for_btf(void)
 {
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_ARENA_MAX, 1);
+	if (!getenv("IG_NO_PREFAULT"))
+		prefault_heap(PREFAULT_BYTES);
 }
 
 static const char *cache_root(void)
