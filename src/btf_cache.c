@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,18 @@ static uint64_t hash_done(struct hash *s, uint64_t len)
 }
 
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+void btf_prefault(void *p, size_t len)
+{
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+
+	if (p && len > a - (uintptr_t)p && !getenv("IG_NO_PREFAULT"))
+		madvise((void *)a, len - (a - (uintptr_t)p), MADV_POPULATE_WRITE);
+}
+
 static int read_all(const char *path, struct src_bytes *out)
 {
 	size_t cap, len = 0;
@@ -92,6 +105,7 @@ static int read_all(const char *path, struct src_bytes *out)
 		return -errno;
 	cap = !fstat(fd, &st) && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 20;
 	buf = malloc(cap);
+	btf_prefault(buf, cap);
 	while (buf && (n = read(fd, buf + len, cap - len)) > 0) {
 		len += n;
 		if (len == cap && cap < MAX_SRC) {

@@ -25,6 +25,11 @@ enum miss {
 };
 
 
+/* Map the pages of a fresh buffer in one call (MADV_POPULATE_WRITE)
+ * rather than a fault per page; best effort (kernels < 5.14 just fault),
+ * and off with IG_NO_PREFAULT=1 (for A/B measures). */
+void btf_prefault(void *p, size_t len);
+
 /*
  * btf_cache_lookup() with a choice of what a miss does. keep (optional)
  * gets the bytes this lookup read that libbpf can use in place of a file:

@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdint.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <bpf/btf.h>
@@ -39,23 +37,18 @@ static struct {
 /*
  * The BTF buffers of a start (the cache file read whole, libbpf's copy of
  * it, its index of types: ~2 MB) land in fresh heap pages, and each page's
- * first touch is a fault, dear on a VM. One madvise(MADV_POPULATE_WRITE)
- * maps them all in one call instead; freed, they stay at the heap's top
+ * first touch is a fault, dear on a VM. Populating them in one call
+ * (btf_prefault) is cheaper; freed, they stay at the heap's top
  * (M_TRIM_THRESHOLD) for those buffers, and run.c's malloc_trim gives them
- * back after loading. Best effort: older kernels (< 5.14) just fault.
+ * back after loading.
  */
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 #define PREFAULT_BYTES (2u << 20)
 
 static void prefault_heap(size_t len)
 {
 	char *p = malloc(len);
-	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
 
-	if (p)
-		madvise((void *)a, len - (a - (uintptr_t)p), MADV_POPULATE_WRITE);
+	btf_prefault(p, len);
 	free(p);
 }
 
@@ -64,8 +57,7 @@ static void heap_for_btf(void)
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_ARENA_MAX, 1);
-	if (!getenv("IG_NO_PREFAULT"))
-		prefault_heap(PREFAULT_BYTES);
+	prefault_heap(PREFAULT_BYTES);
 }
 
 static const char *cache_root(void)
@@ -169,6 +161,9 @@ static struct btf *take_raw(void)
 	struct btf *b = NULL;
 
 	pthread_mutex_lock(&memo.lock);
+	/* The full BTF (a miss): libbpf's copy and index, in populated pages. */
+	if (memo.raw.data && memo.raw.size > PREFAULT_BYTES / 2)
+		prefault_heap(memo.raw.size + memo.raw.size / 4);
 	if (memo.raw.data)
 		b = btf__new(memo.raw.data, memo.raw.size);
 	free(memo.raw.data);
