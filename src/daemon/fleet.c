@@ -53,6 +53,7 @@ struct fleet {
 	size_t n;
 	uint64_t last_report;
 	int write_err;
+	const struct export_filter *allow, *deny;
 };
 
 static const struct field gadget_field = { "gadget", "GADGET", NULL, FT_STR, 12, 0 };
@@ -71,6 +72,15 @@ struct fleet *fleet_new(struct ig_export *exp, struct ig_metrics *metrics)
 		return NULL;
 	}
 	return f;
+}
+
+void fleet_set_export_filters(struct fleet *f, const struct export_filter *allow,
+			      const struct export_filter *deny)
+{
+	f->allow = allow;
+	f->deny = deny;
+	for (size_t i = 0; i < f->n; i++)
+		sink_set_export_filters(&f->g[i]->sink, allow, deny);
 }
 
 int fleet_fd(const struct fleet *f)
@@ -110,9 +120,9 @@ static int write_out(struct dgadget *d)
 	return err;
 }
 
-static int on_event(void *arg, void *data, size_t size)
+/* Decode, enrich, filter, count and format one record. */
+static void handle(struct dgadget *d, const void *data, size_t size)
 {
-	struct dgadget *d = arg;
 	struct row *r = &d->sink.row;
 	int ret;
 
@@ -128,6 +138,22 @@ static int on_event(void *arg, void *data, size_t size)
 		if (d->sink.out.buf.len >= FLUSH_BYTES)
 			write_out(d);
 	}
+}
+
+/* ctx->emit: a record the gadget made itself (trace_dns's timeouts). */
+static int emit_own_record(struct gadget_ctx *ctx, const void *data, size_t size)
+{
+	struct dgadget *d = (struct dgadget *)((char *)ctx - offsetof(struct dgadget, ctx));
+
+	handle(d, data, size);
+	return 0;
+}
+
+static int on_event(void *arg, void *data, size_t size)
+{
+	struct dgadget *d = arg;
+
+	handle(d, data, size);
 	if (!d->draining && ++d->round >= ROUND_MAX)
 		return ROUND_ENDED;
 	return 0;
@@ -162,6 +188,10 @@ int fleet_turn(struct fleet *f)
 		err = ring_buffer__consume(d->rb);
 		if (err < 0 && err != ROUND_ENDED && err != -EINTR)
 			ig_err("daemon: %s: reading events failed: %s", d->g->name, strerror(-err));
+		/* as ig run's loop: time-driven work (timeouts, new
+		 * network namespaces to watch) after every round */
+		if (d->g->tick)
+			d->g->tick(&d->ctx, now);
 		enricher_tick(d->enr);
 		if (report)
 			report_lost(d);
@@ -231,6 +261,10 @@ int fleet_check_spec(const struct gadget_spec *s, const struct gadget **gp, char
 		snprintf(err, errlen, "%s: --help is not a daemon setting", g->name);
 		ret = -1;
 	}
+	if (!ret && (o.export_allowlist || o.export_denylist)) {
+		snprintf(err, errlen, "%s: export filters are the whole daemon's: --export-allowlist/denylist or the config's keys of those names", g->name);
+		ret = -1;
+	}
 	free(flags);
 	free(gopts);
 	return ret ? -1 : 0;
@@ -257,12 +291,14 @@ static struct dgadget *dgadget_new(struct fleet *f, const struct gadget *g,
 	memcpy(d->fields, g->fields, g->nfields * sizeof(*d->fields));
 	d->fields[g->nfields] = gadget_field;
 	d->opts.mode = OUT_JSON;   /* the export is JSON lines */
+	d->opts.gadget_name = g->name;   /* event_set names */
 	if (!d->opts.ring_size)
 		d->opts.ring_size = DAEMON_RING_SIZE;
 	d->ctx.g = g;
 	d->ctx.opts = &d->opts;
 	d->ctx.flags = d->flags;
 	d->ctx.gopts = d->gopts;
+	d->ctx.emit = emit_own_record;
 	return d;
 }
 
@@ -277,6 +313,9 @@ static int dgadget_start(struct fleet *f, const struct gadget *g, const struct g
 	if (sink_init(&d->sink, d->fields, g->nfields + 1, g->default_fields, &d->opts, err,
 		      sizeof(err)))
 		goto fail;
+	sink_set_export_filters(&d->sink, f->allow, f->deny);
+	if (output_lost_gadget(&d->sink.out, g->name))
+		goto fail_quiet;
 	d->enr = enricher_new(&d->opts);
 	if (!d->enr)
 		goto fail_quiet;
