@@ -25,7 +25,8 @@ GADGETS   := $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(GADGETS:%=$(BUILD)/bpf/%.bpf.o)
 SKELS     := $(GADGETS:%=$(BUILD)/skel/%.skel.h) $(BUILD)/skel/bpf_objects_hash.h
 
-SRCS      := $(wildcard src/*.c src/gadgets/*.c src/containers/*.c src/traceloop/*.c src/daemon/*.c)
+SRCS      := $(wildcard src/*.c src/gadgets/*.c src/containers/*.c src/traceloop/*.c src/daemon/*.c \
+		       src/static/*.c)
 OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/obj/src/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -34,8 +35,18 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 CPPFLAGS  += -Isrc -Iinclude -I$(BUILD)/skel -D_GNU_SOURCE
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
-LDLIBS    += -lbpf -lelf -lz -ljansson -lmicrohttpd -lyaml
-STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a -l:libjansson.a -l:libmicrohttpd.a -l:libyaml.a -lpthread
+# The libraries are linked in: loading
+# 17 shared objects (libmicrohttpd pulls in GnuTLS and 9 more) and running
+# their constructors took ~9 ms of CPU at every start, a third of a warm
+# `ig run` (docs/performance.md). libmicrohttpd's TLS entry points are
+# stubbed (src/static/gnutls_off.c). --wrap: libbpf's calls to
+# btf__load_vmlinux_btf() come to ig's (src/btf_cache.c), which serves the
+# minimized BTF.
+LINK_BTF  := -Wl,--wrap=btf__load_vmlinux_btf
+LDLIBS    += $(LINK_BTF) -Wl,-Bstatic -lbpf -lelf -lz -lzstd -ljansson -lmicrohttpd -lyaml \
+	     -Wl,-Bdynamic -lpthread
+STATIC_LDLIBS := $(LINK_BTF) -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a -l:libjansson.a \
+		 -l:libmicrohttpd.a -l:libyaml.a -lpthread
 
 BPF_CFLAGS := -target bpf -g -O2 -D__TARGET_ARCH_$(ARCH) -Wall \
 	      -Iinclude -Ivmlinux/$(ARCH) -MMD -MP
@@ -52,16 +63,24 @@ endif
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 .PHONY: all static install clean check unit integration run deps
 
-all: ig
+all: ig ig-dyn
 
+# ig is linked statically: with only libc loaded at run time, a warm
+# `ig run trace_open` still spent ~8 ms of CPU more in the dynamic loader
+# (relocations, libc's pages) than fully static (docs/performance.md).
+# ig uses no NSS, no dlopen. Sanitizer, unit and fuzz builds link $(LDLIBS).
 ig: $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -static $(LDFLAGS) $^ $(STATIC_LDLIBS) -o $@
+
+# The same objects with libc loaded at run time, for valgrind, which cannot
+# follow a static binary's heap (tests/integration/test_robustness.sh).
+ig-dyn: $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 static: ig-static
-# src/static/: what only the static link needs (see gnutls_off.c).
-STATIC_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/static/*.c))
-ig-static: $(OBJS) $(STATIC_OBJS)
+ig-static: $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -static $(LDFLAGS) $^ $(STATIC_LDLIBS) -o $@
 	$(Q)strip -o $@.stripped $@ && mv $@.stripped $@
@@ -121,7 +140,7 @@ run: deps
 	./ig run trace_exec --host
 
 clean:
-	rm -rf $(BUILD) ig ig-static
+	rm -rf $(BUILD) ig ig-dyn ig-static
 
 # Feature makefiles (bench, fuzz, sanitizers) keep their targets apart.
 -include $(wildcard mk/*.mk)

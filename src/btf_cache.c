@@ -17,9 +17,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <malloc.h>
-#include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "btf_cache.h"
+#include "btf_cache_int.h"
 #include "btf_min.h"
 #include "ig.h"
 
@@ -80,12 +80,18 @@ static uint64_t hash_done(struct hash *s, uint64_t len)
 	return t.h ? t.h : 1;
 }
 
-/* A source BTF, read whole: hashed, and parsed from the same bytes if the
- * cache must be rebuilt, so sysfs is read once (4 KiB a read call). */
-struct src_bytes {
-	char *data;
-	size_t size;
-};
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+void btf_prefault(void *p, size_t len)
+{
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+
+	if (p && len > a - (uintptr_t)p && !getenv("IG_NO_PREFAULT"))
+		madvise((void *)a, len - (a - (uintptr_t)p), MADV_POPULATE_WRITE);
+}
 
 static int read_all(const char *path, struct src_bytes *out)
 {
@@ -99,6 +105,7 @@ static int read_all(const char *path, struct src_bytes *out)
 		return -errno;
 	cap = !fstat(fd, &st) && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 20;
 	buf = malloc(cap);
+	btf_prefault(buf, cap);
 	while (buf && (n = read(fd, buf + len, cap - len)) > 0) {
 		len += n;
 		if (len == cap && cap < MAX_SRC) {
@@ -175,8 +182,28 @@ static bool read_line(const char *path, char *buf, size_t len)
 
 static int cache_store_bytes(const char *dir, const char *path, const void *data, size_t len);
 
+/* Whether the cache has an entry directory for this kernel release: if not,
+ * no entry can be valid, whatever the kernel BTF's hash. */
+static bool release_seen(const char *cache_dir, const char *release)
+{
+	size_t n = strlen(release);
+	DIR *d = opendir(cache_dir);
+	struct dirent *e;
+	bool seen = false;
+
+	if (!d)
+		return false;
+	while (!seen && (e = readdir(d)))
+		seen = !strncmp(e->d_name, release, n) && e->d_name[n] == '-';
+	closedir(d);
+	return seen;
+}
+
+/* The kernel BTF's hash; 0 on error. With only_if_useful, 0 also when no
+ * entry for this release exists and the hash is not remembered: src then
+ * holds the BTF, read but not hashed (a cold start needs no hash). */
 static uint64_t kernel_btf_hash(const char *cache_dir, const char *release,
-			       struct src_bytes *src)
+			       struct src_bytes *src, bool only_if_useful)
 {
 	char boot[64], memo[PATH_MAX], line[256], want[200];
 	unsigned long long h = 0;
@@ -189,6 +216,10 @@ static uint64_t kernel_btf_hash(const char *cache_dir, const char *release,
 	if (n < sizeof(want) && read_line(memo, line, sizeof(line)) && !strncmp(line, want, n) &&
 	    sscanf(line + n, "%16llx", &h) == 1 && h)
 		return h;
+	if (only_if_useful && !release_seen(cache_dir, release)) {
+		read_all(KERNEL_BTF, src);
+		return 0;
+	}
 	h = read_all(KERNEL_BTF, src) ? 0 : src_hash_of(src);
 	if (h && n < sizeof(want)) {
 		n = snprintf(line, sizeof(line), "%s%016llx\n", want, h);
@@ -210,10 +241,11 @@ static bool btf_header_ok(const void *data, size_t size)
 	       (uint64_t)h->hdr_len + h->str_off + h->str_len == size;
 }
 
-/* Is the file at path a cache entry for these hashes, intact? Read in
- * chunks: the whole file in memory would add to the start's peak RSS while
- * libbpf reads its own copy. */
-static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_hash)
+/* Is the file at path a cache entry for these hashes, intact? When keep is
+ * given, the BTF bytes stay there (one read serves the check, the kernel
+ * feature probes and libbpf); else the file is read in chunks. */
+static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_hash,
+			     struct src_bytes *keep)
 {
 	struct hash s = { 0x3c6ef372fe94f82bULL };
 	enum { CHUNK = 1 << 15 };
@@ -221,7 +253,7 @@ static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_h
 	struct btf_header h;
 	struct trailer tr;
 	struct stat st;
-	size_t btf_size, off = 0;
+	size_t btf_size, off = 0, cap;
 	bool ok = false;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
@@ -239,10 +271,11 @@ static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_h
 	    tr.btf_size != btf_size || tr.src_hash != src_hash || tr.obj_hash != obj_hash ||
 	    !btf_header_ok(&h, btf_size))
 		goto out;
-	buf = malloc(CHUNK);
+	cap = keep ? btf_size : CHUNK;
+	buf = malloc(cap);
 	while (buf && off < btf_size) {
-		size_t want = btf_size - off < CHUNK ? btf_size - off : CHUNK;
-		ssize_t n = pread(fd, buf, want, off);
+		size_t want = btf_size - off < cap ? btf_size - off : cap;
+		ssize_t n = pread(fd, keep ? buf + off : buf, want, off);
 
 		if (n <= 0)
 			goto out;
@@ -251,10 +284,15 @@ static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_h
 			n &= ~(ssize_t)7;
 		if (n == 0)
 			goto out;
-		hash_bytes(&s, buf, n);
+		hash_bytes(&s, keep ? buf + off : buf, n);
 		off += n;
 	}
 	ok = buf && hash_done(&s, btf_size) == tr.btf_hash;
+	if (ok && keep) {
+		keep->data = buf;
+		keep->size = btf_size;
+		buf = NULL;
+	}
 out:
 	free(buf);
 	close(fd);
@@ -416,8 +454,14 @@ static int build(const char *src, struct src_bytes *bytes, struct btf **min)
 	return err;
 }
 
-enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, char *path,
-				       size_t len)
+
+/*
+ * keep (optional) gets the bytes this lookup read that libbpf can use in
+ * place of a file: the cached BTF on a hit; on a miss, the source BTF when
+ * it had to be read for its hash.
+ */
+enum btf_cache_result btf_cache_lookup_mode(const char *src, const char *cache_dir, char *path,
+					    size_t len, enum miss miss, struct src_bytes *keep)
 {
 	uint64_t src_hash, obj_hash = ig_bpf_objects_hash();
 	struct src_bytes bytes = { NULL, 0 };
@@ -434,7 +478,13 @@ enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, c
 	if (strcmp(src, KERNEL_BTF))
 		src_hash = read_all(src, &bytes) ? 0 : src_hash_of(&bytes);
 	else
-		src_hash = kernel_btf_hash(cache_dir, u.release, &bytes);
+		src_hash = kernel_btf_hash(cache_dir, u.release, &bytes, miss == MISS_REPORT);
+	if (!src_hash && bytes.data && miss == MISS_REPORT && keep) {
+		/* Nothing cached for this kernel: no hash needed to know. */
+		snprintf(path, len, "%s/%s-*", cache_dir, u.release);
+		*keep = bytes;
+		return BTF_CACHE_LATER;
+	}
 	if (!src_hash) {
 		free(bytes.data);
 		return BTF_CACHE_FAILED;
@@ -443,11 +493,24 @@ enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, c
 	snprintf(dir, sizeof(dir), "%s/%s-%016llx", cache_dir,
 		 !strcmp(src, KERNEL_BTF) ? u.release : "btf",
 		 (unsigned long long)src_hash);
-	if (snprintf(path, len, "%s/min-%016llx.btf", dir, (unsigned long long)obj_hash) >= (int)len)
+	if (snprintf(path, len, "%s/min-%016llx.btf", dir, (unsigned long long)obj_hash) >= (int)len) {
+		free(bytes.data);
 		return BTF_CACHE_FAILED;
-	if (cache_file_valid(path, src_hash, obj_hash)) {
+	}
+	if (cache_file_valid(path, src_hash, obj_hash, keep)) {
 		free(bytes.data);
 		return BTF_CACHE_HIT;
+	}
+	if (miss == MISS_REPORT) {
+		if (keep)
+			*keep = bytes;
+		else
+			free(bytes.data);
+		return BTF_CACHE_LATER;
+	}
+	if (miss == MISS_STORE && (mkdir_private(dir) || access(dir, W_OK))) {
+		free(bytes.data);   /* nowhere to store it: not worth building */
+		return BTF_CACHE_FAILED;
 	}
 	ig_info("BTF cache: no valid %s, building it", path);
 	if (build(src, &bytes, &min))
@@ -456,118 +519,15 @@ enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, c
 	res = BTF_CACHE_FAILED;
 	if (raw && !cache_store(dir, path, raw, size, src_hash, obj_hash))
 		res = BTF_CACHE_BUILT;
-	else if (raw && !memory_store(path, len, raw, size, src_hash, obj_hash))
+	else if (raw && miss == MISS_BUILD &&
+		 !memory_store(path, len, raw, size, src_hash, obj_hash))
 		res = BTF_CACHE_UNCACHED;
 	btf__free(min);
 	return res;
 }
 
-/* The once-per-process answer, maybe computed by a prefetch thread. */
-static struct {
-	pthread_once_t heap_once;
-	pthread_mutex_t lock;
-	pthread_t thread;
-	bool started, joined, done;
-	const char *src;
-	enum btf_cache_result res;
-	char path[PATH_MAX];
-} memo = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER };
-
-/* libbpf reads each BTF into a new buffer and copies it; from the heap
- * rather than fresh mmaps, the next read reuses the pages the last one
- * touched instead of faulting in new ones (dear on a VM), and one arena
- * serves the prefetch thread too. run.c gives the heap back once the
- * programs are loaded (malloc_trim). */
-static void heap_for_btf(void)
+enum btf_cache_result btf_cache_lookup(const char *src, const char *cache_dir, char *path,
+				       size_t len)
 {
-	mallopt(M_MMAP_THRESHOLD, 64 << 20);
-	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-	mallopt(M_ARENA_MAX, 1);
-}
-
-static void compute(void)
-{
-	const char *dir = getenv("IG_CACHE_DIR");
-	const char *mode = getenv("IG_BTF_CACHE");
-
-	memo.res = BTF_CACHE_FAILED;
-	if (mode && !strcmp(mode, "off"))
-		return;
-	memo.res = btf_cache_lookup(memo.src, dir && *dir ? dir : IG_CACHE_DIR_DEFAULT,
-				    memo.path, sizeof(memo.path));
-	ig_info("BTF cache: %s %s", memo.res == BTF_CACHE_HIT ? "using" :
-		memo.res == BTF_CACHE_BUILT ? "built" : memo.res == BTF_CACHE_UNCACHED ?
-		"built (cache not writable)" : "none; using the full BTF",
-		memo.res == BTF_CACHE_FAILED ? "" : memo.path);
-}
-
-static void *prefetch_main(void *arg)
-{
-	(void)arg;
-	compute();
-	return NULL;
-}
-
-void btf_cache_prefetch(const char *src)
-{
-	pthread_once(&memo.heap_once, heap_for_btf);
-	pthread_mutex_lock(&memo.lock);
-	if (!memo.started && !memo.done) {
-		memo.src = src;
-		memo.started = !pthread_create(&memo.thread, NULL, prefetch_main, NULL);
-	}
-	pthread_mutex_unlock(&memo.lock);
-}
-
-const char *btf_cache_get(const char *src)
-{
-	pthread_once(&memo.heap_once, heap_for_btf);
-	pthread_mutex_lock(&memo.lock);
-	if (memo.started && !memo.joined) {
-		pthread_join(memo.thread, NULL);
-		memo.joined = memo.done = true;
-	} else if (!memo.done) {
-		memo.src = src;
-		compute();
-		memo.done = true;
-	}
-	pthread_mutex_unlock(&memo.lock);
-	return memo.res == BTF_CACHE_FAILED || memo.res == BTF_CACHE_NONE ? NULL : memo.path;
-}
-
-const char *btf_cache_kernel_path(void)
-{
-	const char *p = btf_cache_get(NULL);
-
-	/* Built from a --btf file, its IDs are not the running kernel's. */
-	return p && !memo.src ? p : NULL;
-}
-
-/*
- * libbpf 1.1 reads the whole vmlinux BTF (megabytes) whenever an object has
- * a kfunc or a tp_btf program, whatever btf_custom_path says, only to look
- * up those few names. The minimized BTF has them at their kernel IDs, so
- * while there is one, it answers instead. libbpf calls this through its PLT,
- * so ig's definition takes its place in a dynamically linked ig; in a
- * static one libbpf's own definition wins (this one is weak): the full BTF
- * is read, as before.
- */
-struct btf *libbpf_find_kernel_btf(void);   /* libbpf's, under its old name */
-
-static struct btf *serve_vmlinux_btf(void)
-{
-	const char *min = btf_cache_get(memo.src);
-	struct btf *b = min ? btf__parse(min, NULL) : NULL;
-
-	/* No minimized BTF: --btf's file, else the kernel's. */
-	if (!b && memo.src)
-		b = btf__parse(memo.src, NULL);
-	return b ? b : libbpf_find_kernel_btf();
-}
-
-struct btf *btf__load_vmlinux_btf(void) __attribute__((weak, alias("serve_vmlinux_btf")));
-
-bool btf_cache_serves_vmlinux(void)
-{
-	return (void *)btf__load_vmlinux_btf == (void *)serve_vmlinux_btf;
+	return btf_cache_lookup_mode(src, cache_dir, path, len, MISS_BUILD, NULL);
 }

@@ -12,6 +12,7 @@
 #define IG_BTF_CACHE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define IG_CACHE_DIR_DEFAULT "/var/cache/ig"
@@ -19,9 +20,9 @@
 /*
  * The path of a minimized BTF of src (NULL: the running kernel's) for this
  * build's BPF objects, to pass as btf_custom_path: the cached file when it
- * is valid, else one built now (and cached if the directory is writable).
- * NULL when there is none (IG_BTF_CACHE=off, no source BTF, a failure):
- * libbpf then uses the full BTF. Computed once per process. While a path is
+ * is valid. NULL when there is none (IG_BTF_CACHE=off, no source BTF, a
+ * failure, or no valid entry yet: btf_cache_build_later() builds it after
+ * attaching): libbpf then uses the full BTF. Computed once per process. While a path is
  * returned, libbpf's own vmlinux BTF lookups (kfuncs, tp_btf targets) are
  * served from the same file, whose type IDs are the kernel's.
  */
@@ -31,6 +32,17 @@ const char *btf_cache_get(const char *src);
  * running kernel's (kernel feature probes look up kfuncs there); NULL if
  * there is none. */
 const char *btf_cache_kernel_path(void);
+
+/* The raw bytes of the BTF the lookup read, if it kept them and their type
+ * IDs are the kernel's (the minimized BTF, or the kernel's own on a miss):
+ * borrowed, valid until libbpf loads its vmlinux BTF. */
+bool btf_cache_kernel_raw(const void **data, size_t *size);
+
+/* After attaching: if there was no valid entry, build and store it in a
+ * thread (below the event loop's priority); btf_cache_finish() waits for it
+ * (at exit: the next start finds it) and frees what is left. */
+void btf_cache_build_later(void);
+void btf_cache_finish(void);
 
 /* Start btf_cache_get(src)'s work in a thread, so that it overlaps the rest
  * of the start (container discovery, output setup); the next
@@ -51,6 +63,7 @@ enum btf_cache_result {
 	BTF_CACHE_BUILT,      /* built and written to the cache */
 	BTF_CACHE_UNCACHED,   /* built, but the cache is not writable: in memory */
 	BTF_CACHE_FAILED,     /* no minimized BTF: the full one is used */
+	BTF_CACHE_LATER,      /* none valid yet: the full one now, built after attach */
 };
 
 /* The same, without the once-per-process memo: for tests. Fills path. */

@@ -20,7 +20,6 @@
 #include <bpf/libbpf.h>
 #include "btf_cache.h"
 #include "ig.h"
-#include "btf_cache.h"
 #include "kfeature.h"
 #include "list.h"
 
@@ -98,7 +97,7 @@ struct raw_btf {
 
 static int raw_btf_read(struct raw_btf *b)
 {
-	const char *min = btf_cache_get(NULL);
+	const char *min = btf_cache_kernel_path();
 	struct stat st;
 	size_t cap;
 	ssize_t n;
@@ -189,28 +188,32 @@ static bool cast_loads(int kfunc_id, int type_id)
 	return true;
 }
 
-/* The kernel type IDs of the kfunc and of struct task_struct (-1: none).
- * From the minimized BTF when there is one (kilobytes), else from the
- * kernel's own. */
+/* The kernel type IDs of the kfunc and of struct task_struct (-1: none),
+ * found in raw BTF: the bytes the BTF cache lookup read (the minimized BTF,
+ * or the kernel's own on a miss) when it kept them, else read here. No
+ * libbpf parse: it would index every type (~65k placeholders in the
+ * minimized BTF) for two names, and libbpf parses the same bytes again. */
 static void cast_ids(int *cast, int *task)
 {
-	const char *min = btf_cache_kernel_path();
-	struct btf *b = min ? btf__parse(min, NULL) : NULL;
-	struct raw_btf raw;
+	struct raw_btf raw = { NULL, 0 };
+	const void *data;
+	size_t size;
+	bool own = false;
 
 	*cast = *task = -1;
-	if (b) {
-		*cast = btf__find_by_name_kind(b, "bpf_rdonly_cast", BTF_KIND_FUNC);
-		*task = btf__find_by_name_kind(b, "task_struct", BTF_KIND_STRUCT);
-		btf__free(b);
+	if (btf_cache_kernel_raw(&data, &size)) {
+		raw.buf = (char *)data;
+		raw.size = size;
+	} else if (!raw_btf_read(&raw)) {
+		own = true;
+	} else {
 		return;
 	}
-	if (!raw_btf_read(&raw)) {
-		*cast = raw_btf_find(&raw, BTF_KIND_FUNC, "bpf_rdonly_cast");
-		if (*cast > 0)
-			*task = raw_btf_find(&raw, BTF_KIND_STRUCT, "task_struct");
-	}
-	free(raw.buf);
+	*cast = raw_btf_find(&raw, BTF_KIND_FUNC, "bpf_rdonly_cast");
+	if (*cast > 0)
+		*task = raw_btf_find(&raw, BTF_KIND_STRUCT, "task_struct");
+	if (own)
+		free(raw.buf);
 }
 
 /* Both casts at once: they share the BTF lookup. The 6.2-6.16 verifiers

@@ -424,11 +424,13 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	enricher_attach_map(st.enr, st.ctx.mntns_fd, st.ctx.hints_fd);
 	/* Loading parsed BTF (megabytes without the cache); give that heap back. */
 	malloc_trim(0);
+	btf_cache_build_later();   /* no valid entry: it is built now, in a thread */
 	ig_info("%s: attached", g->name);
 	ret = run_kind(&st);
 out_destroy:
 	ig_skel_destroy(&st.ctx);
 out:
+	btf_cache_finish();   /* a cache being built is written before exit */
 	enricher_free(st.enr);
 	batch_free(&st.batch);
 	sink_free(&st.sink);

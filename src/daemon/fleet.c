@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "btf_cache.h"
 #include "cli.h"
 #include "daemon/fleet.h"
 #include "enrich.h"
@@ -339,6 +340,7 @@ static int dgadget_start(struct fleet *f, const struct gadget *g, const struct g
 		metrics_gadget_restart(d->mg);
 	f->g[f->n++] = d;
 	malloc_trim(0);   /* loading parsed the kernel's BTF */
+	btf_cache_build_later();   /* no valid entry yet: built now, in a thread */
 	ig_info("daemon: %s attached", g->name);
 	return 0;
 fail:
@@ -395,4 +397,5 @@ void fleet_free(struct fleet *f)
 		dgadget_stop(f->g[--f->n]);
 	close(f->epfd);
 	free(f);
+	btf_cache_finish();   /* a cache being built is written before exit */
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Only in ig-static: libmicrohttpd.a is Debian's, built with HTTPS through
+ * ig links libmicrohttpd.a (Makefile: a start loads no shared library but
+ * libc). It is Debian's, built with HTTPS through
  * GnuTLS, whose static build needs libraries Debian ships only shared
  * (p11-kit, libunistring). ig serves /metrics over plain HTTP and never
  * asks libmicrohttpd for TLS (no MHD_USE_TLS), so the TLS entry points are
