@@ -2,6 +2,7 @@
 /* top_blockio: block I/O per process, device and direction (the requests'
  * life is tracked by blockio.bpf.h). */
 #include "blockio.bpf.h"
+#include "top_ns.bpf.h"
 #include "top_blockio.h"
 
 struct {
@@ -31,6 +32,7 @@ int BPF_PROG(ig_tb_complete, struct request *rq, blk_status_t error, unsigned in
 	if (!s) {
 		struct tb_stats v = { .proc = st.proc };
 
+		ig_top_ns_note(st.proc.mntns_key, st.proc.pid);
 		bpf_map_update_elem(&tb_stats, &k, &v, BPF_NOEXIST);
 		s = bpf_map_lookup_elem(&tb_stats, &k);
 		if (!s)
