@@ -56,6 +56,15 @@ struct {
 	__type(value, struct tf_hit);
 } tf_hits SEC(".maps");
 
+/* A new entry is built here: on the stack it would not fit beside the
+ * cgroup hint within 512 bytes on kernels before 6.2. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tf_stats);
+} tf_scratch SEC(".maps");
+
 static __always_inline char tf_type(__u32 mode)
 {
 	if ((mode & S_IFMT) == S_IFREG)
@@ -71,13 +80,14 @@ static __always_inline char tf_type(__u32 mode)
 static __noinline __u32 tf_slot(struct file *f, struct tf_counts *head, __u32 gen)
 {
 	struct tf_key k = {};
-	struct tf_stats v = {};
-	struct tf_stats *s;
+	struct tf_stats *s, *v;
 	const unsigned char *name;
+	__u32 zero = 0;
 	__u64 slot;
+	char type;
 
-	v.type = tf_type(IG_FILE_READ(f, f_inode, i_mode));
-	if (v.type != TF_TYPE_REGULAR && !all_files)
+	type = tf_type(IG_FILE_READ(f, f_inode, i_mode));
+	if (type != TF_TYPE_REGULAR && !all_files)
 		return 0;
 	k.dev = IG_FILE_READ(f, f_inode, i_sb, s_dev);
 	k.ino = IG_FILE_READ(f, f_inode, i_ino);
@@ -86,15 +96,20 @@ static __noinline __u32 tf_slot(struct file *f, struct tf_counts *head, __u32 ge
 	s = bpf_map_lookup_elem(&tf_stats, &k);
 	if (s)
 		return s->slot;
+	v = bpf_map_lookup_elem(&tf_scratch, &zero);
+	if (!v)
+		return 0;
 	slot = __sync_fetch_and_add(&head->writes, 1) + 1;
 	if (slot > TF_MAX_ENTRIES)
 		return 0;
-	ig_fill_proc(&v.proc);
-	ig_top_ns_note(v.proc.mntns_key, v.proc.pid);
+	__builtin_memset(v, 0, sizeof(*v));
+	v->type = type;
+	ig_fill_proc(&v->proc);
+	ig_top_ns_note(v->proc.mntns_key, v->proc.pid);
 	name = IG_FILE_READ(f, f_path.dentry, d_name.name);
-	bpf_probe_read_kernel_str(v.name, sizeof(v.name), name);
-	v.slot = slot;
-	if (!bpf_map_update_elem(&tf_stats, &k, &v, BPF_NOEXIST))
+	bpf_probe_read_kernel_str(v->name, sizeof(v->name), name);
+	v->slot = slot;
+	if (!bpf_map_update_elem(&tf_stats, &k, v, BPF_NOEXIST))
 		return slot;
 	/* Another CPU made it first: its slot (this one stays unused). */
 	s = bpf_map_lookup_elem(&tf_stats, &k);
