@@ -88,15 +88,23 @@ static void tf_detach(struct gadget_ctx *ctx)
 	tf_now.fd = -1;
 }
 
-/* A zeroed counting array of generation gen (its header, slot 0). */
-static int tf_new_cells(__u32 gen)
+/* A zeroed counting array of generation gen (its header, slot 0), made
+ * like the first one: with its BTF, or 6.1 finds it unlike the inner map's
+ * template (BTF-less maps differ in their spin-lock offset) and refuses it. */
+static int tf_new_cells(struct top_file_bpf *skel, __u32 gen)
 {
+	const struct bpf_map *first = skel->maps.tf_cells0;
+	int btf_fd = bpf_object__btf_fd(skel->obj);
+	LIBBPF_OPTS(bpf_map_create_opts, o,
+		.btf_fd = btf_fd,
+		.btf_key_type_id = bpf_map__btf_key_type_id(first),
+		.btf_value_type_id = bpf_map__btf_value_type_id(first));
 	struct tf_counts head = { .reads = gen };
 	__u32 zero = 0;
 	int fd, err;
 
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "tf_cells", sizeof(__u32), sizeof(struct tf_counts),
-			    TF_MAX_ENTRIES + 1, NULL);
+			    TF_MAX_ENTRIES + 1, btf_fd >= 0 && o.btf_value_type_id ? &o : NULL);
 	if (fd < 0)
 		return -errno;
 	if (bpf_map_update_elem(fd, &zero, &head, BPF_ANY)) {
@@ -125,7 +133,7 @@ static int tf_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 	size_t n = 0;
 	int fresh, err = 0;
 
-	fresh = tf_new_cells(gen + 1);
+	fresh = tf_new_cells(skel, gen + 1);
 	if (fresh < 0)
 		return fresh;
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.tf_current), &zero, &fresh, BPF_ANY)) {
