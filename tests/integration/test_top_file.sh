@@ -14,8 +14,8 @@ test_top_file_dd_in_container() {
 	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
 	local name="ig-tf-$RANDOM" i
 	ig_start "$TMP/out" run top_file -c "$name" -o json --interval 0.2 || return 1
-	# The container stays up until its rows were seen: a row is named
-	# from its process, which must still be there when the interval ends.
+	# The container stays up until its rows were seen (one that exits
+	# within the interval is test_top_file_container_exited_within_interval).
 	docker run -d --name "$name" busybox sh -c \
 		'dd if=/dev/zero of=/tmp/ig-tf-data bs=4096 count=256 2>/dev/null; dd if=/tmp/ig-tf-data of=/dev/null bs=4096 2>/dev/null; while :; do sleep 1; done' >/dev/null ||
 		{ ig_stop; fail "docker run"; return 1; }
