@@ -181,6 +181,8 @@ const struct gadget_flag cli_common_flags[] = {
 	{ "export-file", GF_STRING, NULL, "write the events here as JSON lines (mode 0600), rotated by size", true, RUN_OPT(export_file), 0, "FILE", KIND_TRACE },
 	{ "export-rotate-size", GF_SIZE, "10M", "rotate the export file past this size (0: never)", true, RUN_OPT(export_rotate_size), 0, "BYTES", KIND_TRACE },
 	{ "export-keep", GF_U32, "5", "rotated export files kept: FILE.1 (newest) to FILE.N", true, RUN_OPT(export_keep), 0, "N", KIND_TRACE },
+	STR(export_allowlist, "export-allowlist", 0, "JSON", "print only events matching one of these Tetragon filters (JSON objects, one a line, or @FILE; docs/policies.md)"),
+	STR(export_denylist, "export-denylist", 0, "JSON", "drop events matching one of these Tetragon filters (JSON lines or @FILE)"),
 	{ "metrics-listen", GF_STRING, NULL, "serve Prometheus metrics on http://ADDR:PORT/metrics (off by default; :PORT is every address)", false, 0, 0, "ADDR:PORT", KIND_TRACE, set_metrics_listen },
 	{ "metrics-max-containers", GF_U32, "100", "containers with their own metrics label per gadget; the rest count as \"other\"", true, RUN_OPT(metrics_max_containers), 0, "N", KIND_TRACE },
 	{ "max-entries", GF_U32, "50", "show at most this many rows per refresh (0: all)", true, RUN_OPT(max_entries), 0, "N", KIND_TOP },

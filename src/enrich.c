@@ -286,7 +286,8 @@ static bool apply_host(struct enricher *e, struct ns_entry *n, uint64_t mntns)
  * namespace. Tried once per namespace: host services with a private mount
  * namespace would otherwise pay for it on every event until classified. */
 static const struct container *resolve_from_hint(struct enricher *e, struct ns_entry *n,
-						 uint64_t key, uint64_t inum, uint32_t pid)
+						 uint64_t key, uint64_t inum, uint32_t pid,
+						 uint64_t seen_ns)
 {
 	struct ig_mntns_hint hint;
 	char text[2 * IG_CGROUP_NAME_LEN + 32];
@@ -303,7 +304,7 @@ static const struct container *resolve_from_hint(struct enricher *e, struct ns_e
 	hint.dfl[sizeof(hint.dfl) - 1] = 0;
 	hint.pids[sizeof(hint.pids) - 1] = 0;
 	snprintf(text, sizeof(text), "1:pids:/%s\n0::/%s\n", hint.pids, hint.dfl);
-	c = ct_resolve_cgroup(e->ct, key, inum, pid, text);
+	c = ct_resolve_cgroup(e->ct, key, inum, pid, text, seen_ns);
 	if (!c)
 		ig_info("mntns %llu: pid %u: its cgroups (%s, %s) name no container",
 			(unsigned long long)inum, pid, hint.dfl, hint.pids);
@@ -381,7 +382,8 @@ bool enricher_apply(struct enricher *e, struct row *r)
 			c = ct_resolve(e->ct, mntns, pid);
 		n = entry_for(e, mntns);
 		if (!c && mntns != e->host_mntns)
-			c = resolve_from_hint(e, n, mntns, r->v[CF_MNTNS].u, pid);
+			c = resolve_from_hint(e, n, mntns, r->v[CF_MNTNS].u, pid,
+					      r->v[CF_TIMESTAMP].u);
 	}
 	if (!c) {
 		bool host = mntns ? apply_host(e, n, mntns) : e->o->host;

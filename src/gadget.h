@@ -88,6 +88,10 @@ struct run_opts {
 	uint32_t export_keep;
 	const char *metrics_listen;
 	uint32_t metrics_max_containers;
+	/* --export-allowlist, --export-denylist: Tetragon's JSON lines, or
+	 * @FILE (src/export_filter.h) */
+	const char *export_allowlist, *export_denylist;
+	const char *gadget_name;   /* computed: event_set's name for the rows */
 	bool filter_mntns;         /* computed: BPF consults ig_mntns */
 	bool mntns_by_id;          /* computed: key namespaces by unique id */
 	/* computed: the gadget's --legacy-json shape when it is on */

@@ -338,6 +338,7 @@ static int parse_args(struct run_state *st, struct run_opts *opts, int argc, cha
 		opts->njson_keys = g->nlegacy_json;
 	}
 	opts->forms = &g->forms;
+	opts->gadget_name = g->name;
 	ret = sink_init(&st->sink, g->fields, g->nfields, g->default_fields, opts, err,
 			sizeof(err));
 	if (!ret)

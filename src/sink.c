@@ -39,6 +39,13 @@ int sink_init(struct sink *k, const struct field *fields, size_t n, const char *
 		return -EINVAL;
 	if (o->filter && filter_parse(&k->filter, &k->schema, o->filter, err, errlen))
 		return -EINVAL;
+	if ((o->export_allowlist &&
+	     xf_parse(&k->own_allow, o->export_allowlist, "--export-allowlist", err, errlen)) ||
+	    (o->export_denylist &&
+	     xf_parse(&k->own_deny, o->export_denylist, "--export-denylist", err, errlen)))
+		return -EINVAL;
+	k->gadget_name = o->gadget_name;
+	sink_set_export_filters(k, k->own_allow, k->own_deny);
 	ret = output_init_arg(&k->out, o->mode, o->mode_arg, &k->schema, &k->cols);
 	if (!ret)
 		ret = row_init(&k->row, &k->schema);
@@ -53,8 +60,16 @@ nomem:
 	return -ENOMEM;
 }
 
+void sink_set_export_filters(struct sink *k, const struct export_filter *allow,
+			     const struct export_filter *deny)
+{
+	xf_bind(&k->xf, allow, deny, &k->schema, k->gadget_name);
+}
+
 void sink_free(struct sink *k)
 {
+	xf_free(k->own_allow);
+	xf_free(k->own_deny);
 	output_free(&k->out);
 	row_free(&k->row);
 	filter_free(&k->filter);

@@ -514,13 +514,51 @@ static int add_hint(struct container_table *t, const struct container *claimed, 
 	return reindex(t);
 }
 
+/* runc sets a container's namespaces up (its cgroup named already) a
+ * little before the runtime records the start. */
+#define CT_SETUP_SLACK_NS (10 * 1000000000ULL)
+#define CT_EXIT_SLACK_NS  (1 * 1000000000ULL)
+
+/* The runtime recorded the container as started and finished, and the
+ * namespace was seen in between: it was the container's, gone before we
+ * looked (docker clears an exited container's pid). */
+static bool seen_while_it_ran(const struct container *c, uint64_t seen_ns)
+{
+	return c->exited && seen_ns && c->started_at_ns && c->finished_at_ns &&
+	       seen_ns + CT_SETUP_SLACK_NS >= c->started_at_ns &&
+	       seen_ns <= c->finished_at_ns + CT_EXIT_SLACK_NS;
+}
+
+/* Claims namespace key for c, a container whose processes are all gone. */
+static int claim_gone(struct container_table *t, struct container *c, uint64_t key,
+		      uint64_t inum, const struct container **out)
+{
+	struct container *e;
+	int r;
+
+	c->mntns_key = key;
+	c->mntns = inum ? inum : t->ns_ids ? 0 : key;
+	r = merge_one(t, c, now_mono());
+	if (r < 0)
+		return r;
+	t->pending += r;
+	/* One the runtime says has exited lingers from now, as if seen go. */
+	e = c->exited ? find_entry(t, c->id, key) : NULL;
+	if (e && !e->exited)
+		mark_exited(e, now_mono());
+	r = reindex(t);
+	*out = ct_lookup_mntns(t, key);
+	return r;
+}
+
 /* The cgroup of the event's pid names container id, which an unprivileged
  * process can arrange (delegated cgroups). The namespace is the container's
  * only if the runtime's own record says so: the init pid it recorded lives
  * in that namespace, or, for a container already gone (it lived a
- * millisecond), the event came from that very pid. Else it is a hint. */
+ * millisecond), the event came from that very pid, or the runtime says it
+ * ran (and ended) when the namespace was seen. Else it is a hint. */
 static int resolve_id(struct container_table *t, const char *id, uint64_t key, uint32_t pid,
-		      uint64_t inum, const struct container **out)
+		      uint64_t inum, uint64_t seen_ns, const struct container **out)
 {
 	struct container c;
 	int r;
@@ -537,16 +575,9 @@ static int resolve_id(struct container_table *t, const char *id, uint64_t key, u
 			*out = ct_lookup_mntns(t, key);
 			return r;
 		}
-	} else if (!c.exited && c.pid && c.pid == pid && pid_gone(t, pid)) {
-		c.mntns_key = key;
-		c.mntns = inum ? inum : t->ns_ids ? 0 : key;
-		r = merge_one(t, &c, now_mono());
-		if (r < 0)
-			return r;
-		t->pending += r;
-		r = reindex(t);
-		*out = ct_lookup_mntns(t, key);
-		return r;
+	} else if ((!c.exited && c.pid && c.pid == pid && pid_gone(t, pid)) ||
+		   (seen_while_it_ran(&c, seen_ns) && pid_gone(t, pid))) {
+		return claim_gone(t, &c, key, inum, out);
 	}
 	return add_hint(t, &c, key, inum, pid, out);
 }
@@ -596,7 +627,7 @@ const struct container *ct_resolve(struct container_table *t, uint64_t mntns, ui
 		return c;
 	have_id = pid && ct_pid_cgroup_id(t, pid, id, sizeof(id), &hex) == 0;
 	if (have_id) {
-		if (resolve_id(t, id, mntns, pid, 0, &c) == 0 && c)
+		if (resolve_id(t, id, mntns, pid, 0, 0, &c) == 0 && c)
 			return c;
 		urgent = hex && first_bypass(t, id);
 	}
@@ -614,7 +645,7 @@ const struct container *ct_resolve(struct container_table *t, uint64_t mntns, ui
 }
 
 const struct container *ct_resolve_cgroup(struct container_table *t, uint64_t key, uint64_t inum,
-					  uint32_t pid, const char *cgroup_text)
+					  uint32_t pid, const char *cgroup_text, uint64_t seen_ns)
 {
 	const struct container *c = ct_lookup_mntns(t, key);
 	char buf[512], id[CT_ID_LEN];
@@ -625,7 +656,7 @@ const struct container *ct_resolve_cgroup(struct container_table *t, uint64_t ke
 	snprintf(buf, sizeof(buf), "%s", cgroup_text);
 	if (ct_cgroup_text_id(buf, id, sizeof(id), &hex) || !ct_valid_id(id))
 		return NULL;
-	if (resolve_id(t, id, key, pid, inum, &c) < 0)
+	if (resolve_id(t, id, key, pid, inum, seen_ns, &c) < 0)
 		return NULL;
 	return c;
 }

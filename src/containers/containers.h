@@ -24,6 +24,8 @@ struct container {
 	char image[CT_IMAGE_LEN];
 	char image_digest[CT_DIGEST_LEN]; /* docker: the image ID; "" where the state has none */
 	uint64_t started_at_ns;      /* wall clock, ns since the epoch; 0 if unknown */
+	uint64_t finished_at_ns;     /* wall clock; 0 if running or unknown (docker
+				      * keeps it in an exited container's state) */
 	const char *runtime;         /* "docker", "containerd", "cri-o", "podman", "runc" */
 	char k8s_namespace[CT_K8S_LEN];
 	char k8s_pod[CT_K8S_LEN];
@@ -82,9 +84,10 @@ const struct container *ct_resolve(struct container_table *t, uint64_t key, uint
 
 /* Resolve a namespace whose process (the event's pid) is already gone,
  * from the cgroup paths the kernel reported for it, in /proc/<pid>/cgroup
- * form ("0::/docker/ID"). */
+ * form ("0::/docker/ID"). seen_ns: when the namespace was seen (wall clock,
+ * 0 if unknown); it lets a container that has exited already claim it. */
 const struct container *ct_resolve_cgroup(struct container_table *t, uint64_t key, uint64_t inum,
-					  uint32_t pid, const char *cgroup_text);
+					  uint32_t pid, const char *cgroup_text, uint64_t seen_ns);
 
 /* Iterate containers (running first, then exited); hints are left out. */
 size_t ct_count(const struct container_table *t);

@@ -18,6 +18,7 @@
 static const struct ct_keep docker_keep[] = {
 	{ { "ID" } }, { { "Name" } }, { { "Image" } },
 	{ { "State", "Pid" } }, { { "State", "Running" } }, { { "State", "StartedAt" } },
+	{ { "State", "FinishedAt" } },
 	{ { "Config", "Image" } }, { { "Config", "Labels", "io.kubernetes.*" } },
 };
 
@@ -101,6 +102,9 @@ static int docker_from_json(const json_t *root, struct container *c, char *sandb
 	ct_copy_str(c->image_digest, sizeof(c->image_digest), ct_json_str(root, "Image"));
 	c->started_at_ns = ct_parse_rfc3339(ct_json_str(state, "StartedAt"));
 	c->exited = !json_is_true(json_object_get(state, "Running"));
+	/* A running container's is the zero time, which parses as unknown. */
+	if (c->exited)
+		c->finished_at_ns = ct_parse_rfc3339(ct_json_str(state, "FinishedAt"));
 	c->runtime = "docker";
 	sb = docker_k8s_sandbox(labels, name);
 	if (sb)

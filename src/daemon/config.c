@@ -2,6 +2,7 @@
 /* ig daemon's config file, read with libyaml's event parser. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,111 @@ static int read_gadgets(struct reader *r, struct daemon_config *c)
 	}
 }
 
+int config_add_policy(struct daemon_config *c, const char *path, char *err, size_t errlen)
+{
+	if (!*path) {
+		snprintf(err, errlen, "a policy needs a file name");
+		return -1;
+	}
+	if (c->npolicies == CONFIG_MAX_POLICIES) {
+		snprintf(err, errlen, "more than %d policies", CONFIG_MAX_POLICIES);
+		return -1;
+	}
+	if (!(c->policies[c->npolicies] = strdup(path))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->npolicies++;
+	return 0;
+}
+
+/* FNV-1a of a file's bytes, into *h. */
+static int digest_file(const char *path, uint64_t *h, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int ch;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((ch = getc(f)) != EOF)
+		*h = (*h ^ (unsigned char)ch) * 0x100000001b3ULL;
+	fclose(f);
+	return 0;
+}
+
+int config_bind_policies(struct daemon_config *c, char *err, size_t errlen)
+{
+	static const char tp[] = "trace_process";
+	struct gadget_spec *g = NULL;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char *key;
+
+	if (!c->npolicies)
+		return 0;
+	for (size_t i = 0; i < c->n && !g; i++)
+		if (!strcmp(c->g[i].name, tp))
+			g = &c->g[i];
+	if (!g && !(g = add_spec(c, tp, strlen(tp), err, errlen)))
+		return -1;
+	for (size_t i = 0; i < c->npolicies; i++)
+		if (add_flag(g, "policy", c->policies[i], err, errlen) ||
+		    digest_file(c->policies[i], &h, err, errlen))
+			return -1;
+	if (asprintf(&key, "%s #policies=%016llx", g->key, (unsigned long long)h) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	free(g->key);
+	g->key = key;
+	return 0;
+}
+
+/* policies: a list of file names (or one). */
+static int read_policies(struct reader *r, struct daemon_config *c)
+{
+	char msg[256];
+
+	if (next(r))
+		return -1;
+	if (r->ev.type == YAML_SCALAR_EVENT)
+		return config_add_policy(c, SCALAR(r), msg, sizeof(msg)) ? bad(r, msg) : 0;
+	if (r->ev.type != YAML_SEQUENCE_START_EVENT)
+		return bad(r, "\"policies\" is a list of TracingPolicy files");
+	for (;;) {
+		if (next(r))
+			return -1;
+		if (r->ev.type == YAML_SEQUENCE_END_EVENT)
+			return 0;
+		if (r->ev.type != YAML_SCALAR_EVENT)
+			return bad(r, "a policy is a file name");
+		if (config_add_policy(c, SCALAR(r), msg, sizeof(msg)))
+			return bad(r, msg);
+	}
+}
+
+/* export-allowlist, export-denylist: the filter text (a block scalar for
+ * several lines) or @FILE. */
+static int read_text(struct reader *r, char **out, const char *key)
+{
+	char msg[96];
+
+	if (*out) {
+		snprintf(msg, sizeof(msg), "\"%s\" given twice", key);
+		return bad(r, msg);
+	}
+	if (next(r))
+		return -1;
+	if (r->ev.type != YAML_SCALAR_EVENT) {
+		snprintf(msg, sizeof(msg), "\"%s\" is text: JSON objects, one a line", key);
+		return bad(r, msg);
+	}
+	if (!(*out = strdup(SCALAR(r))))
+		return bad(r, "out of memory");
+	return 0;
+}
+
 static int read_document(struct reader *r, struct daemon_config *c)
 {
 	bool seen = false;
@@ -183,16 +289,33 @@ static int read_document(struct reader *r, struct daemon_config *c)
 			return -1;
 		if (r->ev.type == YAML_MAPPING_END_EVENT)
 			break;
+		if (r->ev.type == YAML_SCALAR_EVENT && !strcmp(SCALAR(r), "policies")) {
+			if (c->npolicies)
+				return bad(r, "\"policies\" given twice");
+			if (read_policies(r, c))
+				return -1;
+			continue;
+		}
+		if (r->ev.type == YAML_SCALAR_EVENT && !strcmp(SCALAR(r), "export-allowlist")) {
+			if (read_text(r, &c->allowlist, "export-allowlist"))
+				return -1;
+			continue;
+		}
+		if (r->ev.type == YAML_SCALAR_EVENT && !strcmp(SCALAR(r), "export-denylist")) {
+			if (read_text(r, &c->denylist, "export-denylist"))
+				return -1;
+			continue;
+		}
 		if (r->ev.type != YAML_SCALAR_EVENT || strcmp(SCALAR(r), "gadgets"))
-			return bad(r, "unknown key: the config has only \"gadgets\" (other settings are flags)");
+			return bad(r, "unknown key: the config has gadgets, policies, export-allowlist and export-denylist (other settings are flags)");
 		if (seen)
 			return bad(r, "\"gadgets\" given twice");
 		seen = true;
 		if (read_gadgets(r, c))
 			return -1;
 	}
-	if (!seen || !c->n)
-		return bad(r, "no gadgets");
+	if ((!seen || !c->n) && !c->npolicies)
+		return bad(r, "no gadgets (and no policies)");
 	return 0;
 }
 
@@ -237,5 +360,9 @@ void config_free(struct daemon_config *c)
 		free(c->g[i].key);
 	}
 	free(c->g);
+	for (size_t i = 0; i < c->npolicies; i++)
+		free(c->policies[i]);
+	free(c->allowlist);
+	free(c->denylist);
 	memset(c, 0, sizeof(*c));
 }

@@ -4,7 +4,11 @@
 #include <string.h>
 #include "daemon/daemon.h"
 #include "daemon/fleet.h"
+#include <stdlib.h>
 #include "export.h"
+#include "export_filter.h"
+#include "gadgets/policy.h"
+#include "gadgets/policy_load.h"
 #include "metrics.h"
 #include "sys.h"
 
@@ -16,12 +20,74 @@ static void on_sighup(int sig)
 	reload_requested = 1;
 }
 
-static int read_config(const struct fleet_daemon *d, const char *gadgets,
-		       struct daemon_config *c, char *err, size_t errlen)
+/* The config (the file, or --gadgets), with the --policy files first and
+ * every policy given to trace_process. */
+static int read_config(const struct fleet_daemon *d, struct daemon_config *c, char *err,
+		       size_t errlen)
 {
-	if (d->config_path)
-		return config_load(c, d->config_path, err, errlen);
-	return config_from_list(c, gadgets ? gadgets : "traceloop", err, errlen);
+	char *file[CONFIG_MAX_POLICIES];
+	size_t nfile;
+	int ret = 0;
+
+	if (d->config_path ? config_load(c, d->config_path, err, errlen)
+			   : config_from_list(c, d->gadgets ? d->gadgets : "traceloop", err, errlen))
+		return -1;
+	nfile = c->npolicies;
+	memcpy(file, c->policies, nfile * sizeof(*file));
+	c->npolicies = 0;
+	for (size_t i = 0; !ret && i < d->npolicies; i++)
+		ret = config_add_policy(c, d->policies[i], err, errlen);
+	for (size_t i = 0; !ret && i < nfile; i++)
+		ret = config_add_policy(c, file[i], err, errlen);
+	for (size_t i = 0; i < nfile; i++)
+		free(file[i]);
+	return ret ? ret : config_bind_policies(c, err, errlen);
+}
+
+/* The export filters: the flags', else the config's; both parsed or
+ * neither (*allow, *deny untouched). 0, or -1 with err. */
+static int read_filters(const struct fleet_daemon *d, const struct daemon_config *c,
+			struct export_filter **allow, struct export_filter **deny,
+			char *err, size_t errlen)
+{
+	const char *a = d->allow_flag ? d->allow_flag : c->allowlist;
+	const char *n = d->deny_flag ? d->deny_flag : c->denylist;
+	struct export_filter *pa = NULL, *pn = NULL;
+
+	if ((a && xf_parse(&pa, a, "export-allowlist", err, errlen)) ||
+	    (n && xf_parse(&pn, n, "export-denylist", err, errlen))) {
+		xf_free(pa);
+		return -1;
+	}
+	*allow = pa;
+	*deny = pn;
+	return 0;
+}
+
+/* What the kernel will be asked: every policy parsed again and checked
+ * against its tracepoints' formats, so a reload refuses a policy that
+ * could not attach before it stops the running one. */
+static int check_policies(const struct daemon_config *c, char *err, size_t errlen)
+{
+	struct pol_set *set;
+	struct pol_hook *hooks;
+	int ret = 0;
+
+	if (!c->npolicies)
+		return 0;
+	set = calloc(1, sizeof(*set));
+	hooks = calloc(POL_MAX_HOOKS, sizeof(*hooks));
+	if (!set || !hooks) {
+		snprintf(err, errlen, "out of memory");
+		ret = -1;
+	}
+	for (size_t i = 0; !ret && i < c->npolicies; i++)
+		ret = pol_parse_file(set, c->policies[i], err, errlen);
+	if (!ret)
+		ret = pol_resolve(set, hooks, err, errlen);
+	free(set);
+	free(hooks);
+	return ret;
 }
 
 /* Every gadget known and its flags right; whether traceloop is one. */
@@ -39,7 +105,8 @@ static int check_config(const struct daemon_config *c, bool *traceloop, char *er
 	return 0;
 }
 
-int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *config)
+int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *config,
+		       const char *const *policies, size_t npolicies, const struct run_opts *o)
 {
 	struct sigaction sa = { .sa_handler = on_sighup };
 	char err[1024];
@@ -53,41 +120,57 @@ int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *
 		return IG_EXIT_USAGE;
 	}
 	d->config_path = config;
-	if (read_config(d, gadgets, &d->cfg, err, sizeof(err)) ||
-	    check_config(&d->cfg, &d->traceloop, err, sizeof(err))) {
+	d->gadgets = gadgets;
+	d->policies = policies;
+	d->npolicies = npolicies;
+	d->allow_flag = o->export_allowlist;
+	d->deny_flag = o->export_denylist;
+	if (read_config(d, &d->cfg, err, sizeof(err)) ||
+	    check_config(&d->cfg, &d->traceloop, err, sizeof(err)) ||
+	    read_filters(d, &d->cfg, &d->allow, &d->deny, err, sizeof(err))) {
 		ig_err("daemon: %s", err);
 		return IG_EXIT_USAGE;
 	}
 	return 0;
 }
 
-/* SIGHUP: reread the config; gadgets that stay are not touched. A config
- * that does not parse changes nothing. */
+/* SIGHUP: reread the config and the policies; gadgets that stay are not
+ * touched (trace_process restarts when a policy's text changed). A config,
+ * policy or filter that does not parse changes nothing. */
 static void reload(struct fleet_daemon *d)
 {
+	struct export_filter *allow, *deny;
 	struct daemon_config c;
 	char err[1024];
 	bool traceloop;
 	int failed;
 
-	if (!d->config_path) {
-		ig_info("daemon: SIGHUP: no --config to reload; nothing changes");
+	if (!d->config_path && !d->npolicies) {
+		ig_info("daemon: SIGHUP: no --config or --policy to reload; nothing changes");
 		return;
 	}
-	if (read_config(d, NULL, &c, err, sizeof(err)) ||
-	    check_config(&c, &traceloop, err, sizeof(err))) {
-		ig_err("daemon: reload refused, the gadgets stay as they were: %s", err);
+	if (read_config(d, &c, err, sizeof(err)) ||
+	    check_config(&c, &traceloop, err, sizeof(err)) ||
+	    check_policies(&c, err, sizeof(err)) ||
+	    read_filters(d, &c, &allow, &deny, err, sizeof(err))) {
+		ig_err("daemon: reload refused, the gadgets and policies stay as they were: %s", err);
 		config_free(&c);
 		return;
 	}
+	fleet_set_export_filters(d->fleet, allow, deny);
+	xf_free(d->allow);
+	xf_free(d->deny);
+	d->allow = allow;
+	d->deny = deny;
 	if (traceloop != d->traceloop)
 		ig_err("daemon: reload: traceloop is %s only at start; it stays %s",
 		       traceloop ? "started" : "stopped", d->traceloop ? "on" : "off");
 	failed = fleet_apply(d->fleet, &c);
 	config_free(&d->cfg);
 	d->cfg = c;
-	ig_info("daemon: reloaded %s: %zu trace gadgets running%s", d->config_path,
-		fleet_count(d->fleet), failed ? ", some failed to start" : "");
+	ig_info("daemon: reloaded %s: %zu trace gadgets running, %zu policies%s",
+		d->config_path ? d->config_path : "the policies", fleet_count(d->fleet),
+		d->cfg.npolicies, failed ? ", some failed to start" : "");
 }
 
 static int turn(void *arg)
@@ -116,6 +199,7 @@ int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o)
 		ig_err("out of memory");
 		return IG_EXIT_RUNTIME;
 	}
+	fleet_set_export_filters(d->fleet, d->allow, d->deny);
 	if (fleet_apply(d->fleet, &d->cfg))
 		return IG_EXIT_RUNTIME;
 	/* Served once the gadgets run: /healthz answering means working. */
@@ -131,6 +215,9 @@ void fleet_daemon_free(struct fleet_daemon *d)
 	metrics_free(d->metrics);
 	export_close(d->exp);
 	config_free(&d->cfg);
+	xf_free(d->allow);
+	xf_free(d->deny);
+	d->allow = d->deny = NULL;
 	d->fleet = NULL;
 	d->metrics = NULL;
 	d->exp = NULL;

@@ -17,9 +17,18 @@ struct fleet;
 struct ig_export;
 struct ig_metrics;
 
+struct export_filter;
+
 struct fleet_daemon {
 	const char *config_path;   /* reread on SIGHUP; NULL: --gadgets */
+	const char *gadgets;       /* --gadgets, or NULL */
 	struct daemon_config cfg;
+	/* --policy (before the config's), --export-allowlist/denylist (over
+	 * the config's keys) */
+	const char *const *policies;
+	size_t npolicies;
+	const char *allow_flag, *deny_flag;
+	struct export_filter *allow, *deny;   /* parsed, as the gadgets use them */
 	bool traceloop;            /* traceloop is among the gadgets */
 	struct fleet *fleet;
 	struct ig_export *exp;
@@ -28,8 +37,11 @@ struct fleet_daemon {
 };
 
 /* Before any BPF: read the gadgets (gadgets: "a,b"; both NULL:
- * traceloop alone) and check them. 0, or an exit code after a message. */
-int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *config);
+ * traceloop alone) and check them, the policies (which start
+ * trace_process when it is not listed) and o's export filters. 0, or an
+ * exit code after a message. */
+int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *config,
+		       const char *const *policies, size_t npolicies, const struct run_opts *o);
 /* Open the export, serve metrics, start the trace gadgets, take SIGHUP
  * for reloads. 0, or an exit code after a message. */
 int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o);

@@ -52,6 +52,7 @@ struct fleet {
 	size_t n;
 	uint64_t last_report;
 	int write_err;
+	const struct export_filter *allow, *deny;
 };
 
 static const struct field gadget_field = { "gadget", "GADGET", NULL, FT_STR, 12, 0 };
@@ -70,6 +71,15 @@ struct fleet *fleet_new(struct ig_export *exp, struct ig_metrics *metrics)
 		return NULL;
 	}
 	return f;
+}
+
+void fleet_set_export_filters(struct fleet *f, const struct export_filter *allow,
+			      const struct export_filter *deny)
+{
+	f->allow = allow;
+	f->deny = deny;
+	for (size_t i = 0; i < f->n; i++)
+		sink_set_export_filters(&f->g[i]->sink, allow, deny);
 }
 
 int fleet_fd(const struct fleet *f)
@@ -230,6 +240,10 @@ int fleet_check_spec(const struct gadget_spec *s, const struct gadget **gp, char
 		snprintf(err, errlen, "%s: --help is not a daemon setting", g->name);
 		ret = -1;
 	}
+	if (!ret && (o.export_allowlist || o.export_denylist)) {
+		snprintf(err, errlen, "%s: export filters are the whole daemon's: --export-allowlist/denylist or the config's keys of those names", g->name);
+		ret = -1;
+	}
 	free(flags);
 	free(gopts);
 	return ret ? -1 : 0;
@@ -256,6 +270,7 @@ static struct dgadget *dgadget_new(struct fleet *f, const struct gadget *g,
 	memcpy(d->fields, g->fields, g->nfields * sizeof(*d->fields));
 	d->fields[g->nfields] = gadget_field;
 	d->opts.mode = OUT_JSON;   /* the export is JSON lines */
+	d->opts.gadget_name = g->name;   /* event_set names */
 	if (!d->opts.ring_size)
 		d->opts.ring_size = DAEMON_RING_SIZE;
 	d->ctx.g = g;
@@ -276,6 +291,7 @@ static int dgadget_start(struct fleet *f, const struct gadget *g, const struct g
 	if (sink_init(&d->sink, d->fields, g->nfields + 1, g->default_fields, &d->opts, err,
 		      sizeof(err)))
 		goto fail;
+	sink_set_export_filters(&d->sink, f->allow, f->deny);
 	d->enr = enricher_new(&d->opts);
 	if (!d->enr)
 		goto fail_quiet;

@@ -19,6 +19,11 @@ struct ig_metrics;
 
 /* exp NULL: stdout. metrics may be NULL. */
 struct fleet *fleet_new(struct ig_export *exp, struct ig_metrics *metrics);
+struct export_filter;
+/* Every gadget's rows (running and to come) against these lists, which
+ * the caller owns and keeps until the next call or fleet_free. */
+void fleet_set_export_filters(struct fleet *f, const struct export_filter *allow,
+			      const struct export_filter *deny);
 /* Bring the running gadgets to the config's trace gadgets (others are
  * skipped: traceloop is the caller's). Returns how many failed to start;
  * the others run. */

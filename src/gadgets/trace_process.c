@@ -58,13 +58,20 @@ struct proc_opts {
 };
 
 /* Every --policy, parsed as it is given: a bad one is a usage error, and
- * nothing is loaded. */
-static struct pol_set policies;
+ * nothing is loaded. A parse fills `staged` (the daemon parses a config
+ * again to check it while a gadget runs); the start copies it to
+ * `policies`, which the running gadget's records are read against. */
+static struct pol_set staged, policies;
 static struct pol_hook resolved[POL_MAX_HOOKS];
+static bool started;   /* records read against `policies`; before a start
+			* (unit tests decode without one), against `staged` */
 
 static int add_policy(void *opts, const char *v, char *err, size_t errlen)
 {
-	if (pol_parse_file(&policies, v, err, errlen))
+	/* The first --policy of a parse (its options start zeroed). */
+	if (!((struct proc_opts *)opts)->policy)
+		memset(&staged, 0, sizeof(staged));
+	if (pol_parse_file(&staged, v, err, errlen))
 		return -1;
 	((struct proc_opts *)opts)->policy = v;
 	return 0;
@@ -129,6 +136,11 @@ static int proc_configure(struct gadget_ctx *ctx, void *s)
 	/* The default: a flag parsed by its own setter gets none stored. */
 	cache_max = o->cache_size ? o->cache_size : PROC_CACHE_DEFAULT;
 	want_ancestors = o->ancestors;
+	if (o->policy)
+		policies = staged;
+	else
+		memset(&policies, 0, sizeof(policies));
+	started = true;
 	if (policies.nhooks) {
 		char err[512];
 
@@ -180,6 +192,14 @@ static int proc_loaded(struct gadget_ctx *ctx, void *s)
 	for (size_t i = 0; i < policies.npolicies; i++)
 		ig_info("policy %s: active", policies.names[i]);
 	return 0;
+}
+
+/* The policy links live outside the skeleton: they go with it, so a
+ * daemon that restarts the gadget without policies keeps none. */
+static void proc_detach(struct gadget_ctx *ctx)
+{
+	(void)ctx;
+	pol_detach();
 }
 
 /* A copy in the row's scratch: the cache entry may go before the row is
@@ -385,14 +405,15 @@ static void set_hook_args(struct row *r, const struct policy_event *e,
 static int decode_match(const struct gadget_ctx *ctx, const struct policy_event *e, size_t size,
 			struct row *r)
 {
+	const struct pol_set *set = started ? &policies : &staged;
 	const struct pol_spec_hook *sh;
 	struct pc_proc *p;
 
-	if (size < sizeof(*e) || e->hook >= policies.nhooks)
+	if (size < sizeof(*e) || e->hook >= set->nhooks)
 		return -1;
-	sh = &policies.hooks[e->hook];
+	sh = &set->hooks[e->hook];
 	row_set_str(r, GT(TP_EVENT), "match", 5);
-	row_set_buf(r, GT(TP_POLICY), policies.names[sh->policy], POL_NAME_MAX);
+	row_set_buf(r, GT(TP_POLICY), set->names[sh->policy], POL_NAME_MAX);
 	row_set_fmt(r, GT(TP_HOOK), "%s/%s", sh->subsys, sh->event);
 	if (e->action == POL_ACT_SIGNAL)
 		row_set_fmt(r, GT(TP_ACTION), "Signal %u", e->sig);
@@ -449,5 +470,6 @@ IG_GADGET(trace_process) = {
 	.configure = proc_configure,
 	.loaded = proc_loaded,
 	.decode = proc_decode,
+	.detach = proc_detach,
 	.forms = { proc_compact, ARRAY_SIZE(proc_compact), tp_write_tetragon },
 };

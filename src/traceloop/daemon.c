@@ -35,7 +35,25 @@ struct daemon_opts {
 	double client_timeout;
 	const char *gadgets;
 	const char *config;
+	const char *policies[CONFIG_MAX_POLICIES];
+	size_t npolicies;
 };
+
+static int add_policy(void *opts, const char *v, char *err, size_t errlen)
+{
+	struct daemon_opts *d = opts;
+
+	if (!*v) {
+		snprintf(err, errlen, "--policy needs a file name");
+		return -1;
+	}
+	if (d->npolicies == CONFIG_MAX_POLICIES) {
+		snprintf(err, errlen, "more than %d --policy files", CONFIG_MAX_POLICIES);
+		return -1;
+	}
+	d->policies[d->npolicies++] = v;
+	return 0;
+}
 
 static const struct gadget_flag daemon_flags[] = {
 	IG_FLAG_STR(struct daemon_opts, socket, "socket", TL_DEFAULT_SOCKET,
@@ -54,6 +72,8 @@ static const struct gadget_flag daemon_flags[] = {
 		    "run these gadgets at once (comma list of trace gadgets and traceloop; default traceloop)"),
 	IG_FLAG_STR(struct daemon_opts, config, "config", NULL,
 		    "read the gadgets and their flags from this YAML file; SIGHUP rereads it"),
+	{ "policy", GF_STRING, NULL, "a TracingPolicy YAML file trace_process enforces, started for it if not listed (repeatable; SIGHUP rereads; docs/policies.md)",
+	  false, 0, 0, "FILE", 0, add_policy },
 };
 
 static void usage(FILE *f)
@@ -67,7 +87,9 @@ static void usage(FILE *f)
 		   "  gadgets:\n"
 		   "    trace_exec: {paths: true}\n"
 		   "    trace_tcp:\n"
-		   "    traceloop:\n\nFlags:\n");
+		   "    traceloop:\n"
+		   "  policies: [/etc/ig/block-shadow.yaml]   # TracingPolicy files (trace_process)\n"
+		   "  export-denylist: '{\"binary_regex\":[\"^/usr/bin/cat$\"]}'\n\nFlags:\n");
 	flags_help(f, daemon_flags, ARRAY_SIZE(daemon_flags), GK_TRACE);
 	fprintf(f, "\nCommon flags:\n");
 	flags_help(f, cli_common_flags, cli_ncommon_flags, GK_TRACE);
@@ -150,7 +172,7 @@ int tl_daemon_main(int argc, char **argv)
 	}
 	if (make_config(&d, &cfg, syscalls))
 		return IG_EXIT_USAGE;
-	ret = fleet_daemon_setup(&fd, d.gadgets, d.config);
+	ret = fleet_daemon_setup(&fd, d.gadgets, d.config, d.policies, d.npolicies, &o);
 	if (ret)
 		goto out_config;
 	lfd = start(&o, d.socket, path, sizeof(path));

@@ -40,6 +40,7 @@ struct pend {
 	uint32_t pid;                 /* latest process seen in it */
 	char cg_id[CT_ID_LEN];        /* the container its cgroup names, if any */
 	bool fresh;                   /* took a dead one's inode number */
+	uint64_t first_ts;            /* its first notification (boot clock) */
 	uint64_t last_ts;             /* its newest record (boot clock) */
 	uint64_t first_seen;
 	struct tl_rec *recs;

@@ -159,6 +159,7 @@ static const struct container *table_answer(struct tl_recorder *r, const struct 
 {
 	struct container_table *ct = enricher_table(r->enr);
 	const struct container *c = ct_lookup_mntns(ct, p->key);
+	uint64_t seen;
 
 	if (c)
 		return c;
@@ -166,6 +167,9 @@ static const struct container *table_answer(struct tl_recorder *r, const struct 
 	r->row.mntns_key = p->key;
 	row_set_uint(&r->row, CF_MNTNS, p->mntns);
 	row_set_uint(&r->row, CF_PID, p->pid);
+	/* When it was seen: a container gone already may claim it by that. */
+	seen = p->first_ts ? p->first_ts : p->n ? p->recs[0].ts : 0;
+	row_set_uint(&r->row, CF_TIMESTAMP, seen ? seen + r->ctx.boot_to_wall_ns : 0);
 	enricher_apply(r->enr, &r->row);
 	return ct_lookup_mntns(ct, p->key);
 }
@@ -321,6 +325,8 @@ int tl_on_notify(void *arg, void *data, size_t size)
 	p->fresh |= n->fresh;
 	if (n->ts > p->last_ts)
 		p->last_ts = n->ts;
+	if (!p->first_ts || n->ts < p->first_ts)
+		p->first_ts = n->ts;
 	resolve(r, p);
 	return 0;
 }

@@ -89,13 +89,15 @@ test_exec_paths_cut_are_marked() {
 }
 
 test_exec_pid_filter_in_kernel() {
-	# Only the subshell's own exec is reported with --pid.
-	bash -c 'sleep 0.6; exec /bin/echo only-me' >/dev/null & local pid=$!
-	ig_start "$TMP/out" run trace_exec -o json --host --pid $pid || return 1
+	# Only the subshell's own exec is reported with --pid. It execs once
+	# ig is attached (a fixed delay lost that race under ASan and load).
+	GO="$TMP/go" bash -c 'until [ -e "$GO" ]; do sleep 0.02; done; exec /bin/echo only-me' >/dev/null &
+	local pid=$!
+	ig_start "$TMP/out" run trace_exec -o json --host --pid $pid || { kill $pid; return 1; }
 	/bin/echo not-me >/dev/null
+	touch "$TMP/go"
 	wait $pid
-	sleep 0.2
-	ig_stop
+	ig_stop   # ig drains its ring when stopped
 	assert_eq "1" "$(jq -s length "$TMP/out")" "number of events" &&
 	assert_eq "/bin/echo only-me" "$(jq -r .args "$TMP/out")" "args"
 }

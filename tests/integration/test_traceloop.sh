@@ -195,6 +195,30 @@ test_traceloop_daemon_list_show_close() {
 	[ ! -e "$sock" ] || fail "the socket outlived the daemon"
 }
 
+# A container that comes and goes while the daemon cannot look (stopped
+# here, behind under load elsewhere): docker has cleared its pid by then,
+# and its start and finish times tie the namespace to it, so it is
+# recorded under its own name, not as a "name?" hint or not at all.
+test_traceloop_daemon_gone_container() {
+	tl_engines || return 1
+	local name="ig-tl-gone-$RANDOM" sock="$TMP/run/ig.sock" out i
+	ig_start "$TMP/daemon" daemon --socket "$sock" || return 1
+	kill -STOP "$IG_PID"
+	docker run --name "$name" busybox sh -c 'echo 42' >/dev/null
+	kill -CONT "$IG_PID"
+	docker rm "$name" >/dev/null
+	for i in $(seq 1 100); do
+		out=$("$IG" traceloop list --socket "$sock")
+		grep -E " $name .* exited " <<<"$out" >/dev/null && break
+		sleep 0.1
+	done
+	"$IG" traceloop show "$name" --socket "$sock" >"$TMP/show" 2>&1
+	ig_stop
+	grep -E " $name .* exited " <<<"$out" >/dev/null || { fail "not listed as exited: $out"; return 1; }
+	assert_not_contains "$out" "$name?" "listed as a hint" &&
+	assert_contains "$(cat "$TMP/show")" 'write(fd=1, buf="42\n", count=3) = 3' "the container's write"
+}
+
 # Only root may talk to the daemon: the directory and the socket are closed.
 test_traceloop_daemon_root_only() {
 	local sock="$TMP/run/ig.sock" rc

@@ -155,7 +155,7 @@ static void test_resolve_hint_stopped_container(void **state)
 	/* Gone before user space looked, through the BPF cgroup hint: the
 	 * runtime has no init pid that the event's could be. */
 	c = ct_resolve_cgroup(f->t, 4026532012, 4026532012, 4602,
-			      "0::/deleg/docker-" ID_STARTING ".scope\n");
+			      "0::/deleg/docker-" ID_STARTING ".scope\n", 0);
 	assert_non_null(c);
 	assert_true(c->hinted);
 	assert_string_equal(c->name, "starting?");
@@ -206,7 +206,7 @@ static void test_resolve_gone_init_pid(void **state)
 		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
 	fk_runc(f, "/run/docker/runtime-runc/moby", ID_STARTING, 4800);
 	c = ct_resolve_cgroup(f->t, 4026532030, 4026532030, 4800,
-			      "1:pids:/docker/" ID_STARTING "\n0::/\n");
+			      "1:pids:/docker/" ID_STARTING "\n0::/\n", 0);
 	assert_non_null(c);
 	assert_false(c->hinted);
 	assert_string_equal(c->name, "starting");
@@ -214,10 +214,46 @@ static void test_resolve_gone_init_pid(void **state)
 	assert_int_equal(c->pid, 4800);
 
 	c = ct_resolve_cgroup(f->t, 4026532031, 4026532031, 4801,
-			      "1:pids:/docker/" ID_STARTING "\n0::/\n");
+			      "1:pids:/docker/" ID_STARTING "\n0::/\n", 0);
 	assert_non_null(c);
 	assert_true(c->hinted);
 	assert_string_equal(c->name, "starting?");
+}
+
+/* docker clears an exited container's pid: a namespace seen while the
+ * container ran (StartedAt..FinishedAt) is its, one seen long after is
+ * only a hint. 1700000000 s is 2023-11-14T22:13:20Z. */
+static void test_resolve_gone_exited_window(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+	const uint64_t start = 1700000000ULL * 1000000000ULL;
+
+	fk_table(f, 60);
+	assert_int_equal(ct_refresh(f->t), 0);
+	fk_printf(f, "/var/lib/docker/containers/" ID_STARTING "/config.v2.json",
+		  "{\"ID\":\"%s\",\"Name\":\"/quick\",\"Config\":{\"Image\":\"busybox\"},"
+		  "\"State\":{\"Running\":false,\"Pid\":0,"
+		  "\"StartedAt\":\"2023-11-14T22:13:20.5Z\",\"FinishedAt\":\"2023-11-14T22:13:21Z\"}}",
+		  ID_STARTING);
+	/* Seen 0.2 s before the recorded start: runc set it up. */
+	c = ct_resolve_cgroup(f->t, 4026532040, 4026532040, 4900,
+			      "1:pids:/docker/" ID_STARTING "\n0::/\n", start + 300000000ULL);
+	assert_non_null(c);
+	assert_false(c->hinted);
+	assert_true(c->exited);
+	assert_string_equal(c->name, "quick");
+	assert_ptr_equal(ct_lookup_mntns(f->t, 4026532040), c);
+	/* Seen a minute after it finished: not its. */
+	c = ct_resolve_cgroup(f->t, 4026532041, 4026532041, 4901,
+			      "1:pids:/docker/" ID_STARTING "\n0::/\n", start + 61000000000ULL);
+	assert_non_null(c);
+	assert_true(c->hinted);
+	/* Unknown time: not its either. */
+	c = ct_resolve_cgroup(f->t, 4026532042, 4026532042, 4902,
+			      "1:pids:/docker/" ID_STARTING "\n0::/\n", 0);
+	assert_non_null(c);
+	assert_true(c->hinted);
 }
 
 /* A hint gives way when the runtime claims the namespace. */
@@ -315,6 +351,7 @@ int main(void)
 		FAKE(test_resolve_hint_stopped_container),
 		FAKE(test_resolve_hint_running_container),
 		FAKE(test_resolve_gone_init_pid),
+		FAKE(test_resolve_gone_exited_window),
 		FAKE(test_hint_replaced_by_container),
 		FAKE(test_k8s_needs_sandbox),
 		FAKE(test_docker_config_too_large),
