@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* top_blockio: block I/O per process, device and direction (the requests'
  * life is tracked by blockio.bpf.h). */
-#include "blockio.bpf.h"
 #include "top_ns.bpf.h"
+/* The namespace is noted at issue, in the issuer's context: at completion
+ * (an interrupt) the current task is another, and the issuer may be gone. */
+#define BIO_ON_ISSUE(p) ig_top_ns_note((p)->mntns_key, (p)->pid)
+#include "blockio.bpf.h"
 #include "top_blockio.h"
 
 struct {
@@ -32,7 +35,6 @@ int BPF_PROG(ig_tb_complete, struct request *rq, blk_status_t error, unsigned in
 	if (!s) {
 		struct tb_stats v = { .proc = st.proc };
 
-		ig_top_ns_note(st.proc.mntns_key, st.proc.pid);
 		bpf_map_update_elem(&tb_stats, &k, &v, BPF_NOEXIST);
 		s = bpf_map_lookup_elem(&tb_stats, &k);
 		if (!s)
