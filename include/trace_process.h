@@ -125,6 +125,13 @@ struct pol_hook {
 	struct pol_selector sel[POL_MAX_SELECTORS];
 };
 
+/* The binary a process exec'd, for matchBinaries: BPF records it at exec,
+ * user space seeds it from /proc. */
+struct pol_bin {
+	__u32 len;
+	char s[POL_STR];
+};
+
 /* A match, in the same stream as the lifecycle events. */
 struct policy_event {
 	struct ig_proc proc;
@@ -136,7 +143,7 @@ struct policy_event {
 	__u32 nargs;
 	__s64 nums[POL_MAX_ARGS];
 	__u32 lens[POL_MAX_ARGS];
-	__u32 _pad;
+	__u32 have;           /* BPF's own: the args it has read in this run */
 	char strs[POL_MAX_ARGS][POL_STR];
 };
 

@@ -11,6 +11,8 @@
 #   make bench-bins   just build the workloads and helpers
 #   make bench-containers  enrichment delay of a new container and the cost
 #                     of list-containers with 50 running (docs/containers.md)
+#   trace_process's RSS across short processes is part of both (100,000 in
+#                     make bench, 2,000 in bench-smoke; BENCH_ARGS=--process-rss N)
 # BENCH_ARGS passes flags to bench/run.py (see bench/run.py --help).
 
 BENCH_BUILD := $(BUILD)/bench

@@ -148,6 +148,24 @@ struct gadget_metric {
 	int label_field;
 	const char *label;         /* the label's name for label_field */
 	int error_field;
+	/* Optional: label_field is a number, and its label value is
+	 * label_names[number] (the number itself past the table), e.g.
+	 * DNS's rcode as the mnemonics dashboards know (NXDOMAIN). */
+	const char *const *label_names;
+	size_t nlabel_names;
+	/* Optional: count only the rows where this field is set (a nonzero
+	 * number or a non-empty string), given as 1 + its number so that 0
+	 * means every row: e.g. only DNS responses, only timeouts. */
+	int when;
+	/* Optional: a histogram (by container only; label and error unused)
+	 * of this field's number, 1 + its number as for when; rows where it
+	 * is 0 are not observed. Bucket bounds are in the field's unit, and
+	 * unit converts them and the sum for the exposition (1e-9: ns to
+	 * seconds, as Prometheus wants base units). */
+	int histogram;
+	const uint64_t *buckets;   /* ascending; +Inf is implied */
+	size_t nbuckets;
+	double unit;
 };
 
 /*

@@ -30,7 +30,8 @@ struct metrics_gadget {
 	struct slot_name *lv;      /* [nmetrics][LABEL_VALUES] */
 	unsigned int *nlv;         /* published, per metric */
 	uint64_t *c;               /* [cap + 1][stride] */
-	size_t stride;             /* 1 + nmetrics * LABEL_VALUES * 2 */
+	size_t *off;               /* per metric: where its words start */
+	size_t stride;             /* 1 (events) + every metric's words */
 	uint64_t lost_base, lost;  /* earlier runs' losses; all of them */
 	uint64_t folded_events;
 	bool said_folded;
@@ -58,6 +59,7 @@ static void gadget_free(struct metrics_gadget *mg)
 	free(mg->lv);
 	free(mg->nlv);
 	free(mg->c);
+	free(mg->off);
 	free(mg);
 }
 
@@ -71,6 +73,13 @@ void metrics_free(struct ig_metrics *m)
 	free(m);
 }
 
+/* A counter's words: [label value][ok, error]; a histogram's: a count
+ * per bucket (not cumulative), one for +Inf, then the sum. */
+static size_t metric_words(const struct gadget_metric *gm)
+{
+	return gm->histogram ? gm->nbuckets + 2 : LABEL_VALUES * 2;
+}
+
 static struct metrics_gadget *gadget_new(const struct gadget *g, unsigned int cap)
 {
 	struct metrics_gadget *mg = calloc(1, sizeof(*mg));
@@ -80,7 +89,16 @@ static struct metrics_gadget *gadget_new(const struct gadget *g, unsigned int ca
 		return NULL;
 	mg->g = g;
 	mg->cap = cap;
-	mg->stride = 1 + nm * LABEL_VALUES * 2;
+	mg->off = calloc(nm + 1, sizeof(*mg->off));
+	if (!mg->off) {
+		free(mg);
+		return NULL;
+	}
+	mg->stride = 1;
+	for (size_t i = 0; i < nm; i++) {
+		mg->off[i] = mg->stride;
+		mg->stride += metric_words(&g->metrics[i]);
+	}
 	mg->cont = calloc(cap + 1, sizeof(*mg->cont));
 	mg->lv = calloc(nm * LABEL_VALUES + 1, sizeof(*mg->lv));
 	mg->nlv = calloc(nm + 1, sizeof(*mg->nlv));
@@ -151,6 +169,42 @@ static unsigned int container_slot(struct metrics_gadget *mg, const struct row *
 	return slot;
 }
 
+static bool field_set(const struct row *r, int field)
+{
+	const struct value *v = &r->v[GF(field)];
+
+	return v->u || v->len;
+}
+
+static unsigned int label_slot(struct metrics_gadget *mg, size_t i, const struct value *v)
+{
+	const struct gadget_metric *gm = &mg->g->metrics[i];
+	const char *s = v->s;
+	uint32_t len = v->len;
+	char num[24];
+
+	if (gm->label_names) {
+		if (v->u < gm->nlabel_names) {
+			s = gm->label_names[v->u];
+			len = strlen(s);
+		} else {
+			s = num;
+			len = snprintf(num, sizeof(num), "%llu", (unsigned long long)v->u);
+		}
+	}
+	return find_or_add(mg->lv + i * LABEL_VALUES, &mg->nlv[i], LABEL_VALUES - 1, s, len);
+}
+
+static void observe(const struct gadget_metric *gm, uint64_t *h, uint64_t v)
+{
+	size_t b = 0;
+
+	while (b < gm->nbuckets && v > gm->buckets[b])
+		b++;
+	BUMP(&h[b]);
+	STORE(&h[gm->nbuckets + 1], LOAD(&h[gm->nbuckets + 1]) + v);
+}
+
 void metrics_event(struct metrics_gadget *mg, const struct row *r)
 {
 	unsigned int slot = container_slot(mg, r);
@@ -162,15 +216,21 @@ void metrics_event(struct metrics_gadget *mg, const struct row *r)
 	for (size_t i = 0; i < mg->g->nmetrics; i++) {
 		const struct gadget_metric *gm = &mg->g->metrics[i];
 		unsigned int lv = 0;
-		bool error = gm->error_field >= 0 && r->v[GF(gm->error_field)].len;
+		bool error;
 
-		if (gm->label_field >= 0) {
-			const struct value *v = &r->v[GF(gm->label_field)];
+		if (gm->when && !field_set(r, gm->when - 1))
+			continue;
+		if (gm->histogram) {
+			uint64_t v = r->v[GF(gm->histogram - 1)].u;
 
-			lv = find_or_add(mg->lv + i * LABEL_VALUES, &mg->nlv[i], LABEL_VALUES - 1,
-					 v->s, v->len);
+			if (v)
+				observe(gm, c + mg->off[i], v);
+			continue;
 		}
-		BUMP(&c[1 + (i * LABEL_VALUES + lv) * 2 + error]);
+		error = gm->error_field >= 0 && r->v[GF(gm->error_field)].len;
+		if (gm->label_field >= 0)
+			lv = label_slot(mg, i, &r->v[GF(gm->label_field)]);
+		BUMP(&c[mg->off[i] + lv * 2 + error]);
 	}
 }
 
@@ -305,7 +365,7 @@ static void render_gadget_metric(struct obuf *b, const struct metrics_gadget *mg
 			if (gm->label_field < 0 ? lv > 0 : lv >= nl && lv != LABEL_VALUES - 1)
 				continue;
 			for (int e = 0; e < (gm->error_field >= 0 ? 2 : 1); e++) {
-				uint64_t v = LOAD(&mg->c[s * mg->stride + 1 + (i * LABEL_VALUES + lv) * 2 + e]);
+				uint64_t v = LOAD(&mg->c[s * mg->stride + mg->off[i] + lv * 2 + e]);
 
 				/* "other" only once something was folded into it */
 				if (!v && (s == mg->cap || lv >= nl))
@@ -323,6 +383,59 @@ static void render_gadget_metric(struct obuf *b, const struct metrics_gadget *mg
 	}
 }
 
+/* One container's histogram: cumulative buckets, then _sum and _count. */
+static void render_histogram_of(struct obuf *b, const struct gadget_metric *gm,
+				const struct slot_name *cont, const uint64_t *h)
+{
+	uint64_t n = 0;
+	char num[64];
+
+	for (size_t k = 0; k <= gm->nbuckets; k++) {
+		struct slot_name le;
+
+		n += LOAD(&h[k]);
+		if (k < gm->nbuckets)
+			le.len = snprintf(le.s, sizeof(le.s), "%g", (double)gm->buckets[k] * gm->unit);
+		else
+			le.len = snprintf(le.s, sizeof(le.s), "+Inf");
+		ob_puts(b, gm->name);
+		ob_puts(b, "_bucket{");
+		put_label(b, "container", cont, false);
+		put_label(b, "le", &le, true);
+		put_value(b, n);
+	}
+	ob_puts(b, gm->name);
+	ob_puts(b, "_sum{");
+	put_label(b, "container", cont, false);
+	snprintf(num, sizeof(num), "} %.9g\n", (double)LOAD(&h[gm->nbuckets + 1]) * gm->unit);
+	ob_puts(b, num);
+	ob_puts(b, gm->name);
+	ob_puts(b, "_count{");
+	put_label(b, "container", cont, false);
+	put_value(b, n);
+}
+
+static void render_histogram(struct obuf *b, const struct metrics_gadget *mg, size_t i)
+{
+	const struct gadget_metric *gm = &mg->g->metrics[i];
+	unsigned int nc = published(&mg->ncont);
+
+	put_header(b, gm->name, "histogram", gm->help);
+	for (unsigned int s = 0; s <= mg->cap; s++) {
+		const uint64_t *h = &mg->c[s * mg->stride + mg->off[i]];
+		uint64_t any = 0;
+
+		if (s >= nc && s != mg->cap)
+			continue;
+		for (size_t k = 0; k <= gm->nbuckets; k++)
+			any |= LOAD(&h[k]);
+		/* a container whose events were never observed (a query
+		 * alone) has no histogram; "other" only once used */
+		if (any)
+			render_histogram_of(b, gm, &mg->cont[s], h);
+	}
+}
+
 char *metrics_render(struct ig_metrics *m, size_t *len)
 {
 	unsigned int n = published(&m->ngadgets);
@@ -332,7 +445,10 @@ char *metrics_render(struct ig_metrics *m, size_t *len)
 	render_folding(&b, m, m->gadgets, n);
 	for (unsigned int i = 0; i < n; i++)
 		for (size_t k = 0; k < m->gadgets[i]->g->nmetrics; k++)
-			render_gadget_metric(&b, m->gadgets[i], k);
+			if (m->gadgets[i]->g->metrics[k].histogram)
+				render_histogram(&b, m->gadgets[i], k);
+			else
+				render_gadget_metric(&b, m->gadgets[i], k);
 	ob_putc(&b, 0);
 	*len = b.len - 1;
 	return b.p;

@@ -208,17 +208,19 @@ static int plan_literals(struct json_plan *p, enum out_mode mode)
 }
 
 /* The lost-event record, {"count":N,"timestamp":...,"total":M,"type":"lost"},
- * is planned like a row of its own little schema. */
-enum { LOST_COUNT, LOST_TIMESTAMP, LOST_TOTAL, LOST_TYPE, LOST_N };
+ * is planned like a row of its own little schema; "gadget" only where a
+ * stream mixes gadgets (output_lost_gadget). */
+enum { LOST_COUNT, LOST_GADGET, LOST_TIMESTAMP, LOST_TOTAL, LOST_TYPE, LOST_N };
 
 static const struct field lost_fields[LOST_N] = {
 	[LOST_COUNT]     = { "count", NULL, NULL, FT_UINT, 0, 0 },
+	[LOST_GADGET]    = { "gadget", NULL, NULL, FT_STR, 0, 0 },
 	[LOST_TIMESTAMP] = { "timestamp", NULL, NULL, FT_TIME, 0, 0 },
 	[LOST_TOTAL]     = { "total", NULL, NULL, FT_UINT, 0, 0 },
 	[LOST_TYPE]      = { "type", NULL, NULL, FT_STR, 0, 0 },
 };
 static const struct field *lost_field_ptrs[LOST_N] = {
-	&lost_fields[0], &lost_fields[1], &lost_fields[2], &lost_fields[3],
+	&lost_fields[0], &lost_fields[1], &lost_fields[2], &lost_fields[3], &lost_fields[4],
 };
 static const struct schema lost_schema = { lost_field_ptrs, LOST_N, NULL };
 
@@ -241,10 +243,20 @@ static void plan_free(struct json_plan *p)
 	p->nops = 0;
 }
 
+static int plan_init_lost(struct output *o)
+{
+	struct member lost[LOST_N];
+	size_t n = 0;
+
+	for (int i = 0; i < LOST_N; i++)
+		if (i != LOST_GADGET || o->lost_gadget)
+			lost[n++] = (struct member){ i, lost_fields[i].name };
+	return plan(&o->lost, o->mode, &lost_schema, lost, n);
+}
+
 /* json, jsonpretty, yaml: plan the members once. */
 static int plan_init(struct output *o, const char *arg)
 {
-	struct member lost[LOST_N];
 	const struct selection *cols = o->cols;
 	const struct schema *s = o->s;
 	struct member *m;
@@ -273,10 +285,9 @@ static int plan_init(struct output *o, const char *arg)
 	}
 	ret = plan(&o->plan, o->mode, s, m, n);
 	free(m);
-	for (int i = 0; i < LOST_N; i++)
-		lost[i] = (struct member){ i, lost_fields[i].name };
-	return ret ? ret : plan(&o->lost, o->mode, &lost_schema, lost, LOST_N);
+	return ret ? ret : plan_init_lost(o);
 }
+
 
 static int cast_init(struct output *o, const char *dir)
 {
@@ -637,10 +648,24 @@ void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall
 		[LOST_TOTAL].u = total,
 		[LOST_TYPE] = { .s = "lost", .len = 4 },
 	};
+
+	if (o->lost_gadget) {
+		v[LOST_GADGET].s = o->lost_gadget;
+		v[LOST_GADGET].len = strlen(o->lost_gadget);
+	}
 	struct row r = { .v = v, .n = LOST_N };
 
 	if (o->ops->lost)
 		o->ops->lost(o, &r);
+}
+
+int output_lost_gadget(struct output *o, const char *gadget)
+{
+	o->lost_gadget = gadget;
+	if (!o->ops->lost)
+		return 0;
+	plan_free(&o->lost);
+	return plan_init_lost(o);
 }
 
 int output_flush(struct output *o, int fd)

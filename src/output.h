@@ -41,6 +41,7 @@ struct output {
 	const struct selection *cols;
 	struct json_plan plan;   /* the rows */
 	struct json_plan lost;   /* the lost-event records */
+	const char *lost_gadget; /* their "gadget" key, or NULL: none */
 	struct obuf buf;
 	int64_t ts_sec;          /* cached RFC 3339 prefix for this second */
 	char ts_prefix[32];
@@ -76,6 +77,10 @@ void output_batch_end(struct output *o);
 /* A {"type":"lost",...} record in JSON modes (a YAML document with the same
  * keys in yaml); nothing in columns mode. */
 void output_lost(struct output *o, uint64_t count, uint64_t total, uint64_t wall_ns);
+/* From now on, lost-event records carry {"gadget": gadget} (ig daemon's
+ * export mixes gadgets' streams; a shipper must know which one lost
+ * events). gadget must outlive o. 0 or a negative errno. */
+int output_lost_gadget(struct output *o, const char *gadget);
 /* Write what is buffered to fd. Returns 0 or a negative errno (-EPIPE...);
  * -EINTR when a signal interrupted it, with the rest still buffered. */
 int output_flush(struct output *o, int fd);

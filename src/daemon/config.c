@@ -66,6 +66,51 @@ nomem:
 	return -1;
 }
 
+/* One argument, kept as given, and in the key. */
+static int add_arg(struct gadget_spec *g, const char *arg, size_t len, char *err, size_t errlen)
+{
+	char *a, *key;
+
+	if (g->argc == MAX_FLAGS) {
+		snprintf(err, errlen, "%s: more than %d flags", g->name, MAX_FLAGS);
+		return -1;
+	}
+	a = strndup(arg, len);
+	if (!a || asprintf(&key, "%s %s", g->key, a) < 0) {
+		free(a);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	free(g->key);
+	g->key = key;
+	g->argv[g->argc++] = a;
+	return 0;
+}
+
+#define BLANKS " \t\n"
+
+int config_add_spec(struct daemon_config *c, const char *spec, char *err, size_t errlen)
+{
+	const char *p = spec + strspn(spec, BLANKS);
+	size_t len = strcspn(p, BLANKS);
+	struct gadget_spec *g;
+
+	if (!len || *p == '-') {
+		snprintf(err, errlen, "invalid --gadget \"%s\": expected a gadget name, then its flags", spec);
+		return -1;
+	}
+	g = add_spec(c, p, len, err, errlen);
+	if (!g)
+		return -1;
+	for (p += len; *(p += strspn(p, BLANKS));) {
+		len = strcspn(p, BLANKS);
+		if (add_arg(g, p, len, err, errlen))
+			return -1;
+		p += len;
+	}
+	return 0;
+}
+
 int config_from_list(struct daemon_config *c, const char *list, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof(*c));

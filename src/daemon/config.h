@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ig daemon's gadgets: from --gadgets a,b or from a YAML config file
- * (--config), reread on SIGHUP:
+ * ig daemon's gadgets: from --gadgets a,b and --gadget 'NAME --flag ...'
+ * (its flags as on ig run's command line), or from a YAML config file
+ * (--config), reread on SIGHUP, where the same flags are keys:
  *
  *   gadgets:
  *     trace_exec:            # a gadget's flags, as on ig run's command line
@@ -40,6 +41,11 @@ struct daemon_config {
 
 /* "a,b,c": each a gadget with its defaults. 0, or -1 with err. */
 int config_from_list(struct daemon_config *c, const char *list, char *err, size_t errlen);
+/* Add one gadget with its flags as on ig run's command line:
+ * "trace_open --failed --comm=nginx" or "trace_open --comm nginx" (words
+ * split at blanks: a value with blanks belongs in a config file). c must
+ * be zeroed or filled by config_from_list. 0, or -1 with err. */
+int config_add_spec(struct daemon_config *c, const char *spec, char *err, size_t errlen);
 /* Parse a config file. 0, or -1 with err. */
 int config_load(struct daemon_config *c, const char *path, char *err, size_t errlen);
 /* Add a TracingPolicy path (the daemon's --policy, the file's list).

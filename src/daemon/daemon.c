@@ -11,6 +11,8 @@
 #include "gadgets/policy_load.h"
 #include "metrics.h"
 #include "sys.h"
+#include "traceloop/recorder.h"
+#include "traceloop/tl.h"
 
 static volatile sig_atomic_t reload_requested;
 
@@ -20,8 +22,8 @@ static void on_sighup(int sig)
 	reload_requested = 1;
 }
 
-/* The config (the file, or --gadgets), with the --policy files first and
- * every policy given to trace_process. */
+/* The config (the file, or --gadgets and --gadget), with the --policy
+ * files first and every policy given to trace_process. */
 static int read_config(const struct fleet_daemon *d, struct daemon_config *c, char *err,
 		       size_t errlen)
 {
@@ -29,9 +31,17 @@ static int read_config(const struct fleet_daemon *d, struct daemon_config *c, ch
 	size_t nfile;
 	int ret = 0;
 
-	if (d->config_path ? config_load(c, d->config_path, err, errlen)
-			   : config_from_list(c, d->gadgets ? d->gadgets : "traceloop", err, errlen))
-		return -1;
+	if (d->config_path) {
+		if (config_load(c, d->config_path, err, errlen))
+			return -1;
+	} else {
+		if (config_from_list(c, d->gadgets ? d->gadgets : d->nspecs ? "" : "traceloop", err,
+				     errlen))
+			return -1;
+		for (size_t i = 0; i < d->nspecs; i++)
+			if (config_add_spec(c, d->specs[i], err, errlen))
+				return -1;
+	}
 	nfile = c->npolicies;
 	memcpy(file, c->policies, nfile * sizeof(*file));
 	c->npolicies = 0;
@@ -43,7 +53,6 @@ static int read_config(const struct fleet_daemon *d, struct daemon_config *c, ch
 		free(file[i]);
 	return ret ? ret : config_bind_policies(c, err, errlen);
 }
-
 /* The export filters: the flags', else the config's; both parsed or
  * neither (*allow, *deny untouched). 0, or -1 with err. */
 static int read_filters(const struct fleet_daemon *d, const struct daemon_config *c,
@@ -105,8 +114,9 @@ static int check_config(const struct daemon_config *c, bool *traceloop, char *er
 	return 0;
 }
 
-int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *config,
-		       const char *const *policies, size_t npolicies, const struct run_opts *o)
+int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, char *const *specs,
+		       size_t nspecs, const char *config, const char *const *policies,
+		       size_t npolicies, const struct run_opts *o)
 {
 	struct sigaction sa = { .sa_handler = on_sighup };
 	char err[1024];
@@ -115,12 +125,14 @@ int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGHUP, &sa, NULL);
 	memset(d, 0, sizeof(*d));
-	if (gadgets && config) {
-		ig_err("daemon: use either --gadgets or --config, not both");
+	if ((gadgets || nspecs) && config) {
+		ig_err("daemon: use either --gadgets/--gadget or --config, not both");
 		return IG_EXIT_USAGE;
 	}
 	d->config_path = config;
 	d->gadgets = gadgets;
+	d->specs = specs;
+	d->nspecs = nspecs;
 	d->policies = policies;
 	d->npolicies = npolicies;
 	d->allow_flag = o->export_allowlist;
@@ -134,9 +146,29 @@ int fleet_daemon_setup(struct fleet_daemon *d, const char *gadgets, const char *
 	return 0;
 }
 
+/* traceloop on or off, as the config says; the serve loop sees the new
+ * recorder through the hook. */
+static int set_traceloop(struct fleet_daemon *d, bool on)
+{
+	if (on && !d->recorder) {
+		d->recorder = tl_recorder_start(&gadget_traceloop, d->opts, d->tl_cfg);
+		if (!d->recorder)
+			return -1;
+		ig_info("daemon: traceloop attached");
+	} else if (!on && d->recorder) {
+		tl_recorder_free(d->recorder);
+		d->recorder = NULL;
+		ig_info("daemon: traceloop stopped");
+	}
+	d->traceloop = on;
+	d->hook.r = d->recorder;
+	return 0;
+}
+
 /* SIGHUP: reread the config and the policies; gadgets that stay are not
- * touched (trace_process restarts when a policy's text changed). A config,
- * policy or filter that does not parse changes nothing. */
+ * touched (trace_process restarts when a policy's text changed), traceloop
+ * starts or stops as the config says. A config, policy or filter that does
+ * not parse changes nothing. */
 static void reload(struct fleet_daemon *d)
 {
 	struct export_filter *allow, *deny;
@@ -162,15 +194,14 @@ static void reload(struct fleet_daemon *d)
 	xf_free(d->deny);
 	d->allow = allow;
 	d->deny = deny;
-	if (traceloop != d->traceloop)
-		ig_err("daemon: reload: traceloop is %s only at start; it stays %s",
-		       traceloop ? "started" : "stopped", d->traceloop ? "on" : "off");
 	failed = fleet_apply(d->fleet, &c);
+	if (set_traceloop(d, traceloop))
+		failed++;
 	config_free(&d->cfg);
 	d->cfg = c;
-	ig_info("daemon: reloaded %s: %zu trace gadgets running, %zu policies%s",
+	ig_info("daemon: reloaded %s: %zu trace gadgets running, traceloop %s, %zu policies%s",
 		d->config_path ? d->config_path : "the policies", fleet_count(d->fleet),
-		d->cfg.npolicies, failed ? ", some failed to start" : "");
+		d->recorder ? "on" : "off", d->cfg.npolicies, failed ? ", some failed to start" : "");
 }
 
 static int turn(void *arg)
@@ -185,8 +216,13 @@ static int turn(void *arg)
 	return fleet_turn(d->fleet);
 }
 
-int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o)
+int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o,
+		       const struct tl_config *tl)
 {
+	d->opts = o;
+	d->tl_cfg = tl;
+	if (set_traceloop(d, d->traceloop))
+		return IG_EXIT_RUNTIME;
 	if (o->export_file &&
 	    !(d->exp = export_open(o->export_file, o->export_rotate_size, o->export_keep)))
 		return IG_EXIT_RUNTIME;
@@ -205,13 +241,15 @@ int fleet_daemon_start(struct fleet_daemon *d, const struct run_opts *o)
 	/* Served once the gadgets run: /healthz answering means working. */
 	if (d->metrics && metrics_listen(d->metrics, o->metrics_listen))
 		return IG_EXIT_RUNTIME;
-	d->hook = (struct tl_serve_hook){ .fd = fleet_fd(d->fleet), .turn = turn, .arg = d };
+	d->hook = (struct tl_serve_hook){ .fd = fleet_fd(d->fleet), .turn = turn, .arg = d,
+					  .r = d->recorder };
 	return 0;
 }
 
 void fleet_daemon_free(struct fleet_daemon *d)
 {
 	fleet_free(d->fleet);
+	tl_recorder_free(d->recorder);
 	metrics_free(d->metrics);
 	export_close(d->exp);
 	config_free(&d->cfg);
@@ -219,6 +257,7 @@ void fleet_daemon_free(struct fleet_daemon *d)
 	xf_free(d->deny);
 	d->allow = d->deny = NULL;
 	d->fleet = NULL;
+	d->recorder = NULL;
 	d->metrics = NULL;
 	d->exp = NULL;
 }

@@ -119,9 +119,9 @@ static int write_out(struct dgadget *d)
 	return err;
 }
 
-static int on_event(void *arg, void *data, size_t size)
+/* Decode, enrich, filter, count and format one record. */
+static void handle(struct dgadget *d, const void *data, size_t size)
 {
-	struct dgadget *d = arg;
 	struct row *r = &d->sink.row;
 	int ret;
 
@@ -137,6 +137,22 @@ static int on_event(void *arg, void *data, size_t size)
 		if (d->sink.out.buf.len >= FLUSH_BYTES)
 			write_out(d);
 	}
+}
+
+/* ctx->emit: a record the gadget made itself (trace_dns's timeouts). */
+static int emit_own_record(struct gadget_ctx *ctx, const void *data, size_t size)
+{
+	struct dgadget *d = (struct dgadget *)((char *)ctx - offsetof(struct dgadget, ctx));
+
+	handle(d, data, size);
+	return 0;
+}
+
+static int on_event(void *arg, void *data, size_t size)
+{
+	struct dgadget *d = arg;
+
+	handle(d, data, size);
 	if (!d->draining && ++d->round >= ROUND_MAX)
 		return ROUND_ENDED;
 	return 0;
@@ -171,6 +187,10 @@ int fleet_turn(struct fleet *f)
 		err = ring_buffer__consume(d->rb);
 		if (err < 0 && err != ROUND_ENDED && err != -EINTR)
 			ig_err("daemon: %s: reading events failed: %s", d->g->name, strerror(-err));
+		/* as ig run's loop: time-driven work (timeouts, new
+		 * network namespaces to watch) after every round */
+		if (d->g->tick)
+			d->g->tick(&d->ctx, now);
 		enricher_tick(d->enr);
 		if (report)
 			report_lost(d);
@@ -277,6 +297,7 @@ static struct dgadget *dgadget_new(struct fleet *f, const struct gadget *g,
 	d->ctx.opts = &d->opts;
 	d->ctx.flags = d->flags;
 	d->ctx.gopts = d->gopts;
+	d->ctx.emit = emit_own_record;
 	return d;
 }
 
@@ -292,6 +313,8 @@ static int dgadget_start(struct fleet *f, const struct gadget *g, const struct g
 		      sizeof(err)))
 		goto fail;
 	sink_set_export_filters(&d->sink, f->allow, f->deny);
+	if (output_lost_gadget(&d->sink.out, g->name))
+		goto fail_quiet;
 	d->enr = enricher_new(&d->opts);
 	if (!d->enr)
 		goto fail_quiet;

@@ -376,6 +376,37 @@ static void dns_detach(struct gadget_ctx *ctx)
 	pending_clear();
 }
 
+/* Response latency buckets, in ns: a cache on the node answers in tens of
+ * microseconds, an upstream resolver in milliseconds, a retry in seconds. */
+static const uint64_t dns_latency_buckets[] = {
+	50000, 100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000,
+	25000000, 50000000, 100000000, 250000000, 500000000, 1000000000,
+	2500000000ULL, 5000000000ULL,
+};
+
+/* The metrics' rcode label: IANA's mnemonics, as CoreDNS's
+ * coredns_dns_responses_total has them (the rcode column says "NameError"
+ * as Inspektor Gadget does; dashboards and alerts know NXDOMAIN). */
+static const char *const dns_rcode_mnemonics[] = {
+	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+	"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "DSOTYPENI",
+};
+
+static const struct gadget_metric dns_metrics[] = {
+	{ .name = "ig_dns_responses_total",
+	  .help = "DNS responses, by container and rcode (NOERROR, NXDOMAIN, SERVFAIL, ...).",
+	  .label_field = F_RCODE_RAW, .label = "rcode", .error_field = -1, .when = 1 + F_QR_RAW,
+	  .label_names = dns_rcode_mnemonics, .nlabel_names = ARRAY_SIZE(dns_rcode_mnemonics) },
+	{ .name = "ig_dns_timeouts_total",
+	  .help = "DNS queries with no response within --query-timeout, by container.",
+	  .label_field = -1, .error_field = -1, .when = 1 + F_TIMEOUT },
+	{ .name = "ig_dns_latency_seconds",
+	  .help = "Time from a DNS query to its response, by container (responses paired with a query seen).",
+	  .label_field = -1, .error_field = -1, .when = 1 + F_QR_RAW,
+	  .histogram = 1 + F_LATENCY_RAW, .buckets = dns_latency_buckets,
+	  .nbuckets = ARRAY_SIZE(dns_latency_buckets), .unit = 1e-9 },
+};
+
 IG_GADGET(trace_dns) = {
 	.name = "trace_dns",
 	.aliases = "dns",
@@ -393,4 +424,6 @@ IG_GADGET(trace_dns) = {
 	.decode = dns_decode,
 	.tick = dns_tick,
 	.detach = dns_detach,
+	.metrics = dns_metrics,
+	.nmetrics = ARRAY_SIZE(dns_metrics),
 };

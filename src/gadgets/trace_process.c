@@ -162,7 +162,7 @@ static int proc_configure(struct gadget_ctx *ctx, void *s)
 static void seed_bin(const struct pc_proc *p, void *arg)
 {
 	struct trace_process_bpf *skel = arg;
-	struct { __u32 len; char s[POL_STR]; } b = { 0 };
+	struct pol_bin b = { 0 };
 	size_t n = strlen(p->binary);
 
 	if (n >= POL_STR)

@@ -25,6 +25,7 @@
 /* After a stop, what is left to say may wait this long on a stalled
  * stderr. */
 #define STOP_BUDGET_MS 500
+#define MAX_GADGET_SPECS 64
 
 struct daemon_opts {
 	const char *socket;
@@ -37,6 +38,8 @@ struct daemon_opts {
 	const char *config;
 	const char *policies[CONFIG_MAX_POLICIES];
 	size_t npolicies;
+	char *specs[MAX_GADGET_SPECS];   /* --gadget, as given */
+	size_t nspecs;
 };
 
 static int add_policy(void *opts, const char *v, char *err, size_t errlen)
@@ -55,6 +58,19 @@ static int add_policy(void *opts, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* --gadget 'NAME --flag ...', once per gadget: kept for the config. */
+static int add_gadget(void *opts, const char *v, char *err, size_t errlen)
+{
+	struct daemon_opts *d = opts;
+
+	if (d->nspecs == MAX_GADGET_SPECS) {
+		snprintf(err, errlen, "more than %d --gadget flags", MAX_GADGET_SPECS);
+		return -1;
+	}
+	d->specs[d->nspecs++] = (char *)v;
+	return 0;
+}
+
 static const struct gadget_flag daemon_flags[] = {
 	IG_FLAG_STR(struct daemon_opts, socket, "socket", TL_DEFAULT_SOCKET,
 		    "listen here (a missing directory is made root-only; an existing one must be root's, closed to others)"),
@@ -70,6 +86,8 @@ static const struct gadget_flag daemon_flags[] = {
 			"seconds a client may take to send its request, or to take some of its answer"),
 	IG_FLAG_STR(struct daemon_opts, gadgets, "gadgets", NULL,
 		    "run these gadgets at once (comma list of trace gadgets and traceloop; default traceloop)"),
+	{ .name = "gadget", .type = GF_STRING, .arg = "'NAME [FLAGS]'", .set = add_gadget,
+	  .help = "run this gadget with these flags, as ig run takes them, e.g. 'trace_open --failed --comm nginx' (repeat for more; with --gadgets too)" },
 	IG_FLAG_STR(struct daemon_opts, config, "config", NULL,
 		    "read the gadgets and their flags from this YAML file; SIGHUP rereads it"),
 	{ "policy", GF_STRING, NULL, "a TracingPolicy YAML file trace_process enforces, started for it if not listed (repeatable; SIGHUP rereads; docs/policies.md)",
@@ -80,7 +98,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "ig daemon: run gadgets headless: trace gadgets stream JSON lines to the export\n"
 		   "(stdout or --export-file), traceloop records every container's syscalls\n\n"
-		   "Usage: ig daemon [--gadgets trace_exec,trace_open,traceloop | --config FILE] [flags]\n\n"
+		   "Usage: ig daemon [--gadgets trace_exec,traceloop] [--gadget 'trace_open --failed']... [flags]\n"
+		   "       ig daemon --config FILE [flags]\n\n"
 		   "Then, as root: ig traceloop list | show ID|NAME | close ID|NAME\n"
 		   "SIGHUP rereads --config (gadgets that stay keep running); SIGTERM stops.\n\n"
 		   "A config file:\n"
@@ -146,7 +165,6 @@ int tl_daemon_main(int argc, char **argv)
 		.flags = daemon_flags, .nflags = ARRAY_SIZE(daemon_flags), .opts = &d,
 	};
 	uint8_t syscalls[TL_NR_MAX];
-	struct tl_recorder *r = NULL;
 	struct fleet_daemon fd = { 0 };
 	struct tl_config cfg;
 	struct run_opts o;
@@ -172,7 +190,8 @@ int tl_daemon_main(int argc, char **argv)
 	}
 	if (make_config(&d, &cfg, syscalls))
 		return IG_EXIT_USAGE;
-	ret = fleet_daemon_setup(&fd, d.gadgets, d.config, d.policies, d.npolicies, &o);
+	ret = fleet_daemon_setup(&fd, d.gadgets, d.specs, d.nspecs, d.config, d.policies,
+				d.npolicies, &o);
 	if (ret)
 		goto out_config;
 	lfd = start(&o, d.socket, path, sizeof(path));
@@ -181,18 +200,13 @@ int tl_daemon_main(int argc, char **argv)
 		goto out_config;
 	}
 	ig_bpf_setup_logging();
-	if (fd.traceloop && !(r = tl_recorder_start(&gadget_traceloop, &o, &cfg))) {
-		ret = IG_EXIT_RUNTIME;
-		goto out;
-	}
-	ret = fleet_daemon_start(&fd, &o);
+	ret = fleet_daemon_start(&fd, &o, &cfg);
 	if (ret)
 		goto out;
 	ig_info("daemon: attached; listening on %s", path);
-	ret = tl_serve(r, lfd, o.timeout, d.client_timeout, &fd.hook);
+	ret = tl_serve(fd.recorder, lfd, o.timeout, d.client_timeout, &fd.hook);
 out:
 	fleet_daemon_free(&fd);
-	tl_recorder_free(r);
 	close(lfd);
 	unlink(path);
 	return ret;

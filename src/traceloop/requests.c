@@ -73,6 +73,16 @@ void tl_answer_error(struct tl_answer *a, int code, const char *msg)
 	finish(a, code);
 }
 
+void tl_answer_abort(struct tl_answer *a, const char *msg)
+{
+	if (!a->show || a->done)
+		return;
+	tl_print_free(a->show);
+	free(a->show);
+	a->show = NULL;
+	tl_answer_error(a, IG_EXIT_RUNTIME, msg);
+}
+
 static void note_to_client(void *arg, const char *msg)
 {
 	send_err(arg, "%s", msg);

@@ -29,6 +29,9 @@ void tl_answer_request(struct tl_answer *a, struct tl_recorder *r, int argc, cha
 void tl_answer_more(struct tl_answer *a);
 /* A message for the client's stderr, and the exit code: the end. */
 void tl_answer_error(struct tl_answer *a, int code, const char *msg);
+/* A show that cannot go on (its recorder is stopping): drop the rest of
+ * the trace, then msg and a runtime exit code. Nothing when not showing. */
+void tl_answer_abort(struct tl_answer *a, const char *msg);
 void tl_answer_free(struct tl_answer *a);
 
 #endif

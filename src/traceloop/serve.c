@@ -209,6 +209,16 @@ static void serve_clients(struct server *s, const struct pollfd *fds, uint64_t n
 	}
 }
 
+/* The hook's turn started or stopped traceloop. A show in progress holds
+ * pointers into the old recorder (its syscall table, its enricher): it
+ * ends here, with a message, before anything prints more of it. */
+static void switch_recorder(struct server *s)
+{
+	for (size_t i = 0; s->r && i < s->n; i++)
+		tl_answer_abort(&s->c[i]->a, "traceloop was stopped by a reload of the daemon's config; the trace ends here");
+	s->r = s->hook->r;
+}
+
 /* How long poll may sleep: not past a client's deadline. */
 static int poll_ms(const struct server *s, uint64_t now)
 {
@@ -253,6 +263,8 @@ static int loop(struct server *s, uint64_t deadline)
 		}
 		if (s->hook && (err = s->hook->turn(s->hook->arg)))
 			return err;
+		if (s->hook && s->hook->r != s->r)
+			switch_recorder(s);
 		now = sys_now_ns(CLOCK_MONOTONIC);
 		serve_clients(s, fds, now);
 		if (fds[n].revents & POLLIN)

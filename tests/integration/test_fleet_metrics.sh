@@ -76,3 +76,54 @@ test_metrics_listen_refuses_bad_address() {
 	assert_eq 2 "$rc" "exit code" || return 1
 	assert_contains "$out" "--metrics-listen" "the error"
 }
+
+# trace_dns's histogram through a real Prometheus: dnsmasq in a network
+# namespace the test makes, python3 asks it from there (the host's
+# container, ""), and Prometheus' API finds the NXDOMAIN counter and the
+# latency histogram's count grown by the 8 answered queries, and computes
+# a quantile from the buckets (it parsed them as a histogram).
+test_metrics_prometheus_dns_histogram() {
+	local ns=igpromdns-$$ igport promport dpid c0 n0 q
+	command -v prometheus >/dev/null || apt-get install -y -qq prometheus >/dev/null ||
+		{ fail "cannot install prometheus"; return 1; }
+	ip netns add "$ns" || { fail "ip netns add"; return 1; }
+	ip -n "$ns" link set lo up
+	# shellcheck disable=SC2064
+	trap "kill \$dpid \$prom 2>/dev/null; ip netns del $ns" EXIT
+	ip netns exec "$ns" dnsmasq --conf-file=/dev/null --keep-in-foreground --no-resolv --no-hosts \
+		--listen-address=127.0.0.1 --bind-interfaces --user=root --address=/nx.test/ --pid-file= \
+		>"$TMP/dnsmasq.log" 2>&1 &
+	dpid=$!
+	_wait_for 10 sh -c "ip netns exec $ns ss -lun | grep -q '127.0.0.1:53 '" || { fail "dnsmasq"; return 1; }
+	igport=$(_free_port); promport=$(_free_port)
+	"$IG" daemon --gadget 'trace_dns --host' --socket "$TMP/s/ig.sock" --export-file "$TMP/ig.json" \
+		--metrics-listen "127.0.0.1:$igport" -v >/dev/null 2>"$TMP/ig.err" &
+	echo $! >>"$TMP/.ig-pids"
+	_wait_for 30 grep -q "packet filter attached in network namespace $(stat -L -c %i "/run/netns/$ns")" "$TMP/ig.err" ||
+		{ tail -5 "$TMP/ig.err" >&2; fail "trace_dns did not attach in the namespace"; return 1; }
+	printf 'global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: ig\n    static_configs:\n      - targets: [%s]\n' \
+		"'127.0.0.1:$igport'" >"$TMP/prometheus.yml"
+	prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/prom" \
+		--web.listen-address="127.0.0.1:$promport" >"$TMP/prom.log" 2>&1 &
+	prom=$!
+	_wait_for 60 _prom_at_least "$promport" 'up{job="ig"}' 1 || { fail "prometheus never scraped ig"; return 1; }
+	c0=$(_prom_value "$promport" 'sum(ig_dns_latency_seconds_count{container=""}) or vector(0)')
+	n0=$(_prom_value "$promport" 'sum(ig_dns_responses_total{container="",rcode="NXDOMAIN"}) or vector(0)')
+	# 8 A queries for names under nx.test, each answered NXDOMAIN.
+	ip netns exec "$ns" python3 - <<-'PY' || { fail "the queries"; return 1; }
+	import socket, struct
+	for i in range(8):
+	    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	    s.settimeout(5)
+	    name = b"".join(bytes([len(p)]) + p for p in (b"q%d" % i, b"nx", b"test")) + b"\0"
+	    s.sendto(struct.pack(">HHHHHH", 0x4200 + i, 0x0100, 1, 0, 0, 0) + name + b"\0\1\0\1", ("127.0.0.1", 53))
+	    assert s.recv(512)[3] & 0xf == 3   # NXDOMAIN
+	PY
+	_wait_for 30 _prom_at_least "$promport" 'sum(ig_dns_latency_seconds_count{container=""})' $((${c0%.*} + 8)) ||
+		{ fail "the histogram's count did not grow by 8 in Prometheus"; return 1; }
+	_wait_for 10 _prom_at_least "$promport" 'sum(ig_dns_responses_total{container="",rcode="NXDOMAIN"})' $((${n0%.*} + 8)) ||
+		{ fail "the NXDOMAIN counter did not grow by 8 in Prometheus"; return 1; }
+	q=$(_prom_value "$promport" 'histogram_quantile(0.5, sum by (le) (ig_dns_latency_seconds_bucket{container=""}))')
+	echo "prometheus: dns count ${c0:-0} -> +8, median latency ${q:-none} s" >&2
+	awk -v q="$q" 'BEGIN { exit !(q + 0 > 0 && q + 0 <= 5) }' || fail "histogram_quantile gave \"$q\""
+}

@@ -486,6 +486,27 @@ static void test_lost_records(void **state)
 	assert_string_equal(print_one(f, OUT_COLUMNS, NULL, false, true), "");
 }
 
+/* ig daemon's export mixes gadgets: its lost records say whose they are,
+ * "gadget" escaped as every string is. */
+static void test_lost_record_names_the_gadget(void **state)
+{
+	struct fixture *f = *state;
+	struct selection sel;
+	struct output o;
+	char err[128];
+
+	assert_int_equal(select_fields(&f->s, NULL, &sel, err, sizeof(err)), 0);
+	assert_int_equal(output_init(&o, OUT_JSON, &f->s, &sel), 0);
+	assert_int_equal(output_lost_gadget(&o, "trace_\"x"), 0);
+	output_lost(&o, 7, 12, 1700000000123456789ULL);
+	ob_putc(&o.buf, 0);
+	assert_string_equal(o.buf.p,
+		"{\"count\":7,\"gadget\":\"trace_\\\"x\",\"timestamp\":\"2023-11-14T22:13:20.123456789Z\","
+		"\"total\":12,\"type\":\"lost\"}\n");
+	output_free(&o);
+	selection_free(&sel);
+}
+
 static void test_rfc3339(void **state)
 {
 	char buf[40];
@@ -537,6 +558,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_yaml_escaping, setup, teardown),
 		cmocka_unit_test(test_yaml_json_field),
 		cmocka_unit_test_setup_teardown(test_lost_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_record_names_the_gadget, setup, teardown),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_stderr_escaped),
 	};

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "daemon/config.h"
 #include "export.h"
 #include "field.h"
 #include "gadget.h"
@@ -83,6 +84,105 @@ static void test_metrics_text(void **state)
 	row_free(&r);
 	schema_free(&s);
 	metrics_free(m);
+}
+
+/* A histogram that counts only rows where T_QR is set, of T_LAT (ns), and
+ * a counter of those rows by rcode: trace_dns's shape. */
+enum { H_QR, H_RCODE, H_LAT };
+
+static const struct field h_fields[] = {
+	[H_QR]    = { "qr", NULL, NULL, FT_UINT, 1, 0 },
+	[H_RCODE] = { "rcode", NULL, NULL, FT_STR, 8, 0 },
+	[H_LAT]   = { "lat", NULL, NULL, FT_UINT, 8, 0 },
+};
+
+static const uint64_t h_buckets[] = { 1000, 1000000 };
+
+static const struct gadget_metric h_metrics[] = {
+	{ .name = "ig_h_responses_total", .help = "test", .label_field = H_RCODE, .label = "rcode",
+	  .error_field = -1, .when = 1 + H_QR },
+	{ .name = "ig_h_seconds", .help = "test", .label_field = -1, .error_field = -1,
+	  .when = 1 + H_QR, .histogram = 1 + H_LAT, .buckets = h_buckets, .nbuckets = 2,
+	  .unit = 1e-9 },
+};
+
+static const struct gadget h_gadget = {
+	.name = "h", .kind = GK_TRACE, .fields = h_fields, .nfields = 3,
+	.metrics = h_metrics, .nmetrics = 2,
+};
+
+static void h_event(struct metrics_gadget *mg, struct row *r, const char *ctr, unsigned qr,
+		    const char *rcode, uint64_t lat)
+{
+	row_reset(r);
+	row_set_str(r, CF_RT_CONTAINER_NAME, ctr, strlen(ctr));
+	row_set_uint(r, GF(H_QR), qr);
+	row_set_str(r, GF(H_RCODE), rcode, strlen(rcode));
+	row_set_uint(r, GF(H_LAT), lat);
+	metrics_event(mg, r);
+}
+
+static void test_metrics_histogram(void **state)
+{
+	struct ig_metrics *m = metrics_new(1);
+	struct metrics_gadget *mg = metrics_gadget(m, &h_gadget);
+	struct schema s;
+	struct row r;
+	size_t len;
+	char *text;
+
+	(void)state;
+	assert_int_equal(schema_init(&s, h_fields, 3, NULL), 0);
+	assert_int_equal(row_init(&r, &s), 0);
+	h_event(mg, &r, "a", 0, "", 0);               /* a query: not counted */
+	h_event(mg, &r, "a", 1, "NOERROR", 500);      /* <= 1µs */
+	h_event(mg, &r, "a", 1, "NXDOMAIN", 1000);    /* a bound is inclusive */
+	h_event(mg, &r, "a", 1, "NOERROR", 2000000);  /* +Inf */
+	h_event(mg, &r, "a", 1, "NOERROR", 0);        /* unpaired: no latency */
+	h_event(mg, &r, "b", 1, "SERVFAIL", 5000);    /* past the cap: other */
+	text = metrics_render(m, &len);
+	assert_non_null(strstr(text, "# TYPE ig_h_seconds histogram\n"));
+	assert_non_null(strstr(text, "ig_h_seconds_bucket{container=\"a\",le=\"1e-06\"} 2\n"));
+	assert_non_null(strstr(text, "ig_h_seconds_bucket{container=\"a\",le=\"0.001\"} 2\n"));
+	assert_non_null(strstr(text, "ig_h_seconds_bucket{container=\"a\",le=\"+Inf\"} 3\n"));
+	assert_non_null(strstr(text, "ig_h_seconds_count{container=\"a\"} 3\n"));
+	assert_non_null(strstr(text, "ig_h_seconds_sum{container=\"a\"} 0.0020015\n"));
+	assert_non_null(strstr(text, "ig_h_seconds_bucket{container=\"other\",le=\"0.001\"} 1\n"));
+	assert_non_null(strstr(text, "ig_h_responses_total{container=\"a\",rcode=\"NOERROR\"} 3\n"));
+	assert_non_null(strstr(text, "ig_h_responses_total{container=\"a\",rcode=\"NXDOMAIN\"} 1\n"));
+	assert_non_null(strstr(text, "ig_h_responses_total{container=\"other\",rcode=\"SERVFAIL\"} 1\n"));
+	assert_non_null(strstr(text, "ig_events_total{gadget=\"h\",container=\"a\"} 5\n"));
+	free(text);
+	row_free(&r);
+	schema_free(&s);
+	metrics_free(m);
+}
+
+/* --gadget 'NAME --flag ...': the name, then the words as argv, in the key
+ * (equal keys: the same gadget). */
+static void test_config_gadget_spec(void **state)
+{
+	struct daemon_config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(config_from_list(&c, "trace_exec", err, sizeof(err)), 0);
+	assert_int_equal(config_add_spec(&c, " trace_open  --failed\t--comm nginx ", err, sizeof(err)), 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.g[1].name, "trace_open");
+	assert_int_equal(c.g[1].argc, 3);
+	assert_string_equal(c.g[1].argv[0], "--failed");
+	assert_string_equal(c.g[1].argv[1], "--comm");
+	assert_string_equal(c.g[1].argv[2], "nginx");
+	assert_null(c.g[1].argv[3]);
+	assert_string_equal(c.g[1].key, "trace_open --failed --comm nginx");
+	assert_non_null(config_find(&c, "trace_exec"));
+	assert_int_equal(config_add_spec(&c, "trace_exec --paths", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "listed twice"));
+	assert_int_equal(config_add_spec(&c, "  ", err, sizeof(err)), -1);
+	assert_int_equal(config_add_spec(&c, "--failed", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "expected a gadget name"));
+	config_free(&c);
 }
 
 static void test_metrics_listen_parse(void **state)
@@ -157,7 +257,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_metrics_text),
+		cmocka_unit_test(test_metrics_histogram),
 		cmocka_unit_test(test_metrics_listen_parse),
+		cmocka_unit_test(test_config_gadget_spec),
 		cmocka_unit_test(test_export_rotates_whole_writes),
 		cmocka_unit_test(test_export_splits_a_write_at_record_ends),
 	};
