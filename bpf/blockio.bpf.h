@@ -44,6 +44,9 @@ int BPF_PROG(ig_bio_issue, struct request *rq)
 		return 0;
 	}
 	ig_fill_proc(&v.proc);
+#ifdef BIO_ON_ISSUE
+	BIO_ON_ISSUE(&v.proc);   /* in the issuer's context: its namespace, its cgroups */
+#endif
 	v.issued = bpf_ktime_get_ns();
 	v.bytes = rq->__data_len;
 	v.traced = 1;

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* top_blockio: block I/O per process, device and direction (the requests'
  * life is tracked by blockio.bpf.h). */
+#include "top_ns.bpf.h"
+/* The namespace is noted at issue, in the issuer's context: at completion
+ * (an interrupt) the current task is another, and the issuer may be gone. */
+#define BIO_ON_ISSUE(p) ig_top_ns_note((p)->mntns_key, (p)->pid)
 #include "blockio.bpf.h"
 #include "top_blockio.h"
 

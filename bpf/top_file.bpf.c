@@ -2,10 +2,20 @@
 /*
  * top_file: bytes read and written per process and file. The exits of
  * read, write, readv and writev give the bytes really moved; the fd is the
- * first argument, still in the task's saved registers. A file already
- * counted costs the fd lookup, one hash lookup and four atomic adds.
+ * first argument, still in the task's saved registers.
+ *
+ * The counts live in a counting array (tf_current's inner map), one slot
+ * per (process, file) and interval. A file the thread counted last time
+ * through the same fd slot on this CPU (tf_hits) costs the fd lookup, two
+ * inlined array lookups and two atomic adds: on this kind of VM a hash
+ * lookup was ~80 ns of the ~120 a read or write cost (docs/performance.md).
+ * Otherwise the hash tf_stats, keyed by the file and the array's
+ * generation, gives the slot, or makes it with the file's name and who
+ * touched it. User space swaps the array every interval (the swap waits
+ * for running programs), so a slot is never reused while one counts.
  */
 #include "common.bpf.h"
+#include "top_ns.bpf.h"
 #include "top_file.h"
 
 #define S_IFMT   00170000
@@ -16,10 +26,44 @@ const volatile bool all_files = false;   /* --all-files: not only regular files 
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, TF_MAX_ENTRIES);
+	__uint(max_entries, 2 * TF_MAX_ENTRIES);   /* the generation being read, and the next */
 	__type(key, struct tf_key);
 	__type(value, struct tf_stats);
 } tf_stats SEC(".maps");
+
+/* The first counting array, generation 0; user space makes the next ones. */
+struct tf_cells {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TF_MAX_ENTRIES + 1);   /* + the header */
+	__type(key, __u32);
+	__type(value, struct tf_counts);
+} tf_cells0 SEC(".maps");
+
+/* Entry 0: the counting array now. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct tf_cells);
+} tf_current SEC(".maps") = {
+	.values = { [0] = &tf_cells0 },
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TF_HIT_WAYS);
+	__type(key, __u32);
+	__type(value, struct tf_hit);
+} tf_hits SEC(".maps");
+
+/* A new entry is built here: on the stack it would not fit beside the
+ * cgroup hint within 512 bytes on kernels before 6.2. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tf_stats);
+} tf_scratch SEC(".maps");
 
 static __always_inline char tf_type(__u32 mode)
 {
@@ -30,30 +74,58 @@ static __always_inline char tf_type(__u32 mode)
 	return TF_TYPE_OTHER;
 }
 
-/* The file's entry, made on first sight with who touched it and its name. */
-static __always_inline struct tf_stats *tf_entry(struct file *f, struct tf_key *k, char type)
+/* A slot for this process and file in the array of generation gen: its
+ * entry in tf_stats, made on first sight. 0: not counted (not a file we
+ * count, or the array is full). */
+static __noinline __u32 tf_slot(struct file *f, struct tf_counts *head, __u32 gen)
 {
-	struct tf_stats *s = bpf_map_lookup_elem(&tf_stats, k);
-	struct tf_stats v = {};
+	struct tf_key k = {};
+	struct tf_stats *s, *v;
 	const unsigned char *name;
+	__u32 zero = 0;
+	__u64 slot;
+	char type;
 
+	type = tf_type(IG_FILE_READ(f, f_inode, i_mode));
+	if (type != TF_TYPE_REGULAR && !all_files)
+		return 0;
+	k.dev = IG_FILE_READ(f, f_inode, i_sb, s_dev);
+	k.ino = IG_FILE_READ(f, f_inode, i_ino);
+	k.pid = bpf_get_current_pid_tgid() >> 32;
+	k.gen = gen;
+	s = bpf_map_lookup_elem(&tf_stats, &k);
 	if (s)
-		return s;
-	ig_fill_proc(&v.proc);
-	v.type = type;
+		return s->slot;
+	v = bpf_map_lookup_elem(&tf_scratch, &zero);
+	if (!v)
+		return 0;
+	slot = __sync_fetch_and_add(&head->writes, 1) + 1;
+	if (slot > TF_MAX_ENTRIES)
+		return 0;
+	__builtin_memset(v, 0, sizeof(*v));
+	v->type = type;
+	ig_fill_proc(&v->proc);
+	ig_top_ns_note(v->proc.mntns_key, v->proc.pid);
 	name = IG_FILE_READ(f, f_path.dentry, d_name.name);
-	bpf_probe_read_kernel_str(v.name, sizeof(v.name), name);
-	bpf_map_update_elem(&tf_stats, k, &v, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&tf_stats, k);
+	bpf_probe_read_kernel_str(v->name, sizeof(v->name), name);
+	v->slot = slot;
+	if (!bpf_map_update_elem(&tf_stats, &k, v, BPF_NOEXIST))
+		return slot;
+	/* Another CPU made it first: its slot (this one stays unused). */
+	s = bpf_map_lookup_elem(&tf_stats, &k);
+	return s ? s->slot : 0;
 }
 
 static __always_inline int tf_count(long ret, bool write)
 {
-	struct tf_key k = {};
-	struct tf_stats *s;
+	__u32 zero = 0, way, slot;
+	struct tf_counts *head, *c;
+	struct tf_hit *hit;
 	struct pt_regs *regs;
+	struct inode *inode;
+	void *cells;
 	struct file *f;
-	char type;
+	__u64 id;
 
 	if (ret <= 0 || !ig_should_trace())
 		return 0;
@@ -61,21 +133,37 @@ static __always_inline int tf_count(long ret, bool write)
 	f = ig_fd_file((__u32)regs->di);
 	if (!f)
 		return 0;
-	type = tf_type(IG_FILE_READ(f, f_inode, i_mode));
-	if (type != TF_TYPE_REGULAR && !all_files)
+	cells = bpf_map_lookup_elem(&tf_current, &zero);
+	if (!cells)
 		return 0;
-	k.dev = IG_FILE_READ(f, f_inode, i_sb, s_dev);
-	k.ino = IG_FILE_READ(f, f_inode, i_ino);
-	k.pid = bpf_get_current_pid_tgid() >> 32;
-	s = tf_entry(f, &k, type);
-	if (!s)
+	head = bpf_map_lookup_elem(cells, &zero);
+	way = (__u32)regs->di % TF_HIT_WAYS;
+	hit = bpf_map_lookup_elem(&tf_hits, &way);
+	if (!head || !hit)
+		return 0;
+	inode = IG_FILE_READ(f, f_inode);
+	id = bpf_get_current_pid_tgid();
+	if (hit->file != (__u64)f || hit->inode != (__u64)inode || hit->pid_tgid != id ||
+	    hit->gen != (__u32)head->reads) {
+		slot = tf_slot(f, head, (__u32)head->reads);
+		if (!slot)
+			return 0;
+		hit->file = (__u64)f;
+		hit->inode = (__u64)inode;
+		hit->pid_tgid = id;
+		hit->gen = (__u32)head->reads;
+		hit->slot = slot;
+	}
+	slot = hit->slot;
+	c = bpf_map_lookup_elem(cells, &slot);
+	if (!c)
 		return 0;
 	if (write) {
-		__sync_fetch_and_add(&s->writes, 1);
-		__sync_fetch_and_add(&s->wbytes, ret);
+		__sync_fetch_and_add(&c->writes, 1);
+		__sync_fetch_and_add(&c->wbytes, ret);
 	} else {
-		__sync_fetch_and_add(&s->reads, 1);
-		__sync_fetch_and_add(&s->rbytes, ret);
+		__sync_fetch_and_add(&c->reads, 1);
+		__sync_fetch_and_add(&c->rbytes, ret);
 	}
 	return 0;
 }

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: (GPL-2.0 OR Apache-2.0) */
 /*
- * top_file: reads and writes per process and file, counted in a kernel
- * hash (bpf/top_file.bpf.c) that user space reads and clears every
- * --interval (src/gadgets/top_file.c).
+ * top_file: reads and writes per process and file. The kernel
+ * (bpf/top_file.bpf.c) gives each file of each process a slot in a
+ * counting array the first time it sees it in an interval (a hash from
+ * the file to its slot, with the file's name and who touched it), and
+ * remembers the last few files per CPU so that the next read or write of
+ * one is two atomic adds into its slot, no hash lookup. Every --interval
+ * user space (src/gadgets/top_file.c) swaps in a fresh counting array and
+ * reads the old one with the hash entries of its generation.
  */
 #ifndef IG_TOP_FILE_H
 #define IG_TOP_FILE_H
@@ -11,6 +16,7 @@
 
 #define TF_MAX_ENTRIES 10240
 #define TF_NAME_LEN    64      /* the file's name (its last path component) */
+#define TF_HIT_WAYS    4       /* files remembered per CPU, by fd modulo this */
 
 /* The file's type, as the T column shows it. */
 #define TF_TYPE_REGULAR 'R'
@@ -21,9 +27,30 @@ struct tf_key {
 	__u64 dev;      /* the file system's dev_t (kernel encoding) */
 	__u64 ino;
 	__u32 pid;
-	__u32 _pad;
+	__u32 gen;      /* the counting array's generation (its interval) */
 };
 
+/* A slot of the counting array. Slot 0 is the array's header instead:
+ * reads holds its generation, writes how many slots are taken: a zeroed
+ * array is a fresh one of generation 0. */
+struct tf_counts {
+	__u64 reads;
+	__u64 writes;
+	__u64 rbytes;
+	__u64 wbytes;
+};
+
+/* Per CPU: the last file one fd slot of a thread counted into. */
+struct tf_hit {
+	__u64 file;      /* struct file * */
+	__u64 inode;     /* struct inode *: a recycled file pointer differs here */
+	__u64 pid_tgid;
+	__u32 gen;
+	__u32 slot;
+};
+
+/* The hash's value: the file's row but its counts, which user space
+ * copies in from the slot. */
 struct tf_stats {
 	struct ig_proc proc;   /* the thread that first touched it this interval */
 	__u64 reads;
@@ -32,7 +59,8 @@ struct tf_stats {
 	__u64 wbytes;
 	char name[TF_NAME_LEN];
 	char type;             /* TF_TYPE_* */
-	char _pad[7];
+	char _pad[3];
+	__u32 slot;            /* its slot in the counting array */
 };
 
 #ifndef __bpf__

@@ -7,6 +7,7 @@
 #include "batch.h"
 #include "skel.h"
 #include "top_blockio.h"
+#include "top_ns.h"
 #include "top_blockio.skel.h"
 
 enum { F_MAJOR, F_MINOR, F_BYTES, F_US, F_IO, F_RW };
@@ -55,6 +56,11 @@ static int tb_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 	return 0;
 }
 
+static void tb_tick(struct gadget_ctx *ctx, struct ig_batch *b)
+{
+	top_ns_tick(ctx, b, bpf_map__fd(((struct top_blockio_bpf *)ctx->skel)->maps.ig_top_ns));
+}
+
 IG_GADGET(top_blockio) = {
 	.name = "top_blockio",
 	.aliases = "biotop",
@@ -66,5 +72,6 @@ IG_GADGET(top_blockio) = {
 	.opts_size = 0,
 	.default_sort = "-bytes,-io",
 	.skel = &top_blockio_skel_ops,
+	.collect_tick = tb_tick,
 	.collect = tb_collect,
 };

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # top_blockio and profile_blockio: dd with O_DIRECT on a loop device the
 # test makes, so every 4 KiB block is one request of known size.
+. tests/lib/engines.sh
 
 # bio_loop: a loop device over a file in $TMP, in $BIO_DEV (detach it
 # with bio_unloop).
@@ -36,6 +37,34 @@ test_top_blockio_dd_direct() {
 	assert_eq 131072 "$(bio_sum "$TMP/out" bytes R)" "bytes read" &&
 	assert_eq 32 "$(bio_sum "$TMP/out" io R)" "read requests" || return 1
 	[ "$(bio_sum "$TMP/out" us W)" -gt 0 ] || fail "no time spent writing"
+}
+
+# -c NAME, and a container that writes to the loop device and exits (--rm)
+# within one interval: its rows are named when the interval ends, when
+# its processes and its runtime state are gone; they must still be shown.
+test_top_blockio_container_exited_within_interval() {
+	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
+	bio_loop || return 1
+	local name="ig-tbx-$RANDOM" i printed
+	ig_start "$TMP/out" run top_blockio -c "$name" -o json --interval 4 || { bio_unloop; return 1; }
+	# Just after an interval was printed, so that the container runs
+	# (~1 s here) and exits within the next one.
+	for i in $(seq 1 100); do [ -s "$TMP/out" ] && break; sleep 0.1; done
+	printed=$(wc -l <"$TMP/out")
+	docker run --rm --name "$name" --device "$BIO_DEV:/dev/ig-bio" busybox \
+		dd if=/dev/zero of=/dev/ig-bio bs=4096 count=16 oflag=direct 2>/dev/null ||
+		{ ig_stop; bio_unloop; fail "docker run"; return 1; }
+	assert_eq "$printed" "$(wc -l <"$TMP/out")" "intervals printed while the container ran" || { ig_stop; bio_unloop; return 1; }
+	for i in $(seq 1 100); do
+		[ "$(wc -l <"$TMP/out")" -gt "$printed" ] && break
+		sleep 0.1
+	done
+	ig_stop
+	bio_unloop
+	assert_eq 65536 "$(bio_sum "$TMP/out" bytes W)" "bytes written" &&
+	assert_eq 16 "$(bio_sum "$TMP/out" io W)" "write requests" &&
+	assert_eq "$name" "$(jq -r --argjson m "$BIO_MINOR" '.[] | select(.major == 7 and .minor == $m) | .runtime.containerName' "$TMP/out" | sort -u)" \
+		"container"
 }
 
 test_top_blockio_columns() {

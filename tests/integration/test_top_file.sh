@@ -14,8 +14,8 @@ test_top_file_dd_in_container() {
 	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
 	local name="ig-tf-$RANDOM" i
 	ig_start "$TMP/out" run top_file -c "$name" -o json --interval 0.2 || return 1
-	# The container stays up until its rows were seen: a row is named
-	# from its process, which must still be there when the interval ends.
+	# The container stays up until its rows were seen (one that exits
+	# within the interval is test_top_file_container_exited_within_interval).
 	docker run -d --name "$name" busybox sh -c \
 		'dd if=/dev/zero of=/tmp/ig-tf-data bs=4096 count=256 2>/dev/null; dd if=/tmp/ig-tf-data of=/dev/null bs=4096 2>/dev/null; while :; do sleep 1; done' >/dev/null ||
 		{ ig_stop; fail "docker run"; return 1; }
@@ -29,6 +29,35 @@ test_top_file_dd_in_container() {
 	assert_eq 1048576 "$(tf_sum "$TMP/out" ig-tf-data rbytes)" "rbytes" || return 1
 	assert_eq "R dd $name" "$(jq -r '.[] | select(.file == "ig-tf-data") | "\(.t) \(.proc.comm) \(.runtime.containerName)"' "$TMP/out" | sort -u | head -1)" \
 		"type, comm and container"
+}
+
+# -c NAME, and a container that starts and exits within one interval (and
+# is removed, --rm): its rows are named when the interval ends, when its
+# processes and its runtime state are gone; they must still be shown.
+test_top_file_container_exited_within_interval() {
+	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
+	local name="ig-tfx-$RANDOM" i printed
+	ig_start "$TMP/out" run top_file -c "$name" -o json --interval 4 || return 1
+	# Just after an interval was printed, so that the container runs
+	# (~1 s here) and exits within the next one.
+	for i in $(seq 1 100); do [ -s "$TMP/out" ] && break; sleep 0.1; done
+	printed=$(wc -l <"$TMP/out")
+	docker run --rm --name "$name" busybox sh -c \
+		'dd if=/dev/zero of=/tmp/ig-tfx-data bs=4096 count=64 2>/dev/null; dd if=/tmp/ig-tfx-data of=/dev/null bs=4096 2>/dev/null' >/dev/null ||
+		{ ig_stop; fail "docker run"; return 1; }
+	assert_eq "$printed" "$(wc -l <"$TMP/out")" "intervals printed while the container ran" || { ig_stop; return 1; }
+	for i in $(seq 1 100); do
+		[ "$(wc -l <"$TMP/out")" -gt "$printed" ] && break
+		sleep 0.1
+	done
+	ig_stop
+	jq -e . "$TMP/out" >/dev/null || fail "not JSON: $(head -c 300 "$TMP/out")" || return 1
+	assert_eq 64 "$(tf_sum "$TMP/out" ig-tfx-data writes)" "writes" &&
+	assert_eq 262144 "$(tf_sum "$TMP/out" ig-tfx-data wbytes)" "wbytes" &&
+	assert_eq 64 "$(tf_sum "$TMP/out" ig-tfx-data reads)" "reads" &&
+	assert_eq 262144 "$(tf_sum "$TMP/out" ig-tfx-data rbytes)" "rbytes" || return 1
+	assert_eq "dd $name" "$(jq -r '.[] | select(.file == "ig-tfx-data") | "\(.proc.comm) \(.runtime.containerName)"' "$TMP/out" | sort -u)" \
+		"comm and container"
 }
 
 # Columns: the header IG shows, sorted by reads.
