@@ -128,7 +128,8 @@ struct metrics_gadget *metrics_gadget(struct ig_metrics *m, const struct gadget 
 
 static bool name_is(const struct slot_name *n, const char *s, uint32_t len)
 {
-	return n->len == len && !memcmp(n->s, s, len);
+	/* An unset string (the host's empty container name) has no pointer. */
+	return n->len == len && (!len || !memcmp(n->s, s, len));
 }
 
 /* The slot of value s among n published ones (up to max), adding it if
@@ -145,7 +146,8 @@ static unsigned int find_or_add(struct slot_name *names, unsigned int *n, unsign
 			return i;
 	if (count == max)
 		return max;
-	memcpy(names[count].s, s, len);
+	if (len)
+		memcpy(names[count].s, s, len);
 	names[count].len = len;
 	__atomic_store_n(n, count + 1, __ATOMIC_RELEASE);
 	return count;

@@ -237,13 +237,23 @@ test_traceloop_daemon_retention() {
 	tl_engines || return 1
 	local sock="$TMP/run/ig.sock" p="ig-tl-keep-$RANDOM" out
 	ig_start "$TMP/daemon" daemon --socket "$sock" --max-exited 2 -c "$p-1,$p-2,$p-3" || return 1
+	# Each container is removed once the daemon lists it: a container
+	# removed before the daemon looked leaves no record to name it by.
+	local i j
 	for i in 1 2 3; do
 		docker run --name "$p-$i" busybox true >/dev/null 2>&1
+		for j in $(seq 1 200); do
+			"$IG" traceloop list --socket "$sock" | grep -q " $p-$i " && break
+			sleep 0.1
+		done
 		docker rm "$p-$i" >/dev/null
-		sleep 0.6
 	done
-	sleep 1
-	out=$("$IG" traceloop list --socket "$sock" -o json)
+	# The third trace's arrival drops the first (--max-exited 2).
+	for j in $(seq 1 200); do
+		out=$("$IG" traceloop list --socket "$sock" -o json)
+		grep -q "\"$p-1\"" <<<"$out" || break
+		sleep 0.1
+	done
 	ig_stop
 	assert_not_contains "$out" "$p-1" "the oldest exited trace is dropped" &&
 	assert_contains "$out" "$p-2" "second kept" &&
