@@ -6,10 +6,6 @@
 # export holds for that container, plus the unanswered query as a timeout.
 . tests/lib/engines.sh
 
-_free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # _wait_line FILE TEXT SECONDS: until FILE has a line with TEXT (the daemon
 # must live meanwhile).
 _wait_line() {
@@ -19,23 +15,6 @@ _wait_line() {
 		[ $SECONDS -ge $deadline ] && return 1
 		sleep 0.05
 	done
-}
-
-# _dnsmasq NSPATH: as in test_trace_dns.sh: foo.test has A and AAAA,
-# nx.test is NXDOMAIN; on 127.0.0.1:53 in the namespace at NSPATH.
-_dnsmasq() {
-	local i
-	nsenter --net="$1" dnsmasq --conf-file=/dev/null --keep-in-foreground --no-resolv \
-		--no-hosts --listen-address=127.0.0.1 --bind-interfaces --user=root \
-		--address=/foo.test/10.1.2.3 --address=/foo.test/fd00::5 --address=/nx.test/ \
-		--pid-file= >"$TMP/dnsmasq.log" 2>&1 &
-	DNSMASQ_PID=$!
-	for i in $(seq 1 100); do
-		nsenter --net="$1" ss -lun 2>/dev/null | grep -q '127.0.0.1:53 ' && return 0
-		kill -0 "$DNSMASQ_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	fail "dnsmasq did not start: $(cat "$TMP/dnsmasq.log")"
 }
 
 # _metric PORT SERIES: the value of one exact series on /metrics, 0 when

@@ -4,11 +4,6 @@
 # named Docker container.
 . tests/lib/engines.sh
 
-# A free loopback port.
-_free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # _prom_value PROMPORT QUERY: the value of an instant query's first sample,
 # empty when there is none yet.
 _prom_value() {
