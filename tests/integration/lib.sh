@@ -116,3 +116,28 @@ _dnsmasq() {
 _free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# tp_policy FILE NAME MATCH-OP VALUE: a policy killing whoever opens VALUE.
+tp_policy() {
+	cat >"$1" <<YAML
+apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: $2
+spec:
+  tracepoints:
+  - subsystem: syscalls
+    event: sys_enter_openat
+    args:
+    - index: 6
+      type: string
+    selectors:
+    - matchArgs:
+      - index: 0
+        operator: $3
+        values:
+        - "$4"
+      matchActions:
+      - action: Sigkill
+YAML
+}

@@ -122,29 +122,7 @@ _xf_wait_line() {
 }
 
 # xf_policy FILE PATH: a TracingPolicy killing whoever opens PATH.
-xf_policy() {
-	cat >"$1" <<YAML
-apiVersion: cilium.io/v1alpha1
-kind: TracingPolicy
-metadata:
-  name: block-$(basename "$2")
-spec:
-  tracepoints:
-  - subsystem: syscalls
-    event: sys_enter_openat
-    args:
-    - index: 6
-      type: string
-    selectors:
-    - matchArgs:
-      - index: 0
-        operator: Equal
-        values:
-        - "$2"
-      matchActions:
-      - action: Sigkill
-YAML
-}
+xf_policy() { tp_policy "$1" "block-$(basename "$2")" Equal "$2"; }
 
 # The daemon enforces --policy in the container its trace_process is
 # narrowed to: cat /etc/shadow dies there (137), runs in another; the

@@ -112,31 +112,6 @@ test_process_bad_cache_size_refused() {
 	assert_eq 2 "$rc" "exit code" && assert_contains "$(cat "$TMP/e")" "invalid --cache-size \"0\"" "message"
 }
 
-# tp_policy FILE NAME MATCH-OP VALUE: a policy killing whoever opens VALUE.
-tp_policy() {
-	cat >"$1" <<YAML
-apiVersion: cilium.io/v1alpha1
-kind: TracingPolicy
-metadata:
-  name: $2
-spec:
-  tracepoints:
-  - subsystem: syscalls
-    event: sys_enter_openat
-    args:
-    - index: 6
-      type: string
-    selectors:
-    - matchArgs:
-      - index: 0
-        operator: $3
-        values:
-        - "$4"
-      matchActions:
-      - action: Sigkill
-YAML
-}
-
 # The policy acts in the container -c names, and nowhere else: cat there
 # dies by SIGKILL (137), the same command in another container and on the
 # host runs, and the stream says which policy matched and what it did.
