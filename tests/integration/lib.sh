@@ -141,3 +141,23 @@ spec:
       - action: Sigkill
 YAML
 }
+
+# _daemon_start ERRFILE ARGS...: ig daemon in the background (its stdout to
+# ERRFILE.out), until it says it is listening.
+_daemon_start() {
+	local err=$1; shift
+	"$IG" daemon "$@" -v >"$err.out" 2>"$err" &
+	IG_PID=$!
+	echo "$IG_PID" >>"$TMP/.ig-pids"
+	_wait_line "$err" "listening on" 30 || { tail -5 "$err" >&2; fail "the daemon did not start"; }
+}
+
+# _wait_line FILE TEXT SECONDS: until FILE has a line with TEXT.
+_wait_line() {
+	local deadline=$((SECONDS + $3))
+	until grep -qF -- "$2" "$1" 2>/dev/null; do
+		kill -0 "$IG_PID" 2>/dev/null || return 1
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.05
+	done
+}

@@ -98,20 +98,6 @@ test_export_filter_bad_input_refused() {
 	assert_contains "$(cat "$TMP/e")" "export-allowlist line 1: pid: each value is a process id" "daemon message"
 }
 
-# _xfd_start ERRFILE ARGS...: ig daemon in the background, until listening.
-_xfd_start() {
-	local err=$1; shift
-	"$IG" daemon "$@" -v >"$err.out" 2>"$err" &
-	IG_PID=$!
-	echo "$IG_PID" >>"$TMP/.ig-pids"
-	for _ in $(seq 1 600); do
-		grep -q "listening on" "$err" 2>/dev/null && return 0
-		kill -0 "$IG_PID" 2>/dev/null || { cat "$err" >&2; fail "the daemon exited"; return 1; }
-		sleep 0.05
-	done
-	fail "the daemon did not start"
-}
-
 # _xf_wait_line FILE TEXT N: until FILE has N lines with TEXT (10 s).
 _xf_wait_line() {
 	local deadline=$((SECONDS + 10))
@@ -136,7 +122,7 @@ test_daemon_policy_kills_in_one_container_and_reloads() {
 	xf_containers "$a" "$b" || { xf_cleanup; return 1; }
 	xf_policy "$TMP/p.yaml" /etc/shadow
 	printf 'gadgets:\n  trace_process: {containername: %s}\n' "$a" >"$TMP/ig.yaml"
-	_xfd_start "$TMP/err" --config "$TMP/ig.yaml" --policy "$TMP/p.yaml" \
+	_daemon_start "$TMP/err" --config "$TMP/ig.yaml" --policy "$TMP/p.yaml" \
 		--socket "$TMP/s/ig.sock" --export-file "$exp" || { xf_cleanup; return 1; }
 	docker exec "$a" cat /etc/shadow >/dev/null 2>&1 || rc_a=$?
 	docker exec "$b" cat /etc/shadow >/dev/null 2>&1 || rc_b=$?
@@ -194,7 +180,7 @@ export-denylist: |
   {"event_set":["PROCESS_EXEC"],"binary_regex":["/cat\$"]}
   {"event_set":["TRACE_EXEC"],"arguments_regex":["/etc/hostname\$"]}
 YAML
-	_xfd_start "$TMP/err" --config "$TMP/ig.yaml" --socket "$TMP/s/ig.sock" \
+	_daemon_start "$TMP/err" --config "$TMP/ig.yaml" --socket "$TMP/s/ig.sock" \
 		--export-file "$exp" || { xf_cleanup; return 1; }
 	# The shell's status is its last command's: the killed cat's.
 	docker exec "$a" sh -c "/bin/cat /etc/hostname; /bin/echo $tag; /bin/cat /etc/shadow" >/dev/null 2>&1 || rc=$?

@@ -6,17 +6,6 @@
 # export holds for that container, plus the unanswered query as a timeout.
 . tests/lib/engines.sh
 
-# _wait_line FILE TEXT SECONDS: until FILE has a line with TEXT (the daemon
-# must live meanwhile).
-_wait_line() {
-	local deadline=$((SECONDS + $3))
-	until grep -qF -- "$2" "$1" 2>/dev/null; do
-		kill -0 "$IG_PID" 2>/dev/null || return 1
-		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.05
-	done
-}
-
 # _metric PORT SERIES: the value of one exact series on /metrics, 0 when
 # it is not there yet.
 _metric() {
