@@ -16,6 +16,7 @@
 #define PENDING_NS     (2ULL * 1000000000ULL)
 #define REFRESH_NS     (1ULL * 1000000000ULL)
 #define LINGER_SEC     30
+#define HINT_RETRY_NS  (250ULL * 1000000ULL)
 
 enum ns_state { NS_PENDING, NS_ALLOW, NS_DENY };
 
@@ -23,7 +24,7 @@ struct ns_entry {
 	uint64_t mntns;       /* 0: free slot */
 	uint8_t state;
 	bool container;
-	bool hint_tried;      /* the cgroup hint was consulted once */
+	uint64_t hint_at;     /* when the cgroup hint was last consulted (mono ns) */
 	uint64_t first_seen;
 };
 
@@ -283,8 +284,10 @@ static bool apply_host(struct enricher *e, struct ns_entry *n, uint64_t mntns)
 
 /* The process may be gone, or a zombie (a container that lived for a
  * millisecond): name the container from the cgroups BPF noted for its
- * namespace. Tried once per namespace: host services with a private mount
- * namespace would otherwise pay for it on every event until classified. */
+ * namespace. Tried at most every HINT_RETRY_NS per namespace: host services
+ * with a private mount namespace would otherwise pay for it on every event
+ * until classified, and the runtime may write the record the cgroup names
+ * only after the namespace's first events (a slow runtime, or ig). */
 static const struct container *resolve_from_hint(struct enricher *e, struct ns_entry *n,
 						 uint64_t key, uint64_t inum, uint32_t pid,
 						 uint64_t seen_ns)
@@ -292,10 +295,11 @@ static const struct container *resolve_from_hint(struct enricher *e, struct ns_e
 	struct ig_mntns_hint hint;
 	char text[2 * IG_CGROUP_NAME_LEN + 32];
 	const struct container *c;
+	uint64_t now = sys_now_ns(CLOCK_MONOTONIC);
 
-	if (e->hints_fd < 0 || !n || n->hint_tried)
+	if (e->hints_fd < 0 || !n || (n->hint_at && now - n->hint_at < HINT_RETRY_NS))
 		return NULL;
-	n->hint_tried = true;
+	n->hint_at = now;
 	if (bpf_map_lookup_elem(e->hints_fd, &key, &hint)) {
 		ig_info("mntns %llu: pid %u left no cgroup hint",
 			(unsigned long long)inum, pid);
@@ -461,7 +465,7 @@ static void forget_gone(struct enricher *e)
 			bpf_map_delete_elem(e->map_fd, &n->mntns);
 		n->state = NS_PENDING;
 		n->container = false;
-		n->hint_tried = false;
+		n->hint_at = 0;
 		n->first_seen = sys_now_ns(CLOCK_MONOTONIC);
 	}
 }
