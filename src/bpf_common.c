@@ -104,6 +104,15 @@ int ig_bpf_prepare(struct gadget_ctx *ctx, const struct ig_skel_common *c)
 	return 0;
 }
 
+int ig_bpf_ring_default(struct gadget_ctx *ctx, struct bpf_map *events, struct ig_config *cfg,
+			__u32 size)
+{
+	if (ctx->opts->ring_size)
+		return 0;
+	cfg->wakeup_bytes = size / 4;
+	return bpf_map__set_max_entries(events, size);
+}
+
 void ig_bpf_loaded(struct gadget_ctx *ctx, const struct ig_skel_common *c)
 {
 	ctx->lost = c->lost;

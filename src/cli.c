@@ -173,7 +173,7 @@ const struct gadget_flag cli_common_flags[] = {
 	{ "host", GF_BOOL, NULL, "show host processes too, not only containers", true, RUN_OPT(host) },
 	CUSTOM("host-root", 0, GF_STRING, "DIR", set_host_root, "the host's / is mounted here (default $HOST_ROOT or /)"),
 	STR(btf, "btf", 0, "FILE", "kernel BTF to use instead of /sys/kernel/btf/vmlinux"),
-	CUSTOM("ring-size", 0, GF_STRING, "BYTES", set_ring_size, "ring buffer size, a power of two (default 2097152)"),
+	CUSTOM("ring-size", 0, GF_STRING, "BYTES", set_ring_size, "ring buffer size, a power of two (default 2097152; 524288 for trace_exec and trace_process)"),
 	CUSTOM("verbose", 'v', GF_BOOL, NULL, set_verbose, "log what ig does, with libbpf and verifier messages"),
 	CUSTOM("help", 'h', GF_BOOL, NULL, want_help, "show this help"),
 	{ "interval", GF_SECONDS, "1", "refresh the table this often", false, 0, 0, NULL, KIND_TOP, set_interval },

@@ -311,8 +311,15 @@ char *put_cut_path(char *dst, const char *s, size_t n, bool cut_top, bool cut_en
 struct bpf_object_open_opts;
 void ig_bpf_open_opts(const struct gadget_ctx *ctx, struct bpf_object_open_opts *o);
 struct ig_skel_common;
+struct bpf_map;
+struct ig_config;
 /* Before load: ig_cfg from the common options, the ring's size. */
 int ig_bpf_prepare(struct gadget_ctx *ctx, const struct ig_skel_common *c);
+/* In configure: a gadget whose events come at a bounded rate (execs) asks
+ * for a smaller ring than the 2 MiB default, unless --ring-size was given.
+ * The ring's pages are mapped twice, so it counts twice in RSS. */
+int ig_bpf_ring_default(struct gadget_ctx *ctx, struct bpf_map *events, struct ig_config *cfg,
+			__u32 size);
 /* After load: the fds and counters the runner reads. */
 void ig_bpf_loaded(struct gadget_ctx *ctx, const struct ig_skel_common *c);
 /* Say which program failed to load and how to see why; returns err. */

@@ -134,3 +134,28 @@ test_exec_execveat_flagged() {
 	assert_eq "EACCES" "$(jq -r .error <<<"$fail")" "a directory cannot be executed" &&
 	assert_eq "false" "$(jq -r .execveat <<<"$plain")" "execve is not flagged"
 }
+
+# A successful exec's record is reserved in the ring at one of a few fixed
+# sizes, the smallest that holds argv (bpf/trace_exec.bpf.c): argv just
+# below, at and above each edge arrives whole, up to EXEC_ARGS_MAX (8192).
+test_exec_argv_sizes_at_record_edges() {
+	local tag="ig-edge-$RANDOM$RANDOM" sizes="127 128 129 512 513 2048 2049 4096 4097 8191 8192"
+	local n head fill ev
+	ig_start "$TMP/out" run trace_exec -o json --host --comm echo || return 1
+	for n in $sizes; do
+		# "/bin/echo\0TAG-N\0FILL\0" is N bytes; the spaces stand for NULs.
+		head="/bin/echo $tag-$n "
+		fill=$(head -c $((n - ${#head} - 1)) /dev/zero | tr '\0' x)
+		/bin/echo "$tag-$n" "$fill" >/dev/null
+	done
+	ig_stop
+	for n in $sizes; do
+		ev=$(json_select "$TMP/out" ".args | startswith(\"/bin/echo $tag-$n \")" | head -1)
+		[ -n "$ev" ] || fail "no event for argv of $n bytes" || return 1
+		assert_eq "$n" "$(jq -r .args_size <<<"$ev")" "args_size of $n bytes" &&
+			assert_eq "$((n - 1))" "$(jq -r '.args | length' <<<"$ev")" "args length of $n bytes" &&
+			assert_eq "3" "$(jq -r .args_count <<<"$ev")" "args_count of $n bytes" &&
+			assert_eq "false" "$(jq -r .args_truncated <<<"$ev")" "args_truncated of $n bytes" ||
+			return 1
+	done
+}
