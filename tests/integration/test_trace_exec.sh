@@ -90,9 +90,12 @@ test_exec_paths_cut_are_marked() {
 
 test_exec_pid_filter_in_kernel() {
 	# Only the subshell's own exec is reported with --pid. It execs once
-	# ig is attached (a fixed delay lost that race under ASan and load).
-	GO="$TMP/go" bash -c 'until [ -e "$GO" ]; do sleep 0.02; done; exec /bin/echo only-me' >/dev/null &
+	# ig is attached (a fixed delay lost that race under ASan and load);
+	# ig starts once its exec of bash is done (that exec has its pid too).
+	GO="$TMP/go" READY="$TMP/ready" \
+		bash -c 'touch "$READY"; until [ -e "$GO" ]; do sleep 0.02; done; exec /bin/echo only-me' >/dev/null &
 	local pid=$!
+	wait_until 10 test -e "$TMP/ready" || { kill $pid; fail "the subshell did not start"; return 1; }
 	ig_start "$TMP/out" run trace_exec -o json --host --pid $pid || { kill $pid; return 1; }
 	/bin/echo not-me >/dev/null
 	touch "$TMP/go"
