@@ -166,6 +166,7 @@ int ig_dns_filter(struct __sk_buff *skb)
 	const struct ig_proc *owner;
 	struct sf_l4 l = {};
 	__u16 client, local;
+	__u32 len;
 
 	if (sf_loopback_duplicate(skb) || !sf_parse(skb, &l, DNS_PORT))
 		return 0;
@@ -182,8 +183,13 @@ int ig_dns_filter(struct __sk_buff *skb)
 	if (!sf_owner_passes(owner))
 		return 0;
 	/* A record the packet's size (most DNS packets are small), not
-	 * always DNS_PKT_MAX: less ring to write, to read, to wrap. */
-	if (l.len <= DNS_PKT_SMALL)
+	 * always DNS_PKT_MAX: less ring to write, to read, to wrap. The size
+	 * is chosen on an opaque copy of the length: from l.len itself the
+	 * compiler would learn its bound and drop sf_fill's clamp, which 6.1's
+	 * verifier needs to see. */
+	len = l.len;
+	barrier_var(len);
+	if (len <= DNS_PKT_SMALL)
 		dns_output(skb, &l, owner, DNS_PKT_SMALL);
 	else
 		dns_output(skb, &l, owner, DNS_PKT_MAX);
