@@ -446,21 +446,40 @@ static __noinline bool match_selector(const struct pol_selector *s, struct polic
 	return true;
 }
 
+/* The mount namespaces of containers that policies with a containerSelector
+ * select: a bit per policy (pol_scope_bit), kept by user space as
+ * containers come and go. Not preallocated: user space fills it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u32);
+} pol_scope SEC(".maps");
+
 /* Where a policy may act: where events are shown (-c, --k8s-*, --host,
  * --pid...), and, when containers are selected, only in a mount namespace
- * user space has classified as selected (never in one not seen yet). */
-static __always_inline bool pol_in_scope(void)
+ * user space has classified as selected (never in one not seen yet); a
+ * policy with a containerSelector, only in the containers it selects. */
+static __always_inline bool pol_in_scope(const struct pol_hook *h)
 {
-	__u64 key;
+	__u64 key = 0;
 	__u8 *verdict;
+	__u32 *bits;
 
 	if (!ig_should_trace())
 		return false;
-	if (!ig_cfg.filter_mntns)
+	if (ig_cfg.filter_mntns || h->scope_bit)
+		key = ig_current_mntns_key();
+	if (ig_cfg.filter_mntns) {
+		verdict = bpf_map_lookup_elem(&ig_mntns, &key);
+		if (!verdict || *verdict != IG_MNTNS_ALLOW)
+			return false;
+	}
+	if (!h->scope_bit)
 		return true;
-	key = ig_current_mntns_key();
-	verdict = bpf_map_lookup_elem(&ig_mntns, &key);
-	return verdict && *verdict == IG_MNTNS_ALLOW;
+	bits = bpf_map_lookup_elem(&pol_scope, &key);
+	return bits && (*bits & h->scope_bit);
 }
 
 /* The event of a match, with every argument the hook names. A function of
@@ -496,7 +515,7 @@ int ig_policy(void *ctx)
 	const struct pol_hook *h = bpf_map_lookup_elem(&pol_hooks, &hook);
 	struct policy_event *ev;
 
-	if (!h || !pol_in_scope())
+	if (!h || !pol_in_scope(h))
 		return 0;
 	ev = bpf_map_lookup_elem(&pol_heap, &zero);
 	if (!ev)

@@ -120,7 +120,8 @@ struct pol_hook {
 	__u32 policy;         /* index of its policy (user space names it) */
 	__u32 nargs;
 	__u32 want_bin;       /* a selector matches binaries */
-	__u32 _pad;
+	__u32 scope_bit;      /* its policy's containerSelector: act only where the
+			       * pol_scope map has this bit; 0: no selector */
 	struct pol_arg args[POL_MAX_ARGS];
 	struct pol_selector sel[POL_MAX_SELECTORS];
 };

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "containers/containers.h"
 #include "ig.h"
 #include "policy_load.h"
 
@@ -130,25 +131,12 @@ static const char *const ns_files[] = {
 	[POL_NS_PID] = "pid", [POL_NS_CGROUP] = "cgroup",
 };
 
-/* "host_ns": the namespace of pid 1, or where pid 1 may not be looked at
- * (a sandbox, a container without the host's pid namespace), ig's own. */
+/* "host_ns": the host's namespace of that kind. */
 static uint64_t host_ns(unsigned int kind)
 {
-	char path[64], link[64];
-	ssize_t n;
-
 	if (kind >= ARRAY_SIZE(ns_files) || !ns_files[kind])
 		return 0;
-	snprintf(path, sizeof(path), "/proc/1/ns/%s", ns_files[kind]);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0) {
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_files[kind]);
-		n = readlink(path, link, sizeof(link) - 1);
-	}
-	if (n <= 0)
-		return 0;
-	link[n] = 0;
-	return strchr(link, '[') ? strtoull(strchr(link, '[') + 1, NULL, 10) : 0;
+	return ct_host_ns_inode(ns_files[kind]);
 }
 
 int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size_t errlen)
@@ -169,6 +157,7 @@ int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size
 		}
 		k->policy = sh->policy;
 		k->nargs = sh->nargs;
+		k->scope_bit = set->scopes[sh->policy].set ? pol_scope_bit(sh->policy) : 0;
 		for (size_t i = 0; i < sh->nargs; i++) {
 			if (resolve_arg(sh, i, fields, n, &k->args[i], why, sizeof(why))) {
 				snprintf(err, errlen, "policy %s: %s", set->names[sh->policy], why);
@@ -184,6 +173,50 @@ int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size
 		}
 	}
 	return 0;
+}
+
+/* The bits a namespace should hold: those of its running container, found
+ * by walking the table (a lookup by key may find a hint for the same
+ * namespace, and hints name no container). */
+static __u32 wanted_bits(const struct pol_set *set, struct container_table *t, __u64 key,
+			 const struct container **of)
+{
+	for (size_t i = 0; i < ct_count(t); i++) {
+		const struct container *c = ct_at(t, i);
+
+		if (!c->exited && c->mntns_key == key) {
+			*of = c;
+			return pol_scope_bits(set, c->name);
+		}
+	}
+	return 0;
+}
+
+void pol_scope_sync(int fd, const struct pol_set *set, struct container_table *t)
+{
+	const struct container *c;
+	__u64 key, next;
+	__u32 bits, have;
+	bool more = !bpf_map_get_next_key(fd, NULL, &key);
+
+	while (more) {   /* next first: deleting key would restart the walk */
+		more = !bpf_map_get_next_key(fd, &key, &next);
+		if (!wanted_bits(set, t, key, &c))
+			bpf_map_delete_elem(fd, &key);
+		key = next;
+	}
+	for (size_t i = 0; i < ct_count(t); i++) {
+		c = ct_at(t, i);
+		key = c->mntns_key;
+		bits = c->exited ? 0 : pol_scope_bits(set, c->name);
+		if (!bits || (!bpf_map_lookup_elem(fd, &key, &have) && have == bits))
+			continue;
+		if (bpf_map_update_elem(fd, &key, &bits, BPF_ANY))
+			ig_err("policy scope of container %s: %s", c->name, strerror(errno));
+		else
+			ig_info("policy scope: container %s (mntns %llu): policies 0x%x", c->name,
+				(unsigned long long)key, bits);
+	}
 }
 
 int pol_attach(struct bpf_program *prog, int hooks_fd, const struct pol_set *set,
