@@ -508,20 +508,13 @@ static __noinline void pol_post(void *ctx, const struct pol_hook *h, struct poli
 	ig_output(ev, sizeof(*ev));
 }
 
-SEC("tracepoint")
-int ig_policy(void *ctx)
+/* One hook: the first of its selectors that matches acts. */
+static __always_inline void pol_run_hook(void *ctx, const struct pol_hook *h, __u32 hook,
+					 struct policy_event *ev)
 {
-	__u32 hook = bpf_get_attach_cookie(ctx), zero = 0;
-	const struct pol_hook *h = bpf_map_lookup_elem(&pol_hooks, &hook);
-	struct policy_event *ev;
-
-	if (!h || !pol_in_scope(h))
-		return 0;
-	ev = bpf_map_lookup_elem(&pol_heap, &zero);
-	if (!ev)
-		return 0;
-	ev->proc.pid = bpf_get_current_pid_tgid() >> 32;
-	ev->have = 0;
+	if (!pol_in_scope(h))
+		return;
+	ev->have = 0;   /* the args read are this hook's */
 	for (int s = 0; s < POL_MAX_SELECTORS; s++) {
 		const struct pol_selector *sel = &h->sel[s];
 
@@ -535,7 +528,50 @@ int ig_policy(void *ctx)
 			bpf_send_signal(sel->sig);
 		if (sel->post)
 			pol_post(ctx, h, ev, hook, s);
+		return;
+	}
+}
+
+struct pol_walk {
+	void *ctx;
+	struct policy_event *ev;
+	__u32 hook;
+};
+
+/* The hooks of one tracepoint, one bpf_loop step each: the verifier checks
+ * the selectors once, however many policies share the tracepoint. */
+static long pol_walk_step(__u32 i, struct pol_walk *w)
+{
+	const struct pol_hook *h = bpf_map_lookup_elem(&pol_hooks, &w->hook);
+
+	(void)i;
+	if (!h)
+		return 1;
+	pol_run_hook(w->ctx, h, w->hook, w->ev);
+	if (!h->next)
+		return 1;
+	w->hook = h->next - 1;
+	return 0;
+}
+
+SEC("tracepoint")
+int ig_policy(void *ctx)
+{
+	__u32 hook = bpf_get_attach_cookie(ctx), zero = 0;
+	const struct pol_hook *h = bpf_map_lookup_elem(&pol_hooks, &hook);
+	struct pol_walk w = { .ctx = ctx };
+
+	if (!h)
 		return 0;
+	w.ev = bpf_map_lookup_elem(&pol_heap, &zero);
+	if (!w.ev)
+		return 0;
+	w.ev->proc.pid = bpf_get_current_pid_tgid() >> 32;
+	/* the first hook inline (most tracepoints have one), the rest looped */
+	pol_run_hook(ctx, h, hook, w.ev);
+	if (h->next) {
+		w.hook = h->next - 1;
+		bpf_loop(POL_MAX_HOOKS, pol_walk_step, &w, 0);
 	}
 	return 0;
 }

@@ -139,6 +139,22 @@ static uint64_t host_ns(unsigned int kind)
 	return ct_host_ns_inode(ns_files[kind]);
 }
 
+static bool same_tracepoint(const struct pol_spec_hook *a, const struct pol_spec_hook *b)
+{
+	return !strcmp(a->subsys, b->subsys) && !strcmp(a->event, b->event);
+}
+
+/* Each hook names the next on its tracepoint (struct pol_hook.next). */
+static void chain_hooks(const struct pol_set *set, struct pol_hook *out)
+{
+	for (size_t h = 0; h < set->nhooks; h++)
+		for (size_t j = h + 1; j < set->nhooks; j++)
+			if (same_tracepoint(&set->hooks[h], &set->hooks[j])) {
+				out[h].next = j + 1;
+				break;
+			}
+}
+
 int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size_t errlen)
 {
 	static struct fmt_field fields[FMT_MAX_FIELDS];
@@ -172,6 +188,7 @@ int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size
 					k->sel[s].ns[v] = host_ns(k->sel[s].ns_kind);
 		}
 	}
+	chain_hooks(set, out);
 	return 0;
 }
 
@@ -219,6 +236,16 @@ void pol_scope_sync(int fd, const struct pol_set *set, struct container_table *t
 	}
 }
 
+/* Whether hook h's tracepoint has an earlier hook: the kernel takes a
+ * program once per tracepoint, so that one's attachment runs both. */
+static bool chained(const struct pol_set *set, size_t h)
+{
+	for (size_t j = 0; j < h; j++)
+		if (same_tracepoint(&set->hooks[j], &set->hooks[h]))
+			return true;
+	return false;
+}
+
 int pol_attach(struct bpf_program *prog, int hooks_fd, const struct pol_set *set,
 	       const struct pol_hook *hooks)
 {
@@ -230,6 +257,8 @@ int pol_attach(struct bpf_program *prog, int hooks_fd, const struct pol_set *set
 			       strerror(errno));
 			return -1;
 		}
+		if (chained(set, h))
+			continue;
 		links[h] = bpf_program__attach_tracepoint_opts(prog, set->hooks[h].subsys,
 							       set->hooks[h].event, &o);
 		if (!links[h]) {
