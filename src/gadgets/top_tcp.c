@@ -2,13 +2,14 @@
 /* top_tcp: the maps' reader and declarations; the BPF side is
  * bpf/top_tcp.bpf.c. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
 #include "batch.h"
 #include "skel.h"
 #include "netfmt.h"
+#include "top_cells.h"
 #include "top_tcp.h"
 #include "top_tcp.skel.h"
 
@@ -84,40 +85,56 @@ void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct 
 	net_set_netns(r, GF(F_NETNS), v->netns_id);
 }
 
-/* Keys first, then read and delete each: the map keeps changing. A row is
- * one process on one socket (a socket is one connection). */
-static int collect_map(struct gadget_ctx *ctx, struct ig_batch *b, int fd, size_t key_size,
-		       size_t max)
-{
-	char *keys = calloc(max, key_size);
-	struct top_tcp_val v;
-	size_t n = 0;
-	int err = 0;
+/* One top_tcp per process. */
+static struct top_cells tt_cells = TOP_CELLS_INIT;
 
-	if (!keys)
-		return -ENOMEM;
-	while (n < max &&
-	       !bpf_map_get_next_key(fd, n ? keys + (n - 1) * key_size : NULL, keys + n * key_size))
-		n++;
-	for (size_t i = 0; i < n && !err; i++) {
-		if (bpf_map_lookup_and_delete_elem(fd, keys + i * key_size, &v))
-			continue;
-		top_tcp_fill_row(ctx, batch_row(b), &v);
-		err = batch_add(b);
-	}
-	free(keys);
-	return err;
+static int top_tcp_loaded(struct gadget_ctx *ctx, void *s)
+{
+	(void)ctx;
+	(void)s;
+	top_cells_loaded(&tt_cells);
+	return 0;
 }
 
-/* flows, keyed by socket, and flows_other (bpf/top_tcp.bpf.c). */
+static void top_tcp_detach(struct gadget_ctx *ctx)
+{
+	(void)ctx;
+	top_cells_free(&tt_cells);
+}
+
+/* One process on one socket (a socket is one connection): its counts are
+ * in its slot. */
+static int top_tcp_row(struct gadget_ctx *ctx, struct ig_batch *b, const void *key, void *val,
+		       const void *cell)
+{
+	const struct top_tcp_cell *c = cell;
+	struct top_tcp_val *v = val;
+
+	(void)key;
+	v->sent = c->sent;
+	v->received = c->received;
+	top_tcp_fill_row(ctx, batch_row(b), v);
+	return batch_add(b);
+}
+
 static int top_tcp_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 {
 	struct top_tcp_bpf *skel = ctx->skel;
-	int err = collect_map(ctx, b, bpf_map__fd(skel->maps.flows), sizeof(__u64),
-			      TOP_TCP_MAX_FLOWS);
+	const struct top_cells_desc d = {
+		.obj = skel->obj,
+		.current = skel->maps.top_current,
+		.first = skel->maps.top_cells0,
+		.hash = skel->maps.flows,
+		.key_size = sizeof(struct top_tcp_key),
+		.val_size = sizeof(struct top_tcp_val),
+		.cell_size = sizeof(struct top_tcp_cell),
+		.gen_off = offsetof(struct top_tcp_key, gen),
+		.slot_off = offsetof(struct top_tcp_val, slot),
+		.slots = TOP_TCP_MAX_FLOWS,
+		.row = top_tcp_row,
+	};
 
-	return err ? err : collect_map(ctx, b, bpf_map__fd(skel->maps.flows_other),
-				       sizeof(struct top_tcp_key), TOP_TCP_MAX_OTHER);
+	return top_cells_collect(ctx, b, &tt_cells, &d);
 }
 
 IG_GADGET(top_tcp) = {
@@ -135,5 +152,7 @@ IG_GADGET(top_tcp) = {
 	.default_sort = "-sent,-received",
 	.skel = &top_tcp_skel_ops,
 	.configure = top_tcp_configure,
+	.loaded = top_tcp_loaded,
 	.collect = top_tcp_collect,
+	.detach = top_tcp_detach,
 };
