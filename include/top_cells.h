@@ -49,17 +49,18 @@ struct ig_batch;
 struct gadget_ctx;
 
 /* A gadget's maps and layout. The maps named top_current and top_cells0
- * come from TOP_CELLS_MAPS; hash is the gadget's. */
+ * come from bpf/top_cells.bpf.h; hash is the gadget's. */
 struct top_cells_desc {
 	struct bpf_object *obj;
 	struct bpf_map *current, *first, *hash;
 	size_t key_size, val_size, cell_size;
 	size_t gen_off;    /* offsetof the key's __u32 generation */
 	size_t slot_off;   /* offsetof the value's __u32 slot */
+	size_t counts_off; /* where the value has its counters, in the slot's order */
 	__u32 slots;       /* the array's slots, header excluded */
-	/* One row: the key, its value and its slot's counts (never all zero). */
-	int (*row)(struct gadget_ctx *ctx, struct ig_batch *b, const void *key, void *val,
-		   const void *cell);
+	/* One row: the key and its value, with its slot's counts (never all
+	 * zero) copied in. */
+	int (*row)(struct gadget_ctx *ctx, struct ig_batch *b, const void *key, const void *val);
 };
 
 /* The array counting now when not the skeleton's first, and its
@@ -72,6 +73,33 @@ struct top_cells {
 };
 
 #define TOP_CELLS_INIT { .fd = -1 }
+
+/* The desc of a skeleton with bpf/top_cells.bpf.h's maps and the hash
+ * hash_, whose key has a __u32 gen and whose value a __u32 slot, and the
+ * slot's counters from its member counts_ on. */
+#define TOP_CELLS_DESC(skel_, hash_, key_t, val_t, counts_, cell_t, nslots, row_) {      \
+	.obj = (skel_)->obj, .current = (skel_)->maps.top_current,                   \
+	.first = (skel_)->maps.top_cells0, .hash = (skel_)->maps.hash_,              \
+	.key_size = sizeof(key_t), .val_size = sizeof(val_t), .cell_size = sizeof(cell_t), \
+	.gen_off = offsetof(key_t, gen), .slot_off = offsetof(val_t, slot),          \
+	.counts_off = offsetof(val_t, counts_), .slots = (nslots), .row = (row_),      \
+}
+
+/* A gadget's .loaded and .detach for its struct top_cells tc: pfx_loaded,
+ * pfx_detach. */
+#define TOP_CELLS_HOOKS(pfx, tc)                                                 \
+	static int pfx##_loaded(struct gadget_ctx *ctx, void *skel)                  \
+	{                                                                        \
+		(void)ctx;                                                       \
+		(void)skel;                                                      \
+		top_cells_loaded(&(tc));                                         \
+		return 0;                                                        \
+	}                                                                        \
+	static void pfx##_detach(struct gadget_ctx *ctx)                             \
+	{                                                                        \
+		(void)ctx;                                                       \
+		top_cells_free(&(tc));                                           \
+	}
 
 /* After the skeleton's load (a fresh one starts at generation 0). */
 void top_cells_loaded(struct top_cells *tc);

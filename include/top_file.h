@@ -40,7 +40,8 @@ struct tf_counts {
  * copies in from the slot. */
 struct tf_stats {
 	struct ig_proc proc;   /* the thread that first touched it this interval */
-	__u64 reads;
+	__u64 reads;           /* reads..wbytes: the slot's, in struct tf_counts's
+				* order (user space copies them in) */
 	__u64 writes;
 	__u64 rbytes;
 	__u64 wbytes;

@@ -32,9 +32,10 @@ struct top_tcp_cell {
 };
 
 /* The hash's value, filled once, when the socket is first seen in an
- * interval; user space copies the counts in from the slot. */
+ * interval. */
 struct top_tcp_val {
-	__u64 sent;
+	__u64 sent;            /* sent, received: the slot's, in struct
+				* top_tcp_cell's order (user space copies them in) */
 	__u64 received;
 	struct ig_l4 src;
 	struct ig_l4 dst;

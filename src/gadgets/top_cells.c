@@ -116,6 +116,8 @@ int top_cells_collect(struct gadget_ctx *ctx, struct ig_batch *b, struct top_cel
 	__u32 gen = tc->gen, slot;
 	size_t n;
 
+	if (d->counts_off + d->cell_size > d->val_size)
+		return -EINVAL;
 	if (!tc->keys) {
 		tc->keys = calloc(d->slots + 2, d->key_size);   /* + the walk's two */
 		tc->val = malloc(d->val_size);
@@ -135,7 +137,8 @@ int top_cells_collect(struct gadget_ctx *ctx, struct ig_batch *b, struct top_cel
 		memcpy(&slot, (char *)tc->val + d->slot_off, sizeof(slot));
 		if (bpf_map_lookup_elem(old, &slot, tc->cell) || all_zero(tc->cell, d->cell_size))
 			continue;
-		err = d->row(ctx, b, key, tc->val, tc->cell);
+		memcpy((char *)tc->val + d->counts_off, tc->cell, d->cell_size);
+		err = d->row(ctx, b, key, tc->val);
 	}
 	if (old != bpf_map__fd(d->first))
 		close(old);

@@ -66,52 +66,20 @@ void tf_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct tf_ke
 
 /* One top_file per process. */
 static struct top_cells tf_cells = TOP_CELLS_INIT;
+TOP_CELLS_HOOKS(tf, tf_cells)
 
-static int tf_loaded(struct gadget_ctx *ctx, void *s)
+static int tf_row(struct gadget_ctx *ctx, struct ig_batch *b, const void *key, const void *val)
 {
-	(void)ctx;
-	(void)s;
-	top_cells_loaded(&tf_cells);
-	return 0;
-}
-
-static void tf_detach(struct gadget_ctx *ctx)
-{
-	(void)ctx;
-	top_cells_free(&tf_cells);
-}
-
-/* One entry: its counts are in its slot. */
-static int tf_row(struct gadget_ctx *ctx, struct ig_batch *b, const void *key, void *val,
-		  const void *cell)
-{
-	const struct tf_counts *c = cell;
-	struct tf_stats *v = val;
-
-	v->reads = c->reads;
-	v->writes = c->writes;
-	v->rbytes = c->rbytes;
-	v->wbytes = c->wbytes;
-	tf_fill_row(ctx, batch_row(b), key, v);
+	tf_fill_row(ctx, batch_row(b), key, val);
 	return batch_add(b) ? -ENOMEM : 0;
 }
 
 static int tf_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 {
 	struct top_file_bpf *skel = ctx->skel;
-	const struct top_cells_desc d = {
-		.obj = skel->obj,
-		.current = skel->maps.top_current,
-		.first = skel->maps.top_cells0,
-		.hash = skel->maps.tf_stats,
-		.key_size = sizeof(struct tf_key),
-		.val_size = sizeof(struct tf_stats),
-		.cell_size = sizeof(struct tf_counts),
-		.gen_off = offsetof(struct tf_key, gen),
-		.slot_off = offsetof(struct tf_stats, slot),
-		.slots = TF_MAX_ENTRIES,
-		.row = tf_row,
-	};
+	const struct top_cells_desc d = TOP_CELLS_DESC(skel, tf_stats, struct tf_key, struct tf_stats,
+						       reads, struct tf_counts, TF_MAX_ENTRIES,
+						       tf_row);
 
 	return top_cells_collect(ctx, b, &tf_cells, &d);
 }

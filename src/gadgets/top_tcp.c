@@ -87,52 +87,23 @@ void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct 
 
 /* One top_tcp per process. */
 static struct top_cells tt_cells = TOP_CELLS_INIT;
+TOP_CELLS_HOOKS(top_tcp, tt_cells)
 
-static int top_tcp_loaded(struct gadget_ctx *ctx, void *s)
+/* One process on one socket (a socket is one connection). */
+static int top_tcp_row(struct gadget_ctx *ctx, struct ig_batch *b, const void *key,
+		       const void *val)
 {
-	(void)ctx;
-	(void)s;
-	top_cells_loaded(&tt_cells);
-	return 0;
-}
-
-static void top_tcp_detach(struct gadget_ctx *ctx)
-{
-	(void)ctx;
-	top_cells_free(&tt_cells);
-}
-
-/* One process on one socket (a socket is one connection): its counts are
- * in its slot. */
-static int top_tcp_row(struct gadget_ctx *ctx, struct ig_batch *b, const void *key, void *val,
-		       const void *cell)
-{
-	const struct top_tcp_cell *c = cell;
-	struct top_tcp_val *v = val;
-
 	(void)key;
-	v->sent = c->sent;
-	v->received = c->received;
-	top_tcp_fill_row(ctx, batch_row(b), v);
+	top_tcp_fill_row(ctx, batch_row(b), val);
 	return batch_add(b);
 }
 
 static int top_tcp_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 {
 	struct top_tcp_bpf *skel = ctx->skel;
-	const struct top_cells_desc d = {
-		.obj = skel->obj,
-		.current = skel->maps.top_current,
-		.first = skel->maps.top_cells0,
-		.hash = skel->maps.flows,
-		.key_size = sizeof(struct top_tcp_key),
-		.val_size = sizeof(struct top_tcp_val),
-		.cell_size = sizeof(struct top_tcp_cell),
-		.gen_off = offsetof(struct top_tcp_key, gen),
-		.slot_off = offsetof(struct top_tcp_val, slot),
-		.slots = TOP_TCP_MAX_FLOWS,
-		.row = top_tcp_row,
-	};
+	const struct top_cells_desc d = TOP_CELLS_DESC(skel, flows, struct top_tcp_key,
+						       struct top_tcp_val, sent, struct top_tcp_cell,
+						       TOP_TCP_MAX_FLOWS, top_tcp_row);
 
 	return top_cells_collect(ctx, b, &tt_cells, &d);
 }
