@@ -49,13 +49,21 @@ static __always_inline bool thread_filters_pass(void)
 	return ig_ids_match();
 }
 
-/* The way a socket is remembered in, on each CPU: its port pair's bits
- * mixed (the verifier allows no arithmetic on the socket's address), so
- * that both ends of a loopback connection, their ports swapped, tend to
- * land apart. */
+/*
+ * The way a socket is remembered in, on each CPU, from its port pair (the
+ * verifier allows no arithmetic on the socket's address): the two ends of
+ * a loopback connection, whose ports are swapped, always land apart (bit
+ * 0: whether the local port is the lower), so a process that talks to
+ * itself does not evict one end with the other; the other bits mix both
+ * ports. The port pair is as the kernel keeps it: the remote port (network
+ * order) in the low half of the load, the local port (host order) above.
+ */
 static __always_inline __u32 tt_way(__u32 ports)
 {
-	return (ports * 2654435761u) >> 28;   /* Knuth's multiplicative hash; 16 ways */
+	__u32 local = ports >> 16, remote = bpf_ntohs((__u16)ports);
+
+	/* Knuth's multiplicative hash: 3 bits. */
+	return (((local ^ remote) * 2654435761u) >> 29) << 1 | (local < remote);
 }
 
 /* key's slot in the array whose header is head, if flows has it (0: not). */
