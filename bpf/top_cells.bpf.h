@@ -62,7 +62,7 @@ struct top_at {
  * counting now, or NULL: then, if at->hit is set, the gadget finds the
  * slot and calls top_cells_remember. */
 static __always_inline TOP_CELL *top_cells_hit(struct top_at *at, __u32 way, __u64 obj,
-					   __u64 check, __u64 id)
+					       __u64 check, __u64 id)
 {
 	struct top_hit *hit;
 	__u32 zero = 0;
@@ -84,8 +84,8 @@ static __always_inline TOP_CELL *top_cells_hit(struct top_at *at, __u32 way, __u
 
 /* Remember slot for (obj, check, id) on this CPU, and return it (NULL for
  * slot 0: not counted). */
-static __always_inline TOP_CELL *top_cells_remember(struct top_at *at, __u64 obj, __u64 check,
-						__u64 id, __u32 slot)
+static __always_inline TOP_CELL *top_cells_remember(struct top_at *at, __u64 obj,
+						    __u64 check, __u64 id, __u32 slot)
 {
 	struct top_hit *hit = at->hit;
 

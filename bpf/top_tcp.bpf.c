@@ -12,7 +12,7 @@
  * Cost: this runs on every send and recv of the host. The counts live in
  * a counting array (include/top_cells.h), one slot per process, socket and
  * interval. A socket this CPU counted last for the same process (in the
- * way its address picks) costs a protocol load, the pid, the port pair, a
+ * way its port pair picks) costs a protocol load, the pid, the port pair, a
  * few inlined array lookups, compares and an atomic add: on this kind of
  * VM the hash lookup was most of what a send or recv cost
  * (docs/performance.md). Otherwise the hash flows, keyed by the process,
@@ -124,8 +124,10 @@ static __always_inline bool btf_ends(const struct sock *sk, struct top_tcp_val *
 	return true;
 }
 
-/* The slot of a (process, socket) the hit path did not know, from a
- * tracepoint's BTF pointer (btf) or a socket found by its fd. */
+/* The slot of a (process, socket) the hit path did not know: sk is the
+ * tracepoint's BTF pointer (btf_slot), or a socket found by its fd whose
+ * fields are probe-read (sys_slot). Subprograms: the hit path stays short
+ * (and a miss is once per socket, CPU and interval). */
 static __noinline __u32 btf_slot(const struct sock *sk, __u32 ports, __u32 pid,
 				 struct top_cells_head *head)
 {
