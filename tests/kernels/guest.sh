@@ -286,16 +286,23 @@ trace_process_check() {
 		'  - {subsystem: syscalls, event: sys_enter_openat, args: [{index: 6, type: string}],' \
 		'     selectors: [{matchArgs: [{index: 0, operator: Equal, values: [/tmp/ig-kill-me]}],' \
 		'                  matchActions: [{action: Sigkill}]}]}' >/tmp/kill.yaml
+	# a second policy on the same tracepoint: one attachment walks both
+	sed 's/kill-me/kill-two/g' /tmp/kill.yaml >/tmp/kill2.yaml
 	echo x >/tmp/ig-kill-me
-	if ! ig_start "$out" run trace_process --host -o json --policy /tmp/kill.yaml; then
+	echo x >/tmp/ig-kill-two
+	if ! ig_start "$out" run trace_process --host -o json --policy /tmp/kill.yaml --policy /tmp/kill2.yaml; then
 		fail "trace_process --policy: ig did not attach" "$out.err"
 		return
 	fi
 	sh -c '/bin/cat /tmp/ig-kill-me' >"$out.work" 2>&1
 	echo "rc=$?" >>"$out.work"
-	wait_until 20 has "$out" '"event":"exit".*"signal":"SIGKILL"'
+	sh -c '/bin/cat /tmp/ig-kill-two' >>"$out.work" 2>&1
+	echo "rc2=$?" >>"$out.work"
+	wait_until 20 has "$out" '"policy":"kill-two"'
 	ig_stop
-	if grep -q 'rc=137' "$out.work" && has "$out" '"action":"Sigkill".*"event":"match"' &&
+	if grep -q 'rc=137' "$out.work" && grep -q 'rc2=137' "$out.work" &&
+		has "$out" '"action":"Sigkill".*"event":"match".*"policy":"kill-me"' &&
+		has "$out" '"action":"Sigkill".*"event":"match".*"policy":"kill-two"' &&
 		has "$out" '"event":"exit".*"signal":"SIGKILL"'; then
 		pass "trace_process --policy Sigkill"
 	else
