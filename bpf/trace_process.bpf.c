@@ -489,10 +489,11 @@ static __noinline void pol_post(void *ctx, const struct pol_hook *h, struct poli
 	ig_output(ev, sizeof(*ev));
 }
 
-SEC("tracepoint")
-int ig_policy(void *ctx)
+/* Try the hook's selectors in order; act on the first that matches. ctx is
+ * the tracepoint's record, or for tp_btf/sys_enter a struct pol_sysrec. */
+static __always_inline int pol_run(void *ctx, __u32 hook)
 {
-	__u32 hook = bpf_get_attach_cookie(ctx), zero = 0;
+	__u32 zero = 0;
 	const struct pol_hook *h = bpf_map_lookup_elem(&pol_hooks, &hook);
 	struct policy_event *ev;
 
@@ -519,4 +520,69 @@ int ig_policy(void *ctx)
 		return 0;
 	}
 	return 0;
+}
+
+/* Any tracepoint (the hook's index is the attachment's cookie). */
+SEC("tracepoint")
+int ig_policy(void *ctx)
+{
+	return pol_run(ctx, bpf_get_attach_cookie(ctx));
+}
+
+/* Syscall number -> hook index + 1 (0: none), for the sys_enter_* hooks
+ * ig_pol_sys serves; set before load. */
+const volatile __u8 pol_sys_hook[POL_SYS_NR] = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pol_sysrec);
+} pol_sys_heap SEC(".maps");
+
+/* A 32-bit task's syscall: its number is not the native one, and the
+ * syscall tracepoints ignore it (x86's trace_get_syscall_nr), so do we. */
+static __always_inline bool compat_syscall(void)
+{
+#ifdef __TARGET_ARCH_x86
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (bpf_core_field_exists(task->thread_info.status))
+		return task->thread_info.status & 0x0002;   /* TS_COMPAT */
+#endif
+	return false;
+}
+
+/*
+ * Every syscall of the system comes here: a syscall no hook names costs a
+ * bounds check and one load (the rest of the run is the kernel's own
+ * dispatch). A hooked one gets its arguments copied as the perf record
+ * would have them, then the same selectors as ig_policy.
+ */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(ig_pol_sys, struct pt_regs *regs, long id)
+{
+	struct pol_sysrec *rec;
+	__u32 zero = 0, hook;
+
+	if ((__u64)id >= POL_SYS_NR)
+		return 0;
+	hook = pol_sys_hook[id];
+	if (!hook || compat_syscall())
+		return 0;
+	rec = bpf_map_lookup_elem(&pol_sys_heap, &zero);
+	if (!rec)
+		return 0;
+	rec->nr = id;
+	rec->args[0] = PT_REGS_PARM1_SYSCALL(regs);
+	rec->args[1] = PT_REGS_PARM2_SYSCALL(regs);
+	rec->args[2] = PT_REGS_PARM3_SYSCALL(regs);
+	rec->args[3] = PT_REGS_PARM4_SYSCALL(regs);
+	rec->args[4] = PT_REGS_PARM5_SYSCALL(regs);
+#ifdef __TARGET_ARCH_x86
+	rec->args[5] = regs->r9;   /* libbpf has no PT_REGS_PARM6_SYSCALL yet */
+#else
+	rec->args[5] = 0;
+#endif
+	return pol_run(rec, hook - 1);
 }
