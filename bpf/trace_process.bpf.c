@@ -362,6 +362,34 @@ static __always_inline void need_arg(void *ctx, const struct pol_hook *h, struct
 	read_arg(ctx, &h->args[i], ev, i);
 }
 
+/*
+ * Whether a string in user memory could equal or start with one of m's
+ * values, from its first 8 bytes: one 8-byte copy is cheaper than the
+ * string read, and most strings a policy sees differ from its values
+ * there. Compared: Equal, a value's first 8 bytes, or all of it and its
+ * NUL if shorter; Prefix, up to 8 bytes of the value. If the copy faults
+ * (a short string at the end of a page), the full read decides.
+ */
+static __always_inline bool word_may_match(void *ctx, const struct pol_arg *arg,
+					   const struct pol_match *m)
+{
+	__u64 w, v, mask;
+	__u32 n;
+
+	if (bpf_probe_read_user(&w, 8, (void *)rec_load(ctx, arg->off, 8)))
+		return true;
+	for (int i = 0; i < POL_MAX_VALUES; i++) {
+		if (i >= m->nvals)
+			break;
+		n = m->lens[i] + (m->op == POL_OP_EQUAL);
+		mask = n >= 8 ? ~0ULL : (1ULL << (n * 8)) - 1;
+		v = *(const __u64 *)m->strs[i];
+		if (!((w ^ v) & mask))
+			return true;
+	}
+	return false;
+}
+
 static __noinline bool match_arg(const struct pol_match *m, struct policy_event *ev,
 				 const struct pol_hook *h, void *ctx)
 {
@@ -369,6 +397,10 @@ static __noinline bool match_arg(const struct pol_match *m, struct policy_event 
 	bool any = false, str;
 
 	if (a >= POL_MAX_ARGS)
+		return false;
+	/* Equal and Prefix (the usual ones) first try the string's first word. */
+	if (h->args[a].kind == POL_ARG_USTR && !(ev->have & (1U << a)) &&
+	    (m->op == POL_OP_EQUAL || m->op == POL_OP_PREFIX) && !word_may_match(ctx, &h->args[a], m))
 		return false;
 	need_arg(ctx, h, ev, a);
 	str = h->args[a].kind == POL_ARG_USTR || h->args[a].kind == POL_ARG_LOCSTR;
