@@ -32,7 +32,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/obj/src/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-CPPFLAGS  += -Isrc -Iinclude -I$(BUILD)/skel -I$(BUILD)/gen -D_GNU_SOURCE
+CPPFLAGS  += -Isrc -Iinclude -I$(BUILD)/skel -D_GNU_SOURCE
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
 # The libraries are linked in: loading
@@ -106,18 +106,8 @@ $(BUILD)/skel/bpf_objects_hash.h: $(BPF_OBJS)
 	$(Q)printf '#define IG_BPF_OBJECTS_HASH 0x%sULL\n' \
 		"$$(cat $(BPF_OBJS) | sha256sum | cut -c1-16)" > $@
 
-# The host's syscall numbers by name, from its kernel headers, for the
-# policies' sys_enter_* hooks (src/gadgets/policy_load.c).
-SYSCALL_NRS := $(BUILD)/gen/syscall_nrs.h
-$(SYSCALL_NRS):
-	$(call msg,GEN,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)echo "#include <sys/syscall.h>" | $(CC) -dM -E - | \
-		sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$$/{ "\1", \2 },/p' > $@.tmp
-	$(Q)test -s $@.tmp && mv $@.tmp $@
-
 # Skeletons must exist before any C file that may include one is compiled.
-$(BUILD)/obj/%.o: %.c | $(SKELS) $(SYSCALL_NRS)
+$(BUILD)/obj/%.o: %.c | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@

@@ -362,34 +362,6 @@ static __always_inline void need_arg(void *ctx, const struct pol_hook *h, struct
 	read_arg(ctx, &h->args[i], ev, i);
 }
 
-/*
- * Whether a string in user memory could equal or start with one of m's
- * values, from its first 8 bytes: one 8-byte copy is cheaper than the
- * string read, and most strings a policy sees differ from its values
- * there. Compared: Equal, a value's first 8 bytes, or all of it and its
- * NUL if shorter; Prefix, up to 8 bytes of the value. If the copy faults
- * (a short string at the end of a page), the full read decides.
- */
-static __always_inline bool word_may_match(void *ctx, const struct pol_arg *arg,
-					   const struct pol_match *m)
-{
-	__u64 w, v, mask;
-	__u32 n;
-
-	if (bpf_probe_read_user(&w, 8, (void *)rec_load(ctx, arg->off, 8)))
-		return true;
-	for (int i = 0; i < POL_MAX_VALUES; i++) {
-		if (i >= m->nvals)
-			break;
-		n = m->lens[i] + (m->op == POL_OP_EQUAL);
-		mask = n >= 8 ? ~0ULL : (1ULL << (n * 8)) - 1;
-		v = *(const __u64 *)m->strs[i];
-		if (!((w ^ v) & mask))
-			return true;
-	}
-	return false;
-}
-
 static __noinline bool match_arg(const struct pol_match *m, struct policy_event *ev,
 				 const struct pol_hook *h, void *ctx)
 {
@@ -397,10 +369,6 @@ static __noinline bool match_arg(const struct pol_match *m, struct policy_event 
 	bool any = false, str;
 
 	if (a >= POL_MAX_ARGS)
-		return false;
-	/* Equal and Prefix (the usual ones) first try the string's first word. */
-	if (h->args[a].kind == POL_ARG_USTR && !(ev->have & (1U << a)) &&
-	    (m->op == POL_OP_EQUAL || m->op == POL_OP_PREFIX) && !word_may_match(ctx, &h->args[a], m))
 		return false;
 	need_arg(ctx, h, ev, a);
 	str = h->args[a].kind == POL_ARG_USTR || h->args[a].kind == POL_ARG_LOCSTR;
@@ -521,11 +489,10 @@ static __noinline void pol_post(void *ctx, const struct pol_hook *h, struct poli
 	ig_output(ev, sizeof(*ev));
 }
 
-/* Try the hook's selectors in order; act on the first that matches. ctx is
- * the tracepoint's record, or for tp_btf/sys_enter a struct pol_sysrec. */
-static __always_inline int pol_run(void *ctx, __u32 hook)
+SEC("tracepoint")
+int ig_policy(void *ctx)
 {
-	__u32 zero = 0;
+	__u32 hook = bpf_get_attach_cookie(ctx), zero = 0;
 	const struct pol_hook *h = bpf_map_lookup_elem(&pol_hooks, &hook);
 	struct policy_event *ev;
 
@@ -552,69 +519,4 @@ static __always_inline int pol_run(void *ctx, __u32 hook)
 		return 0;
 	}
 	return 0;
-}
-
-/* Any tracepoint (the hook's index is the attachment's cookie). */
-SEC("tracepoint")
-int ig_policy(void *ctx)
-{
-	return pol_run(ctx, bpf_get_attach_cookie(ctx));
-}
-
-/* Syscall number -> hook index + 1 (0: none), for the sys_enter_* hooks
- * ig_pol_sys serves; set before load. */
-const volatile __u8 pol_sys_hook[POL_SYS_NR] = {};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct pol_sysrec);
-} pol_sys_heap SEC(".maps");
-
-/* A 32-bit task's syscall: its number is not the native one, and the
- * syscall tracepoints ignore it (x86's trace_get_syscall_nr), so do we. */
-static __always_inline bool compat_syscall(void)
-{
-#ifdef __TARGET_ARCH_x86
-	struct task_struct *task = bpf_get_current_task_btf();
-
-	if (bpf_core_field_exists(task->thread_info.status))
-		return task->thread_info.status & 0x0002;   /* TS_COMPAT */
-#endif
-	return false;
-}
-
-/*
- * Every syscall of the system comes here: a syscall no hook names costs a
- * bounds check and one load (the rest of the run is the kernel's own
- * dispatch). A hooked one gets its arguments copied as the perf record
- * would have them, then the same selectors as ig_policy.
- */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(ig_pol_sys, struct pt_regs *regs, long id)
-{
-	struct pol_sysrec *rec;
-	__u32 zero = 0, hook;
-
-	if ((__u64)id >= POL_SYS_NR)
-		return 0;
-	hook = pol_sys_hook[id];
-	if (!hook || compat_syscall())
-		return 0;
-	rec = bpf_map_lookup_elem(&pol_sys_heap, &zero);
-	if (!rec)
-		return 0;
-	rec->nr = id;
-	rec->args[0] = PT_REGS_PARM1_SYSCALL(regs);
-	rec->args[1] = PT_REGS_PARM2_SYSCALL(regs);
-	rec->args[2] = PT_REGS_PARM3_SYSCALL(regs);
-	rec->args[3] = PT_REGS_PARM4_SYSCALL(regs);
-	rec->args[4] = PT_REGS_PARM5_SYSCALL(regs);
-#ifdef __TARGET_ARCH_x86
-	rec->args[5] = regs->r9;   /* libbpf has no PT_REGS_PARM6_SYSCALL yet */
-#else
-	rec->args[5] = 0;
-#endif
-	return pol_run(rec, hook - 1);
 }

@@ -61,7 +61,6 @@ struct process_event {
 #define POL_MAX_PIDS      8
 #define POL_MAX_NS        4
 #define POL_STR           256    /* string values compared; a power of two */
-#define POL_SYS_NR        1024   /* syscall numbers tp_btf/sys_enter dispatches */
 
 enum pol_arg_kind {
 	POL_ARG_INT = 1,      /* a signed integer field */
@@ -121,23 +120,9 @@ struct pol_hook {
 	__u32 policy;         /* index of its policy (user space names it) */
 	__u32 nargs;
 	__u32 want_bin;       /* a selector matches binaries */
-	__s32 sys_nr;         /* user space's: the syscall ig_pol_sys serves it for, or -1 */
+	__u32 _pad;
 	struct pol_arg args[POL_MAX_ARGS];
 	struct pol_selector sel[POL_MAX_SELECTORS];
-};
-
-/*
- * A syscalls/sys_enter_* hook is attached as tp_btf/sys_enter, one program
- * for all of them, dispatching on the syscall number (no perf record is
- * built per call). It copies the arguments into this per-CPU record, laid
- * out as the kernel's struct syscall_trace_enter, so that the offsets of
- * the tracefs format (user space checks they fit) read it unchanged.
- */
-struct pol_sysrec {
-	__u8 common[8];       /* the common fields: zero, never read */
-	__s32 nr;             /* __syscall_nr, offset 8 */
-	__u32 _pad;
-	__u64 args[6];        /* offset 16 */
 };
 
 /* The binary a process exec'd, for matchBinaries: BPF records it at exec,

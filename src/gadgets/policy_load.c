@@ -5,14 +5,6 @@
  * fields included: in syscalls/sys_enter_openat, filename is index 6),
  * written to pol_hooks, and the policy program is attached to the
  * tracepoint with the entry's index as its bpf_cookie.
- *
- * A syscalls/sys_enter_* entry is served instead by one tp_btf/sys_enter
- * program that dispatches on the syscall number: the perf syscall
- * tracepoint builds a record for every call before any program runs, and
- * that cost more than the program itself (docs/performance.md). Its
- * arguments keep their format indexes: the program lays them out as the
- * record would be (struct pol_sysrec), which resolve checks the format
- * agrees with. IG_POLICY_PERF_TP=1 keeps every hook on its tracepoint.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,11 +29,6 @@ struct fmt_field {
 };
 
 static struct bpf_link *links[POL_MAX_HOOKS];
-static struct bpf_link *sys_link;
-
-static const struct { const char *name; int nr; } syscall_nrs[] = {
-#include "syscall_nrs.h"
-};
 
 /* "\tfield:const char * filename;\toffset:24;\tsize:8;\tsigned:0;" */
 static int parse_field(const char *line, struct fmt_field *f)
@@ -138,43 +125,6 @@ static int resolve_arg(const struct pol_spec_hook *sh, size_t i, const struct fm
 	return 0;
 }
 
-static int syscall_nr(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(syscall_nrs); i++)
-		if (!strcmp(syscall_nrs[i].name, name))
-			return syscall_nrs[i].nr;
-	return -1;
-}
-
-/* The syscall ig_pol_sys can serve hook h for, or -1 (its tracepoint
- * then): a native sys_enter_ event whose number this build knows, not
- * served for an earlier hook, and whose format is struct pol_sysrec's
- * (__syscall_nr at 8, argument k at 16 + 8k) as far as its args reach. */
-static int sys_hook_nr(const struct pol_set *set, size_t h, const struct fmt_field *fields,
-		       int nfields, const struct pol_hook *out)
-{
-	const struct pol_spec_hook *sh = &set->hooks[h];
-	int nr;
-
-	if (getenv("IG_POLICY_PERF_TP") || strcmp(sh->subsys, "syscalls") ||
-	    strncmp(sh->event, "sys_enter_", 10))
-		return -1;
-	nr = syscall_nr(sh->event + 10);
-	if (nr < 0 || nr >= POL_SYS_NR || nfields < 5 || strcmp(fields[4].name, "__syscall_nr") ||
-	    fields[4].off != 8 || fields[4].size != 4)
-		return -1;
-	for (int i = 5; i < nfields; i++)
-		if (fields[i].off != 16 + 8 * (unsigned int)(i - 5) || fields[i].size != 8 || i > 10)
-			return -1;
-	for (size_t i = 0; i < sh->nargs; i++)
-		if (sh->arg_index[i] < 4)
-			return -1;   /* a common field: only the record has it */
-	for (size_t p = 0; p < h; p++)
-		if (out[p].sys_nr == nr)
-			return -1;
-	return nr;
-}
-
 static const char *const ns_files[] = {
 	[POL_NS_MNT] = "mnt", [POL_NS_NET] = "net", [POL_NS_UTS] = "uts", [POL_NS_IPC] = "ipc",
 	[POL_NS_PID] = "pid", [POL_NS_CGROUP] = "cgroup",
@@ -226,7 +176,6 @@ int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size
 			}
 		}
 		memcpy(k->sel, sh->sel, sizeof(k->sel));
-		k->sys_nr = sys_hook_nr(set, h, fields, n, out);
 		for (size_t s = 0; s < sh->nsel; s++) {
 			k->want_bin |= k->sel[s].bin_op != POL_OP_NONE;
 			for (size_t v = 0; v < POL_MAX_NS; v++)
@@ -237,22 +186,8 @@ int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size
 	return 0;
 }
 
-void pol_sys_table(const struct pol_set *set, const struct pol_hook *hooks, __u8 *table,
-		   bool *any_sys, bool *any_tp)
-{
-	*any_sys = *any_tp = false;
-	for (size_t h = 0; h < set->nhooks; h++) {
-		if (hooks[h].sys_nr >= 0 && hooks[h].sys_nr < POL_SYS_NR) {
-			table[hooks[h].sys_nr] = h + 1;
-			*any_sys = true;
-		} else {
-			*any_tp = true;
-		}
-	}
-}
-
-int pol_attach(struct bpf_program *prog, struct bpf_program *sys_prog, int hooks_fd,
-	       const struct pol_set *set, const struct pol_hook *hooks)
+int pol_attach(struct bpf_program *prog, int hooks_fd, const struct pol_set *set,
+	       const struct pol_hook *hooks)
 {
 	for (__u32 h = 0; h < set->nhooks; h++) {
 		LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = h);
@@ -261,14 +196,6 @@ int pol_attach(struct bpf_program *prog, struct bpf_program *sys_prog, int hooks
 			ig_err("policy %s: cannot fill its map: %s", set->names[hooks[h].policy],
 			       strerror(errno));
 			return -1;
-		}
-		if (hooks[h].sys_nr >= 0) {
-			if (!sys_link && !(sys_link = bpf_program__attach(sys_prog))) {
-				ig_err("policy %s: cannot attach to raw tracepoint sys_enter: %s",
-				       set->names[hooks[h].policy], strerror(errno));
-				return -1;
-			}
-			continue;
 		}
 		links[h] = bpf_program__attach_tracepoint_opts(prog, set->hooks[h].subsys,
 							       set->hooks[h].event, &o);
@@ -287,6 +214,4 @@ void pol_detach(void)
 		bpf_link__destroy(links[h]);
 		links[h] = NULL;
 	}
-	bpf_link__destroy(sys_link);
-	sys_link = NULL;
 }

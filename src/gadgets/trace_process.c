@@ -172,7 +172,6 @@ static int proc_configure(struct gadget_ctx *ctx, void *s)
 {
 	const struct proc_opts *o = ctx->gopts;
 	struct trace_process_bpf *skel = s;
-	bool any_sys, any_tp;
 
 	/* The default: a flag parsed by its own setter gets none stored. */
 	cache_max = o->cache_size ? o->cache_size : PROC_CACHE_DEFAULT;
@@ -192,10 +191,7 @@ static int proc_configure(struct gadget_ctx *ctx, void *s)
 	}
 	for (size_t h = 0; h < policies.nhooks; h++)
 		skel->rodata->want_bins |= resolved[h].want_bin;
-	pol_sys_table(&policies, resolved, (__u8 *)skel->rodata->pol_sys_hook, &any_sys, &any_tp);
-	bpf_program__set_autoload(skel->progs.ig_policy, any_tp);
-	bpf_program__set_autoload(skel->progs.ig_pol_sys, any_sys);
-	bpf_program__set_autoattach(skel->progs.ig_pol_sys, false);   /* pol_attach's */
+	bpf_program__set_autoload(skel->progs.ig_policy, policies.nhooks > 0);
 	bpf_program__set_autoload(skel->progs.ig_pol_exec, skel->rodata->want_bins);
 	if (bpf_map__set_max_entries(skel->maps.proc_bins, cache_max) ||
 	    bpf_map__set_max_entries(skel->maps.proc_ktimes, cache_max))
@@ -230,7 +226,7 @@ static int proc_loaded(struct gadget_ctx *ctx, void *s)
 	if (!policies.nhooks)
 		return 0;
 	pol_detach();   /* an earlier run's in this process, if any */
-	if (pol_attach(skel->progs.ig_policy, skel->progs.ig_pol_sys, bpf_map__fd(skel->maps.pol_hooks), &policies, resolved))
+	if (pol_attach(skel->progs.ig_policy, bpf_map__fd(skel->maps.pol_hooks), &policies, resolved))
 		return -1;
 	for (size_t i = 0; i < policies.npolicies; i++)
 		ig_info("policy %s: active", policies.names[i]);
