@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "containers/containers.h"
 #include "ig.h"
 #include "policy_load.h"
 
@@ -130,25 +131,12 @@ static const char *const ns_files[] = {
 	[POL_NS_PID] = "pid", [POL_NS_CGROUP] = "cgroup",
 };
 
-/* "host_ns": the namespace of pid 1, or where pid 1 may not be looked at
- * (a sandbox, a container without the host's pid namespace), ig's own. */
+/* "host_ns": the host's namespace of that kind. */
 static uint64_t host_ns(unsigned int kind)
 {
-	char path[64], link[64];
-	ssize_t n;
-
 	if (kind >= ARRAY_SIZE(ns_files) || !ns_files[kind])
 		return 0;
-	snprintf(path, sizeof(path), "/proc/1/ns/%s", ns_files[kind]);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0) {
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_files[kind]);
-		n = readlink(path, link, sizeof(link) - 1);
-	}
-	if (n <= 0)
-		return 0;
-	link[n] = 0;
-	return strchr(link, '[') ? strtoull(strchr(link, '[') + 1, NULL, 10) : 0;
+	return ct_host_ns_inode(ns_files[kind]);
 }
 
 int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size_t errlen)
