@@ -56,7 +56,7 @@ def rss_kb(pid, key="VmRSS"):
     return 0
 
 
-def run(ig, bindir, n, log, cache_size=None, spawn=False):
+def run(ig, bindir, n, log, cache_size=None, spawn=True):
     """n processes (fork+exec+exit) under trace_process; RSS per tenth."""
     workers = os.cpu_count() or 1
     per = max(n // (PARTS * workers), 1)
