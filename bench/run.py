@@ -612,7 +612,7 @@ def main():
                     help="skip the BPF run time of the kernel fallbacks against the fast path")
     ap.add_argument("--process-rss", type=int, default=2_000 if SHORT else 100_000,
                     metavar="N", help="trace_process's RSS across N short processes "
-                    "(0: skip; issue #14 asks 1,000,000, about 2 h on a slow 2-core VM)")
+                    "(0: skip; issue #14 asks 1,000,000, about 15-20 min on the 2-core dev VM with spawn_loop)")
     ap.add_argument("--no-install", action="store_true", help="do not apt-get the peers")
     args = ap.parse_args()
     try:

@@ -17,8 +17,8 @@
 
 BENCH_BUILD := $(BUILD)/bench
 # Workloads; each is one file using bench/bench.h.
-BENCH_LOOPS := open_loop exec_loop connect_loop tty_loop write_loop tcp_rw_loop udp_loop
-BENCH_BINS  := $(BENCH_LOOPS:%=$(BENCH_BUILD)/%) $(BENCH_BUILD)/bench_nop \
+BENCH_LOOPS := open_loop exec_loop spawn_loop connect_loop tty_loop write_loop tcp_rw_loop udp_loop
+BENCH_BINS  := $(BENCH_LOOPS:%=$(BENCH_BUILD)/%) $(BENCH_BUILD)/bench_nop $(BENCH_BUILD)/bench_tiny \
 	       $(BENCH_BUILD)/attach_wait $(BENCH_BUILD)/latency $(BENCH_BUILD)/fmt_bench
 BENCH_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE
 
@@ -37,6 +37,12 @@ $(BENCH_BUILD)/bench_nop: bench/bench_nop.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BENCH_CFLAGS) $< -o $@
+
+# What spawn_loop runs for bench/procrss.py (x86_64): no libc, no loader.
+$(BENCH_BUILD)/bench_tiny: bench/bench_tiny.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -Os -static -nostdlib -fno-asynchronous-unwind-tables $< -o $@
 
 $(BENCH_BUILD)/attach_wait: bench/attach_wait.c bench/attach.h
 	$(call msg,CC,$@)

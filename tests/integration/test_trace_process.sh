@@ -167,6 +167,25 @@ test_process_policy_sigkill_at_sys_enter_lets_the_syscall_finish() {
 	assert_eq 2 "$(json_count "$TMP/out" '.event == "match" and .action == "Sigkill"')" "matches"
 }
 
+# Values shorter than a word, Equal and Prefix: Equal /igq kills an open
+# of /igq only, Prefix /igq of /igqq too, neither of /ig. The kill comes at
+# sys_enter, so the paths need not exist (cat then fails with 1).
+test_process_policy_short_values() {
+	local op rc_eq rc_longer rc_shorter
+	for op in Equal Prefix; do
+		rc_eq=0 rc_longer=0 rc_shorter=0
+		tp_policy "$TMP/p.yaml" short "$op" /igq
+		ig_start "$TMP/out" run trace_process -o json --host --policy "$TMP/p.yaml" || return 1
+		cat /igq 2>/dev/null || rc_eq=$?
+		cat /igqq 2>/dev/null || rc_longer=$?
+		cat /ig 2>/dev/null || rc_shorter=$?
+		ig_stop
+		assert_eq 137 "$rc_eq" "$op: cat /igq" &&
+		assert_eq "$([ $op = Prefix ] && echo 137 || echo 1)" "$rc_longer" "$op: cat /igqq" &&
+		assert_eq 1 "$rc_shorter" "$op: cat /ig" || return 1
+	done
+}
+
 test_process_bad_policies_load_nothing() {
 	local rc=0
 	printf 'apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata: {name: x}\nspec: {kprobes: []}\n' >"$TMP/k.yaml"
