@@ -37,20 +37,29 @@ struct {
 	__type(value, struct adv_syscalls);
 } adv_sets SEC(".maps");
 
-/* Per CPU: the namespace recorded last and its slot, in one word
- * (ADV_MEMO()), so that a program preempted while writing it, and another
- * one writing it meanwhile on the same CPU, can never pair a namespace
- * with another's slot. A slot, once given, is the namespace's for good. */
+/* Per CPU: the namespace recorded last, its slot, and the syscalls it is
+ * known to have made, so that a syscall seen before touches this CPU's
+ * memory alone. A seqcount guards it: a program preempted while writing it
+ * must not leave one namespace paired with another's slot or bits. Only
+ * the writer that moves seq from even to odd writes; a reader trusts what
+ * it read only if seq was even and unchanged around it. A slot, once
+ * given, is the namespace's for good, and bits are only ever added. */
+struct adv_memo {
+	__u64 seq;
+	__u64 key;
+	__u64 slot;
+	__u64 bits[ADV_WORDS];
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct adv_memo);
 } adv_memo SEC(".maps");
 
-#define ADV_SLOT_BITS 16
-#define ADV_MEMO(key, slot) ((key) << ADV_SLOT_BITS | (slot))
-_Static_assert(ADV_MAX_NS <= 1 << ADV_SLOT_BITS, "a slot fits the memo");
+#define barrier() asm volatile("" ::: "memory")
+#define READ_ONCE_U64(x) (*(volatile __u64 *)&(x))
 
 /* The first syscall of a namespace: a slot, who made it, and its cgroup
  * names for when its container is gone by the end (common.bpf.h). Returns
@@ -99,13 +108,32 @@ static __always_inline __u32 adv_slot(__u64 key)
 	return slot ? *slot : adv_new(key);
 }
 
+/* Bring this CPU's memo up to date: key's slot, and its bits as s has
+ * them now (all of them for a namespace new to the memo). seq: the even
+ * value read before; another writer in between makes this one give up. */
+static __always_inline void adv_remember(struct adv_memo *m, __u64 seq, __u64 key, __u32 slot,
+					 const struct adv_syscalls *s)
+{
+	if (seq & 1 || __sync_val_compare_and_swap(&m->seq, seq, seq + 1) != seq)
+		return;
+	barrier();
+	m->key = key;
+	m->slot = slot;
+	for (int i = 0; i < ADV_WORDS; i++)
+		m->bits[i] = s->bits[i];
+	barrier();
+	m->seq = seq + 2;
+}
+
 SEC("raw_tp/sys_enter")
 int ig_adv_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	unsigned long id = ctx->args[1];
 	struct adv_syscalls *s;
-	__u64 key, bit, *memo;
+	struct adv_memo *m;
+	__u64 key, bit, seq, known;
 	__u32 w, slot, zero = 0;
+	bool hit;
 
 	/* x32 calls (bit 30) and anything past the table are not recorded. */
 	if (id >= ADV_NR_MAX || !ig_ids_match())
@@ -113,24 +141,28 @@ int ig_adv_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	key = ig_current_mntns_key();
 	if (key == adv_skip_key)
 		return 0;
-	memo = bpf_map_lookup_elem(&adv_memo, &zero);
-	if (!memo)
+	m = bpf_map_lookup_elem(&adv_memo, &zero);
+	if (!m)
 		return 0;
-	if (*memo >> ADV_SLOT_BITS == key) {
-		slot = *memo & ((1 << ADV_SLOT_BITS) - 1);
-	} else {
+	w = (id / 64) & (ADV_WORDS - 1);
+	bit = 1ULL << (id & 63);
+	seq = READ_ONCE_U64(m->seq);
+	hit = m->key == key;
+	known = m->bits[w] & bit;
+	slot = m->slot;
+	barrier();
+	if (READ_ONCE_U64(m->seq) != seq || seq & 1)
+		hit = false;
+	if (hit && known)
+		return 0;   /* the common case: seen before, by this CPU */
+	if (!hit) {
 		slot = adv_slot(key);
 		if (slot >= ADV_MAX_NS)
 			return 0;
-		/* Keys past 48 bits (none seen yet) are looked up every time. */
-		if (!(key >> (64 - ADV_SLOT_BITS)))
-			*memo = ADV_MEMO(key, slot);
 	}
 	s = bpf_map_lookup_elem(&adv_sets, &slot);
 	if (!s)
 		return 0;
-	w = (id / 64) & (ADV_WORDS - 1);
-	bit = 1ULL << (id & 63);
 	if (!(s->bits[w] & bit)) {
 		__sync_fetch_and_or(&s->bits[w], bit);
 		/* A process that lives on, more likely than the first (runc's
@@ -138,5 +170,6 @@ int ig_adv_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		 * through it. Written only when a new syscall is seen. */
 		s->pid = bpf_get_current_pid_tgid() >> 32;
 	}
+	adv_remember(m, seq, key, slot, s);
 	return 0;
 }
