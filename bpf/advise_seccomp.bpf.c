@@ -22,6 +22,11 @@ __u64 adv_nslots = 0;       /* slots handed out (64 bits: clang 14 returns no 32
 /* A namespace never recorded: the host when it is denied (no --host).
  * 0 (no key is 0) until user space knows the host's key. */
 volatile __u64 adv_skip_key = 0;
+/* That namespace's address, learnt from its first syscall after user space
+ * set adv_skip_key: then its syscalls are dropped without reading the
+ * namespace itself. The host's namespace (pid 1's, or ig's own) lives as
+ * long as ig, so the address is never another namespace's. */
+__u64 adv_skip_ns = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -130,6 +135,7 @@ int ig_adv_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	unsigned long id = ctx->args[1];
 	struct adv_syscalls *s;
+	struct mnt_namespace *ns;
 	struct adv_memo *m;
 	__u64 key, bit, seq, known;
 	__u32 w, slot, zero = 0;
@@ -138,9 +144,14 @@ int ig_adv_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	/* x32 calls (bit 30) and anything past the table are not recorded. */
 	if (id >= ADV_NR_MAX || !ig_ids_match())
 		return 0;
-	key = ig_current_mntns_key();
-	if (key == adv_skip_key)
+	ns = ig_current_mnt_ns();
+	if ((__u64)ns == adv_skip_ns)
 		return 0;
+	key = ig_mntns_key(ns);
+	if (key == adv_skip_key) {
+		adv_skip_ns = (__u64)ns;
+		return 0;
+	}
 	m = bpf_map_lookup_elem(&adv_memo, &zero);
 	if (!m)
 		return 0;
