@@ -4,15 +4,18 @@
  * read, write, readv and writev give the bytes really moved; the fd is the
  * first argument, still in the task's saved registers.
  *
- * The counts live in a counting array (tf_current's inner map), one slot
- * per (process, file) and interval. A file the thread counted last time
- * through the same fd slot on this CPU (tf_hits) costs the fd lookup, two
- * inlined array lookups and two atomic adds: on this kind of VM a hash
- * lookup was ~80 ns of the ~120 a read or write cost (docs/performance.md).
- * Otherwise the hash tf_stats, keyed by the file and the array's
- * generation, gives the slot, or makes it with the file's name and who
- * touched it. User space swaps the array every interval (the swap waits
- * for running programs), so a slot is never reused while one counts.
+ * The counts live in a counting array, tf_cells, in two halves: the one
+ * of this interval's generation (tf_gen) counts, the other is being read
+ * or waits, zeroed. One slot per (process, file) and interval. A file the
+ * thread counted last time through the same fd slot on this CPU (tf_hits)
+ * costs the fd lookup, two inlined array lookups and two atomic adds: on
+ * this kind of VM a hash lookup was ~80 ns of the ~120 a read or write
+ * cost, and a lookup in an inner map of a map of maps, not inlined, ~10
+ * (docs/performance.md). Otherwise the hash tf_stats, keyed by the file
+ * and the generation, gives the slot, or makes it with the file's name and
+ * who touched it. Every interval user space flips tf_gen, then waits for
+ * the programs running (an update of tf_sync, a map of maps, returns only
+ * after them), so a half is never read, nor zeroed, while one counts.
  */
 #include "common.bpf.h"
 #include "top_ns.bpf.h"
@@ -31,22 +34,33 @@ struct {
 	__type(value, struct tf_stats);
 } tf_stats SEC(".maps");
 
-/* The first counting array, generation 0; user space makes the next ones. */
-struct tf_cells {
+/* The generation counting now; its half of tf_cells is gen & 1. */
+volatile __u32 tf_gen = 0;
+
+/* Two halves of TF_CELLS (TF_HALF()); user space maps it to read them. */
+struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TF_MAX_ENTRIES + 1);   /* + the header */
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 2 * TF_CELLS);
 	__type(key, __u32);
 	__type(value, struct tf_counts);
-} tf_cells0 SEC(".maps");
+} tf_cells SEC(".maps");
 
-/* Entry 0: the counting array now. */
+/* Not used by the programs: updating it waits for them (see above). */
+struct tf_sync_inner {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} tf_sync_inner SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__array(values, struct tf_cells);
-} tf_current SEC(".maps") = {
-	.values = { [0] = &tf_cells0 },
+	__array(values, struct tf_sync_inner);
+} tf_sync SEC(".maps") = {
+	.values = { [0] = &tf_sync_inner },
 };
 
 struct {
@@ -74,11 +88,13 @@ static __always_inline char tf_type(__u32 mode)
 	return TF_TYPE_OTHER;
 }
 
-/* A slot for this process and file in the array of generation gen: its
+/* A slot for this process and file in the half of generation gen: its
  * entry in tf_stats, made on first sight. 0: not counted (not a file we
- * count, or the array is full). */
-static __noinline __u32 tf_slot(struct file *f, struct tf_counts *head, __u32 gen)
+ * count, or the half is full). */
+static __noinline __u32 tf_slot(struct file *f, __u32 gen)
 {
+	__u32 base = TF_HALF(gen);
+	struct tf_counts *head = bpf_map_lookup_elem(&tf_cells, &base);
 	struct tf_key k = {};
 	struct tf_stats *s, *v;
 	const unsigned char *name;
@@ -97,7 +113,7 @@ static __noinline __u32 tf_slot(struct file *f, struct tf_counts *head, __u32 ge
 	if (s)
 		return s->slot;
 	v = bpf_map_lookup_elem(&tf_scratch, &zero);
-	if (!v)
+	if (!v || !head)
 		return 0;
 	slot = __sync_fetch_and_add(&head->writes, 1) + 1;
 	if (slot > TF_MAX_ENTRIES)
@@ -118,12 +134,11 @@ static __noinline __u32 tf_slot(struct file *f, struct tf_counts *head, __u32 ge
 
 static __always_inline int tf_count(long ret, bool write)
 {
-	__u32 zero = 0, way, slot;
-	struct tf_counts *head, *c;
+	__u32 way, slot, gen;
+	struct tf_counts *c;
 	struct tf_hit *hit;
 	struct pt_regs *regs;
 	struct inode *inode;
-	void *cells;
 	struct file *f;
 	__u64 id;
 
@@ -133,29 +148,26 @@ static __always_inline int tf_count(long ret, bool write)
 	f = ig_fd_file((__u32)regs->di);
 	if (!f)
 		return 0;
-	cells = bpf_map_lookup_elem(&tf_current, &zero);
-	if (!cells)
-		return 0;
-	head = bpf_map_lookup_elem(cells, &zero);
 	way = (__u32)regs->di % TF_HIT_WAYS;
 	hit = bpf_map_lookup_elem(&tf_hits, &way);
-	if (!head || !hit)
+	if (!hit)
 		return 0;
+	gen = tf_gen;
 	inode = IG_FILE_READ(f, f_inode);
 	id = bpf_get_current_pid_tgid();
 	if (hit->file != (__u64)f || hit->inode != (__u64)inode || hit->pid_tgid != id ||
-	    hit->gen != (__u32)head->reads) {
-		slot = tf_slot(f, head, (__u32)head->reads);
+	    hit->gen != gen) {
+		slot = tf_slot(f, gen);
 		if (!slot)
 			return 0;
 		hit->file = (__u64)f;
 		hit->inode = (__u64)inode;
 		hit->pid_tgid = id;
-		hit->gen = (__u32)head->reads;
+		hit->gen = gen;
 		hit->slot = slot;
 	}
-	slot = hit->slot;
-	c = bpf_map_lookup_elem(cells, &slot);
+	slot = TF_HALF(gen) + hit->slot;   /* the lookup checks the bound */
+	c = bpf_map_lookup_elem(&tf_cells, &slot);
 	if (!c)
 		return 0;
 	if (write) {

@@ -5,9 +5,10 @@
  * counting array the first time it sees it in an interval (a hash from
  * the file to its slot, with the file's name and who touched it), and
  * remembers the last few files per CPU so that the next read or write of
- * one is two atomic adds into its slot, no hash lookup. Every --interval
- * user space (src/gadgets/top_file.c) swaps in a fresh counting array and
- * reads the old one with the hash entries of its generation.
+ * one is two atomic adds into its slot, no hash lookup. The counting array
+ * has two halves, one per generation's parity: every --interval user space
+ * (src/gadgets/top_file.c) moves the kernel to the next generation, and
+ * reads the old half with the hash entries of its generation.
  */
 #ifndef IG_TOP_FILE_H
 #define IG_TOP_FILE_H
@@ -17,6 +18,8 @@
 #define TF_MAX_ENTRIES 10240
 #define TF_NAME_LEN    64      /* the file's name (its last path component) */
 #define TF_HIT_WAYS    4       /* files remembered per CPU, by fd modulo this */
+#define TF_CELLS       (TF_MAX_ENTRIES + 1)          /* a half: its header, then the slots */
+#define TF_HALF(gen)   (((gen) & 1) * TF_CELLS)      /* where generation gen's half starts */
 
 /* The file's type, as the T column shows it. */
 #define TF_TYPE_REGULAR 'R'
@@ -30,9 +33,9 @@ struct tf_key {
 	__u32 gen;      /* the counting array's generation (its interval) */
 };
 
-/* A slot of the counting array. Slot 0 is the array's header instead:
- * reads holds its generation, writes how many slots are taken: a zeroed
- * array is a fresh one of generation 0. */
+/* A slot of the counting array. Slot 0 of each half is its header
+ * instead: writes is how many slots are taken (a zeroed half is a fresh
+ * one). */
 struct tf_counts {
 	__u64 reads;
 	__u64 writes;

@@ -3,6 +3,7 @@
  * the BPF side is bpf/top_file.bpf.c. */
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "batch.h"
@@ -64,105 +65,92 @@ void tf_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct tf_ke
 	row_set_uint(r, GF(F_INO), k->ino);
 }
 
-/* The counting array the kernel counts into now, when not the skeleton's
- * first one (tf_cells0), and its generation. One top_file per process. */
+/* tf_cells, mapped: both halves. One top_file per process. */
 static struct {
-	int fd;
-	__u32 gen;
-} tf_now = { -1, 0 };
+	struct tf_counts *cells;
+	size_t len;
+} tf_map;
 
 static int tf_loaded(struct gadget_ctx *ctx, void *s)
 {
+	struct top_file_bpf *skel = s;
+	size_t len = (size_t)2 * TF_CELLS * sizeof(struct tf_counts);
+	void *p;
+
 	(void)ctx;
-	(void)s;
-	tf_now.fd = -1;
-	tf_now.gen = 0;
+	len = (len + getpagesize() - 1) / getpagesize() * getpagesize();
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(skel->maps.tf_cells), 0);
+	if (p == MAP_FAILED) {
+		ig_err("top_file: cannot map the counting array: %s", strerror(errno));
+		return -errno;
+	}
+	tf_map.cells = p;
+	tf_map.len = len;
 	return 0;
 }
 
 static void tf_detach(struct gadget_ctx *ctx)
 {
 	(void)ctx;
-	if (tf_now.fd >= 0)
-		close(tf_now.fd);
-	tf_now.fd = -1;
+	if (tf_map.cells)
+		munmap(tf_map.cells, tf_map.len);
+	tf_map.cells = NULL;
 }
 
-/* A zeroed counting array of generation gen (its header, slot 0), made
- * like the first one: with its BTF, or 6.1 finds it unlike the inner map's
- * template (BTF-less maps differ in their spin-lock offset) and refuses it. */
-static int tf_new_cells(struct top_file_bpf *skel, __u32 gen)
+/* Zero the half of generation gen: its header, and the slots it gave. */
+static void tf_clear(__u32 gen)
 {
-	const struct bpf_map *first = skel->maps.tf_cells0;
-	int btf_fd = bpf_object__btf_fd(skel->obj);
-	LIBBPF_OPTS(bpf_map_create_opts, o,
-		.btf_fd = btf_fd,
-		.btf_key_type_id = bpf_map__btf_key_type_id(first),
-		.btf_value_type_id = bpf_map__btf_value_type_id(first));
-	struct tf_counts head = { .reads = gen };
-	__u32 zero = 0;
-	int fd, err;
+	struct tf_counts *half = tf_map.cells + TF_HALF(gen);
+	__u64 used = half->writes < TF_MAX_ENTRIES ? half->writes : TF_MAX_ENTRIES;
 
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "tf_cells", sizeof(__u32), sizeof(struct tf_counts),
-			    TF_MAX_ENTRIES + 1, btf_fd >= 0 && o.btf_value_type_id ? &o : NULL);
-	if (fd < 0)
-		return -errno;
-	if (bpf_map_update_elem(fd, &zero, &head, BPF_ANY)) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
+	memset(half, 0, (used + 1) * sizeof(*half));
 }
 
-/* Every entry of the interval: a fresh array goes in first, then the old
- * one's entries are read and deleted. The map-in-map update returns once
- * the programs that were running are done (the kernel waits an RCU grace
- * period), so nothing counts into the old array while it is read. Keys
- * first: the hash keeps changing while it is walked. */
+/* Every entry of the interval. The next generation's half (zeroed since
+ * it was read) takes over, then an update of tf_sync waits for the
+ * programs that were running (the kernel waits an RCU grace period after a
+ * map-in-map update), so nothing counts into the old half while it is
+ * read. Keys first: the hash keeps changing while it is walked. */
 static int tf_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 {
 	struct top_file_bpf *skel = ctx->skel;
 	int hash = bpf_map__fd(skel->maps.tf_stats);
-	int old = tf_now.fd >= 0 ? tf_now.fd : bpf_map__fd(skel->maps.tf_cells0);
+	int inner = bpf_map__fd(skel->maps.tf_sync_inner);
 	static struct tf_key keys[TF_MAX_ENTRIES];
 	struct tf_key k, last, *prev = NULL;
-	__u32 gen = tf_now.gen, zero = 0;
-	struct tf_counts c;
+	__u32 gen = skel->bss->tf_gen, zero = 0;
+	const struct tf_counts *old = tf_map.cells + TF_HALF(gen);
 	struct tf_stats v;
 	size_t n = 0;
-	int fresh, err = 0;
+	int err = 0;
 
-	fresh = tf_new_cells(skel, gen + 1);
-	if (fresh < 0)
-		return fresh;
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.tf_current), &zero, &fresh, BPF_ANY)) {
-		err = -errno;
-		close(fresh);
-		return err;
-	}
-	tf_now.fd = fresh;
-	tf_now.gen = gen + 1;
+	skel->bss->tf_gen = gen + 1;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.tf_sync), &zero, &inner, BPF_ANY))
+		return -errno;
 	while (n < TF_MAX_ENTRIES && !bpf_map_get_next_key(hash, prev, &k)) {
-		if (k.gen == gen)   /* not the new array's, made since the swap */
+		if (k.gen == gen)   /* not the new half's, made since the flip */
 			keys[n++] = k;
 		last = k;
 		prev = &last;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
+		const struct tf_counts *c;
+
 		if (bpf_map_lookup_and_delete_elem(hash, &keys[i], &v) ||
-		    bpf_map_lookup_elem(old, &v.slot, &c) || !(c.reads | c.writes))
+		    !v.slot || v.slot > TF_MAX_ENTRIES)
 			continue;
-		v.reads = c.reads;
-		v.writes = c.writes;
-		v.rbytes = c.rbytes;
-		v.wbytes = c.wbytes;
+		c = &old[v.slot];
+		if (!(c->reads | c->writes))
+			continue;
+		v.reads = c->reads;
+		v.writes = c->writes;
+		v.rbytes = c->rbytes;
+		v.wbytes = c->wbytes;
 		tf_fill_row(ctx, batch_row(b), &keys[i], &v);
 		if (batch_add(b))
 			err = -ENOMEM;
 	}
-	if (old != bpf_map__fd(skel->maps.tf_cells0))
-		close(old);
+	tf_clear(gen);   /* for generation gen + 2 */
 	return err;
 }
 
