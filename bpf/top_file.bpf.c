@@ -5,7 +5,7 @@
  * first argument, still in the task's saved registers.
  *
  * The counts live in a counting array, tf_cells, in two halves: the one
- * of this interval's generation (tf_gen) counts, the other is being read
+ * of this interval's generation (entry 0) counts, the other is being read
  * or waits, zeroed. One slot per (process, file) and interval. A file the
  * thread counted last time through the same fd slot on this CPU (tf_hits)
  * costs the fd lookup, two inlined array lookups and two atomic adds: on
@@ -13,7 +13,7 @@
  * cost, and a lookup in an inner map of a map of maps, not inlined, ~10
  * (docs/performance.md). Otherwise the hash tf_stats, keyed by the file
  * and the generation, gives the slot, or makes it with the file's name and
- * who touched it. Every interval user space flips tf_gen, then waits for
+ * who touched it. Every interval user space moves the generation on, then waits for
  * the programs running (an update of tf_sync, a map of maps, returns only
  * after them), so a half is never read, nor zeroed, while one counts.
  */
@@ -34,14 +34,14 @@ struct {
 	__type(value, struct tf_stats);
 } tf_stats SEC(".maps");
 
-/* The generation counting now; its half of tf_cells is gen & 1. */
-volatile __u32 tf_gen = 0;
-
-/* Two halves of TF_CELLS (TF_HALF()); user space maps it to read them. */
+/* Entry 0: reads is the generation counting now (user space writes it);
+ * then two halves of TF_CELLS, the one of generation gen at TF_HALF(gen).
+ * The generation shares a page with the first slots: a read or write
+ * touches one page of it. User space maps it to read the halves. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 2 * TF_CELLS);
+	__uint(max_entries, TF_CELLS_ALL);
 	__type(key, __u32);
 	__type(value, struct tf_counts);
 } tf_cells SEC(".maps");
@@ -134,8 +134,8 @@ static __noinline __u32 tf_slot(struct file *f, __u32 gen)
 
 static __always_inline int tf_count(long ret, bool write)
 {
-	__u32 way, slot, gen;
-	struct tf_counts *c;
+	__u32 way, slot, gen, zero = 0;
+	struct tf_counts *c, *hdr;
 	struct tf_hit *hit;
 	struct pt_regs *regs;
 	struct inode *inode;
@@ -152,7 +152,10 @@ static __always_inline int tf_count(long ret, bool write)
 	hit = bpf_map_lookup_elem(&tf_hits, &way);
 	if (!hit)
 		return 0;
-	gen = tf_gen;
+	hdr = bpf_map_lookup_elem(&tf_cells, &zero);
+	if (!hdr)
+		return 0;
+	gen = hdr->reads;
 	inode = IG_FILE_READ(f, f_inode);
 	id = bpf_get_current_pid_tgid();
 	if (hit->file != (__u64)f || hit->inode != (__u64)inode || hit->pid_tgid != id ||

@@ -19,7 +19,8 @@
 #define TF_NAME_LEN    64      /* the file's name (its last path component) */
 #define TF_HIT_WAYS    4       /* files remembered per CPU, by fd modulo this */
 #define TF_CELLS       (TF_MAX_ENTRIES + 1)          /* a half: its header, then the slots */
-#define TF_HALF(gen)   (((gen) & 1) * TF_CELLS)      /* where generation gen's half starts */
+#define TF_HALF(gen)   (1 + ((gen) & 1) * TF_CELLS)  /* where generation gen's half starts */
+#define TF_CELLS_ALL   (1 + 2 * TF_CELLS)            /* the generation, then the two halves */
 
 /* The file's type, as the T column shows it. */
 #define TF_TYPE_REGULAR 'R'

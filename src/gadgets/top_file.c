@@ -65,7 +65,8 @@ void tf_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct tf_ke
 	row_set_uint(r, GF(F_INO), k->ino);
 }
 
-/* tf_cells, mapped: both halves. One top_file per process. */
+/* tf_cells, mapped: the generation and both halves. One top_file per
+ * process. */
 static struct {
 	struct tf_counts *cells;
 	size_t len;
@@ -74,7 +75,7 @@ static struct {
 static int tf_loaded(struct gadget_ctx *ctx, void *s)
 {
 	struct top_file_bpf *skel = s;
-	size_t len = (size_t)2 * TF_CELLS * sizeof(struct tf_counts);
+	size_t len = (size_t)TF_CELLS_ALL * sizeof(struct tf_counts);
 	void *p;
 
 	(void)ctx;
@@ -118,13 +119,14 @@ static int tf_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 	int inner = bpf_map__fd(skel->maps.tf_sync_inner);
 	static struct tf_key keys[TF_MAX_ENTRIES];
 	struct tf_key k, last, *prev = NULL;
-	__u32 gen = skel->bss->tf_gen, zero = 0;
+	volatile __u64 *now = &tf_map.cells[0].reads;   /* the generation */
+	__u32 gen = *now, zero = 0;
 	const struct tf_counts *old = tf_map.cells + TF_HALF(gen);
 	struct tf_stats v;
 	size_t n = 0;
 	int err = 0;
 
-	skel->bss->tf_gen = gen + 1;
+	*now = gen + 1;
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.tf_sync), &zero, &inner, BPF_ANY))
 		return -errno;
 	while (n < TF_MAX_ENTRIES && !bpf_map_get_next_key(hash, prev, &k)) {
