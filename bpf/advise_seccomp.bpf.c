@@ -7,11 +7,12 @@
  *
  * This runs on every syscall of the machine, so the common cases cost no
  * hash lookup (on this kind of VM one is ~80 ns, docs/performance.md) and
- * touch as few pages as can be (each is a TLB miss after a syscall entry
- * here: ~10-20 ns). Both read only this CPU's memo (adv_memo):
- *  - the host when it is not recorded (no --host): its namespace's address
- *    (user space gives its key, adv_skip_key, as to traceloop);
- *  - a syscall the namespace this CPU recorded last is known to have made.
+ * touch few pages (after a syscall entry each is a TLB miss here):
+ *  - the host when it is not recorded (no --host): a compare of its
+ *    namespace's address (user space gives its key, adv_skip_key, as to
+ *    traceloop);
+ *  - a syscall the namespace this CPU recorded last is known to have made:
+ *    a read of this CPU's memo (adv_memo).
  * A syscall new to the memo finds the namespace's slot (remembered in the
  * memo) and bitmap in adv_sets, an inlined array lookup, and sets its bit
  * with an atomic or if no other CPU did. Only a namespace new to the CPU
@@ -25,6 +26,11 @@ __u64 adv_nslots = 0;       /* slots handed out (64 bits: clang 14 returns no 32
 /* A namespace never recorded: the host when it is denied (no --host).
  * 0 (no key is 0) until user space knows the host's key. */
 volatile __u64 adv_skip_key = 0;
+/* That namespace's address, learnt from its first syscall after user space
+ * set adv_skip_key: then its syscalls are dropped without reading the
+ * namespace itself. The host's namespace (pid 1's, or ig's own) lives as
+ * long as ig, so the address is never another namespace's. */
+__u64 adv_skip_ns = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -48,13 +54,6 @@ struct {
  * it read only if seq was even and unchanged around it. A slot, once
  * given, is the namespace's for good, and bits are only ever added. */
 struct adv_memo {
-	/* The address of adv_skip_key's namespace, learnt by this CPU from
-	 * its first syscall there: then its syscalls are dropped without
-	 * reading the namespace, nor .bss (another page: ~20 ns on this kind
-	 * of VM). The host's namespace (pid 1's, or ig's own) lives as long
-	 * as ig, so the address is never another namespace's; it is the only
-	 * value ever written here, so it needs no seqcount. */
-	__u64 skip_ns;
 	__u64 seq;
 	__u64 key;
 	__u64 slot;
@@ -149,13 +148,17 @@ int ig_adv_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	/* x32 calls (bit 30) and anything past the table are not recorded. */
 	if (id >= ADV_NR_MAX || !ig_ids_match())
 		return 0;
+	ns = ig_current_mnt_ns();
+	if ((__u64)ns == adv_skip_ns)
+		return 0;
+	key = ig_mntns_key(ns);
+	if (key == adv_skip_key) {
+		adv_skip_ns = (__u64)ns;
+		return 0;
+	}
 	m = bpf_map_lookup_elem(&adv_memo, &zero);
 	if (!m)
 		return 0;
-	ns = ig_current_mnt_ns();
-	if ((__u64)ns == m->skip_ns)
-		return 0;
-	key = ig_mntns_key(ns);
 	w = (id / 64) & (ADV_WORDS - 1);
 	bit = 1ULL << (id & 63);
 	seq = READ_ONCE_U64(m->seq);
@@ -167,10 +170,6 @@ int ig_adv_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		hit = false;
 	if (hit && known)
 		return 0;   /* the common case: seen before, by this CPU */
-	if (key == adv_skip_key) {
-		m->skip_ns = (__u64)ns;
-		return 0;
-	}
 	if (!hit) {
 		slot = adv_slot(key);
 		if (slot >= ADV_MAX_NS)
