@@ -2,12 +2,11 @@
 /* top_file: the processes reading and writing files most, every --interval;
  * the BPF side is bpf/top_file.bpf.c. */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
-#include <bpf/bpf.h>
 #include "batch.h"
 #include "skel.h"
+#include "top_cells.h"
 #include "top_file.h"
 #include "top_ns.h"
 #include "top_file.skel.h"
@@ -65,95 +64,24 @@ void tf_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct tf_ke
 	row_set_uint(r, GF(F_INO), k->ino);
 }
 
-/* tf_cells, mapped: the generation and both halves. One top_file per
- * process. */
-static struct {
-	struct tf_counts *cells;
-	size_t len;
-} tf_map;
+/* One top_file per process. */
+static struct top_cells tf_cells = TOP_CELLS_INIT;
+TOP_CELLS_HOOKS(tf, tf_cells)
 
-static int tf_loaded(struct gadget_ctx *ctx, void *s)
+static int tf_row(struct gadget_ctx *ctx, struct ig_batch *b, const void *key, const void *val)
 {
-	struct top_file_bpf *skel = s;
-	size_t len = (size_t)TF_CELLS_ALL * sizeof(struct tf_counts);
-	void *p;
-
-	(void)ctx;
-	len = (len + getpagesize() - 1) / getpagesize() * getpagesize();
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(skel->maps.tf_cells), 0);
-	if (p == MAP_FAILED) {
-		ig_err("top_file: cannot map the counting array: %s", strerror(errno));
-		return -errno;
-	}
-	tf_map.cells = p;
-	tf_map.len = len;
-	return 0;
+	tf_fill_row(ctx, batch_row(b), key, val);
+	return batch_add(b) ? -ENOMEM : 0;
 }
 
-static void tf_detach(struct gadget_ctx *ctx)
-{
-	(void)ctx;
-	if (tf_map.cells)
-		munmap(tf_map.cells, tf_map.len);
-	tf_map.cells = NULL;
-}
-
-/* Zero the half of generation gen: its header, and the slots it gave. */
-static void tf_clear(__u32 gen)
-{
-	struct tf_counts *half = tf_map.cells + TF_HALF(gen);
-	__u64 used = half->writes < TF_MAX_ENTRIES ? half->writes : TF_MAX_ENTRIES;
-
-	memset(half, 0, (used + 1) * sizeof(*half));
-}
-
-/* Every entry of the interval. The next generation's half (zeroed since
- * it was read) takes over, then an update of tf_sync waits for the
- * programs that were running (the kernel waits an RCU grace period after a
- * map-in-map update), so nothing counts into the old half while it is
- * read. Keys first: the hash keeps changing while it is walked. */
 static int tf_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 {
 	struct top_file_bpf *skel = ctx->skel;
-	int hash = bpf_map__fd(skel->maps.tf_stats);
-	int inner = bpf_map__fd(skel->maps.tf_sync_inner);
-	static struct tf_key keys[TF_MAX_ENTRIES];
-	struct tf_key k, last, *prev = NULL;
-	volatile __u64 *now = &tf_map.cells[0].reads;   /* the generation */
-	__u32 gen = *now, zero = 0;
-	const struct tf_counts *old = tf_map.cells + TF_HALF(gen);
-	struct tf_stats v;
-	size_t n = 0;
-	int err = 0;
+	const struct top_cells_desc d = TOP_CELLS_DESC(skel, tf_stats, struct tf_key, struct tf_stats,
+						       reads, struct tf_counts, TF_MAX_ENTRIES,
+						       tf_row);
 
-	*now = gen + 1;
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.tf_sync), &zero, &inner, BPF_ANY))
-		return -errno;
-	while (n < TF_MAX_ENTRIES && !bpf_map_get_next_key(hash, prev, &k)) {
-		if (k.gen == gen)   /* not the new half's, made since the flip */
-			keys[n++] = k;
-		last = k;
-		prev = &last;
-	}
-	for (size_t i = 0; i < n && !err; i++) {
-		const struct tf_counts *c;
-
-		if (bpf_map_lookup_and_delete_elem(hash, &keys[i], &v) ||
-		    !v.slot || v.slot > TF_MAX_ENTRIES)
-			continue;
-		c = &old[v.slot];
-		if (!(c->reads | c->writes))
-			continue;
-		v.reads = c->reads;
-		v.writes = c->writes;
-		v.rbytes = c->rbytes;
-		v.wbytes = c->wbytes;
-		tf_fill_row(ctx, batch_row(b), &keys[i], &v);
-		if (batch_add(b))
-			err = -ENOMEM;
-	}
-	tf_clear(gen);   /* for generation gen + 2 */
-	return err;
+	return top_cells_collect(ctx, b, &tf_cells, &d);
 }
 
 static void tf_tick(struct gadget_ctx *ctx, struct ig_batch *b)
