@@ -145,19 +145,24 @@ static __always_inline bool ig_ids_match(void)
 	return true;
 }
 
+/* The mount-namespace filter alone, for a key the caller has: allowed, or
+ * not classified yet (see ig_config.h). */
+static __always_inline bool ig_mntns_allowed(__u64 key)
+{
+	__u8 *verdict;
+
+	if (!ig_cfg.filter_mntns)
+		return true;
+	verdict = bpf_map_lookup_elem(&ig_mntns, &key);
+	return !verdict || *verdict == IG_MNTNS_ALLOW;
+}
+
 /* Cheapest checks first: ids come from helpers, the mntns needs reads. */
 static __always_inline bool ig_should_trace(void)
 {
 	if (!ig_ids_match())
 		return false;
-	if (ig_cfg.filter_mntns) {
-		__u64 mntns = ig_current_mntns_key();
-		__u8 *verdict = bpf_map_lookup_elem(&ig_mntns, &mntns);
-
-		if (verdict && *verdict != IG_MNTNS_ALLOW)
-			return false;
-	}
-	return true;
+	return !ig_cfg.filter_mntns || ig_mntns_allowed(ig_current_mntns_key());
 }
 
 static __always_inline void ig_fill_proc(struct ig_proc *p)

@@ -319,14 +319,29 @@ static struct adv_named *adv_named_add(__u64 key)
 	return n;
 }
 
+/* A namespace's bitmap: its slot in adv_slots, then the slot in adv_sets.
+ * 0, or -1 when it has none. */
+static int adv_read(struct advise_seccomp_bpf *skel, __u64 key, struct adv_syscalls *v)
+{
+	__u32 slot;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.adv_slots), &key, &slot))
+		return -1;
+	return bpf_map_lookup_elem(bpf_map__fd(skel->maps.adv_sets), &slot, v);
+}
+
 static void adv_tick(struct gadget_ctx *ctx, struct ig_batch *b)
 {
 	struct advise_seccomp_bpf *skel = ctx->skel;
 	struct container_table *t = b->enr ? enricher_table(b->enr) : NULL;
-	int fd = bpf_map__fd(skel->maps.adv_seen);
+	int fd = bpf_map__fd(skel->maps.adv_slots);
 	__u64 key, prev;
 	bool first = true;
 
+	/* Without --host the host is denied for good (src/enrich.c): BPF
+	 * then drops its syscalls with one compare, before any lookup. */
+	if (t && !ctx->opts->host && !skel->bss->adv_skip_key)
+		skel->bss->adv_skip_key = ct_host_mntns(t);
 	while (t && !bpf_map_get_next_key(fd, first ? NULL : &prev, &key)) {
 		struct adv_named *n = adv_named_find(key);
 		const struct container *c;
@@ -336,7 +351,7 @@ static void adv_tick(struct gadget_ctx *ctx, struct ig_batch *b)
 		prev = key;
 		if (!n && !(n = adv_named_add(key)))
 			return;
-		if (n->found || n->tries >= ADV_NAME_TRIES || bpf_map_lookup_elem(fd, &key, &v))
+		if (n->found || n->tries >= ADV_NAME_TRIES || adv_read(skel, key, &v))
 			continue;
 		n->tries++;
 		c = ct_lookup_mntns(t, key);
@@ -402,7 +417,7 @@ static int adv_emit(struct gadget_ctx *ctx, struct ig_batch *b, struct row *r,
 static int adv_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 {
 	struct advise_seccomp_bpf *skel = ctx->skel;
-	int fd = bpf_map__fd(skel->maps.adv_seen), err = 0;
+	int fd = bpf_map__fd(skel->maps.adv_slots), err = 0;
 	static uint64_t keys[ADV_MAX_NS];
 	struct adv_syscalls v;
 	size_t n = 0, docs = 0;
@@ -410,12 +425,12 @@ static int adv_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 	while (n < ADV_MAX_NS && !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
 		n++;
 	if (skel->bss->adv_ns_dropped)
-		ig_err("advise_seccomp: %llu mount namespaces were not recorded (more than %d)",
+		ig_err("advise_seccomp: %llu syscalls of mount namespaces were not recorded (more than %d namespaces)",
 		       (unsigned long long)skel->bss->adv_ns_dropped, ADV_MAX_NS);
 	for (size_t i = 0; i < n && !err; i++) {
 		struct row *r;
 
-		if (bpf_map_lookup_elem(fd, &keys[i], &v))
+		if (adv_read(skel, keys[i], &v))
 			continue;
 		r = batch_row(b);
 		if (adv_fill_row(ctx, r, keys[i], &v))
