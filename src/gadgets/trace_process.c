@@ -193,7 +193,10 @@ static int proc_configure(struct gadget_ctx *ctx, void *s)
 		skel->rodata->want_bins |= resolved[h].want_bin;
 	bpf_program__set_autoload(skel->progs.ig_policy, policies.nhooks > 0);
 	bpf_program__set_autoload(skel->progs.ig_pol_exec, skel->rodata->want_bins);
-	if (bpf_map__set_max_entries(skel->maps.proc_bins, cache_max) ||
+	/* proc_bins is read only for matchBinaries: without it, one entry (a
+	 * 32k-entry LRU of 260-byte values took 40+ ms to preallocate). */
+	if (bpf_map__set_max_entries(skel->maps.proc_bins,
+				     skel->rodata->want_bins ? cache_max : 1) ||
 	    bpf_map__set_max_entries(skel->maps.proc_ktimes, cache_max))
 		return -1;
 	return seed_start(ctx);
