@@ -432,28 +432,45 @@ static int memory_store(char *path, size_t len, const void *btf, uint32_t size,
 	return 0;
 }
 
-static int build(const char *src, struct src_bytes *bytes, struct btf **min)
+/* The minimized BTF of src (its bytes when read already: they are freed),
+ * from the raw bytes: no libbpf parse of the full BTF. */
+static int build(const char *src, struct src_bytes *bytes, void **min, uint32_t *size)
 {
 	const struct bpf_blob *objs;
-	struct btf *full;
 	size_t n;
 	int err;
 
-	if (bytes->data) {
-		full = btf__new(bytes->data, bytes->size);
-		free(bytes->data);   /* libbpf has its own copy */
-		bytes->data = NULL;
-	} else {
-		full = btf__parse(src, NULL);
-	}
-	if (!full)
-		return -errno;
+	if (!bytes->data && (err = read_all(src, bytes)))
+		return err;
 	objs = ig_bpf_blobs(&n);
-	err = btf_min_build(full, objs, n, min);
-	btf__free(full);   /* megabytes: not a moment longer */
+	err = btf_min_build_raw(bytes->data, bytes->size, objs, n, min, size);
+	free(bytes->data);   /* megabytes: not a moment longer */
+	bytes->data = NULL;
 	return err;
 }
 
+/*
+ * A miss at start: libbpf gets the minimized BTF built in memory from the
+ * source bytes just read (its type IDs are the source's), rather than the
+ * source itself, whose parse by libbpf, and CO-RE's search among its 126k
+ * types, cost more than this build (docs/performance.md). The entry is
+ * still written after attaching. If the build fails, the source bytes.
+ */
+static void keep_minimized(struct src_bytes *bytes, struct src_bytes *keep)
+{
+	const struct bpf_blob *objs;
+	uint32_t size;
+	void *min;
+	size_t n;
+
+	objs = ig_bpf_blobs(&n);
+	if (!btf_min_build_raw(bytes->data, bytes->size, objs, n, &min, &size)) {
+		free(bytes->data);
+		bytes->data = min;
+		bytes->size = size;
+	}
+	*keep = *bytes;
+}
 
 /*
  * keep (optional) gets the bytes this lookup read that libbpf can use in
@@ -468,9 +485,8 @@ enum btf_cache_result btf_cache_lookup_mode(const char *src, const char *cache_d
 	enum btf_cache_result res;
 	char dir[PATH_MAX];
 	struct utsname u;
-	struct btf *min;
-	const void *raw;
 	uint32_t size;
+	void *min;
 
 	src = src ? src : KERNEL_BTF;
 	if (uname(&u))
@@ -482,7 +498,7 @@ enum btf_cache_result btf_cache_lookup_mode(const char *src, const char *cache_d
 	if (!src_hash && bytes.data && miss == MISS_REPORT && keep) {
 		/* Nothing cached for this kernel: no hash needed to know. */
 		snprintf(path, len, "%s/%s-*", cache_dir, u.release);
-		*keep = bytes;
+		keep_minimized(&bytes, keep);
 		return BTF_CACHE_LATER;
 	}
 	if (!src_hash) {
@@ -502,8 +518,8 @@ enum btf_cache_result btf_cache_lookup_mode(const char *src, const char *cache_d
 		return BTF_CACHE_HIT;
 	}
 	if (miss == MISS_REPORT) {
-		if (keep)
-			*keep = bytes;
+		if (keep && bytes.data)
+			keep_minimized(&bytes, keep);
 		else
 			free(bytes.data);
 		return BTF_CACHE_LATER;
@@ -513,16 +529,14 @@ enum btf_cache_result btf_cache_lookup_mode(const char *src, const char *cache_d
 		return BTF_CACHE_FAILED;
 	}
 	ig_info("BTF cache: no valid %s, building it", path);
-	if (build(src, &bytes, &min))
+	if (build(src, &bytes, &min, &size))
 		return BTF_CACHE_FAILED;
-	raw = btf__raw_data(min, &size);
 	res = BTF_CACHE_FAILED;
-	if (raw && !cache_store(dir, path, raw, size, src_hash, obj_hash))
+	if (!cache_store(dir, path, min, size, src_hash, obj_hash))
 		res = BTF_CACHE_BUILT;
-	else if (raw && miss == MISS_BUILD &&
-		 !memory_store(path, len, raw, size, src_hash, obj_hash))
+	else if (miss == MISS_BUILD && !memory_store(path, len, min, size, src_hash, obj_hash))
 		res = BTF_CACHE_UNCACHED;
-	btf__free(min);
+	free(min);
 	return res;
 }
 

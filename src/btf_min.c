@@ -27,6 +27,7 @@
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 #include "btf_min.h"
+#include "btf_raw.h"
 
 #define MAX_ACCESS 64     /* access string steps, as libbpf bounds them */
 
@@ -41,7 +42,7 @@ struct btf_ext_hdr {      /* the fixed part of .BTF.ext's header */
 };
 
 struct marks {
-	const struct btf *k;      /* the full kernel BTF */
+	struct kbtf k;            /* the full kernel BTF */
 	uint32_t n;               /* its type count */
 	uint8_t *kept;
 	uint64_t **members;       /* per composite: bitmap of kept members */
@@ -104,6 +105,22 @@ static int elf_section(const struct bpf_blob *o, const char *name, const void **
 	return -ENOENT;
 }
 
+static const struct btf_type void_type;
+
+static const struct btf_type *ktype(const struct marks *m, uint32_t id)
+{
+	if (!id)
+		return &void_type;
+	return id < m->n ? (const void *)(m->k.types + m->k.offs[id]) : NULL;
+}
+
+/* Any name_off of a type kbtf_open checked, or of its members: "" if out
+ * of the section. */
+static const char *kname(const struct marks *m, uint32_t off)
+{
+	return off < m->k.str_len ? m->k.strs + off : "";
+}
+
 /* -------------------------------------------------------------- marking */
 
 static const struct btf_type *skip_mods(const struct btf *b, uint32_t id, uint32_t *res)
@@ -119,11 +136,25 @@ static const struct btf_type *skip_mods(const struct btf *b, uint32_t id, uint32
 	return t;
 }
 
+/* The same in the kernel's BTF; a loop of modifiers ends at n steps. */
+static const struct btf_type *kskip_mods(const struct marks *m, uint32_t id, uint32_t *res)
+{
+	const struct btf_type *t = ktype(m, id);
+
+	for (uint32_t i = 0; t && (btf_is_mod(t) || btf_is_typedef(t)) && i < m->n; i++) {
+		id = t->type;
+		t = ktype(m, id);
+	}
+	if (res)
+		*res = id;
+	return t;
+}
+
 static void keep_type(struct marks *m, uint32_t id);
 
 static int keep_member(struct marks *m, uint32_t id, uint16_t idx)
 {
-	const struct btf_type *t = btf__type_by_id(m->k, id);
+	const struct btf_type *t = ktype(m, id);
 
 	if (!m->members[id]) {
 		m->members[id] = calloc((btf_vlen(t) + 63) / 64, sizeof(uint64_t));
@@ -142,7 +173,7 @@ static void keep_type(struct marks *m, uint32_t id)
 
 	/* Depth is bounded: chains end at a struct, which stops here. */
 	while (id && id < m->n && !m->kept[id]) {
-		t = btf__type_by_id(m->k, id);
+		t = ktype(m, id);
 		m->kept[id] = 1;
 		if (id > m->max_kept)
 			m->max_kept = id;
@@ -170,7 +201,7 @@ static void keep_type(struct marks *m, uint32_t id)
 /* Keep every member of a composite, and of the composites in it. */
 static int keep_deep(struct marks *m, uint32_t id, int depth)
 {
-	const struct btf_type *t = skip_mods(m->k, id, &id);
+	const struct btf_type *t = kskip_mods(m, id, &id);
 
 	keep_type(m, id);
 	if (!t || !btf_is_composite(t) || depth > 8)
@@ -206,11 +237,11 @@ static bool kinds_compat(const struct btf_type *a, const struct btf_type *b)
  */
 static long find_member(struct marks *m, uint32_t kid, const char *name, int depth)
 {
-	const struct btf_type *t = btf__type_by_id(m->k, kid);
+	const struct btf_type *t = ktype(m, kid);
 	const struct btf_member *mb = btf_members(t);
 
 	for (uint16_t i = 0; i < btf_vlen(t) && depth < 32; i++) {
-		const char *mn = btf__name_by_offset(m->k, mb[i].name_off);
+		const char *mn = kname(m, mb[i].name_off);
 		uint32_t inner;
 		const struct btf_type *it;
 		long r;
@@ -220,7 +251,7 @@ static long find_member(struct marks *m, uint32_t kid, const char *name, int dep
 				continue;
 			return keep_member(m, kid, i) ?: (long)mb[i].type;
 		}
-		it = skip_mods(m->k, mb[i].type, &inner);
+		it = kskip_mods(m, mb[i].type, &inner);
 		if (!it || !btf_is_composite(it))
 			continue;
 		r = find_member(m, inner, name, depth + 1);
@@ -246,7 +277,7 @@ static int follow_access(struct marks *m, const struct btf *l, uint32_t lid, uin
 		unsigned long idx = strtoul(end + 1, &end, 10);
 
 		lt = skip_mods(l, lid, &lid);
-		kt = skip_mods(m->k, kid, &kid);
+		kt = kskip_mods(m, kid, &kid);
 		if (!lt || !kt)
 			return 0;
 		keep_type(m, kid);
@@ -295,18 +326,33 @@ static int index_names(struct marks *m)
 	if (!m->heads || !m->next)
 		return -ENOMEM;
 	for (uint32_t id = m->n - 1; id > 0; id--) {
-		const struct btf_type *t = btf__type_by_id(m->k, id);
+		const struct btf_type *t = ktype(m, id);
 		const char *name;
 		uint32_t h;
 
 		if (!t->name_off)
 			continue;
-		name = btf__name_by_offset(m->k, t->name_off);
+		name = kname(m, t->name_off);
 		h = name_hash(name, essential_len(name)) & (m->nheads - 1);
 		m->next[id] = m->heads[h];
 		m->heads[h] = id;
 	}
 	return 0;
+}
+
+/* The first kernel type of this name and kind (btf__find_by_name_kind's
+ * answer), through the index of names; -1 if none. */
+static int kfind(const struct marks *m, const char *name, int kind)
+{
+	uint32_t h = name_hash(name, essential_len(name)) & (m->nheads - 1);
+
+	for (uint32_t id = m->heads[h]; id; id = m->next[id]) {
+		const struct btf_type *t = ktype(m, id);
+
+		if (btf_kind(t) == kind && !strcmp(kname(m, t->name_off), name))
+			return id;
+	}
+	return -1;
 }
 
 /* Kernel types whose essential name and kind match local type lid: libbpf's
@@ -323,8 +369,8 @@ static int for_candidates(struct marks *m, const struct btf *l, uint32_t lid,
 		return 0;
 	len = essential_len(lname);
 	for (uint32_t id = m->heads[name_hash(lname, len) & (m->nheads - 1)]; id; id = m->next[id]) {
-		const struct btf_type *kt = btf__type_by_id(m->k, id);
-		const char *kn = btf__name_by_offset(m->k, kt->name_off);
+		const struct btf_type *kt = ktype(m, id);
+		const char *kn = kname(m, kt->name_off);
 		int err;
 
 		if (!kinds_compat(kt, lt) || strncmp(kn, lname, len) || essential_len(kn) != len)
@@ -423,7 +469,7 @@ static int keep_ksyms(struct marks *m, const struct btf *l)
 	for (int i = 0; i < btf_vlen(t); i++) {
 		const struct btf_type *v = btf__type_by_id(l, btf_var_secinfos(t)[i].type);
 		const char *name = btf__name_by_offset(l, v->name_off);
-		int id = btf__find_by_name_kind(m->k, name, btf_kind(v));
+		int id = kfind(m, name, btf_kind(v));
 
 		if (id > 0)
 			keep_type(m, id);
@@ -448,7 +494,7 @@ static int keep_tp_btf(struct marks *m, const struct bpf_blob *o)
 		/* iter/X attaches to the function bpf_iter_X. */
 		if (!strncmp(s, "iter/", 5)) {
 			snprintf(tname, sizeof(tname), "bpf_iter_%s", s + 5);
-			id = btf__find_by_name_kind(m->k, tname, BTF_KIND_FUNC);
+			id = kfind(m, tname, BTF_KIND_FUNC);
 			if (id > 0)
 				keep_type(m, id);
 			continue;
@@ -456,7 +502,7 @@ static int keep_tp_btf(struct marks *m, const struct bpf_blob *o)
 		if (strncmp(s, "tp_btf/", 7))
 			continue;
 		snprintf(tname, sizeof(tname), "btf_trace_%s", s + 7);
-		id = btf__find_by_name_kind(m->k, tname, BTF_KIND_TYPEDEF);
+		id = kfind(m, tname, BTF_KIND_TYPEDEF);
 		if (id > 0)
 			keep_type(m, id);
 	}
@@ -484,72 +530,253 @@ static int keep_object(struct marks *m, const struct bpf_blob *o)
 
 /* ------------------------------------------------------------- emitting */
 
-static int emit_composite(struct btf *out, const struct marks *m, uint32_t id)
+/* One output section: types or strings. */
+struct sec {
+	char *p;
+	size_t len, cap;
+};
+
+static void *sec_add(struct sec *b, size_t n)
 {
-	const struct btf_type *t = btf__type_by_id(m->k, id);
-	const char *name = btf__name_by_offset(m->k, t->name_off);
-	const uint64_t *bits = m->members[id];
-	int err;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 1 << 16;
+		char *more;
 
-	err = btf_is_struct(t) ? btf__add_struct(out, name, t->size) :
-				 btf__add_union(out, name, t->size);
-	for (uint16_t i = 0; err > 0 && bits && i < btf_vlen(t); i++) {
-		const struct btf_member *mb = &btf_members(t)[i];
-
-		if (!(bits[i / 64] & (1ULL << (i % 64))))
-			continue;
-		if (btf__add_field(out, btf__name_by_offset(m->k, mb->name_off), mb->type,
-				   btf_member_bit_offset(t, i), btf_member_bitfield_size(t, i)))
-			return -errno;
+		while (cap < b->len + n)
+			cap *= 2;
+		more = realloc(b->p, cap);
+		if (!more)
+			return NULL;
+		b->p = more;
+		b->cap = cap;
 	}
-	return err < 0 ? err : 0;
+	b->len += n;
+	return b->p + b->len - n;
 }
 
-static int emit(const struct marks *m, struct btf **res)
+/* The output's strings, each kernel name once: kernel offset -> ours. */
+struct strs {
+	struct sec sec;
+	uint32_t *key, *val;      /* open addressing; key is the kernel offset + 1 */
+	uint32_t cap;             /* a power of two */
+	uint32_t used;
+};
+
+static int strs_grow(struct strs *s)
 {
-	struct btf *out = btf__new_empty();
+	uint32_t cap = s->cap ? s->cap * 2 : 4096, *key = calloc(cap, 4), *val = calloc(cap, 4);
 
-	if (!out)
-		return -errno;
-	for (uint32_t id = 1; id <= m->max_kept; id++) {
-		const struct btf_type *t = btf__type_by_id(m->k, id);
-		int err;
-
-		if (!m->kept[id])
-			err = btf__add_ptr(out, 0);   /* placeholder: keeps IDs */
-		else if (btf_is_composite(t))
-			err = emit_composite(out, m, id);
-		else
-			err = btf__add_type(out, m->k, t);
-		if (err < 0) {
-			btf__free(out);
-			return err;
-		}
+	if (!key || !val) {
+		free(key);
+		free(val);
+		return -ENOMEM;
 	}
-	*res = out;
+	for (uint32_t i = 0; i < s->cap; i++) {
+		uint32_t j = s->key[i] * 2654435761u & (cap - 1);
+
+		if (!s->key[i])
+			continue;
+		while (key[j])
+			j = (j + 1) & (cap - 1);
+		key[j] = s->key[i];
+		val[j] = s->val[i];
+	}
+	free(s->key);
+	free(s->val);
+	s->key = key;
+	s->val = val;
+	s->cap = cap;
 	return 0;
 }
 
-int btf_min_build(const struct btf *src, const struct bpf_blob *objs, size_t nobjs,
-		  struct btf **out)
+/* Our offset of the kernel's name at off; 0 for "", -1 on ENOMEM. */
+static long str_of(const struct marks *m, struct strs *s, uint32_t off)
 {
-	struct marks m = { .k = src, .n = btf__type_cnt(src) };
-	int err = -ENOMEM;
+	const char *name = kname(m, off);
+	size_t n = strlen(name) + 1;
+	uint32_t j;
+	char *p;
 
-	m.kept = calloc(m.n, 1);
-	m.members = calloc(m.n, sizeof(*m.members));
+	if (!*name)
+		return 0;
+	if (s->used * 2 >= s->cap && strs_grow(s))
+		return -1;
+	for (j = (off + 1) * 2654435761u & (s->cap - 1); s->key[j]; j = (j + 1) & (s->cap - 1))
+		if (s->key[j] == off + 1)
+			return s->val[j];
+	p = sec_add(&s->sec, n);
+	if (!p)
+		return -1;
+	memcpy(p, name, n);
+	s->key[j] = off + 1;
+	s->val[j] = s->sec.len - n;
+	s->used++;
+	return s->val[j];
+}
+
+/* Point the name_off at p (a type's or a member's) to our copy. */
+static int rename_at(const struct marks *m, struct strs *s, void *p)
+{
+	uint32_t off;
+	long n;
+
+	memcpy(&off, p, 4);
+	n = str_of(m, s, off);
+	if (n < 0)
+		return -ENOMEM;
+	off = n;
+	memcpy(p, &off, 4);
+	return 0;
+}
+
+#define INFO(kind, kflag, vlen) ((uint32_t)(kflag) << 31 | (uint32_t)(kind) << 24 | (vlen))
+
+/* A kept struct or union: its marked members only. */
+static int emit_composite(struct sec *ty, struct strs *s, const struct marks *m, uint32_t id)
+{
+	const struct btf_type *t = ktype(m, id);
+	const uint64_t *bits = m->members[id];
+	struct btf_type *o = sec_add(ty, sizeof(*o));
+	uint16_t kept = 0;
+
+	if (!o)
+		return -ENOMEM;
+	*o = *t;
+	if (rename_at(m, s, &o->name_off))
+		return -ENOMEM;
+	for (uint16_t i = 0; bits && i < btf_vlen(t); i++) {
+		struct btf_member *mb;
+
+		if (!(bits[i / 64] & (1ULL << (i % 64))))
+			continue;
+		mb = sec_add(ty, sizeof(*mb));
+		if (!mb)
+			return -ENOMEM;
+		*mb = btf_members(t)[i];
+		if (rename_at(m, s, &mb->name_off))
+			return -ENOMEM;
+		kept++;
+	}
+	/* sec_add may have moved the buffer: o is found again from the end */
+	o = (struct btf_type *)(ty->p + ty->len - kept * sizeof(struct btf_member) - sizeof(*o));
+	o->info = INFO(btf_kind(t), btf_kflag(t), kept);
+	return 0;
+}
+
+/* Any other kept type: copied whole, its names (and its enumerators' or
+ * parameters') pointed at our strings. */
+static int emit_type(struct sec *ty, struct strs *s, const struct marks *m, uint32_t id)
+{
+	const struct btf_type *t = ktype(m, id);
+	size_t n = sizeof(*t) + btf_raw_extra(t), step = 0;
+	char *o = sec_add(ty, n);
+
+	if (!o)
+		return -ENOMEM;
+	memcpy(o, t, n);
+	if (btf_is_enum(t))
+		step = sizeof(struct btf_enum);
+	else if (btf_is_enum64(t))
+		step = sizeof(struct btf_enum64);
+	else if (btf_is_func_proto(t))
+		step = sizeof(struct btf_param);
+	if (rename_at(m, s, o))
+		return -ENOMEM;
+	for (uint16_t i = 0; step && i < btf_vlen(t); i++) {
+		o = ty->p + ty->len - n;   /* rename_at may not move it, but be sure */
+		if (rename_at(m, s, o + sizeof(*t) + i * step))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The kept types at their kernel IDs, one-word placeholders between. */
+static int emit(const struct marks *m, void **res, uint32_t *size)
+{
+	struct btf_type hole = { .info = INFO(BTF_KIND_PTR, 0, 0) };
+	struct strs s = { { NULL, 0, 0 }, NULL, NULL, 0, 0 };
+	struct sec ty = { NULL, 0, 0 };
+	struct btf_header h = { .magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(h) };
+	int err = sec_add(&s.sec, 1) ? 0 : -ENOMEM;
+	char *out;
+
+	if (!err)
+		s.sec.p[0] = 0;
+	for (uint32_t id = 1; !err && id <= m->max_kept; id++) {
+		const struct btf_type *t = ktype(m, id);
+		void *p;
+
+		if (!m->kept[id])
+			err = (p = sec_add(&ty, sizeof(hole))) ? (memcpy(p, &hole, sizeof(hole)), 0) :
+								   -ENOMEM;
+		else if (btf_is_composite(t))
+			err = emit_composite(&ty, &s, m, id);
+		else
+			err = emit_type(&ty, &s, m, id);
+	}
+	h.type_len = ty.len;
+	h.str_off = ty.len;
+	h.str_len = s.sec.len;
+	out = err ? NULL : malloc(sizeof(h) + ty.len + s.sec.len);
+	if (out) {
+		memcpy(out, &h, sizeof(h));
+		memcpy(out + sizeof(h), ty.p, ty.len);
+		memcpy(out + sizeof(h) + ty.len, s.sec.p, s.sec.len);
+		*res = out;
+		*size = sizeof(h) + ty.len + s.sec.len;
+	} else if (!err) {
+		err = -ENOMEM;
+	}
+	free(ty.p);
+	free(s.sec.p);
+	free(s.key);
+	free(s.val);
+	return err;
+}
+
+int btf_min_build_raw(const void *src, size_t size, const struct bpf_blob *objs, size_t nobjs,
+		      void **out, uint32_t *out_size)
+{
+	struct marks m = { .n = 0 };
+	int err = kbtf_open(&m.k, &m.n, src, size);
+
+	if (!err) {
+		err = -ENOMEM;
+		m.kept = calloc(m.n, 1);
+		m.members = calloc(m.n, sizeof(*m.members));
+	}
 	if (m.kept && m.members && !index_names(&m)) {
 		err = 0;
 		for (size_t i = 0; i < nobjs && !err; i++)
 			err = keep_object(&m, &objs[i]);
 	}
 	if (!err)
-		err = emit(&m, out);
+		err = emit(&m, out, out_size);
 	for (uint32_t i = 0; m.members && i < m.n; i++)
 		free(m.members[i]);
 	free(m.members);
 	free(m.kept);
 	free(m.heads);
 	free(m.next);
+	free(m.k.offs);
+	return err;
+}
+
+int btf_min_build(const struct btf *src, const struct bpf_blob *objs, size_t nobjs,
+		  struct btf **out)
+{
+	uint32_t size, min_size;
+	const void *raw = btf__raw_data(src, &size);
+	void *min;
+	int err;
+
+	if (!raw)
+		return -ENOMEM;
+	err = btf_min_build_raw(raw, size, objs, nobjs, &min, &min_size);
+	if (err)
+		return err;
+	*out = btf__new(min, min_size);
+	err = *out ? 0 : -errno;
+	free(min);
 	return err;
 }
