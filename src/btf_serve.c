@@ -181,8 +181,7 @@ static struct btf *take_raw(void)
 	memo.parsed = NULL;
 	if (!b && memo.raw.data)
 		b = parse_raw(&memo.raw);
-	free(memo.raw.data);
-	memo.raw.data = NULL;
+	src_bytes_free(&memo.raw);
 	pthread_mutex_unlock(&memo.lock);
 	return b;
 }
@@ -230,8 +229,7 @@ void btf_cache_finish(void)
 		pthread_join(memo.builder, NULL);
 	pthread_mutex_lock(&memo.lock);
 	memo.building = false;
-	free(memo.raw.data);
-	memo.raw.data = NULL;
+	src_bytes_free(&memo.raw);
 	btf__free(memo.parsed);
 	memo.parsed = NULL;
 	pthread_mutex_unlock(&memo.lock);
