@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* ttysnoop: decoder and declarations; the BPF side is bpf/ttysnoop.bpf.c. */
 #include <dirent.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,17 +181,55 @@ static size_t self_tgids(__u32 *out, size_t max)
 	return add_readers(out, n, max, a);
 }
 
+/*
+ * Finding ig's relays and readers reads every process's fd table (20-40 ms
+ * on a busy host, the most of a warm start): a thread does it while the
+ * kernel loads the programs, and they get the list before they are
+ * attached, as before.
+ */
+static struct {
+	pthread_t thread;
+	bool running;
+	size_t n;
+	__u32 pids[TTY_MAX_SELF];
+} self_scan;
+
+static void *self_scan_main(void *arg)
+{
+	(void)arg;
+	self_scan.n = self_tgids(self_scan.pids, TTY_MAX_SELF);
+	return NULL;
+}
+
+static void self_scan_join(void)
+{
+	if (self_scan.running)
+		pthread_join(self_scan.thread, NULL);
+	self_scan.running = false;
+}
+
 static int tty_configure(struct gadget_ctx *ctx, void *s)
 {
-	struct ttysnoop_bpf *skel = s;
-	__u32 self[TTY_MAX_SELF] = { 0 };
-	size_t n = self_tgids(self, TTY_MAX_SELF);
-
-	for (size_t i = 0; i < n; i++)
-		ig_info("ttysnoop: not tracing pid %u (%s)", self[i],
-			i ? "relays or reads ig's output" : "ig");
-	memcpy((void *)skel->rodata->self_tgids, self, sizeof(self));
 	(void)ctx;
+	(void)s;
+	self_scan_join();   /* a failed start's, in the daemon */
+	memset(self_scan.pids, 0, sizeof(self_scan.pids));
+	self_scan.running = !pthread_create(&self_scan.thread, NULL, self_scan_main, NULL);
+	if (!self_scan.running)
+		self_scan_main(NULL);
+	return 0;
+}
+
+static int tty_loaded(struct gadget_ctx *ctx, void *s)
+{
+	struct ttysnoop_bpf *skel = s;
+
+	(void)ctx;
+	self_scan_join();
+	for (size_t i = 0; i < self_scan.n; i++)
+		ig_info("ttysnoop: not tracing pid %u (%s)", self_scan.pids[i],
+			i ? "relays or reads ig's output" : "ig");
+	memcpy(skel->bss->self_tgids, self_scan.pids, sizeof(self_scan.pids));
 	return 0;
 }
 
@@ -254,6 +294,7 @@ IG_GADGET(ttysnoop) = {
 	.default_fields = "runtime.containerName,proc.comm,proc.pid,proc.tid,len,buf",
 	.skel = &ttysnoop_skel_ops,
 	.configure = tty_configure,
+	.loaded = tty_loaded,
 	.decode = tty_decode,
 	.forms = { tty_compact, ARRAY_SIZE(tty_compact), NULL },
 };
