@@ -69,11 +69,11 @@ static const char *cache_root(void)
 }
 
 /*
- * At start, only look: a valid entry is used; a missing or stale one is not
- * built now (that means reading and indexing the whole kernel BTF, then
- * matching every relocation), but after the programs are attached
- * (btf_cache_build_later): libbpf gets the full BTF meanwhile, as any
- * libbpf tool, so a cold start costs what theirs does.
+ * At start, only look: a valid entry is used; for a missing or stale one,
+ * the minimized BTF is built in memory from the kernel's BTF (mapped, not
+ * parsed by libbpf: cheaper than libbpf's parse of it alone) and libbpf
+ * gets that; the entry is written after the programs are attached
+ * (btf_cache_build_later), off the start's path.
  */
 static void compute(void)
 {
@@ -241,8 +241,8 @@ void btf_cache_finish(void)
  * up those few names. The minimized BTF has them at their kernel IDs, so
  * while there is one, it answers instead: ig is linked with
  * --wrap=btf__load_vmlinux_btf (Makefile), so libbpf's calls come here.
- * Without one (no entry yet, or a --btf file), the full BTF, from the
- * bytes the lookup read if it read them.
+ * Without a valid entry, the bytes the lookup kept: the minimized BTF
+ * built in memory (or, if that failed, the full BTF it read).
  */
 struct btf *__real_btf__load_vmlinux_btf(void);
 struct btf *__wrap_btf__load_vmlinux_btf(void);
