@@ -99,58 +99,93 @@ static size_t add_ancestors(__u32 *out, size_t n, size_t max)
 	return n;
 }
 
-/* The inode of the pipe on a process's fd, or 0. */
-static ino_t fd_pipe(pid_t pid, int fd)
-{
-	char path[64];
-	struct stat sb;
+/*
+ * Every process's pipe fds, read once: the search for readers follows pipes
+ * from process to process, and each step used to read every fd table again
+ * (10 ms a step on a busy host).
+ */
+struct pipe_fd {
+	__u32 pid;
+	int fd;
+	unsigned long long ino;
+};
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
-	return !stat(path, &sb) && S_ISFIFO(sb.st_mode) ? sb.st_ino : 0;
+static struct {
+	struct pipe_fd *v;
+	size_t n, cap;
+} pipes;
+
+static void pipes_add(__u32 pid, int fd, unsigned long long ino)
+{
+	if (pipes.n == pipes.cap) {
+		size_t cap = pipes.cap ? pipes.cap * 2 : 256;
+		struct pipe_fd *v = realloc(pipes.v, cap * sizeof(*v));
+
+		if (!v)
+			return;   /* a reader missed: its rows may come back */
+		pipes.v = v;
+		pipes.cap = cap;
+	}
+	pipes.v[pipes.n++] = (struct pipe_fd){ pid, fd, ino };
 }
 
-static bool holds_pipe(const char *pid, const char *want)
+static void pipes_read_proc(__u32 pid)
 {
 	char path[64], link[64];
+	unsigned long long ino;
 	struct dirent *d;
-	bool found = false;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "/proc/%.20s/fd", pid);
+	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
 	dir = opendir(path);
 	if (!dir)
-		return false;
-	while (!found && (d = readdir(dir))) {
+		return;
+	while ((d = readdir(dir))) {
 		ssize_t len;
 
-		snprintf(path, sizeof(path), "/proc/%.20s/fd/%.20s", pid, d->d_name);
+		snprintf(path, sizeof(path), "/proc/%u/fd/%.20s", pid, d->d_name);
 		len = readlink(path, link, sizeof(link) - 1);
-		found = len > 0 && (size_t)len == strlen(want) && !memcmp(link, want, len);
+		if (len <= 0)
+			continue;
+		link[len] = 0;
+		if (sscanf(link, "pipe:[%llu]", &ino) == 1)
+			pipes_add(pid, atoi(d->d_name), ino);
 	}
 	closedir(dir);
-	return found;
 }
 
-/* Add the other processes that hold pipe ino: its readers. */
-static size_t add_pipe_peers(__u32 *out, size_t n, size_t max, ino_t ino)
+static void pipes_read(void)
 {
-	char want[64];
 	struct dirent *d;
 	DIR *proc = opendir("/proc");
 
-	if (!proc)
-		return n;
-	snprintf(want, sizeof(want), "pipe:[%llu]", (unsigned long long)ino);
-	while (n < max && (d = readdir(proc))) {
+	pipes.n = 0;
+	while (proc && (d = readdir(proc))) {
 		char *end;
 		unsigned long pid = strtoul(d->d_name, &end, 10);
 
-		if (*end || !pid || has_pid(out, n, pid))
-			continue;
-		if (holds_pipe(d->d_name, want))
-			out[n++] = pid;
+		if (!*end && pid)
+			pipes_read_proc(pid);
 	}
-	closedir(proc);
+	if (proc)
+		closedir(proc);
+}
+
+/* The inode of the pipe on a process's fd, or 0. */
+static unsigned long long fd_pipe(__u32 pid, int fd)
+{
+	for (size_t i = 0; i < pipes.n; i++)
+		if (pipes.v[i].pid == pid && pipes.v[i].fd == fd)
+			return pipes.v[i].ino;
+	return 0;
+}
+
+/* Add the other processes that hold pipe ino: its readers. */
+static size_t add_pipe_peers(__u32 *out, size_t n, size_t max, unsigned long long ino)
+{
+	for (size_t i = 0; i < pipes.n && n < max; i++)
+		if (pipes.v[i].ino == ino && !has_pid(out, n, pipes.v[i].pid))
+			out[n++] = pipes.v[i].pid;
 	return n;
 }
 
@@ -160,7 +195,7 @@ static size_t add_readers(__u32 *out, size_t n, size_t max, size_t from)
 {
 	for (size_t i = from; i < n && n < max; i++) {
 		for (int fd = 1; fd <= 2; fd++) {
-			ino_t ino = fd_pipe(out[i], fd);
+			unsigned long long ino = fd_pipe(out[i], fd);
 
 			if (ino)
 				n = add_pipe_peers(out, n, max, ino);
@@ -174,11 +209,16 @@ static size_t self_tgids(__u32 *out, size_t max)
 {
 	size_t n = 0, a;
 
+	pipes_read();
 	out[n++] = getpid();
 	n = add_readers(out, n, max, 0);
 	a = n;
 	n = add_ancestors(out, n, max);
-	return add_readers(out, n, max, a);
+	n = add_readers(out, n, max, a);
+	free(pipes.v);
+	pipes.v = NULL;
+	pipes.n = pipes.cap = 0;
+	return n;
 }
 
 /*
