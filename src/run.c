@@ -393,6 +393,8 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		goto out;
 	}
 	btf_cache_prefetch(opts.btf);   /* meanwhile: preflight, container discovery */
+	if (g->early)
+		g->early(&st.ctx);
 	ret = preflight(&opts);
 	if (ret)
 		goto out;

@@ -229,7 +229,7 @@ static size_t self_tgids(__u32 *out, size_t max)
  */
 static struct {
 	pthread_t thread;
-	bool running;
+	bool running, started;
 	size_t n;
 	__u32 pids[TTY_MAX_SELF];
 } self_scan;
@@ -248,15 +248,28 @@ static void self_scan_join(void)
 	self_scan.running = false;
 }
 
-static int tty_configure(struct gadget_ctx *ctx, void *s)
+static void self_scan_start(void)
 {
-	(void)ctx;
-	(void)s;
-	self_scan_join();   /* a failed start's, in the daemon */
 	memset(self_scan.pids, 0, sizeof(self_scan.pids));
 	self_scan.running = !pthread_create(&self_scan.thread, NULL, self_scan_main, NULL);
 	if (!self_scan.running)
 		self_scan_main(NULL);
+	self_scan.started = true;
+}
+
+/* `ig run`: from the moment the flags are parsed. */
+static void tty_early(struct gadget_ctx *ctx)
+{
+	(void)ctx;
+	self_scan_start();
+}
+
+static int tty_configure(struct gadget_ctx *ctx, void *s)
+{
+	(void)ctx;
+	(void)s;
+	if (!self_scan.started)
+		self_scan_start();
 	return 0;
 }
 
@@ -266,6 +279,7 @@ static int tty_loaded(struct gadget_ctx *ctx, void *s)
 
 	(void)ctx;
 	self_scan_join();
+	self_scan.started = false;   /* the daemon's next start scans again */
 	for (size_t i = 0; i < self_scan.n; i++)
 		ig_info("ttysnoop: not tracing pid %u (%s)", self_scan.pids[i],
 			i ? "relays or reads ig's output" : "ig");
@@ -333,6 +347,7 @@ IG_GADGET(ttysnoop) = {
 	.nfields = ARRAY_SIZE(tty_fields),
 	.default_fields = "runtime.containerName,proc.comm,proc.pid,proc.tid,len,buf",
 	.skel = &ttysnoop_skel_ops,
+	.early = tty_early,
 	.configure = tty_configure,
 	.loaded = tty_loaded,
 	.decode = tty_decode,
