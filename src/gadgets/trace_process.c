@@ -138,6 +138,7 @@ IG_SKEL_OPS(trace_process);
 static struct {
 	pthread_t thread;
 	bool running;
+	bool early;     /* started by proc_early: configure leaves it */
 	size_t seeded;
 } seeding;
 
@@ -166,6 +167,16 @@ static int seed_start(const struct gadget_ctx *ctx)
 	if (!seeding.running)
 		seeding.seeded = pc_seed_proc(cache, NULL);
 	return 0;
+}
+
+/* `ig run`: the seed from the moment the flags are parsed, not from
+ * configure (after container discovery and the object's open). */
+static void proc_early(struct gadget_ctx *ctx)
+{
+	const struct proc_opts *o = ctx->gopts;
+
+	cache_max = o->cache_size ? o->cache_size : PROC_CACHE_DEFAULT;
+	seeding.early = !seed_start(ctx);
 }
 
 static int proc_configure(struct gadget_ctx *ctx, void *s)
@@ -199,6 +210,8 @@ static int proc_configure(struct gadget_ctx *ctx, void *s)
 				     skel->rodata->want_bins ? cache_max : 1) ||
 	    bpf_map__set_max_entries(skel->maps.proc_ktimes, cache_max))
 		return -1;
+	if (seeding.early)
+		return 0;
 	return seed_start(ctx);
 }
 
@@ -223,6 +236,7 @@ static int proc_loaded(struct gadget_ctx *ctx, void *s)
 
 	(void)ctx;
 	seed_join();
+	seeding.early = false;   /* the daemon's next start seeds again */
 	ig_info("trace_process: %zu processes from /proc", seeding.seeded);
 	if (skel->rodata->want_bins)
 		pc_each(cache, seed_bin, skel);
@@ -510,6 +524,7 @@ IG_GADGET(trace_process) = {
 	.opts_size = sizeof(struct proc_opts),
 	.skel = &trace_process_skel_ops,
 	.configure = proc_configure,
+	.early = proc_early,
 	.loaded = proc_loaded,
 	.decode = proc_decode,
 	.detach = proc_detach,
