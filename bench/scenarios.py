@@ -182,9 +182,14 @@ def scenarios(ig, bindir):
             tracers=[
                 dict(name="ig", cmd=[ig, "run", "trace_dns", "--host", "-o", "json",
                                      "--query-timeout", "0"],
-                     tps=["sys_enter_sendto"], ig=True, per_op=1),
+                     tps=["sys_exit_connect"], ig=True, per_op=1),
+                dict(name="ig (tracepoints)", cmd=[ig, "run", "trace_dns", "--host", "-o", "json",
+                                                   "--query-timeout", "0"],
+                     env={"IG_DNS_FALLBACK": "1"}, tps=["sys_enter_sendto"], ig=True, per_op=1,
+                     fallback_of="ig"),
             ],
-            peer_note="no peer: libbpf-tools has no DNS tracer"),
+            peer_note="no peer: libbpf-tools has no DNS tracer; ig (tracepoints) is trace_dns "
+                      "without cgroup v2, its packet owners from syscall tracepoints"),
         dict(
             name="udp_other", what="loopback UDP to port 5353 (not DNS)",
             loop=[b("udp_loop"), "-p", "5353"],
@@ -193,9 +198,14 @@ def scenarios(ig, bindir):
             tracers=[
                 dict(name="ig", cmd=[ig, "run", "trace_dns", "--host", "-o", "json",
                                      "--query-timeout", "0"],
-                     tps=["sys_enter_sendto"], ig=True, per_op=0),
+                     tps=["sys_exit_connect"], ig=True, per_op=0),
+                dict(name="ig (tracepoints)", cmd=[ig, "run", "trace_dns", "--host", "-o", "json",
+                                                   "--query-timeout", "0"],
+                     env={"IG_DNS_FALLBACK": "1"}, tps=["sys_enter_sendto"], ig=True, per_op=0,
+                     fallback_of="ig"),
             ],
-            peer_note="trace_dns on UDP that is not DNS: what its filter and sendto hooks cost; no event is expected; no peer"),
+            peer_note="trace_dns on UDP that is not DNS: what its filter and cgroup sendmsg hook "
+                      "(ig) or sendto tracepoints (ig (tracepoints)) cost; no event is expected; no peer"),
     ]
 
 

@@ -45,12 +45,19 @@ struct {
 } sf_owners SEC(".maps");
 
 /* A socket whose local port is not known yet at syscall entry (an unbound
- * UDP socket's first send): its fd, by thread, until the exit. */
+ * UDP socket's first send, any connect): by thread, until the exit. The
+ * syscall tracepoints know its fd; the cgroup connect hooks, the socket. */
+struct sf_pending {
+	__u64 sk;              /* the struct sock, or 0: look fd up */
+	__s32 fd;
+	__u32 _pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
-	__type(value, __s32);
+	__type(value, struct sf_pending);
 } sf_pending_fd SEC(".maps");
 
 /* Entries in sf_pending_fd, about (a thread killed between entry and
@@ -97,40 +104,50 @@ static __always_inline struct sock *sf_fd_sock(long fd)
 /* Record the current task as the owner of sk's local port; false if the
  * socket has no port yet. Skips the update when nothing changed. sk is
  * sf_fd_sock's. */
-static __always_inline bool sf_note_sock(struct sock *sk)
+static __always_inline void sf_note_port(__u32 netns, __u8 proto, __u16 port)
 {
-	const struct inet_sock *inet = SF_CAST(sk, struct inet_sock);
-	struct sf_port_key key = {};
+	struct sf_port_key key = { .netns = netns, .port = port, .proto = proto };
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct ig_proc *old, p;
 
-	key.port = bpf_ntohs(SF_READ(inet, inet_sport));
-	if (!key.port)
-		return false;
-	key.proto = SF_READ(sk, sk_protocol);
-	key.netns = SF_READ(sk, __sk_common.skc_net.net, ns.inum);
 	old = bpf_map_lookup_elem(&sf_owners, &key);
 	if (old && old->tid == (__u32)pid_tgid && old->pid == pid_tgid >> 32)
-		return true;
+		return;
 	ig_fill_proc(&p);
 	bpf_map_update_elem(&sf_owners, &key, &p, BPF_ANY);
+}
+
+static __always_inline bool sf_note_sock(struct sock *sk)
+{
+	const struct inet_sock *inet = SF_CAST(sk, struct inet_sock);
+	__u16 port = bpf_ntohs(SF_READ(inet, inet_sport));
+
+	if (!port)
+		return false;
+	sf_note_port(SF_READ(sk, __sk_common.skc_net.net, ns.inum), SF_READ(sk, sk_protocol), port);
 	return true;
+}
+
+static __always_inline void sf_pend(const struct sf_pending *v)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (!bpf_map_update_elem(&sf_pending_fd, &tid, v, BPF_ANY))
+		__sync_fetch_and_add(&sf_npending, 1);
 }
 
 /* Syscall entry on fd: note the owner now if the port is known (a bound
  * server, a connected client), else at the exit. */
 static __always_inline void sf_enter(long fd, bool always_at_exit)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct sock *sk = sf_fd_sock(fd);
-	__s32 f = fd;
+	struct sf_pending v = { .fd = fd };
 
 	if (!sk)
 		return;
 	if (!always_at_exit && sf_note_sock(sk))
 		return;
-	if (!bpf_map_update_elem(&sf_pending_fd, &tid, &f, BPF_ANY))
-		__sync_fetch_and_add(&sf_npending, 1);
+	sf_pend(&v);
 }
 
 /* The exits run after every send on the host: while no entry waits (the
@@ -138,20 +155,70 @@ static __always_inline void sf_enter(long fd, bool always_at_exit)
 static __always_inline void sf_exit(void)
 {
 	__u32 tid;
-	__s32 *fd;
+	struct sf_pending *v;
 	struct sock *sk;
 
 	if (!sf_npending)
 		return;
 	tid = (__u32)bpf_get_current_pid_tgid();
-	fd = bpf_map_lookup_elem(&sf_pending_fd, &tid);
-	if (!fd)
+	v = bpf_map_lookup_elem(&sf_pending_fd, &tid);
+	if (!v)
 		return;
-	sk = sf_fd_sock(*fd);
+	/* The connect hook's socket lives until the syscall returns: the
+	 * file holds it. */
+	sk = v->sk ? SF_CAST((struct sock *)v->sk, struct sock) : sf_fd_sock(v->fd);
 	if (sk)
 		sf_note_sock(sk);
 	if (!bpf_map_delete_elem(&sf_pending_fd, &tid))
 		__sync_fetch_and_add(&sf_npending, -1);
+}
+
+/* ---- cgroup hooks: the same owners, without syscall tracepoints ----------
+ *
+ * Where cgroup v2 is mounted, programs on the root cgroup (so every task)
+ * replace the syscall tracepoints: the kernel hands them the destination
+ * (user_port) and the socket (its bound port), with no fd walk and no user
+ * memory read, and they run only for inet sockets' connect, bind and UDP
+ * sends with an address, not for every sendto/sendmsg of the host. They
+ * always return 1: they observe, never refuse.
+ *
+ * The namespace is the task's, not the socket's (a struct bpf_sock has no
+ * net; its pointer allows no arithmetic): they differ only for a socket
+ * made before a setns(CLONE_NEWNET) and used after.
+ */
+static __always_inline __u32 sf_task_netns(void)
+{
+	return ig_current_task()->nsproxy->net_ns->ns.inum;
+}
+
+/* A UDP send with an address (sendto, sendmsg with msg_name): the socket
+ * has its port by now (inet_send_prepare autobinds before the hook). */
+static __always_inline void sf_cg_send(struct bpf_sock_addr *ctx, __u16 port)
+{
+	struct bpf_sock *sk = ctx->sk;
+
+	if ((ctx->user_port != bpf_htons(port) && sk->src_port != port) || !sk->src_port)
+		return;
+	sf_note_port(sf_task_netns(), SF_PROTO_UDP, sk->src_port);
+}
+
+/* A connect to port: the local port comes after the hook (autobind, or
+ * tcp_v4_connect): the syscall's exit (sf_exit) reads it. */
+static __always_inline void sf_cg_connect(struct bpf_sock_addr *ctx, __u16 port)
+{
+	struct sf_pending v = { .fd = -1 };
+
+	if (ctx->user_port != bpf_htons(port))
+		return;
+	v.sk = (__u64)ctx->sk;
+	sf_pend(&v);
+}
+
+/* After a bind: the port is the socket's now. */
+static __always_inline void sf_cg_bound(struct bpf_sock *sk, __u16 port)
+{
+	if (sk->src_port == port)
+		sf_note_port(sf_task_netns(), sk->protocol, port);
 }
 
 /* ---- in the socket filter ------------------------------------------------ */
@@ -226,17 +293,19 @@ static __always_inline bool sf_loopback_duplicate(const struct __sk_buff *skb)
 	return skb->ifindex == SF_LO_IFINDEX && skb->pkt_type != SF_PACKET_OUTGOING;
 }
 
-/* The owner of a local port. An unknown owner passes: user space looks
- * again, and filters the row. */
-static __always_inline bool sf_owner(__u32 netns, __u8 proto, __u16 port, struct ig_proc *out)
+/* The owner of a packet's local end, looked up by `first` then, on
+ * loopback (where both ends are local), `second`; NULL if unknown. A map
+ * value: read it before reserving the record, copy it into the record. */
+static __always_inline const struct ig_proc *sf_find_owner(const struct __sk_buff *skb,
+							   __u8 proto, __u16 first, __u16 second)
 {
-	struct sf_port_key key = { .netns = netns, .port = port, .proto = proto };
-	struct ig_proc *p = bpf_map_lookup_elem(&sf_owners, &key);
+	struct sf_port_key key = { .netns = skb->cb[SF_CB_NETNS], .port = first, .proto = proto };
+	const struct ig_proc *p = bpf_map_lookup_elem(&sf_owners, &key);
 
-	if (!p)
-		return false;
-	*out = *p;
-	return true;
+	if (p || skb->ifindex != SF_LO_IFINDEX)
+		return p;
+	key.port = second;
+	return bpf_map_lookup_elem(&sf_owners, &key);
 }
 
 /* --pid, --tid, --uid, --gid against the owner. Not the container filters
@@ -245,8 +314,8 @@ static __always_inline bool sf_owner(__u32 netns, __u8 proto, __u16 port, struct
  * nsenter --net), which user space decides (src/enrich.c). */
 static __always_inline bool sf_owner_passes(const struct ig_proc *p)
 {
-	if (!p->pid)
-		return true;
+	if (!p || !p->pid)
+		return true;   /* an unknown owner passes: user space looks again */
 	if (ig_cfg.targ_pid && p->pid != ig_cfg.targ_pid)
 		return false;
 	if (ig_cfg.targ_tid && p->tid != ig_cfg.targ_tid)
@@ -316,15 +385,14 @@ static __always_inline bool sf_load(struct __sk_buff *skb, __u32 off, void *to, 
 }
 
 /*
- * Fill the header of a packet record and copy the packet from its network
- * header, at most max bytes (a constant: the size of data[]). The owner is
- * looked up by `first` then, on loopback (where both ends are local),
- * `second`. Returns false (record to discard) if the owner is filtered out
- * or the copy failed.
+ * Fill the header of a packet record, with its owner (sf_find_owner's, or
+ * NULL), and copy the packet from its network header, at most max bytes (a
+ * constant: the size of data[]). Returns false (record to discard) if the
+ * copy failed.
  */
 static __always_inline bool sf_fill(struct __sk_buff *skb, const struct sf_l4 *l,
 				    struct sf_packet *h, __u8 *data, __u32 max,
-				    __u16 first, __u16 second)
+				    const struct ig_proc *owner)
 {
 	__u32 len = l->len;
 
@@ -334,11 +402,10 @@ static __always_inline bool sf_fill(struct __sk_buff *skb, const struct sf_l4 *l
 	h->timestamp = bpf_ktime_get_boot_ns();
 	h->len = l->len;
 	h->flags = 0;
-	if (!sf_owner(h->netns_id, l->proto, first, &h->proc) &&
-	    !(skb->ifindex == SF_LO_IFINDEX && sf_owner(h->netns_id, l->proto, second, &h->proc)))
+	if (owner)
+		h->proc = *owner;
+	else
 		__builtin_memset(&h->proc, 0, sizeof(h->proc));
-	if (!sf_owner_passes(&h->proc))
-		return false;
 	if (len > max)
 		len = max;
 	/* "< 20", not "== 0": a range check gives the verifier the lower

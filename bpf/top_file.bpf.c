@@ -4,19 +4,23 @@
  * read, write, readv and writev give the bytes really moved; the fd is the
  * first argument, still in the task's saved registers.
  *
- * The counts live in a counting array (tf_current's inner map), one slot
+ * The counts live in a counting array (include/top_cells.h), one slot
  * per (process, file) and interval. A file the thread counted last time
- * through the same fd slot on this CPU (tf_hits) costs the fd lookup, two
- * inlined array lookups and two atomic adds: on this kind of VM a hash
- * lookup was ~80 ns of the ~120 a read or write cost (docs/performance.md).
- * Otherwise the hash tf_stats, keyed by the file and the array's
- * generation, gives the slot, or makes it with the file's name and who
- * touched it. User space swaps the array every interval (the swap waits
- * for running programs), so a slot is never reused while one counts.
+ * through the same fd slot on this CPU (way: fd modulo TF_HIT_WAYS) costs
+ * the fd lookup, a few inlined array lookups and two atomic adds: on this
+ * kind of VM a hash lookup was ~80 ns of the ~120 a read or write cost
+ * (docs/performance.md). Otherwise the hash tf_stats, keyed by the file
+ * and the array's generation, gives the slot, or makes it with the file's
+ * name and who touched it.
  */
 #include "common.bpf.h"
 #include "top_ns.bpf.h"
 #include "top_file.h"
+
+#define TOP_CELL        struct tf_counts
+#define TOP_CELLS_SLOTS TF_MAX_ENTRIES
+#define TOP_CELLS_WAYS  TF_HIT_WAYS
+#include "top_cells.bpf.h"
 
 #define S_IFMT   00170000
 #define S_IFSOCK 0140000
@@ -30,31 +34,6 @@ struct {
 	__type(key, struct tf_key);
 	__type(value, struct tf_stats);
 } tf_stats SEC(".maps");
-
-/* The first counting array, generation 0; user space makes the next ones. */
-struct tf_cells {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TF_MAX_ENTRIES + 1);   /* + the header */
-	__type(key, __u32);
-	__type(value, struct tf_counts);
-} tf_cells0 SEC(".maps");
-
-/* Entry 0: the counting array now. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__array(values, struct tf_cells);
-} tf_current SEC(".maps") = {
-	.values = { [0] = &tf_cells0 },
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, TF_HIT_WAYS);
-	__type(key, __u32);
-	__type(value, struct tf_hit);
-} tf_hits SEC(".maps");
 
 /* A new entry is built here: on the stack it would not fit beside the
  * cgroup hint within 512 bytes on kernels before 6.2. */
@@ -74,16 +53,15 @@ static __always_inline char tf_type(__u32 mode)
 	return TF_TYPE_OTHER;
 }
 
-/* A slot for this process and file in the array of generation gen: its
+/* A slot for this process and file in the array whose header is head: its
  * entry in tf_stats, made on first sight. 0: not counted (not a file we
  * count, or the array is full). */
-static __noinline __u32 tf_slot(struct file *f, struct tf_counts *head, __u32 gen)
+static __noinline __u32 tf_slot(struct file *f, struct top_cells_head *head)
 {
 	struct tf_key k = {};
 	struct tf_stats *s, *v;
 	const unsigned char *name;
-	__u32 zero = 0;
-	__u64 slot;
+	__u32 zero = 0, slot;
 	char type;
 
 	type = tf_type(IG_FILE_READ(f, f_inode, i_mode));
@@ -92,15 +70,15 @@ static __noinline __u32 tf_slot(struct file *f, struct tf_counts *head, __u32 ge
 	k.dev = IG_FILE_READ(f, f_inode, i_sb, s_dev);
 	k.ino = IG_FILE_READ(f, f_inode, i_ino);
 	k.pid = bpf_get_current_pid_tgid() >> 32;
-	k.gen = gen;
+	k.gen = head->gen;
 	s = bpf_map_lookup_elem(&tf_stats, &k);
 	if (s)
 		return s->slot;
 	v = bpf_map_lookup_elem(&tf_scratch, &zero);
 	if (!v)
 		return 0;
-	slot = __sync_fetch_and_add(&head->writes, 1) + 1;
-	if (slot > TF_MAX_ENTRIES)
+	slot = top_cells_take(head);
+	if (!slot)
 		return 0;
 	__builtin_memset(v, 0, sizeof(*v));
 	v->type = type;
@@ -118,44 +96,26 @@ static __noinline __u32 tf_slot(struct file *f, struct tf_counts *head, __u32 ge
 
 static __always_inline int tf_count(long ret, bool write)
 {
-	__u32 zero = 0, way, slot;
-	struct tf_counts *head, *c;
-	struct tf_hit *hit;
 	struct pt_regs *regs;
-	struct inode *inode;
-	void *cells;
+	struct tf_counts *c;
+	struct top_at at;
+	__u64 inode, id;
 	struct file *f;
-	__u64 id;
+	__u32 fd;
 
 	if (ret <= 0 || !ig_should_trace())
 		return 0;
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	f = ig_fd_file((__u32)regs->di);
+	fd = (__u32)regs->di;
+	f = ig_fd_file(fd);
 	if (!f)
 		return 0;
-	cells = bpf_map_lookup_elem(&tf_current, &zero);
-	if (!cells)
-		return 0;
-	head = bpf_map_lookup_elem(cells, &zero);
-	way = (__u32)regs->di % TF_HIT_WAYS;
-	hit = bpf_map_lookup_elem(&tf_hits, &way);
-	if (!head || !hit)
-		return 0;
-	inode = IG_FILE_READ(f, f_inode);
+	/* A recycled file pointer differs in its inode. */
+	inode = (__u64)IG_FILE_READ(f, f_inode);
 	id = bpf_get_current_pid_tgid();
-	if (hit->file != (__u64)f || hit->inode != (__u64)inode || hit->pid_tgid != id ||
-	    hit->gen != (__u32)head->reads) {
-		slot = tf_slot(f, head, (__u32)head->reads);
-		if (!slot)
-			return 0;
-		hit->file = (__u64)f;
-		hit->inode = (__u64)inode;
-		hit->pid_tgid = id;
-		hit->gen = (__u32)head->reads;
-		hit->slot = slot;
-	}
-	slot = hit->slot;
-	c = bpf_map_lookup_elem(cells, &slot);
+	c = top_cells_hit(&at, fd % TF_HIT_WAYS, (__u64)f, inode, id);
+	if (!c && at.hit)
+		c = top_cells_remember(&at, (__u64)f, inode, id, tf_slot(f, at.head));
 	if (!c)
 		return 0;
 	if (write) {

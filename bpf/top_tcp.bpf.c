@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * top_tcp: bytes each process sends and receives on each TCP connection,
- * counted in the kernel (a hash map per process and socket, which user
- * space reads and clears every --interval). No kprobes:
+ * counted in the kernel. No kprobes:
  *
  * - Linux 6.3+: sock:sock_send_length and sock:sock_recv_length, which the
  *   kernel fires after every sendmsg/recvmsg on any socket, with its result.
@@ -10,31 +9,35 @@
  *   exits of read, write, sendto, recvfrom, sendmsg and recvmsg; the fd
  *   (still in the saved registers at exit) must name a TCP socket.
  *
- * Cost: this runs on every send and recv of the host. The key is what is
- * at hand, the socket's address (top_tcp.h); a hit is one lookup of an
- * 8-byte key, two compares (pid, port pair) and an atomic add. The socket's ends, its
- * namespace and the process are read once, when a socket is first seen in
- * an interval.
+ * Cost: this runs on every send and recv of the host. The counts live in
+ * a counting array (include/top_cells.h), one slot per process, socket and
+ * interval. A socket this CPU counted last for the same process (in the
+ * way its port pair picks) costs a protocol load, the pid, the port pair, a
+ * few inlined array lookups, compares and an atomic add: on this kind of
+ * VM the hash lookup was most of what a send or recv cost
+ * (docs/performance.md). Otherwise the hash flows, keyed by the process,
+ * the socket and the array's generation, gives the slot, or makes it with
+ * the socket's ends, its namespace and the process.
  */
 #include "common.bpf.h"
 #include "net.bpf.h"
 #include "top_tcp.h"
 
+#define TOP_CELL        struct top_tcp_cell
+#define TOP_CELLS_SLOTS TOP_TCP_MAX_FLOWS
+#define TOP_CELLS_WAYS  TOP_TCP_HIT_WAYS
+#include "top_cells.bpf.h"
+
+_Static_assert(TOP_TCP_HIT_WAYS == 16, "tt_way() picks one of 16 ways");
+
 const volatile int target_family = -1;   /* 4, 6, or -1 for both */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, TOP_TCP_MAX_FLOWS);
-	__type(key, __u64);
-	__type(value, struct top_tcp_val);
-} flows SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, TOP_TCP_MAX_OTHER);
+	__uint(max_entries, 2 * TOP_TCP_MAX_FLOWS);   /* the generation being read, and the next */
 	__type(key, struct top_tcp_key);
 	__type(value, struct top_tcp_val);
-} flows_other SEC(".maps");
+} flows SEC(".maps");
 
 /* The key names a process, not a thread: --tid, --uid, --gid and --comm,
  * which threads of one process may not share, are checked on every call
@@ -46,42 +49,50 @@ static __always_inline bool thread_filters_pass(void)
 	return ig_ids_match();
 }
 
-/* key's counters, or NULL; *in_flows: whether flows has the socket (for
- * this process and port pair or not: top_tcp.h). */
-static __always_inline struct top_tcp_val *find(const struct top_tcp_key *key, bool *in_flows)
+/*
+ * The way a socket is remembered in, on each CPU, from its port pair (the
+ * verifier allows no arithmetic on the socket's address): the two ends of
+ * a loopback connection, whose ports are swapped, always land apart (bit
+ * 0: whether the local port is the lower), so a process that talks to
+ * itself does not evict one end with the other; the other bits mix both
+ * ports. The port pair is as the kernel keeps it: the remote port (network
+ * order) in the low half of the load, the local port (host order) above.
+ */
+static __always_inline __u32 tt_way(__u32 ports)
 {
-	struct top_tcp_val *v = bpf_map_lookup_elem(&flows, &key->sock);
+	__u32 local = ports >> 16, remote = bpf_ntohs((__u16)ports);
 
-	*in_flows = v != NULL;
-	if (!v || (v->proc.pid == key->pid && v->ports == key->ports))
-		return v;
-	return bpf_map_lookup_elem(&flows_other, key);
+	/* Knuth's multiplicative hash: 3 bits. */
+	return (((local ^ remote) * 2654435761u) >> 29) << 1 | (local < remote);
 }
 
-/* A socket seen for the first time this interval (by this process): its
- * ends and netns are in fresh; add the process and insert. NULL if the map
- * is full (counted again next interval), --family excludes it, or another
- * CPU inserted another process first (the next call goes to flows_other). */
-static __always_inline struct top_tcp_val *insert(const struct top_tcp_key *key,
-						  struct top_tcp_val *fresh, bool in_flows)
+/* key's slot in the array whose header is head, if flows has it (0: not). */
+static __always_inline __u32 tt_find(struct top_tcp_key *key, struct top_cells_head *head)
+{
+	struct top_tcp_val *v;
+
+	key->gen = head->gen;
+	v = bpf_map_lookup_elem(&flows, key);
+	return v ? v->slot : 0;
+}
+
+/* A process and socket first seen this interval: fresh has the socket's
+ * ends and netns; add the process, a slot, and insert. 0: not counted
+ * (--family excludes it, or the array is full: counted again next
+ * interval). */
+static __always_inline __u32 tt_insert(const struct top_tcp_key *key, struct top_tcp_val *fresh,
+				       struct top_cells_head *head)
 {
 	if (target_family > 0 && fresh->src.version != target_family)
-		return NULL;
-	fresh->ports = key->ports;
+		return 0;
+	fresh->slot = top_cells_take(head);
+	if (!fresh->slot)
+		return 0;
 	ig_fill_proc(&fresh->proc);
-	if (in_flows)
-		bpf_map_update_elem(&flows_other, key, fresh, BPF_NOEXIST);
-	else
-		bpf_map_update_elem(&flows, &key->sock, fresh, BPF_NOEXIST);
-	return find(key, &in_flows);
-}
-
-static __always_inline void add(struct top_tcp_val *v, long bytes, bool sent)
-{
-	if (sent)
-		__sync_fetch_and_add(&v->sent, bytes);
-	else
-		__sync_fetch_and_add(&v->received, bytes);
+	if (!bpf_map_update_elem(&flows, key, fresh, BPF_NOEXIST))
+		return fresh->slot;
+	/* Another CPU made it first: its slot (this one stays unused). */
+	return tt_find((struct top_tcp_key *)key, head);
 }
 
 /*
@@ -113,34 +124,77 @@ static __always_inline bool btf_ends(const struct sock *sk, struct top_tcp_val *
 	return true;
 }
 
-/* sock_{send,recv}_length: a protocol load, a helper, a port-pair load and
- * a lookup before the add, on a socket already seen. */
+/* The slot of a (process, socket) the hit path did not know: sk is the
+ * tracepoint's BTF pointer (btf_slot), or a socket found by its fd whose
+ * fields are probe-read (sys_slot). Subprograms: the hit path stays short
+ * (and a miss is once per socket, CPU and interval). */
+static __noinline __u32 btf_slot(const struct sock *sk, __u32 ports, __u32 pid,
+				 struct top_cells_head *head)
+{
+	struct top_tcp_key key = { .sock = (__u64)sk, .ports = ports, .pid = pid };
+	struct top_tcp_val fresh;
+	__u32 slot = tt_find(&key, head);
+
+	if (slot || !btf_ends(sk, &fresh))
+		return slot;
+	return tt_insert(&key, &fresh, head);
+}
+
+static __noinline __u32 sys_slot(const struct sock *sk, __u32 ports, __u32 pid,
+				 struct top_cells_head *head)
+{
+	struct top_tcp_key key = { .sock = (__u64)sk, .ports = ports, .pid = pid };
+	struct top_tcp_val fresh;
+	__u32 slot = tt_find(&key, head);
+
+	if (slot)
+		return slot;
+	__builtin_memset(&fresh, 0, sizeof(fresh));
+	if (!ig_sk_ends(sk, &fresh.src, &fresh.dst))
+		return 0;
+	fresh.netns_id = ig_sk_netns(sk);
+	return tt_insert(&key, &fresh, head);
+}
+
+/* Count bytes for the current process on sk (port pair ports). */
+static __always_inline void count(const struct sock *sk, __u32 ports, __u32 pid, long bytes,
+				  bool sent, bool btf)
+{
+	struct top_tcp_cell *c;
+	struct top_at at;
+
+	c = top_cells_hit(&at, tt_way(ports), (__u64)sk, ports, pid);
+	if (!c && at.hit)
+		c = top_cells_remember(&at, (__u64)sk, ports, pid,
+				       btf ? btf_slot(sk, ports, pid, at.head) :
+					     sys_slot(sk, ports, pid, at.head));
+	if (!c)
+		return;
+	if (sent)
+		__sync_fetch_and_add(&c->sent, bytes);
+	else
+		__sync_fetch_and_add(&c->received, bytes);
+}
+
+/* sock_{send,recv}_length: a protocol load, the pid, a port-pair load and
+ * the counting array's lookups before the add, on a socket already seen. */
 static __always_inline void btf_count(const struct sock *sk, long bytes, bool sent)
 {
-	struct top_tcp_val *v, fresh;
-	struct top_tcp_key key;
-	bool in_flows;
+	__u32 pid;
 
 	if (sk->sk_protocol != IG_IPPROTO_TCP)
 		return;
+	if (target_family > 0 &&
+	    sk->__sk_common.skc_family != (target_family == 4 ? IG_AF_INET : IG_AF_INET6))
+		return;
 	/* The task's field, not bpf_get_current_pid_tgid(): the kernel may
 	 * inline bpf_get_current_task_btf(), never the other. */
-	key.pid = bpf_get_current_task_btf()->tgid;
-	if (ig_cfg.targ_pid && key.pid != ig_cfg.targ_pid)
+	pid = bpf_get_current_task_btf()->tgid;
+	if (ig_cfg.targ_pid && pid != ig_cfg.targ_pid)
 		return;
 	if (!thread_filters_pass())
 		return;
-	key.sock = (__u64)sk;
-	key.ports = sk->__sk_common.skc_portpair;
-	v = find(&key, &in_flows);
-	if (!v) {
-		if (!btf_ends(sk, &fresh))
-			return;
-		v = insert(&key, &fresh, in_flows);
-		if (!v)
-			return;
-	}
-	add(v, bytes, sent);
+	count(sk, sk->__sk_common.skc_portpair, pid, bytes, sent, true);
 }
 
 SEC("tp_btf/sock_send_length")
@@ -163,10 +217,7 @@ int BPF_PROG(ig_toptcp_recv, struct sock *sk, int ret, int flags)
 
 static __always_inline int sys_exit(long ret, bool sent)
 {
-	struct top_tcp_val *v, fresh;
-	struct top_tcp_key key;
 	struct pt_regs *regs;
-	bool in_flows;
 	struct sock *sk;
 
 	if (ret <= 0 || !ig_ids_match())
@@ -175,20 +226,8 @@ static __always_inline int sys_exit(long ret, bool sent)
 	sk = ig_fd_sock((long)PT_REGS_PARM1_CORE_SYSCALL(regs));
 	if (!sk || !ig_sk_is_tcp(sk))
 		return 0;
-	key.sock = (__u64)sk;
-	key.ports = BPF_CORE_READ(sk, __sk_common.skc_portpair);
-	key.pid = bpf_get_current_pid_tgid() >> 32;
-	v = find(&key, &in_flows);
-	if (!v) {
-		__builtin_memset(&fresh, 0, sizeof(fresh));
-		if (!ig_sk_ends(sk, &fresh.src, &fresh.dst))
-			return 0;
-		fresh.netns_id = ig_sk_netns(sk);
-		v = insert(&key, &fresh, in_flows);
-		if (!v)
-			return 0;
-	}
-	add(v, ret, sent);
+	count(sk, BPF_CORE_READ(sk, __sk_common.skc_portpair), bpf_get_current_pid_tgid() >> 32,
+	      ret, sent, false);
 	return 0;
 }
 

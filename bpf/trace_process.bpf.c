@@ -446,21 +446,40 @@ static __noinline bool match_selector(const struct pol_selector *s, struct polic
 	return true;
 }
 
+/* The mount namespaces of containers that policies with a containerSelector
+ * select: a bit per policy (pol_scope_bit), kept by user space as
+ * containers come and go. Not preallocated: user space fills it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u32);
+} pol_scope SEC(".maps");
+
 /* Where a policy may act: where events are shown (-c, --k8s-*, --host,
  * --pid...), and, when containers are selected, only in a mount namespace
- * user space has classified as selected (never in one not seen yet). */
-static __always_inline bool pol_in_scope(void)
+ * user space has classified as selected (never in one not seen yet); a
+ * policy with a containerSelector, only in the containers it selects. */
+static __always_inline bool pol_in_scope(const struct pol_hook *h)
 {
-	__u64 key;
+	__u64 key = 0;
 	__u8 *verdict;
+	__u32 *bits;
 
 	if (!ig_should_trace())
 		return false;
-	if (!ig_cfg.filter_mntns)
+	if (ig_cfg.filter_mntns || h->scope_bit)
+		key = ig_current_mntns_key();
+	if (ig_cfg.filter_mntns) {
+		verdict = bpf_map_lookup_elem(&ig_mntns, &key);
+		if (!verdict || *verdict != IG_MNTNS_ALLOW)
+			return false;
+	}
+	if (!h->scope_bit)
 		return true;
-	key = ig_current_mntns_key();
-	verdict = bpf_map_lookup_elem(&ig_mntns, &key);
-	return verdict && *verdict == IG_MNTNS_ALLOW;
+	bits = bpf_map_lookup_elem(&pol_scope, &key);
+	return bits && (*bits & h->scope_bit);
 }
 
 /* The event of a match, with every argument the hook names. A function of
@@ -489,20 +508,13 @@ static __noinline void pol_post(void *ctx, const struct pol_hook *h, struct poli
 	ig_output(ev, sizeof(*ev));
 }
 
-SEC("tracepoint")
-int ig_policy(void *ctx)
+/* One hook: the first of its selectors that matches acts. */
+static __always_inline void pol_run_hook(void *ctx, const struct pol_hook *h, __u32 hook,
+					 struct policy_event *ev)
 {
-	__u32 hook = bpf_get_attach_cookie(ctx), zero = 0;
-	const struct pol_hook *h = bpf_map_lookup_elem(&pol_hooks, &hook);
-	struct policy_event *ev;
-
-	if (!h || !pol_in_scope())
-		return 0;
-	ev = bpf_map_lookup_elem(&pol_heap, &zero);
-	if (!ev)
-		return 0;
-	ev->proc.pid = bpf_get_current_pid_tgid() >> 32;
-	ev->have = 0;
+	if (!pol_in_scope(h))
+		return;
+	ev->have = 0;   /* the args read are this hook's */
 	for (int s = 0; s < POL_MAX_SELECTORS; s++) {
 		const struct pol_selector *sel = &h->sel[s];
 
@@ -516,7 +528,50 @@ int ig_policy(void *ctx)
 			bpf_send_signal(sel->sig);
 		if (sel->post)
 			pol_post(ctx, h, ev, hook, s);
+		return;
+	}
+}
+
+struct pol_walk {
+	void *ctx;
+	struct policy_event *ev;
+	__u32 hook;
+};
+
+/* The hooks of one tracepoint, one bpf_loop step each: the verifier checks
+ * the selectors once, however many policies share the tracepoint. */
+static long pol_walk_step(__u32 i, struct pol_walk *w)
+{
+	const struct pol_hook *h = bpf_map_lookup_elem(&pol_hooks, &w->hook);
+
+	(void)i;
+	if (!h)
+		return 1;
+	pol_run_hook(w->ctx, h, w->hook, w->ev);
+	if (!h->next)
+		return 1;
+	w->hook = h->next - 1;
+	return 0;
+}
+
+SEC("tracepoint")
+int ig_policy(void *ctx)
+{
+	__u32 hook = bpf_get_attach_cookie(ctx), zero = 0;
+	const struct pol_hook *h = bpf_map_lookup_elem(&pol_hooks, &hook);
+	struct pol_walk w = { .ctx = ctx };
+
+	if (!h)
 		return 0;
+	w.ev = bpf_map_lookup_elem(&pol_heap, &zero);
+	if (!w.ev)
+		return 0;
+	w.ev->proc.pid = bpf_get_current_pid_tgid() >> 32;
+	/* the first hook inline (most tracepoints have one), the rest looped */
+	pol_run_hook(ctx, h, hook, w.ev);
+	if (h->next) {
+		w.hook = h->next - 1;
+		bpf_loop(POL_MAX_HOOKS, pol_walk_step, &w, 0);
 	}
 	return 0;
 }

@@ -40,18 +40,22 @@ SEC("socket")
 int ig_sni_filter(struct __sk_buff *skb)
 {
 	struct sf_l4 l = {};
+	const struct ig_proc *owner;
 	struct sni_event *e;
 	__u16 local;
 
 	if (sf_loopback_duplicate(skb) || !sf_parse(skb, &l, 0) || !is_client_hello(skb, &l))
 		return 0;
-	e = ig_reserve(sizeof(*e));
-	if (!e)
-		return 0;
 	/* The local end: the source of a packet leaving (and on loopback, the
 	 * client), the destination of one arriving. */
 	local = skb->pkt_type == SF_PACKET_OUTGOING ? l.sport : l.dport;
-	if (!sf_fill(skb, &l, &e->h, e->data, SNI_PKT_MAX, local, l.dport)) {
+	owner = sf_find_owner(skb, l.proto, local, l.dport);
+	if (!sf_owner_passes(owner))
+		return 0;
+	e = ig_reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	if (!sf_fill(skb, &l, &e->h, e->data, SNI_PKT_MAX, owner)) {
 		bpf_ringbuf_discard(e, 0);
 		return 0;
 	}

@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0 OR Apache-2.0) */
 /*
- * top_file: reads and writes per process and file. The kernel
- * (bpf/top_file.bpf.c) gives each file of each process a slot in a
- * counting array the first time it sees it in an interval (a hash from
- * the file to its slot, with the file's name and who touched it), and
- * remembers the last few files per CPU so that the next read or write of
- * one is two atomic adds into its slot, no hash lookup. Every --interval
- * user space (src/gadgets/top_file.c) swaps in a fresh counting array and
- * reads the old one with the hash entries of its generation.
+ * top_file: reads and writes per process and file, counted in a counting
+ * array (include/top_cells.h): the hash tf_stats gives each file of each
+ * process its slot the first time the kernel (bpf/top_file.bpf.c) sees it
+ * in an interval, with the file's name and who touched it; the last few
+ * files per CPU are remembered, so the next read or write of one is two
+ * atomic adds into its slot, no hash lookup.
  */
 #ifndef IG_TOP_FILE_H
 #define IG_TOP_FILE_H
@@ -30,9 +28,7 @@ struct tf_key {
 	__u32 gen;      /* the counting array's generation (its interval) */
 };
 
-/* A slot of the counting array. Slot 0 is the array's header instead:
- * reads holds its generation, writes how many slots are taken: a zeroed
- * array is a fresh one of generation 0. */
+/* A slot of the counting array (slot 0: its struct top_cells_head). */
 struct tf_counts {
 	__u64 reads;
 	__u64 writes;
@@ -40,20 +36,12 @@ struct tf_counts {
 	__u64 wbytes;
 };
 
-/* Per CPU: the last file one fd slot of a thread counted into. */
-struct tf_hit {
-	__u64 file;      /* struct file * */
-	__u64 inode;     /* struct inode *: a recycled file pointer differs here */
-	__u64 pid_tgid;
-	__u32 gen;
-	__u32 slot;
-};
-
 /* The hash's value: the file's row but its counts, which user space
  * copies in from the slot. */
 struct tf_stats {
 	struct ig_proc proc;   /* the thread that first touched it this interval */
-	__u64 reads;
+	__u64 reads;           /* reads..wbytes: the slot's, in struct tf_counts's
+				* order (user space copies them in) */
 	__u64 writes;
 	__u64 rbytes;
 	__u64 wbytes;

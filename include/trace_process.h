@@ -120,6 +120,12 @@ struct pol_hook {
 	__u32 policy;         /* index of its policy (user space names it) */
 	__u32 nargs;
 	__u32 want_bin;       /* a selector matches binaries */
+	__u32 scope_bit;      /* its policy's containerSelector: act only where the
+			       * pol_scope map has this bit; 0: no selector */
+	__u32 next;           /* 1 + the index of the next hook on the same
+			       * tracepoint (one attachment serves them all:
+			       * the kernel attaches a program once per
+			       * tracepoint); 0: the last */
 	__u32 _pad;
 	struct pol_arg args[POL_MAX_ARGS];
 	struct pol_selector sel[POL_MAX_SELECTORS];

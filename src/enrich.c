@@ -28,6 +28,18 @@ struct ns_entry {
 	uint64_t first_seen;
 };
 
+#define NETNS_NAMES_MAX  512
+#define NETNS_MEMO_SLOTS 4
+
+/* Who runs in one network namespace, as of one container-table generation. */
+struct netns_memo {
+	uint64_t netns;       /* 0: empty */
+	uint64_t generation;
+	size_t n, len;
+	const struct container *first;
+	char names[NETNS_NAMES_MAX];
+};
+
 struct enricher {
 	const struct run_opts *o;
 	struct container_table *ct;
@@ -41,6 +53,7 @@ struct enricher {
 	uint64_t host_mntns;
 	uint64_t last_refresh;
 	char node[256];
+	struct netns_memo netns_memo[NETNS_MEMO_SLOTS];
 };
 
 static void free_list(char **v, size_t n)
@@ -315,41 +328,58 @@ static const struct container *resolve_from_hint(struct enricher *e, struct ns_e
 	return c;
 }
 
-#define NETNS_NAMES_MAX 512
-
-/* The names of the running containers in network namespace netns, comma-
- * separated, in the row's scratch (NULL if full); *n: how many. */
-static char *netns_names(const struct enricher *e, struct row *r, uint64_t netns, size_t *n,
-			 size_t *len, const struct container **first)
+/* Recompute a memo slot: the running containers in netns, in table order. */
+static void fill_netns_memo(const struct enricher *e, struct netns_memo *m, uint64_t netns)
 {
-	char *names = row_alloc(r, NETNS_NAMES_MAX);
-
-	*n = *len = 0;
-	*first = NULL;
-	if (!names)
-		return NULL;
-	names[0] = 0;
+	m->netns = netns;
+	m->generation = ct_generation(e->ct);
+	m->n = m->len = 0;
+	m->first = NULL;
+	m->names[0] = 0;
 	for (size_t i = 0; i < ct_count(e->ct); i++) {
 		const struct container *c = ct_at(e->ct, i);
 		int w;
 
 		if (c->exited || c->netns != netns)
 			continue;
-		if (!*first)
-			*first = c;
-		(*n)++;
-		w = snprintf(names + *len, NETNS_NAMES_MAX - *len, "%s%s", *len ? "," : "", c->name);
-		if (w < 0 || (size_t)w >= NETNS_NAMES_MAX - *len)
+		if (!m->first)
+			m->first = c;
+		m->n++;
+		w = snprintf(m->names + m->len, sizeof(m->names) - m->len, "%s%s",
+			     m->len ? "," : "", c->name);
+		if (w < 0 || (size_t)w >= sizeof(m->names) - m->len) {
+			m->names[m->len] = 0;
 			break;
-		*len += w;
+		}
+		m->len += w;
 	}
+}
+
+/* The names of the running containers in network namespace netns, comma-
+ * separated, in the row's scratch (NULL if full); *n: how many. Every row
+ * of a network gadget asks, so the answer is kept per namespace until the
+ * container table changes (ct_generation). */
+static char *netns_names(struct enricher *e, struct row *r, uint64_t netns, size_t *n,
+			 size_t *len, const struct container **first)
+{
+	struct netns_memo *m = &e->netns_memo[netns % NETNS_MEMO_SLOTS];
+	char *names;
+
+	if (m->netns != netns || m->generation != ct_generation(e->ct))
+		fill_netns_memo(e, m, netns);
+	*n = m->n;
+	*len = m->len;
+	*first = m->first;
+	names = row_alloc(r, m->len + 1);
+	if (names)
+		memcpy(names, m->names, m->len + 1);
 	return names;
 }
 
 /* A network gadget's row (r->netns_idx set): who shares its namespace, in
  * netns_shared and netns_containers (gadgets/netfmt.h), however the row
  * was attributed. The host's namespace names no container. */
-static void set_netns_sharing(const struct enricher *e, struct row *r)
+static void set_netns_sharing(struct enricher *e, struct row *r)
 {
 	const struct container *first;
 	size_t n, len;
@@ -367,7 +397,7 @@ static void set_netns_sharing(const struct enricher *e, struct row *r)
 /* Several containers in one network namespace (a pod, docker's
  * --network container:X) and nothing to say which one: the row names them
  * all ("a,b"), and the pod when they share one. */
-static void set_shared_fields(const struct enricher *e, struct row *r, uint64_t netns)
+static void set_shared_fields(struct enricher *e, struct row *r, uint64_t netns)
 {
 	const struct container *first;
 	size_t n, len;

@@ -116,6 +116,8 @@ struct json_key {
 	const char *field;
 };
 
+struct enricher;
+
 struct gadget_ctx {
 	const struct gadget *g;
 	const struct run_opts *opts;
@@ -134,6 +136,9 @@ struct gadget_ctx {
 	 * e.g. a DNS query that timed out) through decode, enrichment,
 	 * filter and output, as if BPF had sent it. Set by the runner. */
 	int (*emit)(struct gadget_ctx *ctx, const void *data, size_t size);
+	/* The run's enricher (its container table), set by the runner before
+	 * configure; NULL where there is none. */
+	struct enricher *enr;
 };
 
 /*

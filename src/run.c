@@ -414,6 +414,7 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		ret = IG_EXIT_RUNTIME;
 		goto out;
 	}
+	st.ctx.enr = st.enr;
 	opts.filter_mntns = enricher_filters_in_kernel(st.enr);
 	opts.mntns_by_id = enricher_mntns_by_id(st.enr);
 	sys_install_stop_signals();

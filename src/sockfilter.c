@@ -7,12 +7,15 @@
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include <linux/magic.h>
+#include <mntent.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "ig.h"
@@ -238,6 +241,32 @@ bool sf_owner_lookup(const struct sf_attach *a, __u32 netns, __u8 proto, __u16 p
 	struct sf_port_key key = { .netns = netns, .port = port, .proto = proto };
 
 	return a->owners_fd > 0 && port && !bpf_map_lookup_elem(a->owners_fd, &key, out);
+}
+
+int sf_cgroup_root(void)
+{
+	struct mntent *m;
+	FILE *f = setmntent("/proc/self/mounts", "r");
+	int fd = -1;
+
+	if (!f)
+		return -1;
+	while (fd < 0 && (m = getmntent(f))) {
+		struct statfs sfs;
+		struct stat st;
+
+		if (strcmp(m->mnt_type, "cgroup2"))
+			continue;
+		fd = open(m->mnt_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		/* The root cgroup's kernfs id, its inode number, is 1. */
+		if (fd >= 0 && (fstatfs(fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC ||
+				fstat(fd, &st) || st.st_ino != 1)) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	endmntent(f);
+	return fd;
 }
 
 void sf_ends(const struct np_packet *pk, struct ig_l4 *src, struct ig_l4 *dst)

@@ -49,6 +49,10 @@ bool sf_owner_lookup(const struct sf_attach *a, __u32 netns, __u8 proto, __u16 p
 		     struct ig_proc *out);
 
 
+/* The root of the cgroup v2 hierarchy (cgroup id 1, where a program sees
+ * every task) as an O_RDONLY fd, from the mounts ig sees; -1 if none (no
+ * cgroup2 mounted, or only a cgroup namespace's subtree). */
+int sf_cgroup_root(void);
 
 struct np_packet;
 struct ig_l4;

@@ -102,6 +102,11 @@ uint64_t ct_host_mntns(const struct container_table *t)
 }
 
 /* Hints come last in t->v (see reindex()) and are no containers. */
+uint64_t ct_generation(const struct container_table *t)
+{
+	return t ? t->generation : 0;
+}
+
 size_t ct_count(const struct container_table *t)
 {
 	return t ? t->n - t->nhints : 0;
@@ -220,6 +225,7 @@ static int reindex(struct container_table *t)
 	size_t i, k = 0;
 	int pass;
 
+	t->generation++;
 	t->nidx = 0;
 	t->nhints = 0;
 	for (i = 0; i < t->n; i++)

@@ -89,12 +89,25 @@ const struct container *ct_resolve(struct container_table *t, uint64_t key, uint
 const struct container *ct_resolve_cgroup(struct container_table *t, uint64_t key, uint64_t inum,
 					  uint32_t pid, const char *cgroup_text, uint64_t seen_ns);
 
+/* Changes whenever the table's entries may have changed (every change
+ * ends in a reindex): what a caller derived from them is stale then. */
+uint64_t ct_generation(const struct container_table *t);
+
 /* Iterate containers (running first, then exited); hints are left out. */
 size_t ct_count(const struct container_table *t);
 const struct container *ct_at(const struct container_table *t, size_t i);
 
 /* The mount namespace key of the host (of pid 1 under host_root). */
 uint64_t ct_host_mntns(const struct container_table *t);
+
+/* The inode number a namespace link (/proc/PID/ns/KIND: "net:[N]") names;
+ * 0 if it cannot be read. */
+uint64_t ct_ns_link_inode(const char *path);
+
+/* The host's namespace of a kind ("net", "mnt", "pid", ...): pid 1's, or
+ * where pid 1 may not be looked at (a sandbox, a container without the
+ * host's pid namespace), ig's own. Ignores host_root: for ig's own host. */
+uint64_t ct_host_ns_inode(const char *kind);
 
 /* Parsers, exposed for unit tests and fuzzing. Each fills what it knows into
  * *c and returns 0, or a negative errno for malformed/oversized input. */

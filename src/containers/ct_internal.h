@@ -64,6 +64,7 @@ struct container_table {
 	} negative[CT_NEGATIVE_SLOTS];
 	unsigned int next_negative;
 	bool warned_too_large;       /* a state file too large even to stream */
+	uint64_t generation;         /* bumped whenever entries may have changed */
 };
 
 /* Candidates found by one scan, most specific runtime first. */

@@ -61,17 +61,35 @@ int ct_pid_mntns(const struct container_table *t, uint32_t pid, uint64_t *mntns)
 	return err ? err : read_mntns_link(path, mntns);
 }
 
-static uint64_t read_netns_link(const char *path)
+uint64_t ct_ns_link_inode(const char *path)
 {
-	unsigned long long v = 0;
-	char buf[64];
-	ssize_t n;
+	unsigned long long v;
+	const char *open;
+	char buf[64], *end;
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
 
-	n = readlink(path, buf, sizeof(buf) - 1);
-	if (n < 0)
+	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	return sscanf(buf, "net:[%llu]", &v) == 1 ? v : 0;
+	open = strchr(buf, '[');
+	if (!open || open[1] < '0' || open[1] > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(open + 1, &end, 10);
+	return errno || *end != ']' ? 0 : v;
+}
+
+uint64_t ct_host_ns_inode(const char *kind)
+{
+	char path[64];
+	uint64_t v;
+
+	snprintf(path, sizeof(path), "/proc/1/ns/%s", kind);
+	v = ct_ns_link_inode(path);
+	if (v)
+		return v;
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", kind);
+	return ct_ns_link_inode(path);
 }
 
 uint64_t ct_pid_netns(const struct container_table *t, uint32_t pid)
@@ -80,7 +98,7 @@ uint64_t ct_pid_netns(const struct container_table *t, uint32_t pid)
 
 	if (pid == 0 || ct_path(t, path, sizeof(path), "/proc/%" PRIu32 "/ns/net", pid))
 		return 0;
-	return read_netns_link(path);
+	return ct_ns_link_inode(path);
 }
 
 uint64_t ct_self_netns(const struct container_table *t)
@@ -89,7 +107,7 @@ uint64_t ct_self_netns(const struct container_table *t)
 
 	if (ct_path(t, path, sizeof(path), "/proc/self/ns/net"))
 		return 0;
-	return read_netns_link(path);
+	return ct_ns_link_inode(path);
 }
 
 /* Linux 6.8+: the unique, never reused id of a mount namespace. */

@@ -319,6 +319,7 @@ static int dgadget_start(struct fleet *f, const struct gadget *g, const struct g
 	d->enr = enricher_new(&d->opts);
 	if (!d->enr)
 		goto fail_quiet;
+	d->ctx.enr = d->enr;
 	d->opts.filter_mntns = enricher_filters_in_kernel(d->enr);
 	d->opts.mntns_by_id = enricher_mntns_by_id(d->enr);
 	d->ctx.boot_to_wall_ns = sys_boot_to_wall_ns();

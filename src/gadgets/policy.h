@@ -31,9 +31,28 @@ struct pol_spec_hook {
 	size_t policy;                        /* index in names */
 };
 
+#define POL_SCOPE_EXPRS  4
+#define POL_SCOPE_VALUES 4
+#define POL_SCOPE_NAME   256            /* a container's name (CT_NAME_LEN) */
+
+enum pol_scope_op { POL_SCOPE_IN = 1, POL_SCOPE_NOTIN, POL_SCOPE_EXISTS, POL_SCOPE_DOESNOTEXIST };
+
+/* spec.containerSelector: a label selector over the container's fields, of
+ * which Tetragon knows one, "name" (policy_scope.c). */
+struct pol_scope {
+	bool set;                             /* the policy has one */
+	size_t nexpr;                         /* requirements, all must hold */
+	struct {
+		unsigned int op;              /* enum pol_scope_op */
+		size_t nvals;
+		char vals[POL_SCOPE_VALUES][POL_SCOPE_NAME];
+	} expr[POL_SCOPE_EXPRS];
+};
+
 struct pol_set {
 	size_t npolicies;
 	char names[POL_MAX_POLICIES][POL_NAME_MAX];
+	struct pol_scope scopes[POL_MAX_POLICIES];
 	size_t nhooks;
 	struct pol_spec_hook hooks[POL_MAX_HOOKS];
 };
@@ -46,6 +65,23 @@ int pol_parse(struct pol_set *set, const char *text, size_t len, const char *fil
 	      char *err, size_t errlen);
 /* The same from a file (at most POL_MAX_FILE bytes). */
 int pol_parse_file(struct pol_set *set, const char *path, char *err, size_t errlen);
+
+/* A scoped policy's bit in struct pol_hook's scope_bit and the pol_scope
+ * map's values. */
+static inline __u32 pol_scope_bit(size_t policy)
+{
+	return 1u << policy;
+}
+
+struct pol_yaml;
+struct yaml_node_s;
+/* spec.containerSelector into *sc; -1 with the message in c on error. */
+int pol_scope_parse(struct pol_yaml *c, struct yaml_node_s *v, struct pol_scope *sc);
+/* The bits of the policies whose containerSelector selects a container of
+ * that name (NULL: the host, which none selects). */
+__u32 pol_scope_bits(const struct pol_set *set, const char *container_name);
+/* Whether any policy of the set has a containerSelector. */
+bool pol_any_scoped(const struct pol_set *set);
 
 /* The names of pol_op and pol_action values, as the YAML spells them. */
 const char *pol_action_name(unsigned int action);

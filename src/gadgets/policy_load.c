@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "containers/containers.h"
 #include "ig.h"
 #include "policy_load.h"
 
@@ -130,25 +131,28 @@ static const char *const ns_files[] = {
 	[POL_NS_PID] = "pid", [POL_NS_CGROUP] = "cgroup",
 };
 
-/* "host_ns": the namespace of pid 1, or where pid 1 may not be looked at
- * (a sandbox, a container without the host's pid namespace), ig's own. */
+/* "host_ns": the host's namespace of that kind. */
 static uint64_t host_ns(unsigned int kind)
 {
-	char path[64], link[64];
-	ssize_t n;
-
 	if (kind >= ARRAY_SIZE(ns_files) || !ns_files[kind])
 		return 0;
-	snprintf(path, sizeof(path), "/proc/1/ns/%s", ns_files[kind]);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0) {
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_files[kind]);
-		n = readlink(path, link, sizeof(link) - 1);
-	}
-	if (n <= 0)
-		return 0;
-	link[n] = 0;
-	return strchr(link, '[') ? strtoull(strchr(link, '[') + 1, NULL, 10) : 0;
+	return ct_host_ns_inode(ns_files[kind]);
+}
+
+static bool same_tracepoint(const struct pol_spec_hook *a, const struct pol_spec_hook *b)
+{
+	return !strcmp(a->subsys, b->subsys) && !strcmp(a->event, b->event);
+}
+
+/* Each hook names the next on its tracepoint (struct pol_hook.next). */
+static void chain_hooks(const struct pol_set *set, struct pol_hook *out)
+{
+	for (size_t h = 0; h < set->nhooks; h++)
+		for (size_t j = h + 1; j < set->nhooks; j++)
+			if (same_tracepoint(&set->hooks[h], &set->hooks[j])) {
+				out[h].next = j + 1;
+				break;
+			}
 }
 
 int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size_t errlen)
@@ -169,6 +173,7 @@ int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size
 		}
 		k->policy = sh->policy;
 		k->nargs = sh->nargs;
+		k->scope_bit = set->scopes[sh->policy].set ? pol_scope_bit(sh->policy) : 0;
 		for (size_t i = 0; i < sh->nargs; i++) {
 			if (resolve_arg(sh, i, fields, n, &k->args[i], why, sizeof(why))) {
 				snprintf(err, errlen, "policy %s: %s", set->names[sh->policy], why);
@@ -183,7 +188,62 @@ int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size
 					k->sel[s].ns[v] = host_ns(k->sel[s].ns_kind);
 		}
 	}
+	chain_hooks(set, out);
 	return 0;
+}
+
+/* The bits a namespace should hold: those of its running container, found
+ * by walking the table (a lookup by key may find a hint for the same
+ * namespace, and hints name no container). */
+static __u32 wanted_bits(const struct pol_set *set, struct container_table *t, __u64 key,
+			 const struct container **of)
+{
+	for (size_t i = 0; i < ct_count(t); i++) {
+		const struct container *c = ct_at(t, i);
+
+		if (!c->exited && c->mntns_key == key) {
+			*of = c;
+			return pol_scope_bits(set, c->name);
+		}
+	}
+	return 0;
+}
+
+void pol_scope_sync(int fd, const struct pol_set *set, struct container_table *t)
+{
+	const struct container *c;
+	__u64 key, next;
+	__u32 bits, have;
+	bool more = !bpf_map_get_next_key(fd, NULL, &key);
+
+	while (more) {   /* next first: deleting key would restart the walk */
+		more = !bpf_map_get_next_key(fd, &key, &next);
+		if (!wanted_bits(set, t, key, &c))
+			bpf_map_delete_elem(fd, &key);
+		key = next;
+	}
+	for (size_t i = 0; i < ct_count(t); i++) {
+		c = ct_at(t, i);
+		key = c->mntns_key;
+		bits = c->exited ? 0 : pol_scope_bits(set, c->name);
+		if (!bits || (!bpf_map_lookup_elem(fd, &key, &have) && have == bits))
+			continue;
+		if (bpf_map_update_elem(fd, &key, &bits, BPF_ANY))
+			ig_err("policy scope of container %s: %s", c->name, strerror(errno));
+		else
+			ig_info("policy scope: container %s (mntns %llu): policies 0x%x", c->name,
+				(unsigned long long)key, bits);
+	}
+}
+
+/* Whether hook h's tracepoint has an earlier hook: the kernel takes a
+ * program once per tracepoint, so that one's attachment runs both. */
+static bool chained(const struct pol_set *set, size_t h)
+{
+	for (size_t j = 0; j < h; j++)
+		if (same_tracepoint(&set->hooks[j], &set->hooks[h]))
+			return true;
+	return false;
 }
 
 int pol_attach(struct bpf_program *prog, int hooks_fd, const struct pol_set *set,
@@ -197,6 +257,8 @@ int pol_attach(struct bpf_program *prog, int hooks_fd, const struct pol_set *set
 			       strerror(errno));
 			return -1;
 		}
+		if (chained(set, h))
+			continue;
 		links[h] = bpf_program__attach_tracepoint_opts(prog, set->hooks[h].subsys,
 							       set->hooks[h].event, &o);
 		if (!links[h]) {

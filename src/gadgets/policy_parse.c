@@ -400,7 +400,10 @@ static int one_tracepoint(struct pol_yaml *c, yaml_node_t *v, size_t i, void *ar
 
 static int spec_member(struct pol_yaml *c, const char *k, yaml_node_t *v, void *arg)
 {
-	(void)k;
+	struct building *b = arg;
+
+	if (!strcmp(k, "containerSelector"))
+		return pol_scope_parse(c, v, &b->set->scopes[b->set->npolicies]);
 	return py_each_item(c, v, POL_MAX_HOOKS, one_tracepoint, arg);
 }
 
@@ -419,9 +422,9 @@ static int meta_member(struct pol_yaml *c, const char *k, yaml_node_t *v, void *
 
 static int top_member(struct pol_yaml *c, const char *k, yaml_node_t *v, void *arg)
 {
-	static const char *const spec_known[] = { "tracepoints", NULL };
+	static const char *const spec_known[] = { "tracepoints", "containerSelector", NULL };
 	static const char *const spec_unsupported[] = { "kprobes", "uprobes", "lsmhooks", "usdts",
-							"podSelector", "containerSelector", "options",
+							"podSelector", "options",
 							"lists", "enforcers", "loader", NULL };
 	static const char *const meta_known[] = { "name", NULL };
 	static const char *const meta_unsupported[] = { "namespace", "labels", "annotations", NULL };
@@ -458,6 +461,7 @@ int pol_parse(struct pol_set *set, const char *text, size_t len, const char *fil
 		return py_fail(&c, "more than %d policies", POL_MAX_POLICIES);
 	if (py_prescan(&c, text, len))
 		return -1;
+	memset(&set->scopes[set->npolicies], 0, sizeof(set->scopes[0]));
 	if (!yaml_parser_initialize(&p))
 		return py_fail(&c, "out of memory");
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);

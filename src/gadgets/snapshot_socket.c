@@ -233,14 +233,7 @@ static int read_netns(struct gadget_ctx *ctx, struct ig_batch *b, const char *pr
 /* ig runs in the host's (pid 1's may be out of reach). */
 static uint64_t host_netns(void)
 {
-	unsigned long long v = 0;
-	char buf[64];
-	ssize_t n = readlink("/proc/self/ns/net", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	return sscanf(buf, "net:[%llu]", &v) == 1 ? v : 0;
+	return ct_ns_link_inode("/proc/self/ns/net");
 }
 
 /* Each selected container's namespace once (a pod's containers share one),

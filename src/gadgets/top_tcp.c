@@ -2,13 +2,14 @@
 /* top_tcp: the maps' reader and declarations; the BPF side is
  * bpf/top_tcp.bpf.c. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
 #include "batch.h"
 #include "skel.h"
 #include "netfmt.h"
+#include "top_cells.h"
 #include "top_tcp.h"
 #include "top_tcp.skel.h"
 
@@ -84,40 +85,27 @@ void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct 
 	net_set_netns(r, GF(F_NETNS), v->netns_id);
 }
 
-/* Keys first, then read and delete each: the map keeps changing. A row is
- * one process on one socket (a socket is one connection). */
-static int collect_map(struct gadget_ctx *ctx, struct ig_batch *b, int fd, size_t key_size,
-		       size_t max)
-{
-	char *keys = calloc(max, key_size);
-	struct top_tcp_val v;
-	size_t n = 0;
-	int err = 0;
+/* One top_tcp per process. */
+static struct top_cells tt_cells = TOP_CELLS_INIT;
+TOP_CELLS_HOOKS(top_tcp, tt_cells)
 
-	if (!keys)
-		return -ENOMEM;
-	while (n < max &&
-	       !bpf_map_get_next_key(fd, n ? keys + (n - 1) * key_size : NULL, keys + n * key_size))
-		n++;
-	for (size_t i = 0; i < n && !err; i++) {
-		if (bpf_map_lookup_and_delete_elem(fd, keys + i * key_size, &v))
-			continue;
-		top_tcp_fill_row(ctx, batch_row(b), &v);
-		err = batch_add(b);
-	}
-	free(keys);
-	return err;
+/* One process on one socket (a socket is one connection). */
+static int top_tcp_row(struct gadget_ctx *ctx, struct ig_batch *b, const void *key,
+		       const void *val)
+{
+	(void)key;
+	top_tcp_fill_row(ctx, batch_row(b), val);
+	return batch_add(b);
 }
 
-/* flows, keyed by socket, and flows_other (bpf/top_tcp.bpf.c). */
 static int top_tcp_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 {
 	struct top_tcp_bpf *skel = ctx->skel;
-	int err = collect_map(ctx, b, bpf_map__fd(skel->maps.flows), sizeof(__u64),
-			      TOP_TCP_MAX_FLOWS);
+	const struct top_cells_desc d = TOP_CELLS_DESC(skel, flows, struct top_tcp_key,
+						       struct top_tcp_val, sent, struct top_tcp_cell,
+						       TOP_TCP_MAX_FLOWS, top_tcp_row);
 
-	return err ? err : collect_map(ctx, b, bpf_map__fd(skel->maps.flows_other),
-				       sizeof(struct top_tcp_key), TOP_TCP_MAX_OTHER);
+	return top_cells_collect(ctx, b, &tt_cells, &d);
 }
 
 IG_GADGET(top_tcp) = {
@@ -135,5 +123,7 @@ IG_GADGET(top_tcp) = {
 	.default_sort = "-sent,-received",
 	.skel = &top_tcp_skel_ops,
 	.configure = top_tcp_configure,
+	.loaded = top_tcp_loaded,
 	.collect = top_tcp_collect,
+	.detach = top_tcp_detach,
 };

@@ -6,9 +6,11 @@
  * packets; they are parsed here (src/netparse.c), where a hostile packet
  * can only cost a bounded loop, never the kernel's verifier budget.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "skel.h"
 #include "ig_net.h"
 #include "netfmt.h"
@@ -85,13 +87,19 @@ struct pending {
 	size_t query_size;
 };
 
+/* The cgroup hooks of bpf/trace_dns.bpf.c (sf_cg_*), attached to the
+ * root cgroup; the syscall tracepoints are the fallback. */
+#define DNS_NCG 6
+
 static struct {
 	struct sf_attach sf;
+	int cg_fd;                     /* the root cgroup, or -1: tracepoints */
+	struct bpf_link *cg[DNS_NCG];
 	bool started;
 	struct pending *bucket[PENDING_BUCKETS];
 	size_t npending;
 	__u64 timeout_ns;
-} dns;
+} dns = { .cg_fd = -1 };
 
 static size_t key_hash(const struct dns_key *k)
 {
@@ -305,13 +313,81 @@ static int dns_decode(struct gadget_ctx *ctx, const void *data, size_t size, str
 
 /* ---- lifecycle ------------------------------------------------------------ */
 
+static struct bpf_program **cg_progs(struct trace_dns_bpf *skel, struct bpf_program **p)
+{
+	p[0] = skel->progs.ig_dns_cg_sendmsg4;
+	p[1] = skel->progs.ig_dns_cg_sendmsg6;
+	p[2] = skel->progs.ig_dns_cg_connect4;
+	p[3] = skel->progs.ig_dns_cg_connect6;
+	p[4] = skel->progs.ig_dns_cg_bind4;
+	p[5] = skel->progs.ig_dns_cg_bind6;
+	return p;
+}
+
+/* The syscall tracepoints: attached unless the cgroup hooks are (then
+ * only sys_exit_connect, which ends a connect the hooks saw start). They
+ * are loaded either way, so that a failed cgroup attach can fall back. */
+static void tracepoints_attach(struct trace_dns_bpf *skel, bool on)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, skel->obj)
+		if (!strncmp(bpf_program__section_name(p), "tracepoint/", 11))
+			bpf_program__set_autoattach(p, on || p == skel->progs.ig_dns_connect_exit);
+}
+
+/* cgroup v2's root, unless IG_DNS_FALLBACK is set (the tests' and make
+ * bench's way to run the tracepoints where cgroup v2 is). */
 static int dns_configure(struct gadget_ctx *ctx, void *s)
 {
 	const struct dns_opts *o = ctx->gopts;
+	struct trace_dns_bpf *skel = s;
+	struct bpf_program *cg[DNS_NCG];
 
-	(void)s;
 	dns.timeout_ns = (__u64)(o->query_timeout * 1e9);
+	dns.cg_fd = getenv("IG_DNS_FALLBACK") ? -1 : sf_cgroup_root();
+	cg_progs(skel, cg);
+	for (int i = 0; i < DNS_NCG; i++)
+		bpf_program__set_autoload(cg[i], dns.cg_fd >= 0);
+	tracepoints_attach(skel, dns.cg_fd < 0);
 	return 0;
+}
+
+static void cg_detach(void)
+{
+	for (int i = 0; i < DNS_NCG; i++) {
+		bpf_link__destroy(dns.cg[i]);
+		dns.cg[i] = NULL;
+	}
+	if (dns.cg_fd >= 0)
+		close(dns.cg_fd);
+	dns.cg_fd = -1;
+}
+
+static void cg_attach(struct trace_dns_bpf *skel)
+{
+	struct bpf_program *cg[DNS_NCG];
+	int err = 0;
+
+	if (dns.cg_fd < 0) {
+		ig_info("trace_dns: packet owners from the syscall tracepoints");
+		return;
+	}
+	cg_progs(skel, cg);
+	for (int i = 0; i < DNS_NCG && !err; i++) {
+		dns.cg[i] = bpf_program__attach_cgroup(cg[i], dns.cg_fd);
+		err = dns.cg[i] ? 0 : -errno;
+		if (err)
+			dns.cg[i] = NULL;
+	}
+	if (!err) {
+		ig_info("trace_dns: packet owners from cgroup hooks on the root cgroup");
+		return;
+	}
+	ig_info("trace_dns: cgroup hooks not attached (%s): syscall tracepoints instead",
+		strerror(-err));
+	cg_detach();
+	tracepoints_attach(skel, true);
 }
 
 static int dns_loaded(struct gadget_ctx *ctx, void *s)
@@ -322,6 +398,7 @@ static int dns_loaded(struct gadget_ctx *ctx, void *s)
 		     bpf_map__fd(skel->maps.sf_progs), bpf_map__fd(skel->maps.sf_owners)))
 		return -1;
 	dns.started = true;
+	cg_attach(skel);
 	return 0;
 }
 
@@ -373,6 +450,7 @@ static void dns_detach(struct gadget_ctx *ctx)
 	if (dns.started)
 		sf_stop(&dns.sf);
 	dns.started = false;
+	cg_detach();
 	pending_clear();
 }
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "containers/containers.h"
+#include "enrich.h"
 #include "escape.h"
 #include "skel.h"
 #include "trace_process.h"
@@ -229,12 +231,37 @@ static void seed_bin(const struct pc_proc *p, void *arg)
 	bpf_map__update_elem(skel->maps.proc_bins, &p->pid, sizeof(p->pid), &b, sizeof(b), BPF_ANY);
 }
 
+/* Policies with a containerSelector act where the pol_scope map says; it
+ * follows the container table, rebuilt whenever the table changes. */
+static int scope_fd = -1;
+static __u64 scope_gen;
+
+static void scope_sync(struct gadget_ctx *ctx)
+{
+	struct container_table *t;
+	__u64 gen;
+
+	if (scope_fd < 0 || !ctx->enr)
+		return;
+	t = enricher_table(ctx->enr);
+	gen = ct_generation(t) + 1;   /* + 1: never the 0 that means "not yet" */
+	if (gen == scope_gen)
+		return;
+	scope_gen = gen;
+	pol_scope_sync(scope_fd, &policies, t);
+}
+
+static void proc_tick(struct gadget_ctx *ctx, __u64 now_ns)
+{
+	(void)now_ns;
+	scope_sync(ctx);
+}
+
 /* Seeded before attach: what already runs gets its parent and binary. */
 static int proc_loaded(struct gadget_ctx *ctx, void *s)
 {
 	struct trace_process_bpf *skel = s;
 
-	(void)ctx;
 	seed_join();
 	seeding.early = false;   /* the daemon's next start seeds again */
 	ig_info("trace_process: %zu processes from /proc", seeding.seeded);
@@ -243,6 +270,9 @@ static int proc_loaded(struct gadget_ctx *ctx, void *s)
 	if (!policies.nhooks)
 		return 0;
 	pol_detach();   /* an earlier run's in this process, if any */
+	scope_fd = pol_any_scoped(&policies) ? bpf_map__fd(skel->maps.pol_scope) : -1;
+	scope_gen = 0;
+	scope_sync(ctx);   /* the containers known now are in scope from the start */
 	if (pol_attach(skel->progs.ig_policy, bpf_map__fd(skel->maps.pol_hooks), &policies, resolved))
 		return -1;
 	for (size_t i = 0; i < policies.npolicies; i++)
@@ -255,6 +285,7 @@ static int proc_loaded(struct gadget_ctx *ctx, void *s)
 static void proc_detach(struct gadget_ctx *ctx)
 {
 	(void)ctx;
+	scope_fd = -1;
 	pol_detach();
 }
 
@@ -527,6 +558,7 @@ IG_GADGET(trace_process) = {
 	.early = proc_early,
 	.loaded = proc_loaded,
 	.decode = proc_decode,
+	.tick = proc_tick,
 	.detach = proc_detach,
 	.forms = { proc_compact, ARRAY_SIZE(proc_compact), tp_write_tetragon },
 };

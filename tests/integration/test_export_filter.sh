@@ -217,3 +217,32 @@ YAML
 	assert_eq 1 "$(json_count "$TMP/before.jsonl" ".gadget == \"trace_exec\" and (.args | endswith(\"echo $tag\"))")" "trace_exec's echo kept" &&
 	assert_eq 1 "$(json_count "$TMP/before.jsonl" '.gadget == "trace_exec" and .args == "/bin/cat /etc/shadow"')" "trace_exec's cat /etc/shadow kept"
 }
+
+# Two policies, each with its own spec.containerSelector, in one daemon:
+# each kills in the container it selects and nowhere else.
+test_daemon_policies_each_in_its_own_containers() {
+	xf_engines || return 1
+	local a="ig-xfs-a-$RANDOM" b="ig-xfs-b-$RANDOM" exp=$TMP/events.jsonl
+	local as=0 ah=0 bs=0 bh=0
+	xf_containers "$a" "$b" || { xf_cleanup; return 1; }
+	xf_policy "$TMP/shadow.yaml" /etc/shadow
+	xf_policy "$TMP/hostname.yaml" /etc/hostname
+	sed -i "s/^spec:\$/spec:\n  containerSelector: {matchLabels: {name: $a}}/" "$TMP/shadow.yaml"
+	sed -i "s/^spec:\$/spec:\n  containerSelector: {matchLabels: {name: $b}}/" "$TMP/hostname.yaml"
+	_daemon_start "$TMP/err" --policy "$TMP/shadow.yaml" --policy "$TMP/hostname.yaml" \
+		--socket "$TMP/s/ig.sock" --export-file "$exp" || { xf_cleanup; return 1; }
+	_wait_line "$TMP/err" "policy scope: container $a " 10 &&
+	_wait_line "$TMP/err" "policy scope: container $b " 10 ||
+		{ xf_cleanup; fail "no scope: $(grep policy "$TMP/err" | tail -5)"; return 1; }
+	docker exec "$a" cat /etc/shadow >/dev/null 2>&1 || as=$?
+	docker exec "$a" cat /etc/hostname >/dev/null 2>&1 || ah=$?
+	docker exec "$b" cat /etc/shadow >/dev/null 2>&1 || bs=$?
+	docker exec "$b" cat /etc/hostname >/dev/null 2>&1 || bh=$?
+	wait_until 10 json_has "$exp" '.event == "match"' 2
+	kill -TERM "$IG_PID"; wait "$IG_PID"
+	xf_cleanup
+	assert_eq "137 0 0 137" "$as $ah $bs $bh" "exit codes of cat shadow, hostname in $a, then in $b" &&
+	assert_eq 1 "$(json_count "$exp" ".event == \"match\" and .policy == \"block-shadow\" and .runtime.containerName == \"$a\"")" "block-shadow's match in $a" &&
+	assert_eq 1 "$(json_count "$exp" ".event == \"match\" and .policy == \"block-hostname\" and .runtime.containerName == \"$b\"")" "block-hostname's match in $b" &&
+	assert_eq 2 "$(json_count "$exp" '.event == "match"')" "two matches in all"
+}

@@ -13,14 +13,6 @@ FLEET_IMAGE=ig:fleet-test
 # loopback: the manifest gives the pod its own network).
 _in_agent_net() { local pid=$1; shift; nsenter -t "$pid" -n "$@"; }
 
-_wait_for() { # seconds cmd...
-	local deadline=$((SECONDS + $1)); shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.2
-	done
-}
-
 # (Not "| grep -q": under pipefail, jq killed by SIGPIPE would fail it.)
 _agent_logs_have() { # agent jq-filter
 	[ "$(docker logs "$1" 2>/dev/null | jq -c "select($2)" 2>/dev/null | wc -l)" -gt 0 ]
@@ -42,16 +34,16 @@ test_image_daemonset_agent_in_docker() {
 	docker rm -f "$agent" "$dname" >/dev/null 2>&1; ctr_rm "$cname"
 	docker run -d --name "$agent" "${args[@]}" >/dev/null || { fail "docker run of the agent"; return 1; }
 	pid=$(docker inspect -f '{{.State.Pid}}' "$agent")
-	_wait_for 30 _in_agent_net "$pid" curl -sf http://127.0.0.1:2224/healthz ||
+	wait_until 30 _in_agent_net "$pid" curl -sf http://127.0.0.1:2224/healthz ||
 		{ docker logs "$agent" 2>&1 | tail >&2; docker rm -f "$agent" >/dev/null; fail "no liveness answer"; return 1; }
 	docker run -d --name "$dname" busybox sh -c 'while true; do /bin/true; sleep 0.2; done' >/dev/null
 	ctr_run_k8s "$cname" "pod-$$" "ns-$$" sh -c 'while true; do /bin/true; sleep 0.2; done'
 	local ok=0 step="docker container named"
-	_wait_for 30 _agent_logs_have "$agent" ".gadget == \"trace_exec\" and .runtime.containerName == \"$dname\" and .runtime.runtimeName == \"docker\"" &&
+	wait_until 30 _agent_logs_have "$agent" ".gadget == \"trace_exec\" and .runtime.containerName == \"$dname\" and .runtime.runtimeName == \"docker\"" &&
 	step="containerd/CRI container named, k8s.node filled" &&
-	_wait_for 30 _agent_logs_have "$agent" ".gadget == \"trace_exec\" and .k8s.podName == \"pod-$$\" and .k8s.namespace == \"ns-$$\" and .k8s.node == \"$node\"" &&
+	wait_until 30 _agent_logs_have "$agent" ".gadget == \"trace_exec\" and .k8s.podName == \"pod-$$\" and .k8s.namespace == \"ns-$$\" and .k8s.node == \"$node\"" &&
 	step="metrics" &&
-	_wait_for 30 _in_agent_net "$pid" sh -c "curl -sf http://127.0.0.1:2224/metrics | grep -q 'ig_execs_total{container=\"$dname\",result=\"ok\"}'" &&
+	wait_until 30 _in_agent_net "$pid" sh -c "curl -sf http://127.0.0.1:2224/metrics | grep -q 'ig_execs_total{container=\"$dname\",result=\"ok\"}'" &&
 	step="traceloop list" &&
 	"$IG" traceloop list --socket /run/ig/ig.sock >"$TMP/tl" 2>&1 && ok=1
 	if [ $ok != 1 ]; then

@@ -11,15 +11,6 @@ _prom_value() {
 		jq -r '.data.result[0].value[1] // empty'
 }
 
-# _wait_for SECONDS CMD...: until CMD succeeds.
-_wait_for() {
-	local deadline=$((SECONDS + $1)); shift
-	until "$@"; do
-		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.2
-	done
-}
-
 _prom_at_least() { # promport query n
 	local v
 	v=$(_prom_value "$1" "$2")
@@ -48,11 +39,11 @@ test_metrics_prometheus_scrapes_exec_counter() {
 		--web.listen-address="127.0.0.1:$promport" >"$TMP/prom.log" 2>&1 &
 	local prom=$!
 	# Prometheus is up and has scraped ig once (up == 1), before the burst.
-	_wait_for 60 _prom_at_least "$promport" 'up{job="ig"}' 1 ||
+	wait_until 60 _prom_at_least "$promport" 'up{job="ig"}' 1 ||
 		{ tail -5 "$TMP/prom.log" >&2; kill "$prom"; docker rm -f "$name" >/dev/null; fail "prometheus never scraped ig"; return 1; }
 	v0=$(_prom_value "$promport" "sum(ig_execs_total{container=\"$name\"}) or vector(0)")
 	docker exec "$name" sh -c 'for i in $(seq 1 40); do /bin/true; done'
-	_wait_for 30 _prom_at_least "$promport" "sum(ig_execs_total{container=\"$name\",result=\"ok\"})" $((${v0%.*} + 41))
+	wait_until 30 _prom_at_least "$promport" "sum(ig_execs_total{container=\"$name\",result=\"ok\"})" $((${v0%.*} + 41))
 	local rc=$? v1
 	v1=$(_prom_value "$promport" "sum(ig_execs_total{container=\"$name\"})")
 	echo "prometheus: ig_execs_total{container=\"$name\"} went from ${v0:-none} to ${v1:-none}" >&2
@@ -89,19 +80,19 @@ test_metrics_prometheus_dns_histogram() {
 		--listen-address=127.0.0.1 --bind-interfaces --user=root --address=/nx.test/ --pid-file= \
 		>"$TMP/dnsmasq.log" 2>&1 &
 	dpid=$!
-	_wait_for 10 sh -c "ip netns exec $ns ss -lun | grep -q '127.0.0.1:53 '" || { fail "dnsmasq"; return 1; }
+	wait_until 10 sh -c "ip netns exec $ns ss -lun | grep -q '127.0.0.1:53 '" || { fail "dnsmasq"; return 1; }
 	igport=$(_free_port); promport=$(_free_port)
 	"$IG" daemon --gadget 'trace_dns --host' --socket "$TMP/s/ig.sock" --export-file "$TMP/ig.json" \
 		--metrics-listen "127.0.0.1:$igport" -v >/dev/null 2>"$TMP/ig.err" &
 	echo $! >>"$TMP/.ig-pids"
-	_wait_for 30 grep -q "packet filter attached in network namespace $(stat -L -c %i "/run/netns/$ns")" "$TMP/ig.err" ||
+	wait_until 30 grep -q "packet filter attached in network namespace $(stat -L -c %i "/run/netns/$ns")" "$TMP/ig.err" ||
 		{ tail -5 "$TMP/ig.err" >&2; fail "trace_dns did not attach in the namespace"; return 1; }
 	printf 'global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: ig\n    static_configs:\n      - targets: [%s]\n' \
 		"'127.0.0.1:$igport'" >"$TMP/prometheus.yml"
 	prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/prom" \
 		--web.listen-address="127.0.0.1:$promport" >"$TMP/prom.log" 2>&1 &
 	prom=$!
-	_wait_for 60 _prom_at_least "$promport" 'up{job="ig"}' 1 || { fail "prometheus never scraped ig"; return 1; }
+	wait_until 60 _prom_at_least "$promport" 'up{job="ig"}' 1 || { fail "prometheus never scraped ig"; return 1; }
 	c0=$(_prom_value "$promport" 'sum(ig_dns_latency_seconds_count{container=""}) or vector(0)')
 	n0=$(_prom_value "$promport" 'sum(ig_dns_responses_total{container="",rcode="NXDOMAIN"}) or vector(0)')
 	# 8 A queries for names under nx.test, each answered NXDOMAIN.
@@ -114,9 +105,9 @@ test_metrics_prometheus_dns_histogram() {
 	    s.sendto(struct.pack(">HHHHHH", 0x4200 + i, 0x0100, 1, 0, 0, 0) + name + b"\0\1\0\1", ("127.0.0.1", 53))
 	    assert s.recv(512)[3] & 0xf == 3   # NXDOMAIN
 	PY
-	_wait_for 30 _prom_at_least "$promport" 'sum(ig_dns_latency_seconds_count{container=""})' $((${c0%.*} + 8)) ||
+	wait_until 30 _prom_at_least "$promport" 'sum(ig_dns_latency_seconds_count{container=""})' $((${c0%.*} + 8)) ||
 		{ fail "the histogram's count did not grow by 8 in Prometheus"; return 1; }
-	_wait_for 10 _prom_at_least "$promport" 'sum(ig_dns_responses_total{container="",rcode="NXDOMAIN"})' $((${n0%.*} + 8)) ||
+	wait_until 10 _prom_at_least "$promport" 'sum(ig_dns_responses_total{container="",rcode="NXDOMAIN"})' $((${n0%.*} + 8)) ||
 		{ fail "the NXDOMAIN counter did not grow by 8 in Prometheus"; return 1; }
 	q=$(_prom_value "$promport" 'histogram_quantile(0.5, sum by (le) (ig_dns_latency_seconds_bucket{container=""}))')
 	echo "prometheus: dns count ${c0:-0} -> +8, median latency ${q:-none} s" >&2

@@ -207,3 +207,78 @@ s.recv(600)'
 	assert_eq 'a\.b\\\027[31m\010.test' "$(_field .name)" "escaped name" || return 1
 	if LC_ALL=C grep -q $'\x1b' "$TMP/out"; then fail "a raw ESC reached the output"; fi
 }
+
+# ---- where a packet's process comes from ---------------------------------------
+
+# _owners_q ID NAME: a UDP query for NAME with ID sent by python3 with
+# sendto() (no connect), answered by dnsmasq.
+_owners_q() {
+	_in_ns python3 -c "
+import socket, struct
+q = struct.pack('>HHHHHH', 0x$1, 0x0100, 1, 0, 0, 0) + b'\x03$2\x04test\x00' + struct.pack('>HH', 1, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.sendto(q, ('127.0.0.1', 53))
+s.recv(600)" || fail "no answer to python3's sendto() query"
+}
+
+# Where cgroup v2 is mounted, the cgroup hooks name the process: glibc's
+# resolver (connect() then sendto() with no address on a UDP socket, getent through
+# /etc/netns/NAME/resolv.conf) and a sendto() without connect(); the hooks
+# let the traffic through and go when ig stops.
+test_dns_owner_cgroup_hooks() {
+	local root
+	root=$(findmnt -n -t cgroup2 -o TARGET | head -1)
+	_netns "igdns-cg-$$" || return 1
+	if [ -z "$root" ] || [ "$(stat -c %i "$root")" != 1 ]; then
+		# No cgroup v2 root here: ig must say it uses the tracepoints.
+		ig_start "$TMP/out" run trace_dns --host -o json || return 1
+		assert_contains "$(cat "$TMP/out.err")" "packet owners from the syscall tracepoints" "mode"
+		return
+	fi
+	mkdir -p "/etc/netns/$DNS_NS"
+	echo "nameserver 127.0.0.1" >"/etc/netns/$DNS_NS/resolv.conf"
+	# shellcheck disable=SC2064
+	trap "kill \$DNSMASQ_PID 2>/dev/null; wait \$DNSMASQ_PID 2>/dev/null; ip netns del $DNS_NS; rm -rf /etc/netns/$DNS_NS" EXIT
+	ig_start "$TMP/out" run trace_dns --host -o json -F "netns_id==$DNS_NETNS" || return 1
+	assert_contains "$(cat "$TMP/out.err")" "packet owners from cgroup hooks on the root cgroup" "mode" || return 1
+	wait_for_line "$TMP/out.err" "packet filter attached in network namespace $DNS_NETNS\$" || return 1
+	ip netns exec "$DNS_NS" getent hosts foo.test | grep -Eq '^(10\.1\.2\.3|fd00::5) +foo\.test$' ||
+		{ fail "getent hosts foo.test: no answer"; return 1; }
+	_owners_q 4343 foo || return 1
+	wait_for_line "$TMP/out" '"id":"4343".*"qr":"R"' || return 1
+	ig_stop
+	# getent asks for AAAA (and A, when AAAA has none): every query is its.
+	ev=$(json_select "$TMP/out" '.qr == "Q" and .name == "foo.test" and .id != "4343"')
+	[ -n "$ev" ] || { fail "no getent query in: $(head -c 3000 "$TMP/out")"; return 1; }
+	assert_eq getent "$(jq -r .proc.comm <<<"$ev" | sort -u)" "getent's queries' comm" || return 1
+	_one '.id == "4343" and .qr == "Q"' "python3's query" || return 1
+	assert_eq python3 "$(_field .proc.comm)" "sendto() query comm" || return 1
+	_one '.id == "4343" and .qr == "R"' "python3's response" || return 1
+	assert_eq python3 "$(_field .proc.comm)" "response comm" || return 1
+	if bpftool cgroup show "$root" 2>/dev/null | grep -q ig_dns_cg; then
+		fail "cgroup hooks left attached: $(bpftool cgroup show "$root")"
+	fi
+}
+
+# IG_DNS_FALLBACK: the syscall tracepoints (where there is no cgroup v2),
+# for sendto() and for connect() (TCP).
+test_dns_owner_fallback_tracepoints() {
+	_netns "igdns-fb-$$" || return 1
+	IG_DNS_FALLBACK=1 ig_start "$TMP/out" run trace_dns --host -o json -F "netns_id==$DNS_NETNS" || return 1
+	assert_contains "$(cat "$TMP/out.err")" "packet owners from the syscall tracepoints" "mode" || return 1
+	wait_for_line "$TMP/out.err" "packet filter attached in network namespace $DNS_NETNS\$" || return 1
+	_owners_q 4444 foo || return 1
+	_in_ns python3 -c '
+import socket, struct
+q = struct.pack(">HHHHHH", 0x4545, 0x0100, 1, 0, 0, 0) + b"\x03foo\x04test\x00" + struct.pack(">HH", 1, 1)
+s = socket.create_connection(("127.0.0.1", 53))
+s.sendall(struct.pack(">H", len(q)) + q)
+s.recv(600)' || { fail "the TCP query failed"; return 1; }
+	wait_for_line "$TMP/out" '"id":"4545".*"qr":"R"' || return 1
+	ig_stop
+	_one '.id == "4444" and .qr == "Q"' "sendto() query" || return 1
+	assert_eq python3 "$(_field .proc.comm)" "sendto() query comm" || return 1
+	_one '.id == "4545" and .qr == "Q"' "TCP query" || return 1
+	assert_eq python3 "$(_field .proc.comm)" "TCP query comm" || return 1
+}

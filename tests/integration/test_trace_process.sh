@@ -192,3 +192,42 @@ test_process_bad_policies_load_nothing() {
 	assert_contains "$(cat "$TMP/e")" "index 60 is beyond its 9 fields" "index beyond the format" &&
 	assert_not_contains "$(cat "$TMP/e")" "attached" "nothing attached"
 }
+
+# spec.containerSelector: the policy acts in the containers it names, one
+# of them started after ig, and nowhere else (not on the host) although
+# ig shows every namespace (--host).
+test_process_policy_container_selector() {
+	tp_engines || return 1
+	local a="ig-sel-a-$RANDOM" b="ig-sel-b-$RANDOM" c="ig-sel-c-$RANDOM" rc_a=0 rc_b=0 rc_c=0 rc_host=0
+	for n in "$a" "$b"; do
+		docker run -d --name "$n" busybox sh -c 'echo "root:x:1::::::" >/etc/shadow; sleep 300' >/dev/null || return 1
+	done
+	wait_until 10 docker exec "$a" test -s /etc/shadow
+	wait_until 10 docker exec "$b" test -s /etc/shadow
+	tp_policy "$TMP/p.yaml" scoped-shadow Equal /etc/shadow
+	sed -i "s/^spec:\$/spec:\n  containerSelector:\n    matchExpressions:\n    - {key: name, operator: In, values: [$a, $c]}/" "$TMP/p.yaml"
+	ig_start "$TMP/out" run trace_process -o json --host --policy "$TMP/p.yaml" ||
+		{ docker rm -f "$a" "$b" >/dev/null; return 1; }
+	wait_for_line "$TMP/out.err" "policy scope: container $a " ||
+		{ ig_stop; docker rm -f "$a" "$b" >/dev/null; return 1; }
+	# (c writes no /etc/shadow: in scope, its own write would be killed;
+	# its cat dies at the open's entry, before the lookup that would fail)
+	docker run -d --name "$c" busybox sleep 300 >/dev/null
+	wait_until 20 grep -q "policy scope: container $c " "$TMP/out.err" ||
+		{ ig_stop; docker rm -f "$a" "$b" "$c" >/dev/null; fail "$c never came in scope: $(tail -5 "$TMP/out.err")"; return 1; }
+	docker exec "$a" cat /etc/shadow >/dev/null 2>&1 || rc_a=$?
+	docker exec "$b" cat /etc/shadow >/dev/null 2>&1 || rc_b=$?
+	docker exec "$c" cat /etc/shadow >/dev/null 2>&1 || rc_c=$?
+	cat /etc/shadow >/dev/null || rc_host=$?
+	wait_until 10 json_has "$TMP/out" '.event == "exit" and .args == "/etc/shadow"' 3
+	ig_stop
+	docker rm -f "$a" "$b" "$c" >/dev/null
+	[ "$rc_c" = 137 ] || { grep "policy scope\|mntns" "$TMP/out.err" | grep -v libbpf >&2
+		jq -c "select(.runtime.containerName == \"$c\") | [.event, .args, .mntns_id]" "$TMP/out" >&2; }
+	assert_eq 137 "$rc_a" "cat /etc/shadow in $a (selected)" &&
+	assert_eq 0 "$rc_b" "cat /etc/shadow in $b (not selected)" &&
+	assert_eq 137 "$rc_c" "cat /etc/shadow in $c (selected, started after ig)" &&
+	assert_eq 0 "$rc_host" "cat /etc/shadow on the host" &&
+	assert_eq 2 "$(json_count "$TMP/out" '.event == "match" and .policy == "scoped-shadow"')" "two matches" &&
+	assert_eq "$b" "$(json_select "$TMP/out" ".event == \"exit\" and .args == \"/etc/shadow\" and .runtime.containerName == \"$b\"" | jq -r .runtime.containerName | head -1)" "$b's cat is shown, not killed"
+}

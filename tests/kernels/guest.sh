@@ -252,12 +252,29 @@ profile_cpu_check() {
 # trace_dns: the socket filter in this namespace sees busybox nslookup's
 # query to 127.0.0.1 (nothing listens: no response), and the query is
 # reported again once --query-timeout has passed.
+# nslookup is named by the cgroup hooks where cgroup v2's root is mounted,
+# else (and with IG_DNS_FALLBACK) by the syscall tracepoints.
 dns_check() {
 	run_check "trace_dns query and its timeout (socket filter)" dns.json \
 		'nslookup -type=A ig-dns.test 127.0.0.1; true' \
 		'"name":"ig-dns\.test".*"rcode":"Timeout"' \
-		'"name":"ig-dns\.test".*"qr":"Q".*"timeout":false' \
+		'"name":"ig-dns\.test".*"comm":"nslookup".*"qr":"Q".*"timeout":false' \
 		-- run trace_dns --host --query-timeout 0.5 -o json
+	want="the syscall tracepoints"
+	for m in $(awk '$3 == "cgroup2" { print $2 }' /proc/mounts); do
+		[ "$(stat -c %i "$m")" = 1 ] && want="cgroup hooks on the root cgroup"
+	done
+	if grep -q "packet owners from $want" "$T/dns.json.err"; then
+		pass "trace_dns packet owners from $want"
+	else
+		fail "trace_dns: not 'packet owners from $want'" "$T/dns.json.err"
+	fi
+	export IG_DNS_FALLBACK=1
+	run_check "trace_dns query, owners from the syscall tracepoints (IG_DNS_FALLBACK)" dns-fb.json \
+		'nslookup -type=A ig-dns.test 127.0.0.1; true' \
+		'"name":"ig-dns\.test".*"comm":"nslookup".*"qr":"Q".*"timeout":false' \
+		-- run trace_dns --host --query-timeout 0 -o json
+	unset IG_DNS_FALLBACK
 }
 
 # trace_sni: busybox's ssl_client sends a ClientHello naming ig-sni.test to
@@ -286,16 +303,23 @@ trace_process_check() {
 		'  - {subsystem: syscalls, event: sys_enter_openat, args: [{index: 6, type: string}],' \
 		'     selectors: [{matchArgs: [{index: 0, operator: Equal, values: [/tmp/ig-kill-me]}],' \
 		'                  matchActions: [{action: Sigkill}]}]}' >/tmp/kill.yaml
+	# a second policy on the same tracepoint: one attachment walks both
+	sed 's/kill-me/kill-two/g' /tmp/kill.yaml >/tmp/kill2.yaml
 	echo x >/tmp/ig-kill-me
-	if ! ig_start "$out" run trace_process --host -o json --policy /tmp/kill.yaml; then
+	echo x >/tmp/ig-kill-two
+	if ! ig_start "$out" run trace_process --host -o json --policy /tmp/kill.yaml --policy /tmp/kill2.yaml; then
 		fail "trace_process --policy: ig did not attach" "$out.err"
 		return
 	fi
 	sh -c '/bin/cat /tmp/ig-kill-me' >"$out.work" 2>&1
 	echo "rc=$?" >>"$out.work"
-	wait_until 20 has "$out" '"event":"exit".*"signal":"SIGKILL"'
+	sh -c '/bin/cat /tmp/ig-kill-two' >>"$out.work" 2>&1
+	echo "rc2=$?" >>"$out.work"
+	wait_until 20 has "$out" '"policy":"kill-two"'
 	ig_stop
-	if grep -q 'rc=137' "$out.work" && has "$out" '"action":"Sigkill".*"event":"match"' &&
+	if grep -q 'rc=137' "$out.work" && grep -q 'rc2=137' "$out.work" &&
+		has "$out" '"action":"Sigkill".*"event":"match".*"policy":"kill-me"' &&
+		has "$out" '"action":"Sigkill".*"event":"match".*"policy":"kill-two"' &&
 		has "$out" '"event":"exit".*"signal":"SIGKILL"'; then
 		pass "trace_process --policy Sigkill"
 	else

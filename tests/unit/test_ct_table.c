@@ -191,6 +191,7 @@ static void test_lookup_netns(void **state)
 {
 	struct fake *f = *state;
 	const struct container *c;
+	uint64_t gen;
 	size_t n;
 
 	fk_netns(f, 1, 4026531999);
@@ -223,8 +224,15 @@ static void test_lookup_netns(void **state)
 	assert_null(ct_lookup_netns(f->t, 12345, &n));
 	assert_int_equal(n, 0);
 
+	/* what the enricher derived from the table (its netns memo) goes stale
+	 * exactly when the generation moves: a lookup does not move it, an
+	 * exit does */
+	gen = ct_generation(f->t);
+	assert_non_null(ct_lookup_netns(f->t, 4026532100, &n));
+	assert_int_equal(ct_generation(f->t), gen);
 	fk_kill(f, 4243);
 	assert_int_equal(ct_refresh(f->t), 1);
+	assert_true(ct_generation(f->t) != gen);
 	c = ct_lookup_netns(f->t, 4026532100, &n);
 	assert_non_null(c);
 	assert_int_equal(n, 1);

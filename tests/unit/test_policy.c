@@ -202,12 +202,74 @@ static void test_yaml_limits(void **state)
 	free(set);
 }
 
+/* spec.containerSelector: matchLabels and matchExpressions on the
+ * container's name; the policy's bit only for containers it selects, never
+ * for the host; bad selectors are named. */
+static void test_container_selector(void **state)
+{
+	static const char scoped[] =
+		"apiVersion: cilium.io/v1alpha1\n"
+		"kind: TracingPolicy\n"
+		"metadata: {name: scoped}\n"
+		"spec:\n"
+		"  containerSelector:\n"
+		"    matchExpressions:\n"
+		"    - key: name\n"
+		"      operator: In\n"
+		"      values: [web, db]\n"
+		"    - {key: name, operator: NotIn, values: [db]}\n"
+		"  tracepoints:\n"
+		"  - {subsystem: syscalls, event: sys_enter_openat}\n";
+	static const char labels[] =
+		"apiVersion: cilium.io/v1alpha1\n"
+		"kind: TracingPolicy\n"
+		"metadata: {name: labels}\n"
+		"spec:\n"
+		"  containerSelector: {matchLabels: {name: db}}\n"
+		"  tracepoints:\n"
+		"  - {subsystem: syscalls, event: sys_enter_openat}\n";
+	struct pol_set *set = calloc(1, sizeof(*set));
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(parse(set, good, err, sizeof(err)), 0);
+	assert_false(pol_any_scoped(set));
+	assert_int_equal(pol_scope_bits(set, "web"), 0);
+	assert_int_equal(parse(set, scoped, err, sizeof(err)), 0);
+	assert_int_equal(parse(set, labels, err, sizeof(err)), 0);
+	assert_true(pol_any_scoped(set));
+	assert_false(set->scopes[0].set);
+	assert_int_equal(set->scopes[1].nexpr, 2);
+	assert_int_equal(set->scopes[1].expr[0].op, POL_SCOPE_IN);
+	assert_string_equal(set->scopes[1].expr[0].vals[1], "db");
+	assert_int_equal(pol_scope_bits(set, "web"), pol_scope_bit(1));
+	assert_int_equal(pol_scope_bits(set, "db"), pol_scope_bit(2));
+	assert_int_equal(pol_scope_bits(set, "cache"), 0);
+	assert_int_equal(pol_scope_bits(set, NULL), 0);   /* the host */
+	free(set);
+	refused("  tracepoints:", "  containerSelector: {matchLabels: {image: x}}\n  tracepoints:",
+		"spec.containerSelector.matchLabels: unknown key \"image\"");
+	refused("  tracepoints:", "  containerSelector: {matchExpressions: [{key: image, operator: In, values: [x]}]}\n  tracepoints:",
+		"key: only the key name is supported");
+	refused("  tracepoints:", "  containerSelector: {matchExpressions: [{key: name, operator: Like, values: [x]}]}\n  tracepoints:",
+		"operator: must be In, NotIn, Exists or DoesNotExist");
+	refused("  tracepoints:", "  containerSelector: {matchExpressions: [{key: name, operator: In}]}\n  tracepoints:",
+		"In and NotIn need values");
+	refused("  tracepoints:", "  containerSelector: {matchExpressions: [{operator: In, values: [x]}]}\n  tracepoints:",
+		"needs key and operator");
+	refused("  tracepoints:", "  containerSelector: {matchFields: {}}\n  tracepoints:",
+		"spec.containerSelector: unknown key \"matchFields\"");
+	refused("  tracepoints:", "  podSelector: {matchLabels: {app: x}}\n  tracepoints:",
+		"podSelector is not supported by ig");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_policy_lands_as_written),
 		cmocka_unit_test(test_bad_keys_and_types_named),
 		cmocka_unit_test(test_yaml_limits),
+		cmocka_unit_test(test_container_selector),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,98 @@
+# shellcheck shell=bash
+# top_tcp's counting arrays (include/top_cells.h): many loopback
+# connections, more than the ways a CPU remembers, send and receive known
+# byte counts across many interval swaps, half of them close midway and new
+# ones open (their sockets may take the closed ones' addresses); every
+# connection's counts, summed over the intervals, must be exact on both
+# ends, on both counting paths. (test_net.sh has the container and
+# --sort/--max-entries tests.)
+
+# The workload: prints {"listen": PORT, "want": {CLIENT_PORT: [client
+# sent, client received]}} once it is done.
+_tt_workload() {
+	python3 - <<'PY'
+import json, socket, sys, time
+N = 24   # more than the 16 ways: some sockets share one
+ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen(64)
+want = {}
+def pair():
+    c = socket.create_connection(ls.getsockname()); a, _ = ls.accept()
+    port = c.getsockname()[1]
+    want[port] = [0, 0]
+    return [c, a, port]
+def xfer(src, dst, n):
+    src.sendall(b"z" * n)
+    got = 0
+    while got < n:
+        got += len(dst.recv(n - got))
+conns = [pair() for _ in range(N)]
+for r in range(160):
+    if r == 80:   # close every other one, open as many new
+        for p in conns[1::2]:
+            p[0].close(); p[1].close()
+        conns = conns[0::2] + [pair() for _ in range(N // 2)]
+    for i, (c, a, port) in enumerate(conns):
+        n = 1 + (i + r) % 7
+        xfer(c, a, n); want[port][0] += n
+        if r % 3 == 0:
+            xfer(a, c, 2); want[port][1] += 2
+    time.sleep(0.01)   # pacing: the run spans many 0.1 s intervals
+json.dump({"listen": ls.getsockname()[1], "want": want}, sys.stdout)
+PY
+}
+
+# _tt_check WANT OUT: "ok INTERVALS", or the connections whose counts
+# differ; INTERVALS: the arrays that have the workload's rows.
+_tt_check() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+exp = json.load(open(sys.argv[1]))
+lport, got, intervals = exp["listen"], {}, 0
+for line in open(sys.argv[2]):
+    ours = False
+    for r in json.loads(line):
+        s, d = r["src"]["port"], r["dst"]["port"]
+        if d == lport:
+            key = (str(s), "client")
+        elif s == lport:
+            key = (str(d), "server")
+        else:
+            continue
+        ours = True
+        g = got.setdefault(key, [0, 0])
+        g[0] += r["sent"]; g[1] += r["received"]
+    intervals += ours
+bad = []
+for port, (sent, recvd) in exp["want"].items():
+    for side, w in (("client", [sent, recvd]), ("server", [recvd, sent])):
+        g = got.get((port, side), [0, 0])
+        if g != w:
+            bad.append(f"{side} of :{port}: sent/received {g}, want {w}")
+print("\n".join(bad) if bad else f"ok {intervals}")
+PY
+}
+
+_top_tcp_exact() {
+	local res i
+	ig_start "$TMP/out" run top_tcp --host --comm python3 --interval 0.1 --max-entries 0 -o json || return 1
+	_tt_workload >"$TMP/want" || { ig_stop; fail "workload"; return 1; }
+	for i in $(seq 1 40); do   # ig prints the last interval within 0.1 s
+		res=$(_tt_check "$TMP/want" "$TMP/out")
+		[ "${res%% *}" = ok ] && break
+		sleep 0.1
+	done
+	ig_stop
+	res=$(_tt_check "$TMP/want" "$TMP/out")
+	[ "${res%% *}" = ok ] || { fail "counts differ: $(head -5 <<<"$res")"; return 1; }
+	# The run spans ~2 s: the counts crossed many swaps.
+	[ "${res#ok }" -ge 8 ] || fail "rows in only ${res#ok } intervals"
+}
+
+test_top_tcp_exact_across_intervals() {
+	_top_tcp_exact
+}
+
+test_top_tcp_exact_across_intervals_syscall_fallback() {
+	IG_TOP_TCP_FALLBACK=1 _top_tcp_exact || return 1
+	assert_contains "$(cat "$TMP/out.err")" "the exits of read, write" "fallback in use"
+}
