@@ -38,9 +38,21 @@ struct connect_args {
 	__u32 _pad;
 };
 
+/*
+ * The three maps below are not preallocated: an entry is made and freed per
+ * connect (or reset), and preallocating 10k entries each (two of them LRU)
+ * cost ~8-25 ms of every start, more than the rest of the kernel's work.
+ * None needs an LRU to stay clean: every entry has an end the programs see
+ * (the thread's connect() exit; the socket leaving SYN_SENT, which every
+ * TCP state change reports; the destruction of every TCP socket). Only an
+ * end that passes while ig is attaching leaks an entry, once. A full map
+ * refuses the newest entry where an LRU dropped the oldest: either way the
+ * outcome of one of 10k handshakes in flight at once goes unreported.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, struct connect_args);
 } connects SEC(".maps");
@@ -48,8 +60,7 @@ struct {
 /*
  * A socket whose handshake outcome is not known yet: from connect() entry
  * until its exit, and after EINPROGRESS until SYN_SENT is left. Keyed by
- * the struct sock pointer. LRU, so sockets that vanish unseen cannot fill
- * it.
+ * the struct sock pointer.
  */
 struct pending_connect {
 	struct ig_proc proc;       /* valid once async */
@@ -62,8 +73,9 @@ struct pending_connect {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
 	__type(value, struct pending_connect);
 } pending SEC(".maps");
@@ -72,8 +84,9 @@ struct {
  * as they were when the connection was reset (a later tcp_disconnect()
  * clears them). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
 	__type(value, struct tcp_endpoints);
 } aborted SEC(".maps");

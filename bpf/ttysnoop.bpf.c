@@ -29,9 +29,11 @@
  * ig itself, the ancestors that relay its output (sudo with use_pty,
  * script) and the readers of its output pipe (| grep): their tty writes are
  * ig's own rows coming back, and showing them makes new rows, without end.
- * Set by user space (src/gadgets/ttysnoop.c); 0 ends the list.
+ * Set by user space (src/gadgets/ttysnoop.c) after loading, before
+ * attaching (in .bss: finding them scans every process's fds, which
+ * overlaps the load); 0 ends the list.
  */
-const volatile __u32 self_tgids[TTY_MAX_SELF] = {};
+__u32 self_tgids[TTY_MAX_SELF] = {};
 
 /*
  * The record is built in map memory and sent with its real length. The

@@ -93,6 +93,37 @@ void btf_prefault(void *p, size_t len)
 		madvise((void *)a, len - (a - (uintptr_t)p), MADV_POPULATE_WRITE);
 }
 
+void src_bytes_free(struct src_bytes *b)
+{
+	if (b->mapped && b->data)
+		munmap(b->data, b->size);
+	else
+		free(b->data);
+	b->data = NULL;
+	b->mapped = false;
+}
+
+/*
+ * The file mapped read-only: the kernel's BTF can be mapped since Linux
+ * 6.16, its pages as they are, where reading it copied 5.5 MB 4 KiB at a
+ * time into fresh pages (~25 ms of CPU here, the most of a cold start).
+ * Older kernels refuse: then it is read.
+ */
+static bool map_all(int fd, const struct stat *st, struct src_bytes *out)
+{
+	void *p;
+
+	if (st->st_size <= 0 || (uint64_t)st->st_size > MAX_SRC)
+		return false;
+	p = mmap(NULL, st->st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED)
+		return false;
+	out->data = p;
+	out->size = st->st_size;
+	out->mapped = true;
+	return true;
+}
+
 static int read_all(const char *path, struct src_bytes *out)
 {
 	size_t cap, len = 0;
@@ -103,6 +134,11 @@ static int read_all(const char *path, struct src_bytes *out)
 
 	if (fd < 0)
 		return -errno;
+	out->mapped = false;
+	if (!fstat(fd, &st) && map_all(fd, &st, out)) {
+		close(fd);
+		return 0;
+	}
 	cap = !fstat(fd, &st) && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 20;
 	buf = malloc(cap);
 	btf_prefault(buf, cap);
@@ -146,7 +182,7 @@ uint64_t btf_cache_file_hash(const char *path)
 	if (read_all(path, &b))
 		return 0;
 	h = src_hash_of(&b);
-	free(b.data);
+	src_bytes_free(&b);
 	return h;
 }
 
@@ -291,6 +327,7 @@ static bool cache_file_valid(const char *path, uint64_t src_hash, uint64_t obj_h
 	if (ok && keep) {
 		keep->data = buf;
 		keep->size = btf_size;
+		keep->mapped = false;
 		buf = NULL;
 	}
 out:
@@ -432,28 +469,44 @@ static int memory_store(char *path, size_t len, const void *btf, uint32_t size,
 	return 0;
 }
 
-static int build(const char *src, struct src_bytes *bytes, struct btf **min)
+/* The minimized BTF of src (its bytes when read already: they are freed),
+ * from the raw bytes: no libbpf parse of the full BTF. */
+static int build(const char *src, struct src_bytes *bytes, void **min, uint32_t *size)
 {
 	const struct bpf_blob *objs;
-	struct btf *full;
 	size_t n;
 	int err;
 
-	if (bytes->data) {
-		full = btf__new(bytes->data, bytes->size);
-		free(bytes->data);   /* libbpf has its own copy */
-		bytes->data = NULL;
-	} else {
-		full = btf__parse(src, NULL);
-	}
-	if (!full)
-		return -errno;
+	if (!bytes->data && (err = read_all(src, bytes)))
+		return err;
 	objs = ig_bpf_blobs(&n);
-	err = btf_min_build(full, objs, n, min);
-	btf__free(full);   /* megabytes: not a moment longer */
+	err = btf_min_build_raw(bytes->data, bytes->size, objs, n, min, size);
+	src_bytes_free(bytes);   /* megabytes: not a moment longer */
 	return err;
 }
 
+/*
+ * A miss at start: libbpf gets the minimized BTF built in memory from the
+ * source bytes just read (its type IDs are the source's), rather than the
+ * source itself, whose parse by libbpf, and CO-RE's search among its 126k
+ * types, cost more than this build (docs/performance.md). The entry is
+ * still written after attaching. If the build fails, the source bytes.
+ */
+static void keep_minimized(struct src_bytes *bytes, struct src_bytes *keep)
+{
+	const struct bpf_blob *objs;
+	uint32_t size;
+	void *min;
+	size_t n;
+
+	objs = ig_bpf_blobs(&n);
+	if (!btf_min_build_raw(bytes->data, bytes->size, objs, n, &min, &size)) {
+		src_bytes_free(bytes);
+		bytes->data = min;
+		bytes->size = size;
+	}
+	*keep = *bytes;
+}
 
 /*
  * keep (optional) gets the bytes this lookup read that libbpf can use in
@@ -464,13 +517,12 @@ enum btf_cache_result btf_cache_lookup_mode(const char *src, const char *cache_d
 					    size_t len, enum miss miss, struct src_bytes *keep)
 {
 	uint64_t src_hash, obj_hash = ig_bpf_objects_hash();
-	struct src_bytes bytes = { NULL, 0 };
+	struct src_bytes bytes = { NULL, 0, false };
 	enum btf_cache_result res;
 	char dir[PATH_MAX];
 	struct utsname u;
-	struct btf *min;
-	const void *raw;
 	uint32_t size;
+	void *min;
 
 	src = src ? src : KERNEL_BTF;
 	if (uname(&u))
@@ -482,11 +534,11 @@ enum btf_cache_result btf_cache_lookup_mode(const char *src, const char *cache_d
 	if (!src_hash && bytes.data && miss == MISS_REPORT && keep) {
 		/* Nothing cached for this kernel: no hash needed to know. */
 		snprintf(path, len, "%s/%s-*", cache_dir, u.release);
-		*keep = bytes;
+		keep_minimized(&bytes, keep);
 		return BTF_CACHE_LATER;
 	}
 	if (!src_hash) {
-		free(bytes.data);
+		src_bytes_free(&bytes);
 		return BTF_CACHE_FAILED;
 	}
 	/* A --btf file is not the running kernel's: its hash says which. */
@@ -494,35 +546,33 @@ enum btf_cache_result btf_cache_lookup_mode(const char *src, const char *cache_d
 		 !strcmp(src, KERNEL_BTF) ? u.release : "btf",
 		 (unsigned long long)src_hash);
 	if (snprintf(path, len, "%s/min-%016llx.btf", dir, (unsigned long long)obj_hash) >= (int)len) {
-		free(bytes.data);
+		src_bytes_free(&bytes);
 		return BTF_CACHE_FAILED;
 	}
 	if (cache_file_valid(path, src_hash, obj_hash, keep)) {
-		free(bytes.data);
+		src_bytes_free(&bytes);
 		return BTF_CACHE_HIT;
 	}
 	if (miss == MISS_REPORT) {
-		if (keep)
-			*keep = bytes;
+		if (keep && bytes.data)
+			keep_minimized(&bytes, keep);
 		else
-			free(bytes.data);
+			src_bytes_free(&bytes);
 		return BTF_CACHE_LATER;
 	}
 	if (miss == MISS_STORE && (mkdir_private(dir) || access(dir, W_OK))) {
-		free(bytes.data);   /* nowhere to store it: not worth building */
+		src_bytes_free(&bytes);   /* nowhere to store it: not worth building */
 		return BTF_CACHE_FAILED;
 	}
 	ig_info("BTF cache: no valid %s, building it", path);
-	if (build(src, &bytes, &min))
+	if (build(src, &bytes, &min, &size))
 		return BTF_CACHE_FAILED;
-	raw = btf__raw_data(min, &size);
 	res = BTF_CACHE_FAILED;
-	if (raw && !cache_store(dir, path, raw, size, src_hash, obj_hash))
+	if (!cache_store(dir, path, min, size, src_hash, obj_hash))
 		res = BTF_CACHE_BUILT;
-	else if (raw && miss == MISS_BUILD &&
-		 !memory_store(path, len, raw, size, src_hash, obj_hash))
+	else if (miss == MISS_BUILD && !memory_store(path, len, min, size, src_hash, obj_hash))
 		res = BTF_CACHE_UNCACHED;
-	btf__free(min);
+	free(min);
 	return res;
 }
 

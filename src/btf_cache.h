@@ -21,8 +21,9 @@
  * The path of a minimized BTF of src (NULL: the running kernel's) for this
  * build's BPF objects, to pass as btf_custom_path: the cached file when it
  * is valid. NULL when there is none (IG_BTF_CACHE=off, no source BTF, a
- * failure, or no valid entry yet: btf_cache_build_later() builds it after
- * attaching): libbpf then uses the full BTF. Computed once per process. While a path is
+ * failure, or no valid entry yet: btf_cache_build_later() writes it after
+ * attaching; meanwhile libbpf's vmlinux BTF is the same minimized BTF, built
+ * in memory, see __wrap_btf__load_vmlinux_btf). Computed once per process. While a path is
  * returned, libbpf's own vmlinux BTF lookups (kfuncs, tp_btf targets) are
  * served from the same file, whose type IDs are the kernel's.
  */
@@ -34,8 +35,9 @@ const char *btf_cache_get(const char *src);
 const char *btf_cache_kernel_path(void);
 
 /* The raw bytes of the BTF the lookup read, if it kept them and their type
- * IDs are the kernel's (the minimized BTF, or the kernel's own on a miss):
- * borrowed, valid until libbpf loads its vmlinux BTF. */
+ * IDs are the kernel's (the cached minimized BTF; on a miss, the same built
+ * in memory, or the kernel's own if that failed): borrowed, valid until
+ * libbpf loads its vmlinux BTF. */
 bool btf_cache_kernel_raw(const void **data, size_t *size);
 
 /* After attaching: if there was no valid entry, build and store it in a

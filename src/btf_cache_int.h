@@ -6,6 +6,7 @@
 #ifndef IG_BTF_CACHE_INT_H
 #define IG_BTF_CACHE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "btf_cache.h"
 
@@ -14,7 +15,11 @@
 struct src_bytes {
 	char *data;
 	size_t size;
+	bool mapped;   /* a read-only mapping of the file, not the heap */
 };
+
+/* Give back what data holds (unmapped or freed), and clear it. */
+void src_bytes_free(struct src_bytes *b);
 
 
 /* How lookup() treats a missing or invalid entry. */

@@ -27,6 +27,8 @@
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 #include "btf_min.h"
+#include "btf_raw.h"
+#include "btf_min_int.h"
 
 #define MAX_ACCESS 64     /* access string steps, as libbpf bounds them */
 
@@ -40,15 +42,6 @@ struct btf_ext_hdr {      /* the fixed part of .BTF.ext's header */
 	uint32_t core_relo_off, core_relo_len;
 };
 
-struct marks {
-	const struct btf *k;      /* the full kernel BTF */
-	uint32_t n;               /* its type count */
-	uint8_t *kept;
-	uint64_t **members;       /* per composite: bitmap of kept members */
-	uint32_t max_kept;
-	uint32_t *heads, *next;   /* kernel types by essential name */
-	uint32_t nheads;          /* a power of two */
-};
 
 /* ---------------------------------------------------------------- ELF */
 
@@ -119,11 +112,25 @@ static const struct btf_type *skip_mods(const struct btf *b, uint32_t id, uint32
 	return t;
 }
 
+/* The same in the kernel's BTF; a loop of modifiers ends at n steps. */
+static const struct btf_type *kskip_mods(const struct marks *m, uint32_t id, uint32_t *res)
+{
+	const struct btf_type *t = ktype(m, id);
+
+	for (uint32_t i = 0; t && (btf_is_mod(t) || btf_is_typedef(t)) && i < m->n; i++) {
+		id = t->type;
+		t = ktype(m, id);
+	}
+	if (res)
+		*res = id;
+	return t;
+}
+
 static void keep_type(struct marks *m, uint32_t id);
 
 static int keep_member(struct marks *m, uint32_t id, uint16_t idx)
 {
-	const struct btf_type *t = btf__type_by_id(m->k, id);
+	const struct btf_type *t = ktype(m, id);
 
 	if (!m->members[id]) {
 		m->members[id] = calloc((btf_vlen(t) + 63) / 64, sizeof(uint64_t));
@@ -142,7 +149,7 @@ static void keep_type(struct marks *m, uint32_t id)
 
 	/* Depth is bounded: chains end at a struct, which stops here. */
 	while (id && id < m->n && !m->kept[id]) {
-		t = btf__type_by_id(m->k, id);
+		t = ktype(m, id);
 		m->kept[id] = 1;
 		if (id > m->max_kept)
 			m->max_kept = id;
@@ -170,7 +177,7 @@ static void keep_type(struct marks *m, uint32_t id)
 /* Keep every member of a composite, and of the composites in it. */
 static int keep_deep(struct marks *m, uint32_t id, int depth)
 {
-	const struct btf_type *t = skip_mods(m->k, id, &id);
+	const struct btf_type *t = kskip_mods(m, id, &id);
 
 	keep_type(m, id);
 	if (!t || !btf_is_composite(t) || depth > 8)
@@ -206,11 +213,11 @@ static bool kinds_compat(const struct btf_type *a, const struct btf_type *b)
  */
 static long find_member(struct marks *m, uint32_t kid, const char *name, int depth)
 {
-	const struct btf_type *t = btf__type_by_id(m->k, kid);
+	const struct btf_type *t = ktype(m, kid);
 	const struct btf_member *mb = btf_members(t);
 
 	for (uint16_t i = 0; i < btf_vlen(t) && depth < 32; i++) {
-		const char *mn = btf__name_by_offset(m->k, mb[i].name_off);
+		const char *mn = kname(m, mb[i].name_off);
 		uint32_t inner;
 		const struct btf_type *it;
 		long r;
@@ -220,7 +227,7 @@ static long find_member(struct marks *m, uint32_t kid, const char *name, int dep
 				continue;
 			return keep_member(m, kid, i) ?: (long)mb[i].type;
 		}
-		it = skip_mods(m->k, mb[i].type, &inner);
+		it = kskip_mods(m, mb[i].type, &inner);
 		if (!it || !btf_is_composite(it))
 			continue;
 		r = find_member(m, inner, name, depth + 1);
@@ -246,7 +253,7 @@ static int follow_access(struct marks *m, const struct btf *l, uint32_t lid, uin
 		unsigned long idx = strtoul(end + 1, &end, 10);
 
 		lt = skip_mods(l, lid, &lid);
-		kt = skip_mods(m->k, kid, &kid);
+		kt = kskip_mods(m, kid, &kid);
 		if (!lt || !kt)
 			return 0;
 		keep_type(m, kid);
@@ -295,18 +302,33 @@ static int index_names(struct marks *m)
 	if (!m->heads || !m->next)
 		return -ENOMEM;
 	for (uint32_t id = m->n - 1; id > 0; id--) {
-		const struct btf_type *t = btf__type_by_id(m->k, id);
+		const struct btf_type *t = ktype(m, id);
 		const char *name;
 		uint32_t h;
 
 		if (!t->name_off)
 			continue;
-		name = btf__name_by_offset(m->k, t->name_off);
+		name = kname(m, t->name_off);
 		h = name_hash(name, essential_len(name)) & (m->nheads - 1);
 		m->next[id] = m->heads[h];
 		m->heads[h] = id;
 	}
 	return 0;
+}
+
+/* The first kernel type of this name and kind (btf__find_by_name_kind's
+ * answer), through the index of names; -1 if none. */
+static int kfind(const struct marks *m, const char *name, int kind)
+{
+	uint32_t h = name_hash(name, essential_len(name)) & (m->nheads - 1);
+
+	for (uint32_t id = m->heads[h]; id; id = m->next[id]) {
+		const struct btf_type *t = ktype(m, id);
+
+		if (btf_kind(t) == kind && !strcmp(kname(m, t->name_off), name))
+			return id;
+	}
+	return -1;
 }
 
 /* Kernel types whose essential name and kind match local type lid: libbpf's
@@ -323,8 +345,8 @@ static int for_candidates(struct marks *m, const struct btf *l, uint32_t lid,
 		return 0;
 	len = essential_len(lname);
 	for (uint32_t id = m->heads[name_hash(lname, len) & (m->nheads - 1)]; id; id = m->next[id]) {
-		const struct btf_type *kt = btf__type_by_id(m->k, id);
-		const char *kn = btf__name_by_offset(m->k, kt->name_off);
+		const struct btf_type *kt = ktype(m, id);
+		const char *kn = kname(m, kt->name_off);
 		int err;
 
 		if (!kinds_compat(kt, lt) || strncmp(kn, lname, len) || essential_len(kn) != len)
@@ -423,7 +445,7 @@ static int keep_ksyms(struct marks *m, const struct btf *l)
 	for (int i = 0; i < btf_vlen(t); i++) {
 		const struct btf_type *v = btf__type_by_id(l, btf_var_secinfos(t)[i].type);
 		const char *name = btf__name_by_offset(l, v->name_off);
-		int id = btf__find_by_name_kind(m->k, name, btf_kind(v));
+		int id = kfind(m, name, btf_kind(v));
 
 		if (id > 0)
 			keep_type(m, id);
@@ -448,7 +470,7 @@ static int keep_tp_btf(struct marks *m, const struct bpf_blob *o)
 		/* iter/X attaches to the function bpf_iter_X. */
 		if (!strncmp(s, "iter/", 5)) {
 			snprintf(tname, sizeof(tname), "bpf_iter_%s", s + 5);
-			id = btf__find_by_name_kind(m->k, tname, BTF_KIND_FUNC);
+			id = kfind(m, tname, BTF_KIND_FUNC);
 			if (id > 0)
 				keep_type(m, id);
 			continue;
@@ -456,7 +478,7 @@ static int keep_tp_btf(struct marks *m, const struct bpf_blob *o)
 		if (strncmp(s, "tp_btf/", 7))
 			continue;
 		snprintf(tname, sizeof(tname), "btf_trace_%s", s + 7);
-		id = btf__find_by_name_kind(m->k, tname, BTF_KIND_TYPEDEF);
+		id = kfind(m, tname, BTF_KIND_TYPEDEF);
 		if (id > 0)
 			keep_type(m, id);
 	}
@@ -482,74 +504,49 @@ static int keep_object(struct marks *m, const struct bpf_blob *o)
 	return err;
 }
 
-/* ------------------------------------------------------------- emitting */
-
-static int emit_composite(struct btf *out, const struct marks *m, uint32_t id)
+int btf_min_build_raw(const void *src, size_t size, const struct bpf_blob *objs, size_t nobjs,
+		      void **out, uint32_t *out_size)
 {
-	const struct btf_type *t = btf__type_by_id(m->k, id);
-	const char *name = btf__name_by_offset(m->k, t->name_off);
-	const uint64_t *bits = m->members[id];
-	int err;
+	struct marks m = { .n = 0 };
+	int err = kbtf_open(&m.k, &m.n, src, size);
 
-	err = btf_is_struct(t) ? btf__add_struct(out, name, t->size) :
-				 btf__add_union(out, name, t->size);
-	for (uint16_t i = 0; err > 0 && bits && i < btf_vlen(t); i++) {
-		const struct btf_member *mb = &btf_members(t)[i];
-
-		if (!(bits[i / 64] & (1ULL << (i % 64))))
-			continue;
-		if (btf__add_field(out, btf__name_by_offset(m->k, mb->name_off), mb->type,
-				   btf_member_bit_offset(t, i), btf_member_bitfield_size(t, i)))
-			return -errno;
+	if (!err) {
+		err = -ENOMEM;
+		m.kept = calloc(m.n, 1);
+		m.members = calloc(m.n, sizeof(*m.members));
 	}
-	return err < 0 ? err : 0;
-}
-
-static int emit(const struct marks *m, struct btf **res)
-{
-	struct btf *out = btf__new_empty();
-
-	if (!out)
-		return -errno;
-	for (uint32_t id = 1; id <= m->max_kept; id++) {
-		const struct btf_type *t = btf__type_by_id(m->k, id);
-		int err;
-
-		if (!m->kept[id])
-			err = btf__add_ptr(out, 0);   /* placeholder: keeps IDs */
-		else if (btf_is_composite(t))
-			err = emit_composite(out, m, id);
-		else
-			err = btf__add_type(out, m->k, t);
-		if (err < 0) {
-			btf__free(out);
-			return err;
-		}
-	}
-	*res = out;
-	return 0;
-}
-
-int btf_min_build(const struct btf *src, const struct bpf_blob *objs, size_t nobjs,
-		  struct btf **out)
-{
-	struct marks m = { .k = src, .n = btf__type_cnt(src) };
-	int err = -ENOMEM;
-
-	m.kept = calloc(m.n, 1);
-	m.members = calloc(m.n, sizeof(*m.members));
 	if (m.kept && m.members && !index_names(&m)) {
 		err = 0;
 		for (size_t i = 0; i < nobjs && !err; i++)
 			err = keep_object(&m, &objs[i]);
 	}
 	if (!err)
-		err = emit(&m, out);
+		err = btf_min_emit(&m, out, out_size);
 	for (uint32_t i = 0; m.members && i < m.n; i++)
 		free(m.members[i]);
 	free(m.members);
 	free(m.kept);
 	free(m.heads);
 	free(m.next);
+	free(m.k.offs);
+	return err;
+}
+
+int btf_min_build(const struct btf *src, const struct bpf_blob *objs, size_t nobjs,
+		  struct btf **out)
+{
+	uint32_t size, min_size;
+	const void *raw = btf__raw_data(src, &size);
+	void *min;
+	int err;
+
+	if (!raw)
+		return -ENOMEM;
+	err = btf_min_build_raw(raw, size, objs, nobjs, &min, &min_size);
+	if (err)
+		return err;
+	*out = btf__new(min, min_size);
+	err = *out ? 0 : -errno;
+	free(min);
 	return err;
 }

@@ -43,4 +43,10 @@ uint64_t ig_bpf_objects_hash(void);
 int btf_min_build(const struct btf *src, const struct bpf_blob *objs, size_t nobjs,
 		  struct btf **out);
 
+/* The same from src's raw bytes (as read from sysfs or a file), without
+ * libbpf's parse of them; *out is the minimized BTF's raw bytes (malloc'd),
+ * of *out_size bytes. -EINVAL also for malformed BTF. */
+int btf_min_build_raw(const void *src, size_t size, const struct bpf_blob *objs, size_t nobjs,
+		      void **out, uint32_t *out_size);
+
 #endif

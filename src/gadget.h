@@ -218,6 +218,11 @@ struct gadget {
 	const char *default_sort;  /* top: --sort default, e.g. "-count" */
 	/* The BPF object: IG_SKEL_OPS(name) in src/skel.h, for &name_skel_ops. */
 	const struct skel_ops *skel;
+	/* Optional, as soon as `ig run`'s flags are parsed: start work that
+	 * takes long and needs no BPF object (in a thread of the gadget's),
+	 * which configure or loaded then joins; they must also work without
+	 * it (the daemon starts gadgets through gadget_start alone). */
+	void (*early)(struct gadget_ctx *ctx);
 	/* Optional, after open, before load: the gadget's own rodata (through
 	 * its skeleton type: skel is a struct <name>_bpf *), autoload
 	 * choices, map sizes. The common ig_cfg is already set. */

@@ -335,6 +335,28 @@ static const char *tracefs_events(void)
 	return dir[0] ? dir : NULL;
 }
 
+/* Where a raw tracepoint's category is not its name's first word. */
+static const char *const tp_categories[] = { "sock", "raw_syscalls" };
+
+/* events/CAT/NAME for a likely CAT: the name's first word (sched_..., tcp_...,
+ * block_...), or one of tp_categories. A glob of events/x/NAME reads every
+ * category's directory: 1-5 ms a tracepoint on a busy host. */
+static bool tracepoint_guess(const char *events, const char *tp)
+{
+	size_t n = strcspn(tp, "_");
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%.*s/%s", events, (int)n, tp, tp);
+	if (!access(path, F_OK))
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(tp_categories); i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", events, tp_categories[i], tp);
+		if (!access(path, F_OK))
+			return true;
+	}
+	return false;
+}
+
 /* "CAT/NAME", or for a raw tracepoint (tp_btf) just "NAME": its category
  * is not in its name, any will do. */
 static bool tracepoint_exists(const char *events, const char *tp)
@@ -347,6 +369,8 @@ static bool tracepoint_exists(const char *events, const char *tp)
 		snprintf(path, sizeof(path), "%s/%s", events, tp);
 		return !access(path, F_OK);
 	}
+	if (tracepoint_guess(events, tp))
+		return true;
 	snprintf(path, sizeof(path), "%s/*/%s", events, tp);
 	found = !glob(path, GLOB_NOSORT, NULL, &g);
 	if (found)

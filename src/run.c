@@ -393,6 +393,9 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 		goto out;
 	}
 	btf_cache_prefetch(opts.btf);   /* meanwhile: preflight, container discovery */
+	st.ctx.boot_to_wall_ns = sys_boot_to_wall_ns();
+	if (g->early)
+		g->early(&st.ctx);
 	ret = preflight(&opts);
 	if (ret)
 		goto out;
@@ -417,7 +420,6 @@ int run_gadget(const struct gadget *g, int argc, char **argv)
 	sys_install_stop_signals();
 	sys_set_drain_budget(DRAIN_MS, LIVE_CAP_MS, false);
 	st.stdout_is_pipe = !st.exp && fd_is_pipe(STDOUT_FILENO);
-	st.ctx.boot_to_wall_ns = sys_boot_to_wall_ns();
 	if (gadget_start(&st.ctx)) {
 		ret = IG_EXIT_RUNTIME;
 		goto out_destroy;

@@ -140,6 +140,7 @@ IG_SKEL_OPS(trace_process);
 static struct {
 	pthread_t thread;
 	bool running;
+	bool early;     /* started by proc_early: configure leaves it */
 	size_t seeded;
 } seeding;
 
@@ -172,6 +173,16 @@ static int seed_start(const struct gadget_ctx *ctx)
 
 #define PROC_RING_SIZE (512U << 10)   /* 3 MB less RSS than the 2 MiB default */
 
+/* `ig run`: the seed from the moment the flags are parsed, not from
+ * configure (after container discovery and the object's open). */
+static void proc_early(struct gadget_ctx *ctx)
+{
+	const struct proc_opts *o = ctx->gopts;
+
+	cache_max = o->cache_size ? o->cache_size : PROC_CACHE_DEFAULT;
+	seeding.early = !seed_start(ctx);
+}
+
 static int proc_configure(struct gadget_ctx *ctx, void *s)
 {
 	const struct proc_opts *o = ctx->gopts;
@@ -197,7 +208,10 @@ static int proc_configure(struct gadget_ctx *ctx, void *s)
 		skel->rodata->want_bins |= resolved[h].want_bin;
 	bpf_program__set_autoload(skel->progs.ig_policy, policies.nhooks > 0);
 	bpf_program__set_autoload(skel->progs.ig_pol_exec, skel->rodata->want_bins);
-	if (bpf_map__set_max_entries(skel->maps.proc_bins, cache_max) ||
+	/* proc_bins is read only for matchBinaries: without it, one entry (a
+	 * 32k-entry LRU of 260-byte values took 40+ ms to preallocate). */
+	if (bpf_map__set_max_entries(skel->maps.proc_bins,
+				     skel->rodata->want_bins ? cache_max : 1) ||
 	    bpf_map__set_max_entries(skel->maps.proc_ktimes, cache_max))
 		return -1;
 	/* Processes come and go at a bounded rate (trace_exec's ring); a
@@ -205,6 +219,8 @@ static int proc_configure(struct gadget_ctx *ctx, void *s)
 	if (!policies.nhooks &&
 	    ig_bpf_ring_default(ctx, skel->maps.ig_events, &skel->rodata->ig_cfg, PROC_RING_SIZE))
 		return -1;
+	if (seeding.early)
+		return 0;
 	return seed_start(ctx);
 }
 
@@ -254,6 +270,7 @@ static int proc_loaded(struct gadget_ctx *ctx, void *s)
 	struct trace_process_bpf *skel = s;
 
 	seed_join();
+	seeding.early = false;   /* the daemon's next start seeds again */
 	ig_info("trace_process: %zu processes from /proc", seeding.seeded);
 	if (skel->rodata->want_bins)
 		pc_each(cache, seed_bin, skel);
@@ -545,6 +562,7 @@ IG_GADGET(trace_process) = {
 	.opts_size = sizeof(struct proc_opts),
 	.skel = &trace_process_skel_ops,
 	.configure = proc_configure,
+	.early = proc_early,
 	.loaded = proc_loaded,
 	.decode = proc_decode,
 	.tick = proc_tick,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* ttysnoop: decoder and declarations; the BPF side is bpf/ttysnoop.bpf.c. */
 #include <dirent.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,58 +99,93 @@ static size_t add_ancestors(__u32 *out, size_t n, size_t max)
 	return n;
 }
 
-/* The inode of the pipe on a process's fd, or 0. */
-static ino_t fd_pipe(pid_t pid, int fd)
-{
-	char path[64];
-	struct stat sb;
+/*
+ * Every process's pipe fds, read once: the search for readers follows pipes
+ * from process to process, and each step used to read every fd table again
+ * (10 ms a step on a busy host).
+ */
+struct pipe_fd {
+	__u32 pid;
+	int fd;
+	unsigned long long ino;
+};
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
-	return !stat(path, &sb) && S_ISFIFO(sb.st_mode) ? sb.st_ino : 0;
+static struct {
+	struct pipe_fd *v;
+	size_t n, cap;
+} pipes;
+
+static void pipes_add(__u32 pid, int fd, unsigned long long ino)
+{
+	if (pipes.n == pipes.cap) {
+		size_t cap = pipes.cap ? pipes.cap * 2 : 256;
+		struct pipe_fd *v = realloc(pipes.v, cap * sizeof(*v));
+
+		if (!v)
+			return;   /* a reader missed: its rows may come back */
+		pipes.v = v;
+		pipes.cap = cap;
+	}
+	pipes.v[pipes.n++] = (struct pipe_fd){ pid, fd, ino };
 }
 
-static bool holds_pipe(const char *pid, const char *want)
+static void pipes_read_proc(__u32 pid)
 {
 	char path[64], link[64];
+	unsigned long long ino;
 	struct dirent *d;
-	bool found = false;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "/proc/%.20s/fd", pid);
+	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
 	dir = opendir(path);
 	if (!dir)
-		return false;
-	while (!found && (d = readdir(dir))) {
+		return;
+	while ((d = readdir(dir))) {
 		ssize_t len;
 
-		snprintf(path, sizeof(path), "/proc/%.20s/fd/%.20s", pid, d->d_name);
+		snprintf(path, sizeof(path), "/proc/%u/fd/%.20s", pid, d->d_name);
 		len = readlink(path, link, sizeof(link) - 1);
-		found = len > 0 && (size_t)len == strlen(want) && !memcmp(link, want, len);
+		if (len <= 0)
+			continue;
+		link[len] = 0;
+		if (sscanf(link, "pipe:[%llu]", &ino) == 1)
+			pipes_add(pid, atoi(d->d_name), ino);
 	}
 	closedir(dir);
-	return found;
 }
 
-/* Add the other processes that hold pipe ino: its readers. */
-static size_t add_pipe_peers(__u32 *out, size_t n, size_t max, ino_t ino)
+static void pipes_read(void)
 {
-	char want[64];
 	struct dirent *d;
 	DIR *proc = opendir("/proc");
 
-	if (!proc)
-		return n;
-	snprintf(want, sizeof(want), "pipe:[%llu]", (unsigned long long)ino);
-	while (n < max && (d = readdir(proc))) {
+	pipes.n = 0;
+	while (proc && (d = readdir(proc))) {
 		char *end;
 		unsigned long pid = strtoul(d->d_name, &end, 10);
 
-		if (*end || !pid || has_pid(out, n, pid))
-			continue;
-		if (holds_pipe(d->d_name, want))
-			out[n++] = pid;
+		if (!*end && pid)
+			pipes_read_proc(pid);
 	}
-	closedir(proc);
+	if (proc)
+		closedir(proc);
+}
+
+/* The inode of the pipe on a process's fd, or 0. */
+static unsigned long long fd_pipe(__u32 pid, int fd)
+{
+	for (size_t i = 0; i < pipes.n; i++)
+		if (pipes.v[i].pid == pid && pipes.v[i].fd == fd)
+			return pipes.v[i].ino;
+	return 0;
+}
+
+/* Add the other processes that hold pipe ino: its readers. */
+static size_t add_pipe_peers(__u32 *out, size_t n, size_t max, unsigned long long ino)
+{
+	for (size_t i = 0; i < pipes.n && n < max; i++)
+		if (pipes.v[i].ino == ino && !has_pid(out, n, pipes.v[i].pid))
+			out[n++] = pipes.v[i].pid;
 	return n;
 }
 
@@ -158,7 +195,7 @@ static size_t add_readers(__u32 *out, size_t n, size_t max, size_t from)
 {
 	for (size_t i = from; i < n && n < max; i++) {
 		for (int fd = 1; fd <= 2; fd++) {
-			ino_t ino = fd_pipe(out[i], fd);
+			unsigned long long ino = fd_pipe(out[i], fd);
 
 			if (ino)
 				n = add_pipe_peers(out, n, max, ino);
@@ -172,24 +209,81 @@ static size_t self_tgids(__u32 *out, size_t max)
 {
 	size_t n = 0, a;
 
+	pipes_read();
 	out[n++] = getpid();
 	n = add_readers(out, n, max, 0);
 	a = n;
 	n = add_ancestors(out, n, max);
-	return add_readers(out, n, max, a);
+	n = add_readers(out, n, max, a);
+	free(pipes.v);
+	pipes.v = NULL;
+	pipes.n = pipes.cap = 0;
+	return n;
+}
+
+/*
+ * Finding ig's relays and readers reads every process's fd table (20-40 ms
+ * on a busy host, the most of a warm start): a thread does it while the
+ * kernel loads the programs, and they get the list before they are
+ * attached, as before.
+ */
+static struct {
+	pthread_t thread;
+	bool running, started;
+	size_t n;
+	__u32 pids[TTY_MAX_SELF];
+} self_scan;
+
+static void *self_scan_main(void *arg)
+{
+	(void)arg;
+	self_scan.n = self_tgids(self_scan.pids, TTY_MAX_SELF);
+	return NULL;
+}
+
+static void self_scan_join(void)
+{
+	if (self_scan.running)
+		pthread_join(self_scan.thread, NULL);
+	self_scan.running = false;
+}
+
+static void self_scan_start(void)
+{
+	memset(self_scan.pids, 0, sizeof(self_scan.pids));
+	self_scan.running = !pthread_create(&self_scan.thread, NULL, self_scan_main, NULL);
+	if (!self_scan.running)
+		self_scan_main(NULL);
+	self_scan.started = true;
+}
+
+/* `ig run`: from the moment the flags are parsed. */
+static void tty_early(struct gadget_ctx *ctx)
+{
+	(void)ctx;
+	self_scan_start();
 }
 
 static int tty_configure(struct gadget_ctx *ctx, void *s)
 {
-	struct ttysnoop_bpf *skel = s;
-	__u32 self[TTY_MAX_SELF] = { 0 };
-	size_t n = self_tgids(self, TTY_MAX_SELF);
-
-	for (size_t i = 0; i < n; i++)
-		ig_info("ttysnoop: not tracing pid %u (%s)", self[i],
-			i ? "relays or reads ig's output" : "ig");
-	memcpy((void *)skel->rodata->self_tgids, self, sizeof(self));
 	(void)ctx;
+	(void)s;
+	if (!self_scan.started)
+		self_scan_start();
+	return 0;
+}
+
+static int tty_loaded(struct gadget_ctx *ctx, void *s)
+{
+	struct ttysnoop_bpf *skel = s;
+
+	(void)ctx;
+	self_scan_join();
+	self_scan.started = false;   /* the daemon's next start scans again */
+	for (size_t i = 0; i < self_scan.n; i++)
+		ig_info("ttysnoop: not tracing pid %u (%s)", self_scan.pids[i],
+			i ? "relays or reads ig's output" : "ig");
+	memcpy(skel->bss->self_tgids, self_scan.pids, sizeof(self_scan.pids));
 	return 0;
 }
 
@@ -253,7 +347,9 @@ IG_GADGET(ttysnoop) = {
 	.nfields = ARRAY_SIZE(tty_fields),
 	.default_fields = "runtime.containerName,proc.comm,proc.pid,proc.tid,len,buf",
 	.skel = &ttysnoop_skel_ops,
+	.early = tty_early,
 	.configure = tty_configure,
+	.loaded = tty_loaded,
 	.decode = tty_decode,
 	.forms = { tty_compact, ARRAY_SIZE(tty_compact), NULL },
 };
