@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include "containers/containers.h"
 #include "enrich.h"
 #include "escape.h"
@@ -173,6 +174,42 @@ static int seed_start(const struct gadget_ctx *ctx)
 
 #define PROC_RING_SIZE (512U << 10)   /* 3 MB less RSS than the 2 MiB default */
 
+/*
+ * proc_ktimes is an LRU, which the kernel preallocates: ~12 ms for the
+ * default 32k entries here, a third of a warm start. `ig run` creates it in
+ * a thread from the moment the flags are parsed, beside container
+ * discovery and the object's open; configure hands it to libbpf. Where
+ * that fails (or in the daemon, which has no early hook), libbpf creates
+ * it as before.
+ */
+static struct {
+	pthread_t thread;
+	bool running;
+	int fd;
+	__u32 entries;
+} ktimes = { .fd = -1 };
+
+static void *ktimes_main(void *arg)
+{
+	(void)arg;
+	ktimes.fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "proc_ktimes", sizeof(__u32),
+				   sizeof(__u64), ktimes.entries, NULL);
+	return NULL;
+}
+
+/* The early map, if it was made: -1 otherwise. */
+static int ktimes_take(void)
+{
+	int fd;
+
+	if (ktimes.running)
+		pthread_join(ktimes.thread, NULL);
+	ktimes.running = false;
+	fd = ktimes.fd;
+	ktimes.fd = -1;
+	return fd;
+}
+
 /* `ig run`: the seed from the moment the flags are parsed, not from
  * configure (after container discovery and the object's open). */
 static void proc_early(struct gadget_ctx *ctx)
@@ -180,7 +217,21 @@ static void proc_early(struct gadget_ctx *ctx)
 	const struct proc_opts *o = ctx->gopts;
 
 	cache_max = o->cache_size ? o->cache_size : PROC_CACHE_DEFAULT;
+	ktimes.entries = cache_max;
+	ktimes.running = !pthread_create(&ktimes.thread, NULL, ktimes_main, NULL);
 	seeding.early = !seed_start(ctx);
+}
+
+/* Give libbpf the early proc_ktimes (when there is one of the right size). */
+static void reuse_early_ktimes(struct trace_process_bpf *skel)
+{
+	int fd = ktimes_take();
+
+	if (fd < 0)
+		return;
+	if (ktimes.entries != cache_max || bpf_map__reuse_fd(skel->maps.proc_ktimes, fd))
+		ig_info("trace_process: proc_ktimes made at load, not early");
+	close(fd);   /* reuse_fd holds its own copy */
 }
 
 static int proc_configure(struct gadget_ctx *ctx, void *s)
@@ -214,6 +265,7 @@ static int proc_configure(struct gadget_ctx *ctx, void *s)
 				     skel->rodata->want_bins ? cache_max : 1) ||
 	    bpf_map__set_max_entries(skel->maps.proc_ktimes, cache_max))
 		return -1;
+	reuse_early_ktimes(skel);
 	/* Processes come and go at a bounded rate (trace_exec's ring); a
 	 * policy's matches may come at syscall rates and keep the default. */
 	if (!policies.nhooks &&
