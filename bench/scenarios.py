@@ -15,6 +15,19 @@ tracepoint:sock:inet_sock_set_state
 }
 """
 
+# An empty program on the tracepoints named: the floor of a hook.
+EMPTY_BT = "tracepoint:%s { }"
+
+# bench/policy-nomatch.yaml's selector, decided by bpftrace: the path read
+# from user memory and compared with the policy's value.
+POLICY_BT = r"""
+tracepoint:syscalls:sys_enter_openat
+/str(args->filename) == "/nonexistent/ig-bench-never-opened"/
+{
+	@matched = count();
+}
+"""
+
 
 def scenarios(ig, bindir):
     """The workloads; their tracers are filtered later by what works."""
@@ -105,8 +118,17 @@ def scenarios(ig, bindir):
              tracers=[dict(name="ig", cmd=[ig, "run", "trace_process", "--host", "-o", "json",
                                           "--policy", os.path.join(os.path.dirname(__file__),
                                                                    "policy-nomatch.yaml")],
-                           tps=["sys_enter_openat"], ig=True, per_op=None, bpf_cost=True)],
-             peer_note="no peer"),
+                           tps=["sys_enter_openat"], ig=True, per_op=None, bpf_cost=True),
+                      # The floors on the same hook: any program there, and
+                      # the least one that decides this selector (a read of
+                      # the path and a compare; bpftrace's own code).
+                      dict(name="empty program", cmd=["bpftrace", "-e", EMPTY_BT % "syscalls:sys_enter_openat"],
+                           tps=["sys_enter_openat"], tool="bpftrace", per_op=0, bpf_cost=True),
+                      dict(name="path compare", cmd=["bpftrace", "-e", POLICY_BT],
+                           tps=["sys_enter_openat"], tool="bpftrace", per_op=0, bpf_cost=True)],
+             peer_note="no peer (Tetragon is not packaged for Debian); empty program: bpftrace's "
+                       "`tracepoint:syscalls:sys_enter_openat { }`; path compare: bpftrace comparing "
+                       "the path with the policy's value, the least program that decides it"),
         # ttysnoop's hook runs on every write in the system: what it costs
         # the writes it does not report.
         dict(
@@ -133,9 +155,15 @@ def scenarios(ig, bindir):
                 dict(name="ig@6.1", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
                      env={"IG_TOP_TCP_FALLBACK": "1"}, tps=["sys_exit_sendto", "sys_exit_recvfrom"],
                      ig=True, per_op=0, fallback_of="ig"),
+                # The floor: an empty program on both of the hooks.
+                dict(name="empty program",
+                     cmd=["bpftrace", "-e", EMPTY_BT % "sock:sock_send_length, tracepoint:sock:sock_recv_length"],
+                     tps=["sock_send_length", "sock_recv_length"], tool="bpftrace", per_op=0,
+                     bpf_cost=True),
             ],
             peer_note="no peer: libbpf-tools' tcptop needs kprobes; ig@6.1 is top_tcp's "
-                      "syscall-exit fallback for kernels before 6.3"),
+                      "syscall-exit fallback for kernels before 6.3; empty program: bpftrace's "
+                      "`{ }` on sock_send_length and sock_recv_length, the floor"),
         # top_file counts every read/write of a regular file in the kernel.
         dict(
             name="file_rw", what="1-byte write to a regular file, top_file counting it",
@@ -149,7 +177,7 @@ def scenarios(ig, bindir):
                 # tracepoint. What any program there costs, and what
                 # BPF_ENABLE_STATS's clock reads add to each run (~50-90 ns
                 # on this VM, where the clock is kvm-clock).
-                dict(name="empty program", cmd=["bpftrace", "-e", "tracepoint:syscalls:sys_exit_write { }"],
+                dict(name="empty program", cmd=["bpftrace", "-e", EMPTY_BT % "syscalls:sys_exit_write"],
                      tps=["sys_exit_write"], tool="bpftrace", per_op=0, bpf_cost=True),
             ],
             peer_note="top_file: counted in the kernel, one JSON array a second; no peer (filetop needs kprobes); "

@@ -17,8 +17,8 @@
 
 BENCH_BUILD := $(BUILD)/bench
 # Workloads; each is one file using bench/bench.h.
-BENCH_LOOPS := open_loop exec_loop spawn_loop connect_loop tty_loop write_loop tcp_rw_loop udp_loop
-BENCH_BINS  := $(BENCH_LOOPS:%=$(BENCH_BUILD)/%) $(BENCH_BUILD)/bench_nop $(BENCH_BUILD)/bench_tiny \
+BENCH_LOOPS := open_loop exec_loop connect_loop tty_loop write_loop tcp_rw_loop udp_loop
+BENCH_BINS  := $(BENCH_LOOPS:%=$(BENCH_BUILD)/%) $(BENCH_BUILD)/spawn_loop $(BENCH_BUILD)/bench_nop $(BENCH_BUILD)/bench_tiny \
 	       $(BENCH_BUILD)/attach_wait $(BENCH_BUILD)/latency $(BENCH_BUILD)/fmt_bench
 BENCH_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE
 
@@ -30,6 +30,12 @@ $(BENCH_LOOPS:%=$(BENCH_BUILD)/%): $(BENCH_BUILD)/%: bench/%.c bench/bench.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BENCH_CFLAGS) $< -o $@
+
+# exec_loop with vfork (bench/procrss.py).
+$(BENCH_BUILD)/spawn_loop: bench/exec_loop.c bench/bench.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BENCH_CFLAGS) -DEXEC_LOOP_VFORK $< -o $@
 
 # What exec_loop runs: a small dynamically linked program, like /bin/true,
 # with a name of its own so its events are easy to count.

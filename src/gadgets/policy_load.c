@@ -192,48 +192,68 @@ int pol_resolve(const struct pol_set *set, struct pol_hook *out, char *err, size
 	return 0;
 }
 
-/* The bits a namespace should hold: those of its running container, found
- * by walking the table (a lookup by key may find a hint for the same
- * namespace, and hints name no container). */
-static __u32 wanted_bits(const struct pol_set *set, struct container_table *t, __u64 key,
-			 const struct container **of)
+/* A namespace's bits: those of its running container. */
+struct scope_want {
+	__u64 key;
+	__u32 bits;
+	const struct container *c;
+};
+
+static int want_cmp(const void *a, const void *b)
 {
+	const struct scope_want *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* The namespaces of the running containers some policy selects, sorted by
+ * key: one walk of the table, then a search per map entry, so a sync is
+ * O((containers + entries) log containers). NULL with *n = 0 when none
+ * (or out of memory: then every entry goes, and none is added). */
+static struct scope_want *wanted_scopes(const struct pol_set *set, struct container_table *t,
+					size_t *n)
+{
+	struct scope_want *w = calloc(ct_count(t) ? ct_count(t) : 1, sizeof(*w));
+
+	*n = 0;
+	if (!w)
+		return NULL;
 	for (size_t i = 0; i < ct_count(t); i++) {
 		const struct container *c = ct_at(t, i);
+		__u32 bits = c->exited ? 0 : pol_scope_bits(set, c->name);
 
-		if (!c->exited && c->mntns_key == key) {
-			*of = c;
-			return pol_scope_bits(set, c->name);
-		}
+		if (bits)
+			w[(*n)++] = (struct scope_want){ c->mntns_key, bits, c };
 	}
-	return 0;
+	qsort(w, *n, sizeof(*w), want_cmp);
+	return w;
 }
 
 void pol_scope_sync(int fd, const struct pol_set *set, struct container_table *t)
 {
-	const struct container *c;
+	size_t n;
+	struct scope_want *w = wanted_scopes(set, t, &n), *hit, probe = { 0 };
 	__u64 key, next;
-	__u32 bits, have;
+	__u32 have;
 	bool more = !bpf_map_get_next_key(fd, NULL, &key);
 
 	while (more) {   /* next first: deleting key would restart the walk */
 		more = !bpf_map_get_next_key(fd, &key, &next);
-		if (!wanted_bits(set, t, key, &c))
+		probe.key = key;
+		if (!n || !bsearch(&probe, w, n, sizeof(*w), want_cmp))
 			bpf_map_delete_elem(fd, &key);
 		key = next;
 	}
-	for (size_t i = 0; i < ct_count(t); i++) {
-		c = ct_at(t, i);
-		key = c->mntns_key;
-		bits = c->exited ? 0 : pol_scope_bits(set, c->name);
-		if (!bits || (!bpf_map_lookup_elem(fd, &key, &have) && have == bits))
+	for (hit = w; hit && hit < w + n; hit++) {
+		if (!bpf_map_lookup_elem(fd, &hit->key, &have) && have == hit->bits)
 			continue;
-		if (bpf_map_update_elem(fd, &key, &bits, BPF_ANY))
-			ig_err("policy scope of container %s: %s", c->name, strerror(errno));
+		if (bpf_map_update_elem(fd, &hit->key, &hit->bits, BPF_ANY))
+			ig_err("policy scope of container %s: %s", hit->c->name, strerror(errno));
 		else
-			ig_info("policy scope: container %s (mntns %llu): policies 0x%x", c->name,
-				(unsigned long long)key, bits);
+			ig_info("policy scope: container %s (mntns %llu): policies 0x%x", hit->c->name,
+				(unsigned long long)hit->key, hit->bits);
 	}
+	free(w);
 }
 
 /* Whether hook h's tracepoint has an earlier hook: the kernel takes a
