@@ -27,7 +27,6 @@
 #define SF_ETH_P_IPV6 0x86DD
 #define SF_AF_INET    2
 #define SF_AF_INET6   10
-#define SF_LO_IFINDEX 1        /* loopback has ifindex 1 in every namespace */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
@@ -286,11 +285,20 @@ static __always_inline bool sf_parse(struct __sk_buff *skb, struct sf_l4 *l, __u
 	return l->payload <= l->len;
 }
 
-/* On loopback every packet is tapped twice, leaving and arriving: keep
- * the copy leaving. */
+/* On loopback every packet passes twice, leaving and arriving. The socket
+ * on lo ignores the copies leaving (PACKET_IGNORE_OUTGOING, see
+ * src/sockfilter.c), which the kernel would clone for it before any
+ * filter runs: the copy arriving is kept, and one leaving is a duplicate. */
 static __always_inline bool sf_loopback_duplicate(const struct __sk_buff *skb)
 {
-	return skb->ifindex == SF_LO_IFINDEX && skb->pkt_type != SF_PACKET_OUTGOING;
+	return skb->ifindex == SF_LO_IFINDEX && skb->pkt_type == SF_PACKET_OUTGOING;
+}
+
+/* Whether the packet left this namespace: on loopback, always (it is
+ * also arriving: both ends are here). */
+static __always_inline bool sf_leaving(const struct __sk_buff *skb)
+{
+	return skb->pkt_type == SF_PACKET_OUTGOING || skb->ifindex == SF_LO_IFINDEX;
 }
 
 /* The owner of a packet's local end, looked up by `first` then, on
@@ -398,7 +406,7 @@ static __always_inline bool sf_fill(struct __sk_buff *skb, const struct sf_l4 *l
 
 	h->netns_id = skb->cb[SF_CB_NETNS];
 	h->ifindex = skb->ifindex;
-	h->pkt_type = skb->pkt_type;
+	h->pkt_type = sf_leaving(skb) ? SF_PACKET_OUTGOING : skb->pkt_type;
 	h->timestamp = bpf_ktime_get_boot_ns();
 	h->len = l->len;
 	h->flags = 0;

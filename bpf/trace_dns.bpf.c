@@ -178,7 +178,7 @@ int ig_dns_filter(struct __sk_buff *skb)
 	if (skb->ifindex == SF_LO_IFINDEX)
 		local = client;
 	else
-		local = skb->pkt_type == SF_PACKET_OUTGOING ? l.sport : l.dport;
+		local = sf_leaving(skb) ? l.sport : l.dport;
 	owner = sf_find_owner(skb, l.proto, local, client == l.sport ? l.dport : l.sport);
 	if (!sf_owner_passes(owner))
 		return 0;

@@ -48,7 +48,7 @@ int ig_sni_filter(struct __sk_buff *skb)
 		return 0;
 	/* The local end: the source of a packet leaving (and on loopback, the
 	 * client), the destination of one arriving. */
-	local = skb->pkt_type == SF_PACKET_OUTGOING ? l.sport : l.dport;
+	local = sf_leaving(skb) ? l.sport : l.dport;
 	owner = sf_find_owner(skb, l.proto, local, l.dport);
 	if (!sf_owner_passes(owner))
 		return 0;

@@ -13,6 +13,9 @@
  * (skb->cb[SF_CB_NETNS]) and tail-calls slot 0 of sf_progs. */
 #define SF_CB_NETNS 0
 
+/* Loopback has ifindex 1 in every namespace. */
+#define SF_LO_IFINDEX 1
+
 /* skb->pkt_type values (linux/if_packet.h). */
 #define SF_PACKET_HOST     0
 #define SF_PACKET_OUTGOING 4

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <linux/magic.h>
 #include <mntent.h>
 #include <sched.h>
@@ -24,6 +26,10 @@
 #include "sockfilter_user.h"
 
 #define SF_RESCAN_NS 1000000000ULL
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23   /* Linux 4.20 */
+#endif
 
 /*
  * The dispatcher: skb->cb[SF_CB_NETNS] = netns; tail-call sf_progs[0];
@@ -50,35 +56,191 @@ static int load_dispatcher(__u32 netns, int progs_fd)
 			     ARRAY_SIZE(insns), NULL);
 }
 
-/* A packet socket in the namespace of nsfd (-1: ours), with a dispatcher
- * for netns attached. */
-static int attach_in(struct sf_attach *a, int nsfd, __u32 netns, struct sf_netns *out)
+/*
+ * One interface's tap: a packet socket bound to it, with the namespace's
+ * dispatcher, made in the namespace ig is in now. Bound only once the
+ * filter is on (protocol 0 hooks nothing), so nothing queues unfiltered.
+ * The one on lo ignores the packets leaving: the kernel clones a packet
+ * for each tap on its way out before any filter runs, and on lo the same
+ * packet arrives again (bpf/sockfilter.bpf.h keeps that copy), so a
+ * datagram on loopback costs one filter run and no clone.
+ */
+static int open_tap(const char *name, int prog, struct sf_link *out)
 {
-	int sock, prog, err = 0;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	int one = 1, sock, err = 0;
 
-	if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET))
+	sll.sll_ifindex = (int)if_nametoindex(name);
+	if (!sll.sll_ifindex)
 		return -errno;
-	sock = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	sock = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (sock < 0)
+		return -errno;
+	if (setsockopt(sock, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog)) ||
+	    (sll.sll_ifindex == SF_LO_IFINDEX &&
+	     setsockopt(sock, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one))) ||
+	    bind(sock, (struct sockaddr *)&sll, sizeof(sll)))
 		err = -errno;
+	if (err) {
+		close(sock);
+		return err;
+	}
+	snprintf(out->name, sizeof(out->name), "%s", name);
+	out->sock = sock;
+	return 0;
+}
+
+/* The interfaces of pid's network namespace (NULL: ig's), from
+ * /proc/PID/net/dev: one name per IF_NAMESIZE slot of names; how many, or
+ * -1. */
+static int list_links(const struct sf_attach *a, const char *pid, char (*names)[IF_NAMESIZE],
+		      int max)
+{
+	char path[600], line[512];
+	int n = 0;
+	FILE *f;
+
+	if (pid)
+		snprintf(path, sizeof(path), "%s/%s/net/dev", a->proc, pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/net/dev");
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':'), *name = line;
+
+		if (!colon)
+			continue;   /* the two header lines */
+		*colon = '\0';
+		while (*name == ' ')
+			name++;
+		if (*name && strlen(name) < IF_NAMESIZE)
+			snprintf(names[n++], IF_NAMESIZE, "%s", name);
+	}
+	fclose(f);
+	return n;
+}
+
+static void close_link(struct sf_link *l)
+{
+	close(l->sock);
+	l->sock = -1;
+}
+
+/* Whether the tap still works: a socket whose interface went away has an
+ * error (ENODEV) and is unhooked; the name may be another interface now. */
+static bool link_broken(const struct sf_link *l)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	return getsockopt(l->sock, SOL_SOCKET, SO_ERROR, &err, &len) || err;
+}
+
+static bool has_link(const struct sf_netns *e, const char *name)
+{
+	for (size_t i = 0; i < e->nlinks; i++)
+		if (!strcmp(e->links[i].name, name))
+			return true;
+	return false;
+}
+
+/* Room for one more link; -1 when out of memory. */
+static int grow_links(struct sf_netns *e)
+{
+	size_t cap = e->cap ? e->cap * 2 : 4;
+	struct sf_link *l;
+
+	if (e->nlinks < e->cap)
+		return 0;
+	l = realloc(e->links, cap * sizeof(*l));
+	if (!l)
+		return -1;
+	e->links = l;
+	e->cap = cap;
+	return 0;
+}
+
+/* Open taps on names[0..n) in the namespace of pid (NULL: ours); each
+ * that fails is tried again at the next scan. 0, or the first error. */
+static int open_taps(struct sf_attach *a, struct sf_netns *e, const char *pid,
+		      char (*names)[IF_NAMESIZE], int n)
+{
+	char path[600];
+	int nsfd = -1, first = 0;
+
+	if (pid && e->ino != a->self_ino) {
+		snprintf(path, sizeof(path), "%s/%s/ns/net", a->proc, pid);
+		nsfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (nsfd < 0 || setns(nsfd, CLONE_NEWNET)) {
+			first = -errno;
+			if (nsfd >= 0)
+				close(nsfd);
+			return first;   /* the process is gone: next time */
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		struct sf_link l;
+		int err;
+
+		if (has_link(e, names[i]))
+			continue;
+		err = grow_links(e) ? -ENOMEM : open_tap(names[i], e->prog, &l);
+		if (!err) {
+			e->links[e->nlinks++] = l;
+			ig_info("packet filter on interface %s in network namespace %llu", names[i],
+				(unsigned long long)e->ino);
+			continue;
+		}
+		if (!first)
+			first = err;
+		ig_info("packet filter: interface %s of network namespace %llu: %s", names[i],
+			(unsigned long long)e->ino, strerror(-err));
+	}
 	/* Back home before anything else can go wrong. */
 	if (nsfd >= 0 && setns(a->self_ns, CLONE_NEWNET)) {
 		ig_err("cannot return to ig's own network namespace: %s", strerror(errno));
 		abort();
 	}
-	if (err)
-		return err;
-	prog = load_dispatcher(netns, a->progs_fd);
-	if (prog < 0 || setsockopt(sock, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog))) {
-		err = prog < 0 ? prog : -errno;
-		if (prog >= 0)
-			close(prog);
-		close(sock);
-		return err;
+	if (nsfd >= 0)
+		close(nsfd);
+	return first;
+}
+
+/* The namespace's taps against its interfaces now: gone or broken ones
+ * closed, new ones opened. 0, or the first error. */
+static int sync_links(struct sf_attach *a, struct sf_netns *e, const char *pid)
+{
+	char names[SF_MAX_LINKS][IF_NAMESIZE];
+	int n = list_links(a, pid, names, SF_MAX_LINKS), fresh = 0;
+	size_t j = 0;
+
+	if (n < 0)
+		return -ENOENT;   /* the process is gone: next time, by another */
+	for (size_t i = 0; i < e->nlinks; i++) {
+		bool listed = false;
+
+		for (int k = 0; k < n && !listed; k++)
+			listed = !strcmp(names[k], e->links[i].name);
+		if (listed && !link_broken(&e->links[i]))
+			e->links[j++] = e->links[i];
+		else
+			close_link(&e->links[i]);
 	}
-	out->sock = sock;
-	out->prog = prog;
-	return 0;
+	e->nlinks = j;
+	for (int k = 0; k < n; k++)
+		if (!has_link(e, names[k]))
+			snprintf(names[fresh++], IF_NAMESIZE, "%s", names[k]);
+	return fresh ? open_taps(a, e, pid, names, fresh) : 0;
+}
+
+static void free_ns(struct sf_netns *e)
+{
+	for (size_t i = 0; i < e->nlinks; i++)
+		close_link(&e->links[i]);
+	free(e->links);
+	close(e->prog);
 }
 
 static struct sf_netns *find_ns(struct sf_attach *a, __u64 ino)
@@ -89,11 +251,12 @@ static struct sf_netns *find_ns(struct sf_attach *a, __u64 ino)
 	return NULL;
 }
 
-static int add_ns(struct sf_attach *a, const char *pid, __u64 ino, __u64 self_ino)
+/* A namespace first seen (at pid): its dispatcher, and a tap on each of
+ * its interfaces. */
+static int add_ns(struct sf_attach *a, const char *pid, __u64 ino)
 {
 	struct sf_netns e = { .ino = ino, .seen = true };
-	char path[600];
-	int nsfd = -1, err;
+	int err;
 
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 16;
@@ -104,17 +267,14 @@ static int add_ns(struct sf_attach *a, const char *pid, __u64 ino, __u64 self_in
 		a->ns = ns;
 		a->cap = cap;
 	}
-	if (ino != self_ino) {
-		snprintf(path, sizeof(path), "%s/%s/ns/net", a->proc, pid);
-		nsfd = open(path, O_RDONLY | O_CLOEXEC);
-		if (nsfd < 0)
-			return -errno;   /* the process is gone: next time */
+	e.prog = load_dispatcher((__u32)ino, a->progs_fd);
+	if (e.prog < 0)
+		return e.prog;
+	err = sync_links(a, &e, pid);
+	if (!e.nlinks) {
+		free_ns(&e);
+		return err ? err : -ENOENT;   /* nothing to tap yet: next time */
 	}
-	err = attach_in(a, nsfd, (__u32)ino, &e);
-	if (nsfd >= 0)
-		close(nsfd);
-	if (err)
-		return err;
 	a->ns[a->n++] = e;
 	ig_info("packet filter attached in network namespace %llu", (unsigned long long)ino);
 	return 0;
@@ -135,35 +295,38 @@ static void drop_unseen(struct sf_attach *a)
 	size_t j = 0;
 
 	for (size_t i = 0; i < a->n; i++) {
-		if (a->ns[i].seen) {
+		if (a->ns[i].seen)
 			a->ns[j++] = a->ns[i];
-			continue;
-		}
-		close(a->ns[i].sock);
-		close(a->ns[i].prog);
+		else
+			free_ns(&a->ns[i]);
 	}
 	a->n = j;
 }
 
-/* One pass over /proc: every namespace some process is in. */
+/* One pass over /proc: every namespace some process is in, ours first;
+ * each one's interfaces checked once. */
 static void scan(struct sf_attach *a)
 {
 	char path[600];
-	struct stat self, sb;
+	struct stat sb;
 	struct dirent *d;
+	struct sf_netns *e;
 	DIR *dir;
+	int err;
 
-	if (fstat(a->self_ns, &self))
-		return;
+	for (size_t i = 0; i < a->n; i++)
+		a->ns[i].seen = false;
+	e = find_ns(a, a->self_ino);
+	if (e) {
+		e->seen = true;
+		sync_links(a, e, NULL);
+	} else if ((err = add_ns(a, NULL, a->self_ino)) && !a->failures++) {
+		ig_err("cannot attach to ig's own network namespace: %s", strerror(-err));
+	}
 	dir = opendir(a->proc);
 	if (!dir)
 		return;
-	for (size_t i = 0; i < a->n; i++)
-		a->ns[i].seen = a->ns[i].ino == self.st_ino;
 	while ((d = readdir(dir))) {
-		struct sf_netns *e;
-		int err;
-
 		if (!is_pid(d->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/ns/net", a->proc, d->d_name);
@@ -171,10 +334,12 @@ static void scan(struct sf_attach *a)
 			continue;
 		e = find_ns(a, sb.st_ino);
 		if (e) {
+			if (!e->seen)
+				sync_links(a, e, d->d_name);
 			e->seen = true;
 			continue;
 		}
-		err = add_ns(a, d->d_name, sb.st_ino, self.st_ino);
+		err = add_ns(a, d->d_name, sb.st_ino);
 		if (err && err != -ENOENT && err != -ESRCH && !a->failures++)
 			ig_err("cannot attach to network namespace %llu (pid %s): %s",
 			       (unsigned long long)sb.st_ino, d->d_name, strerror(-err));
@@ -188,6 +353,7 @@ int sf_start(struct sf_attach *a, const char *host_root, int filter_fd, int prog
 {
 	__u32 zero = 0;
 	char self[64];
+	struct stat st;
 
 	memset(a, 0, sizeof(*a));
 	a->self_ns = -1;
@@ -201,10 +367,11 @@ int sf_start(struct sf_attach *a, const char *host_root, int filter_fd, int prog
 	}
 	snprintf(self, sizeof(self), "/proc/self/ns/net");
 	a->self_ns = open(self, O_RDONLY | O_CLOEXEC);
-	if (a->self_ns < 0) {
+	if (a->self_ns < 0 || fstat(a->self_ns, &st)) {
 		ig_err("cannot open %s: %s", self, strerror(errno));
 		return -1;
 	}
+	a->self_ino = st.st_ino;
 	scan(a);
 	if (!a->n) {
 		ig_err("could not attach a packet filter in any network namespace");
@@ -223,10 +390,8 @@ void sf_tick(struct sf_attach *a, __u64 now_ns)
 
 void sf_stop(struct sf_attach *a)
 {
-	for (size_t i = 0; i < a->n; i++) {
-		close(a->ns[i].sock);
-		close(a->ns[i].prog);
-	}
+	for (size_t i = 0; i < a->n; i++)
+		free_ns(&a->ns[i]);
 	free(a->ns);
 	a->ns = NULL;
 	a->n = a->cap = 0;

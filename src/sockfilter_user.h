@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The packet gadgets' attachment (trace_dns, trace_sni): an AF_PACKET
- * socket in every network namespace that has a process, each with a small
- * dispatcher program that tells the gadget's filter which namespace it is
- * in (bpf/sockfilter.bpf.h). Namespaces that appear later are attached at
- * the next rescan (once a second); those whose processes are all gone are
- * let go, so ig does not keep them alive.
+ * The packet gadgets' attachment (trace_dns, trace_sni): in every network
+ * namespace that has a process, an AF_PACKET socket on each interface, all
+ * with the namespace's small dispatcher program that tells the gadget's
+ * filter which namespace it is in (bpf/sockfilter.bpf.h). Namespaces and
+ * interfaces that appear later are tapped at the next rescan (once a
+ * second); namespaces whose processes are all gone are let go, so ig does
+ * not keep them alive.
  */
 #ifndef IG_SOCKFILTER_USER_H
 #define IG_SOCKFILTER_USER_H
@@ -15,10 +16,21 @@
 #include <stddef.h>
 #include "sockfilter.h"
 
+/* Interfaces read per namespace at most (a pod has lo and eth0; the host
+ * one veth per pod besides): the rest are not tapped. */
+#define SF_MAX_LINKS 1024
+
+/* A tap: a packet socket bound to one interface. */
+struct sf_link {
+	char name[16];          /* IF_NAMESIZE */
+	int sock;
+};
+
 struct sf_netns {
 	__u64 ino;
-	int sock;
-	int prog;
+	int prog;               /* its dispatcher, shared by its taps */
+	struct sf_link *links;
+	size_t nlinks, cap;
 	bool seen;
 };
 
@@ -27,6 +39,7 @@ struct sf_attach {
 	int progs_fd;           /* sf_progs */
 	int owners_fd;          /* sf_owners */
 	int self_ns;            /* our own network namespace, to come back to */
+	__u64 self_ino;
 	__u64 last_scan_ns;
 	struct sf_netns *ns;
 	size_t n, cap;

@@ -94,18 +94,19 @@ wait_until() {
 json_count() { jq -c "select($2)" "$1" 2>/dev/null | wc -l; }
 json_has() { [ "$(json_count "$1" "$2")" -ge "${3:-1}" ]; }
 
-# _dnsmasq NSPATH: dnsmasq on 127.0.0.1:53 in the network namespace at
-# NSPATH, answering foo.test (A and AAAA), NXDOMAIN for nx.test, REFUSED
-# for the rest. Waits for its port; stopped when the test ends.
+# _dnsmasq NSPATH [ADDR]: dnsmasq on ADDR:53 (default 127.0.0.1) in the
+# network namespace at NSPATH, answering foo.test (A and AAAA), NXDOMAIN
+# for nx.test, REFUSED for the rest. Waits for its port; stopped when the
+# test ends.
 _dnsmasq() {
-	local i
+	local i addr=${2:-127.0.0.1}
 	nsenter --net="$1" dnsmasq --conf-file=/dev/null --keep-in-foreground --no-resolv \
-		--no-hosts --listen-address=127.0.0.1 --bind-interfaces --user=root \
+		--no-hosts --listen-address="$addr" --bind-interfaces --user=root \
 		--address=/foo.test/10.1.2.3 --address=/foo.test/fd00::5 --address=/nx.test/ \
 		--pid-file= >"$TMP/dnsmasq.log" 2>&1 &
 	DNSMASQ_PID=$!
 	for i in $(seq 1 100); do
-		nsenter --net="$1" ss -lun 2>/dev/null | grep -q '127.0.0.1:53 ' && return 0
+		nsenter --net="$1" ss -lun 2>/dev/null | grep -qF "$addr:53 " && return 0
 		kill -0 "$DNSMASQ_PID" 2>/dev/null || break
 		sleep 0.05
 	done

@@ -133,6 +133,48 @@ test_dns_shared_netns() {
 
 # ---- from the host, in a namespace the test made --------------------------------
 
+# A veth pair between two namespaces, made after ig has tapped both (each
+# has a process, and only lo then): the next rescan taps the new
+# interfaces. The query leaves the client's namespace (OUTGOING) and
+# arrives in the server's (HOST); on lo, each packet is one event.
+test_dns_interface_added_later() {
+	local s=igdns-vs-$$ c=igdns-vc-$$ sino cino
+	DNS_SLEEPS=""
+	ip netns add "$s" && ip netns add "$c" || { fail "ip netns add"; return 1; }
+	# shellcheck disable=SC2064
+	trap "kill \$DNSMASQ_PID \$DNS_SLEEPS 2>/dev/null; wait \$DNSMASQ_PID \$DNS_SLEEPS 2>/dev/null; ip netns del $s; ip netns del $c" EXIT
+	sino=$(stat -L -c %i "/run/netns/$s")
+	cino=$(stat -L -c %i "/run/netns/$c")
+	# A process in each: ig finds namespaces by their processes.
+	ip netns exec "$s" sleep 600 & DNS_SLEEPS="$DNS_SLEEPS $!"
+	ip netns exec "$c" sleep 600 & DNS_SLEEPS="$DNS_SLEEPS $!"
+	ig_start "$TMP/out" run trace_dns --host -o json || return 1
+	wait_for_line "$TMP/out.err" "packet filter attached in network namespace $sino\$" || return 1
+	wait_for_line "$TMP/out.err" "packet filter attached in network namespace $cino\$" || return 1
+	ip link add "igvs$$" netns "$s" type veth peer name "igvc$$" netns "$c" || { fail "ip link add"; return 1; }
+	ip -n "$s" addr add 10.201.0.1/30 dev "igvs$$" && ip -n "$s" link set "igvs$$" up &&
+		ip -n "$c" addr add 10.201.0.2/30 dev "igvc$$" && ip -n "$c" link set "igvc$$" up &&
+		ip -n "$s" link set lo up && ip -n "$c" link set lo up || { fail "veth setup"; return 1; }
+	_dnsmasq "/run/netns/$s" 10.201.0.1 || return 1
+	wait_for_line "$TMP/out.err" "packet filter on interface igvs$$ in network namespace $sino\$" || return 1
+	wait_for_line "$TMP/out.err" "packet filter on interface igvc$$ in network namespace $cino\$" || return 1
+	ip netns exec "$c" busybox nslookup foo.test 10.201.0.1 >/dev/null 2>&1
+	wait_json "$TMP/out" ".netns_id == $sino and .qr == \"R\" and .name == \"foo.test\"" >/dev/null || return 1
+	# To its own address, in the server's namespace: that is loopback.
+	ip netns exec "$s" busybox nslookup lo.nx.test 10.201.0.1 >/dev/null 2>&1
+	wait_json "$TMP/out" ".name == \"lo.nx.test\" and .qr == \"R\"" >/dev/null || return 1
+	ig_stop
+	_one ".netns_id == $cino and .qr == \"Q\" and .name == \"foo.test\" and .qtype == \"A\"" \
+		"client-side query" || return 1
+	assert_eq OUTGOING "$(_field .pkt_type)" "the query in the client's namespace" || return 1
+	_one ".netns_id == $sino and .qr == \"Q\" and .name == \"foo.test\" and .qtype == \"A\"" \
+		"server-side query" || return 1
+	assert_eq HOST "$(_field .pkt_type)" "the query in the server's namespace" || return 1
+	# Once, not once leaving and once arriving.
+	_one ".qr == \"Q\" and .name == \"lo.nx.test\" and .qtype == \"A\"" "loopback query" || return 1
+	assert_eq OUTGOING "$(_field .pkt_type)" "a query on loopback" || return 1
+}
+
 test_dns_host_nxdomain_and_columns() {
 	_netns "igdns-nx-$$" || return 1
 	ig_start "$TMP/out" run trace_dns --host -F "netns_id==$DNS_NETNS" || return 1
