@@ -65,7 +65,7 @@ static int load_dispatcher(__u32 netns, int progs_fd)
  * packet arrives again (bpf/sockfilter.bpf.h keeps that copy), so a
  * datagram on loopback costs one filter run and no clone.
  */
-static int open_tap(const char *name, int prog, struct sf_link *out)
+static int open_tap(const char name[IF_NAMESIZE], int prog, struct sf_link *out)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	int one = 1, sock, err = 0;
@@ -85,7 +85,7 @@ static int open_tap(const char *name, int prog, struct sf_link *out)
 		close(sock);
 		return err;
 	}
-	snprintf(out->name, sizeof(out->name), "%s", name);
+	memcpy(out->name, name, sizeof(out->name));   /* a slot of list_links' */
 	out->sock = sock;
 	return 0;
 }
@@ -231,7 +231,7 @@ static int sync_links(struct sf_attach *a, struct sf_netns *e, const char *pid)
 	e->nlinks = j;
 	for (int k = 0; k < n; k++)
 		if (!has_link(e, names[k]))
-			snprintf(names[fresh++], IF_NAMESIZE, "%s", names[k]);
+			memmove(names[fresh++], names[k], IF_NAMESIZE);   /* fresh <= k */
 	return fresh ? open_taps(a, e, pid, names, fresh) : 0;
 }
 
