@@ -126,12 +126,16 @@ static __always_inline bool ig_comm_matches(void)
  * -c), so they leave the mount-namespace filter to it. */
 static __always_inline bool ig_ids_match(void)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	/* The helper call only where --pid or --tid asks for it: the verifier
+	 * drops the branch not taken (ig_cfg is read-only), the call with it. */
+	if (ig_cfg.targ_pid || ig_cfg.targ_tid) {
+		__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (ig_cfg.targ_pid && (pid_tgid >> 32) != ig_cfg.targ_pid)
-		return false;
-	if (ig_cfg.targ_tid && (__u32)pid_tgid != ig_cfg.targ_tid)
-		return false;
+		if (ig_cfg.targ_pid && (pid_tgid >> 32) != ig_cfg.targ_pid)
+			return false;
+		if (ig_cfg.targ_tid && (__u32)pid_tgid != ig_cfg.targ_tid)
+			return false;
+	}
 	if (ig_cfg.filter_uid || ig_cfg.filter_gid) {
 		__u64 uid_gid = bpf_get_current_uid_gid();
 

@@ -412,6 +412,8 @@ static __noinline bool match_selector(const struct pol_selector *s, struct polic
 {
 	bool found = false;
 
+	if (s->pid_op || s->bin_op)
+		ev->proc.pid = bpf_get_current_pid_tgid() >> 32;   /* only where a selector asks */
 	if (s->pid_op) {
 		for (int i = 0; i < POL_MAX_PIDS && i < s->npids; i++)
 			found |= s->pids[i] == ev->proc.pid;
@@ -566,7 +568,6 @@ int ig_policy(void *ctx)
 	w.ev = bpf_map_lookup_elem(&pol_heap, &zero);
 	if (!w.ev)
 		return 0;
-	w.ev->proc.pid = bpf_get_current_pid_tgid() >> 32;
 	/* the first hook inline (most tracepoints have one), the rest looped */
 	pol_run_hook(ctx, h, hook, w.ev);
 	if (h->next) {
