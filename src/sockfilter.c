@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -348,6 +349,19 @@ static void scan(struct sf_attach *a)
 	drop_unseen(a);
 }
 
+/* A socket per interface: the host of a node with 200 pods has 200 veths,
+ * and 1024 descriptors (the usual soft limit) would run out. The hard
+ * limit is ig's to take; ig uses poll and epoll, never select. */
+static void raise_nofile(void)
+{
+	struct rlimit r;
+
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
 int sf_start(struct sf_attach *a, const char *host_root, int filter_fd, int progs_fd,
 	     int owners_fd)
 {
@@ -357,6 +371,7 @@ int sf_start(struct sf_attach *a, const char *host_root, int filter_fd, int prog
 
 	memset(a, 0, sizeof(*a));
 	a->self_ns = -1;
+	raise_nofile();
 	snprintf(a->proc, sizeof(a->proc), "%s/proc",
 		 host_root && strcmp(host_root, "/") ? host_root : "");
 	a->progs_fd = progs_fd;

@@ -138,7 +138,7 @@ test_dns_shared_netns() {
 # interfaces. The query leaves the client's namespace (OUTGOING) and
 # arrives in the server's (HOST); on lo, each packet is one event.
 test_dns_interface_added_later() {
-	local s=igdns-vs-$$ c=igdns-vc-$$ sino cino
+	local s=igdns-vs-$$ c=igdns-vc-$$ sino cino soft hard
 	DNS_SLEEPS=""
 	ip netns add "$s" && ip netns add "$c" || { fail "ip netns add"; return 1; }
 	# shellcheck disable=SC2064
@@ -149,6 +149,9 @@ test_dns_interface_added_later() {
 	ip netns exec "$s" sleep 600 & DNS_SLEEPS="$DNS_SLEEPS $!"
 	ip netns exec "$c" sleep 600 & DNS_SLEEPS="$DNS_SLEEPS $!"
 	ig_start "$TMP/out" run trace_dns --host -o json || return 1
+	# A socket per interface: ig takes its hard limit of descriptors.
+	read -r soft hard < <(awk '/^Max open files/ { print $4, $5 }' "/proc/$IG_PID/limits")
+	assert_eq "$hard" "$soft" "ig's soft limit of open files" || return 1
 	wait_for_line "$TMP/out.err" "packet filter attached in network namespace $sino\$" || return 1
 	wait_for_line "$TMP/out.err" "packet filter attached in network namespace $cino\$" || return 1
 	ip link add "igvs$$" netns "$s" type veth peer name "igvc$$" netns "$c" || { fail "ip link add"; return 1; }
