@@ -148,6 +148,7 @@ test_dns_interface_added_later() {
 	# A process in each: ig finds namespaces by their processes.
 	ip netns exec "$s" sleep 600 & DNS_SLEEPS="$DNS_SLEEPS $!"
 	ip netns exec "$c" sleep 600 & DNS_SLEEPS="$DNS_SLEEPS $!"
+	ulimit -Sn 512   # below the hard limit, which ig must take
 	ig_start "$TMP/out" run trace_dns --host -o json || return 1
 	# A socket per interface: ig takes its hard limit of descriptors.
 	read -r soft hard < <(awk '/^Max open files/ { print $4, $5 }' "/proc/$IG_PID/limits")
