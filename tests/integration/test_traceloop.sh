@@ -156,14 +156,17 @@ test_traceloop_daemon_list_show_close() {
 	# The container lives until the daemon lists it: a container gone
 	# within milliseconds is not always recorded by the daemon (seen once
 	# under ASan; see the closing note), and this test is about list, show
-	# and close, not about that race.
-	docker run -d --name "$name" busybox sh -c "$TL_DEMO; until [ -e /tmp/go ]; do sleep 0.05; done" >/dev/null || return 1
+	# and close, not about that race. It waits blocked on a FIFO: a loop of
+	# `sleep`s would fill its ring with their syscalls on a slow machine
+	# (CI once waited 14 s) and overwrite the demo's.
+	docker run -d --name "$name" busybox sh -c "$TL_DEMO; mkfifo /tmp/go; read x </tmp/go" >/dev/null || return 1
 	local i
 	for i in $(seq 1 100); do
 		"$IG" traceloop list --socket "$sock" | grep -q " $name " && break
 		sleep 0.1
 	done
-	docker exec "$name" touch /tmp/go
+	# (Before the mkfifo, this makes a plain file, and the read ends as well.)
+	docker exec "$name" sh -c 'echo go >/tmp/go'
 	docker wait "$name" >/dev/null
 	docker rm "$name" >/dev/null
 	# The daemon reads its rings on its own clock: wait until it lists
