@@ -10,11 +10,19 @@ test_oomkill_container_memory_limit() {
 	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
 	local name="ig-oom-$RANDOM"
 	ig_start "$TMP/out" run trace_oomkill -o json -c "$name" || return 1
-	docker run --rm --name "$name" --memory 32m --memory-swap 32m busybox \
-		sh -c 'head -c 200m /dev/zero | tail >/dev/null; echo "status $?"' >"$TMP/docker.out" 2>&1
+	# The container outlives the kill until the event is seen: under ASan
+	# ig once named the container only after a `docker run --rm` had
+	# already removed it, and dropped the event (-c keeps named ones).
+	docker run -d --name "$name" --memory 32m --memory-swap 32m busybox \
+		sh -c 'head -c 200m /dev/zero | tail >/dev/null; echo "status $?"; mkfifo /tmp/go; read x </tmp/go' >/dev/null ||
+		{ fail "docker run"; return 1; }
 	local ev
 	ev=$(wait_json "$TMP/out" '.tcomm == "tail"')
 	local rc=$?
+	docker exec "$name" sh -c 'echo go >/tmp/go'
+	docker wait "$name" >/dev/null
+	docker logs "$name" >"$TMP/docker.out" 2>&1
+	docker rm -f "$name" >/dev/null
 	ig_stop
 	[ $rc -eq 0 ] || { cat "$TMP/docker.out" >&2; return 1; }
 	assert_contains "$(cat "$TMP/docker.out")" "status 137" "tail was killed (128 + SIGKILL)" &&
