@@ -163,8 +163,9 @@ static int grow_links(struct sf_netns *e)
 	return 0;
 }
 
-/* Open taps on names[0..n) in the namespace of pid (NULL: ours); each
- * that fails is tried again at the next scan. 0, or the first error. */
+/* Open taps on names[0..n), none tapped yet (sync_links picks them), in
+ * the namespace of pid (NULL: ours); each that fails is tried again at the
+ * next scan. 0, or the first error. */
 static int open_taps(struct sf_attach *a, struct sf_netns *e, const char *pid,
 		      char (*names)[IF_NAMESIZE], int n)
 {
@@ -185,8 +186,6 @@ static int open_taps(struct sf_attach *a, struct sf_netns *e, const char *pid,
 		struct sf_link l;
 		int err;
 
-		if (has_link(e, names[i]))
-			continue;
 		err = grow_links(e) ? -ENOMEM : open_tap(names[i], e->prog, &l);
 		if (!err) {
 			e->links[e->nlinks++] = l;
