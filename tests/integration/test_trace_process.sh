@@ -93,17 +93,31 @@ test_process_parent_from_proc_seed() {
 }
 
 # -o compact: Tetragon's lines; the source of a host process is "host", a
-# SIGKILL shows by name.
+# SIGKILL shows by name. The tag is sleep's time (GNU sleep refuses other
+# arguments: it exited 1 before `kill -9` once), and sleep is killed only
+# once its exec is out. grep reads its lines from files: given on its
+# command line, they are in ig's line for grep itself, which it then finds.
 test_process_compact_lines() {
-	local tag="cmp-$RANDOM"
+	local tag="1$RANDOM$RANDOM" pid
+	printf '%s\n' "🚀 process host /bin/sleep $tag" >"$TMP/l.exec"
+	printf '%s\n' "💥 exit    host /bin/sleep $tag SIGKILL" >"$TMP/l.kill"
+	printf '%s\n' "🚀 process host /bin/echo $tag" >"$TMP/l.echo"
+	printf '%s\n' "💥 exit    host /bin/echo $tag 0" >"$TMP/l.echo-exit"
 	ig_start "$TMP/out" run trace_process -o compact --host || return 1
-	/bin/sh -c "/bin/sleep 30 $tag & kill -9 \$!; wait; /bin/echo $tag" >/dev/null
-	wait_until 10 grep -q "exit    host /bin/echo $tag 0" "$TMP/out"
-	wait_until 5 grep -q "sleep 30 $tag SIGKILL\$" "$TMP/out"
+	/bin/sleep "$tag" &
+	pid=$!
+	wait_until 10 grep -qxFf "$TMP/l.exec" "$TMP/out"
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	/bin/echo "$tag" >/dev/null
+	wait_until 10 grep -qxFf "$TMP/l.echo-exit" "$TMP/out"
+	wait_until 10 grep -qxFf "$TMP/l.kill" "$TMP/out"
 	ig_stop
-	grep -q "^🚀 process host /bin/echo $tag\$" "$TMP/out" || fail "no process line: $(grep -a "$tag" "$TMP/out")" || return 1
-	grep -q "^💥 exit    host /bin/echo $tag 0\$" "$TMP/out" || fail "no exit line: $(grep -a "$tag" "$TMP/out")" || return 1
-	grep -Eq "^💥 exit    host /bin/(sleep|sh) .*$tag SIGKILL\$" "$TMP/out" || fail "no SIGKILL line: $(grep -a "$tag" "$TMP/out")"
+	local l
+	for l in exec kill echo echo-exit; do
+		grep -qxFf "$TMP/l.$l" "$TMP/out" ||
+			fail "no line '$(cat "$TMP/l.$l")' in: $(grep -a "$tag" "$TMP/out")" || return 1
+	done
 }
 
 test_process_bad_cache_size_refused() {
