@@ -208,6 +208,7 @@ static __always_inline void ig_note_cgroups(__u64 key)
 		if (bpf_probe_read_kernel_str(hint.pids, sizeof(hint.pids), BPF_CORE_READ(kn, name)) < 0)
 			hint.pids[0] = 0;
 	}
+	hint.seen_boot_ns = bpf_ktime_get_boot_ns();
 	bpf_map_update_elem(&ig_mntns_hints, &key, &hint, BPF_NOEXIST);
 }
 

@@ -29,6 +29,8 @@ struct ig_proc {
 struct ig_mntns_hint {
 	char dfl[IG_CGROUP_NAME_LEN];   /* the cgroup v2 (unified) hierarchy */
 	char pids[IG_CGROUP_NAME_LEN];  /* the v1 pids hierarchy, if any */
+	__u64 seen_boot_ns;             /* when: a container already gone is
+					 * named if it ran then */
 };
 
 /* Values of the classification map shared by every gadget (see common.bpf.h). */

@@ -24,10 +24,9 @@ struct top_ns_seen {
 
 #ifndef __bpf__
 struct ig_batch;
-struct gadget_ctx;
 /* Every tick: name the namespaces the map lists (a container then stays in
  * the table, exited, past the interval's end), and forget them. */
-void top_ns_tick(struct gadget_ctx *ctx, struct ig_batch *b, int map_fd);
+void top_ns_tick(struct ig_batch *b, int map_fd);
 #endif
 
 #endif

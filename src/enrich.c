@@ -295,6 +295,33 @@ static bool apply_host(struct enricher *e, struct ns_entry *n, uint64_t mntns)
 	return e->o->host;
 }
 
+const struct container *enricher_name_from_cgroups(struct enricher *e, uint64_t key,
+						   uint64_t inum, uint32_t pid, uint64_t seen_ns)
+{
+	char text[2 * IG_CGROUP_NAME_LEN + 32];
+	struct ig_mntns_hint hint;
+	const struct container *c;
+
+	if (e->hints_fd < 0)
+		return NULL;
+	if (bpf_map_lookup_elem(e->hints_fd, &key, &hint)) {
+		ig_info("mntns %llu: pid %u left no cgroup hint", (unsigned long long)inum, pid);
+		return NULL;
+	}
+	hint.dfl[sizeof(hint.dfl) - 1] = 0;
+	hint.pids[sizeof(hint.pids) - 1] = 0;
+	snprintf(text, sizeof(text), "1:pids:/%s\n0::/%s\n", hint.pids, hint.dfl);
+	/* The namespace's first sighting: a tick, or an event read late,
+	 * may come after the runtime recorded the container's end. */
+	if (hint.seen_boot_ns)
+		seen_ns = hint.seen_boot_ns + sys_boot_to_wall_ns();
+	c = ct_resolve_cgroup(e->ct, key, inum, pid, text, seen_ns);
+	if (!c)
+		ig_info("mntns %llu: pid %u: its cgroups (%s, %s) name no container",
+			(unsigned long long)inum, pid, hint.dfl, hint.pids);
+	return c;
+}
+
 /* The process may be gone, or a zombie (a container that lived for a
  * millisecond): name the container from the cgroups BPF noted for its
  * namespace. Tried at most every HINT_RETRY_NS per namespace: host services
@@ -305,30 +332,14 @@ static const struct container *resolve_from_hint(struct enricher *e, struct ns_e
 						 uint64_t key, uint64_t inum, uint32_t pid,
 						 uint64_t seen_ns)
 {
-	struct ig_mntns_hint hint;
-	char text[2 * IG_CGROUP_NAME_LEN + 32];
-	const struct container *c;
 	uint64_t now = sys_now_ns(CLOCK_MONOTONIC);
 
-	if (e->hints_fd < 0 || !n || (n->hint_at && now - n->hint_at < HINT_RETRY_NS))
+	if (!n || (n->hint_at && now - n->hint_at < HINT_RETRY_NS))
 		return NULL;
 	n->hint_at = now;
-	if (bpf_map_lookup_elem(e->hints_fd, &key, &hint)) {
-		ig_info("mntns %llu: pid %u left no cgroup hint",
-			(unsigned long long)inum, pid);
-		return NULL;
-	}
-	hint.dfl[sizeof(hint.dfl) - 1] = 0;
-	hint.pids[sizeof(hint.pids) - 1] = 0;
-	snprintf(text, sizeof(text), "1:pids:/%s\n0::/%s\n", hint.pids, hint.dfl);
-	c = ct_resolve_cgroup(e->ct, key, inum, pid, text, seen_ns);
-	if (!c)
-		ig_info("mntns %llu: pid %u: its cgroups (%s, %s) name no container",
-			(unsigned long long)inum, pid, hint.dfl, hint.pids);
-	return c;
+	return enricher_name_from_cgroups(e, key, inum, pid, seen_ns);
 }
 
-/* Recompute a memo slot: the running containers in netns, in table order. */
 static void fill_netns_memo(const struct enricher *e, struct netns_memo *m, uint64_t netns)
 {
 	m->netns = netns;

@@ -535,6 +535,26 @@ static bool seen_while_it_ran(const struct container *c, uint64_t seen_ns)
 	       seen_ns <= c->finished_at_ns + CT_EXIT_SLACK_NS;
 }
 
+/* The runtime still records it as running, but the init process it
+ * recorded is gone: the container is ending, and the runtime writes that
+ * down a moment later (a container whose processes all died at once: the
+ * OOM killer of a small --memory). The namespace was seen after it
+ * started, if ig knows when. */
+static bool ending_when_seen(const struct container_table *t, const struct container *c,
+			     uint64_t key, uint64_t seen_ns)
+{
+	if (c->exited || !c->pid || !pid_gone(t, c->pid))
+		return false;
+	if (seen_ns && c->started_at_ns && seen_ns + CT_SETUP_SLACK_NS < c->started_at_ns)
+		return false;
+	/* Its run has one namespace: one named already is it. */
+	for (size_t i = 0; i < t->n; i++)
+		if (!t->v[i]->hinted && !t->v[i]->exited && t->v[i]->mntns_key != key &&
+		    strcmp(t->v[i]->id, c->id) == 0)
+			return false;
+	return true;
+}
+
 /* Claims namespace key for c, a container whose processes are all gone. */
 static int claim_gone(struct container_table *t, struct container *c, uint64_t key,
 		      uint64_t inum, const struct container **out)
@@ -560,9 +580,9 @@ static int claim_gone(struct container_table *t, struct container *c, uint64_t k
 /* The cgroup of the event's pid names container id, which an unprivileged
  * process can arrange (delegated cgroups). The namespace is the container's
  * only if the runtime's own record says so: the init pid it recorded lives
- * in that namespace, or, for a container already gone (it lived a
- * millisecond), the event came from that very pid, or the runtime says it
- * ran (and ended) when the namespace was seen. Else it is a hint. */
+ * in that namespace, or, for a container whose processes are all gone
+ * already (it lived a millisecond, or ig is slow), the runtime says it ran
+ * (and ended, or is ending) when the namespace was seen. Else it is a hint. */
 static int resolve_id(struct container_table *t, const char *id, uint64_t key, uint32_t pid,
 		      uint64_t inum, uint64_t seen_ns, const struct container **out)
 {
@@ -581,8 +601,8 @@ static int resolve_id(struct container_table *t, const char *id, uint64_t key, u
 			*out = ct_lookup_mntns(t, key);
 			return r;
 		}
-	} else if ((!c.exited && c.pid && c.pid == pid && pid_gone(t, pid)) ||
-		   (seen_while_it_ran(&c, seen_ns) && pid_gone(t, pid))) {
+	} else if (pid_gone(t, pid) &&
+		   (ending_when_seen(t, &c, key, seen_ns) || seen_while_it_ran(&c, seen_ns))) {
 		return claim_gone(t, &c, key, inum, out);
 	}
 	return add_hint(t, &c, key, inum, pid, out);

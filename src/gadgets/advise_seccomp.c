@@ -357,11 +357,19 @@ static void adv_tick(struct gadget_ctx *ctx, struct ig_batch *b)
 		c = ct_lookup_mntns(t, key);
 		if (!c && key != ct_host_mntns(t))
 			c = ct_resolve(t, key, v.pid);
+		/* Its process is gone already (under a slow ig, a short
+		 * workload's): the cgroups BPF noted name it while the
+		 * runtime keeps its record (docker run --rm drops it). */
+		if (!c && key != ct_host_mntns(t))
+			c = enricher_name_from_cgroups(b->enr, key, 0, v.pid,
+						       sys_now_ns(CLOCK_REALTIME));
 		/* A hint (a cgroup names it, the runtime does not vouch for it
 		 * yet: runc is still creating it) is not a name: try again. */
 		if (c && !c->hinted) {
 			n->c = *c;
 			n->found = true;
+			ig_info("advise_seccomp: mount namespace %llu is container %s",
+				(unsigned long long)key, c->name);
 		}
 	}
 }

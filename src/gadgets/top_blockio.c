@@ -58,7 +58,7 @@ static int tb_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 
 static void tb_tick(struct gadget_ctx *ctx, struct ig_batch *b)
 {
-	top_ns_tick(ctx, b, bpf_map__fd(((struct top_blockio_bpf *)ctx->skel)->maps.ig_top_ns));
+	top_ns_tick(b, bpf_map__fd(((struct top_blockio_bpf *)ctx->skel)->maps.ig_top_ns));
 }
 
 IG_GADGET(top_blockio) = {

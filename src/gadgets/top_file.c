@@ -86,7 +86,7 @@ static int tf_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 
 static void tf_tick(struct gadget_ctx *ctx, struct ig_batch *b)
 {
-	top_ns_tick(ctx, b, bpf_map__fd(((struct top_file_bpf *)ctx->skel)->maps.ig_top_ns));
+	top_ns_tick(b, bpf_map__fd(((struct top_file_bpf *)ctx->skel)->maps.ig_top_ns));
 }
 
 IG_GADGET(top_file) = {

@@ -3,29 +3,34 @@
 # bounded allocation overruns: busybox tail keeps a line without a newline
 # whole, and /dev/zero has none, so it grows until the memory cgroup's OOM
 # killer stops it (at most 200 MiB are read). Whichever of head and tail
-# allocates last runs the killer; tail, the biggest, is the victim.
+# allocates last runs the killer; tail, the biggest, is the victim. Here
+# (cgroup v1) the killer often goes on to kill the container's sh too: its
+# processes are then all gone, maybe before ig looked, and before docker
+# wrote the end down (ig names it from its cgroup and docker's record).
 . tests/lib/engines.sh
 
 test_oomkill_container_memory_limit() {
 	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
 	local name="ig-oom-$RANDOM"
 	ig_start "$TMP/out" run trace_oomkill -o json -c "$name" || return 1
-	# The container outlives the kill until the event is seen: under ASan
-	# ig once named the container only after a `docker run --rm` had
-	# already removed it, and dropped the event (-c keeps named ones).
 	docker run -d --name "$name" --memory 32m --memory-swap 32m busybox \
-		sh -c 'head -c 200m /dev/zero | tail >/dev/null; echo "status $?"; mkfifo /tmp/go; read x </tmp/go' >/dev/null ||
+		sh -c 'head -c 200m /dev/zero | tail >/dev/null; echo "status $?"' >/dev/null ||
 		{ fail "docker run"; return 1; }
 	local ev
 	ev=$(wait_json "$TMP/out" '.tcomm == "tail"')
 	local rc=$?
-	docker exec "$name" sh -c 'echo go >/tmp/go'
 	docker wait "$name" >/dev/null
 	docker logs "$name" >"$TMP/docker.out" 2>&1
+	local oom
+	oom=$(docker inspect -f '{{.State.OOMKilled}}' "$name")
 	docker rm -f "$name" >/dev/null
 	ig_stop
 	[ $rc -eq 0 ] || { cat "$TMP/docker.out" >&2; return 1; }
-	assert_contains "$(cat "$TMP/docker.out")" "status 137" "tail was killed (128 + SIGKILL)" &&
+	# tail's end is seen by sh, unless the killer took sh as well.
+	case "$(cat "$TMP/docker.out")/$oom" in
+	*"status 137"*|*/true) ;;
+	*) fail "tail was not OOM-killed: $(cat "$TMP/docker.out"), OOMKilled $oom"; return 1 ;;
+	esac
 	assert_eq "$name" "$(jq -r .runtime.containerName <<<"$ev")" "containerName" &&
 	case "$(jq -r .fcomm <<<"$ev")" in head|tail) ;; *) fail "fcomm: the killer is one of the pipeline: $ev"; return 1 ;; esac
 	assert_eq "$(jq -r .fcomm <<<"$ev")" "$(jq -r .proc.comm <<<"$ev")" "fcomm is proc.comm" &&

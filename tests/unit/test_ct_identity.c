@@ -194,7 +194,8 @@ static void test_resolve_hint_running_container(void **state)
 
 /* A container that lived a millisecond is gone when user space looks: the
  * runtime's state still names its init pid, and the event came from that
- * pid. That ties the namespace to it; another pid would not. */
+ * pid. That ties the namespace to it; another namespace, once it has one,
+ * is only a hint. */
 static void test_resolve_gone_init_pid(void **state)
 {
 	struct fake *f = *state;
@@ -218,6 +219,33 @@ static void test_resolve_gone_init_pid(void **state)
 	assert_non_null(c);
 	assert_true(c->hinted);
 	assert_string_equal(c->name, "starting?");
+}
+
+/* All of a container's processes died at once (an OOM kill), before ig
+ * looked and before the runtime wrote down the end: its state still says
+ * running, with an init pid that is gone. The namespace, seen from another
+ * of its processes (the killed one), is the container's. */
+static void test_resolve_ending_container(void **state)
+{
+	struct fake *f = *state;
+	const struct container *c;
+
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+	fk_copy(f, "docker_created.v2.json",
+		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
+	fk_runc(f, "/run/docker/runtime-runc/moby", ID_STARTING, 4800);
+	c = ct_resolve_cgroup(f->t, 4026532040, 4026532040, 4805,
+			      "1:pids:/docker/" ID_STARTING "\n0::/\n", 0);
+	assert_non_null(c);
+	assert_false(c->hinted);
+	assert_string_equal(c->name, "starting");
+	assert_int_equal(c->mntns_key, 4026532040);
+	/* Its run has one namespace: another is only a hint. */
+	c = ct_resolve_cgroup(f->t, 4026532041, 4026532041, 4806,
+			      "1:pids:/docker/" ID_STARTING "\n0::/\n", 0);
+	assert_non_null(c);
+	assert_true(c->hinted);
 }
 
 /* docker clears an exited container's pid: a namespace seen while the
@@ -351,6 +379,7 @@ int main(void)
 		FAKE(test_resolve_hint_stopped_container),
 		FAKE(test_resolve_hint_running_container),
 		FAKE(test_resolve_gone_init_pid),
+		FAKE(test_resolve_ending_container),
 		FAKE(test_resolve_gone_exited_window),
 		FAKE(test_hint_replaced_by_container),
 		FAKE(test_k8s_needs_sandbox),
