@@ -5,7 +5,7 @@ test_open_enoent() {
 	local f="/tmp/ig-missing-$RANDOM$RANDOM"
 	ig_start "$TMP/out" run trace_open -o json --host || return 1
 	cat "$f" 2>/dev/null
-	sleep 0.3
+	wait_json "$TMP/out" ".fname == \"$f\"" >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	local ev
 	ev=$(json_select "$TMP/out" ".fname == \"$f\"")
@@ -21,7 +21,7 @@ test_open_creat_mode_and_flags() {
 	local f="$TMP/created-$RANDOM"
 	ig_start "$TMP/out" run trace_open -o json --host --comm python3 || return 1
 	python3 -c "import os; fd = os.open('$f', os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o640); print(fd)" >"$TMP/fd"
-	sleep 0.3
+	wait_json "$TMP/out" ".fname == \"$f\"" >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	local ev
 	ev=$(json_select "$TMP/out" ".fname == \"$f\"")
@@ -36,7 +36,8 @@ test_open_failed_only() {
 	local f="/tmp/ig-missing-$RANDOM"
 	ig_start "$TMP/out" run trace_open -o json --host --failed --comm cat || return 1
 	cat /etc/hostname "$f" >/dev/null 2>&1
-	sleep 0.3
+	# The successful open came before the failed one, in the same ring.
+	wait_json "$TMP/out" ".fname == \"$f\"" >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	[ -n "$(json_select "$TMP/out" ".fname == \"$f\"")" ] || fail "failed open not shown" || return 1
 	[ -z "$(json_select "$TMP/out" '.error == ""')" ] || fail "a successful open was shown with --failed"
@@ -45,7 +46,8 @@ test_open_failed_only() {
 test_open_prefixes_in_kernel() {
 	ig_start "$TMP/out" run trace_open -o json --host --comm cat --prefixes /etc/host,/nonexist || return 1
 	cat /etc/hostname /etc/passwd /nonexistent 2>/dev/null >/dev/null
-	sleep 0.3
+	# The last open: /etc/passwd's, dropped in the kernel, came before.
+	wait_json "$TMP/out" '.fname == "/nonexistent"' >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	assert_eq "/etc/hostname /nonexistent" "$(jq -r .fname "$TMP/out" | grep -v '^/lib\|^/usr' | sort | tr '\n' ' ' | sed 's/ $//')" "paths"
 }
@@ -55,7 +57,8 @@ test_open_columns_escape_hostile_name() {
 	f=$(printf '/tmp/ig-a\033[1A\033[2K/etc/shadow')
 	ig_start "$TMP/out" run trace_open --host --comm cat || return 1
 	cat "$f" 2>/dev/null
-	sleep 0.3
+	# Its row, escaped or not (the assertions tell which).
+	wait_for_line "$TMP/out" 'ig-a.*/etc/shadow' || { ig_stop; return 1; }
 	ig_stop
 	if grep -q $'\033' "$TMP/out"; then fail "raw ESC in columns output"; return 1; fi
 	assert_contains "$(cat "$TMP/out")" '/tmp/ig-a\x1b[1A\x1b[2K/etc/shadow' "escaped name"
@@ -66,7 +69,7 @@ test_open_json_escape_hostile_name() {
 	f=$(printf '/tmp/ig-b\033]0;x\007\xff\x01')
 	ig_start "$TMP/out" run trace_open -o json --host --comm cat || return 1
 	cat "$f" 2>/dev/null
-	sleep 0.3
+	wait_for_line "$TMP/out" '/tmp/ig-b' || { ig_stop; return 1; }
 	ig_stop
 	jq -e . "$TMP/out" >/dev/null || fail "JSON does not parse" || return 1
 	assert_contains "$(cat "$TMP/out")" '/tmp/ig-b\u001b]0;x\u0007\ufffd\u0001' "escaped JSON name"
@@ -76,7 +79,11 @@ test_open_filter_user_space() {
 	ig_start "$TMP/out" run trace_open -o json --host --filter 'fname~^/etc/host,proc.comm==cat' || return 1
 	cat /etc/hostname /etc/passwd >/dev/null
 	head -c1 /etc/hostname >/dev/null
-	sleep 0.3
+	# A marker after the filtered opens: once its row is out, theirs were
+	# read (and dropped) before it.
+	cat /etc/hostname >/dev/null
+	wait_until 10 json_has "$TMP/out" '.proc.comm == "cat" and .fname == "/etc/hostname"' 2 ||
+		{ ig_stop; fail "no second cat /etc/hostname in: $(head -c 1500 "$TMP/out")"; return 1; }
 	ig_stop
 	assert_eq "cat /etc/hostname" "$(jq -r 'select(.type != "lost") | .proc.comm + " " + .fname' "$TMP/out" | sort -u | tr '\n' ' ' | sed 's/ $//')" "filtered events"
 }
@@ -89,7 +96,7 @@ test_open_paths_relative_and_symlink() {
 	echo x >"$d/target-$n" && ln -s "target-$n" "$d/link-$n"
 	ig_start "$TMP/out" run trace_open -o json --host --comm cat --paths || return 1
 	(cd "$d" && cat "./target-$n" "link-$n" >/dev/null)
-	sleep 0.3
+	wait_json "$TMP/out" ".fname == \"link-$n\"" >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	local ev link
 	ev=$(json_select "$TMP/out" ".fname == \"./target-$n\"")
@@ -108,7 +115,8 @@ test_open_paths_failed_relative_cwd() {
 	ig_start "$TMP/out" run trace_open -o json --host --comm cat --paths || return 1
 	(cd "$d" && cat "$n" "sub/$n" 2>/dev/null)
 	(cd / && cat "$n" 2>/dev/null)
-	sleep 0.3
+	wait_until 10 json_has "$TMP/out" "(.fname | endswith(\"$n\"))" 3 ||
+		{ ig_stop; fail "not 3 events for $n in: $(head -c 1500 "$TMP/out")"; return 1; }
 	ig_stop
 	assert_eq "$d/$n ENOENT|$d/sub/$n ENOENT|/$n ENOENT" \
 		"$(jq -r "select(.fname | endswith(\"$n\")) | .fpath + \" \" + .error" "$TMP/out" | paste -sd '|')" \
@@ -135,7 +143,7 @@ how = (ctypes.c_uint64 * 3)(0, 0, 0x10)   # flags, mode, resolve = RESOLVE_IN_RO
 ctypes.CDLL(None, use_errno=True).syscall(437, dfd, ("/in-root-" + n).encode(), how, 24)
 PY
 	)
-	sleep 0.3
+	wait_json "$TMP/out" ".fname == \"/in-root-$n\"" >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	local ok nope root
 	ok=$(json_select "$TMP/out" ".fname == \"ok-$n\"")
@@ -156,7 +164,7 @@ test_open_paths_deep_marked() {
 	want="…/$(tr '/' '\n' <<<"${d#/}/$rel" | tail -n 32 | paste -sd /)"
 	ig_start "$TMP/out" run trace_open -o json --host --comm cat --paths || return 1
 	(cd "$d" && cat "$rel" >/dev/null)
-	sleep 0.3
+	wait_json "$TMP/out" ".fname == \"$rel\"" >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	assert_eq "$want" "$(jq -r "select(.fname == \"$rel\") | .fpath" "$TMP/out")" "cut fpath"
 }
@@ -166,7 +174,7 @@ test_open_no_paths_fpath_empty() {
 	local n=$RANDOM$RANDOM
 	ig_start "$TMP/out" run trace_open -o json --host --comm cat || return 1
 	(cd "$TMP" && cat "missing-$n" /etc/hostname 2>/dev/null >/dev/null)
-	sleep 0.3
+	wait_json "$TMP/out" '.fname == "/etc/hostname"' >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	local ev ok
 	ev=$(json_select "$TMP/out" ".fname == \"missing-$n\"")
@@ -181,7 +189,7 @@ test_open_paths_columns() {
 	local n=$RANDOM$RANDOM
 	ig_start "$TMP/out" run trace_open --host --comm cat --paths --fields comm,fname,fpath || return 1
 	(cd / && cat "etc/../nope-$n" 2>/dev/null)
-	sleep 0.3
+	wait_for_line "$TMP/out" "nope-$n" || { ig_stop; return 1; }
 	ig_stop
 	assert_eq "COMM FNAME FPATH" "$(head -1 "$TMP/out" | tr -s ' ')" "header" &&
 	assert_contains "$(cat "$TMP/out")" "etc/../nope-$n" "fname" &&
@@ -198,7 +206,8 @@ test_open_paths_long_name_marked() {
 	exact=$(head -c 255 /dev/zero | tr '\0' e)
 	ig_start "$TMP/out" run trace_open -o json --host --comm cat --paths || return 1
 	(cd "$d" && cat "$long" "$exact" 2>/dev/null)
-	sleep 0.3
+	# The 255-byte name's row, the last (whole or not: the assertions tell).
+	wait_for_line "$TMP/out" '"fname":"e{200}' || { ig_stop; return 1; }
 	ig_stop
 	# A cut fname ends in the mark too, and says so; a 255-byte name is whole.
 	assert_eq "$d/${long:0:255}… ENAMETOOLONG true" \
