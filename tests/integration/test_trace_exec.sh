@@ -5,7 +5,7 @@ test_exec_unique_argv_json() {
 	local tag="ig-exec-$RANDOM$RANDOM"
 	ig_start "$TMP/out" run trace_exec -o json --host || return 1
 	/bin/echo "$tag" 'with space' >/dev/null
-	sleep 0.3
+	wait_json "$TMP/out" ".args == \"/bin/echo $tag with space\"" >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	local ev
 	ev=$(json_select "$TMP/out" ".args == \"/bin/echo $tag with space\"")
@@ -27,7 +27,7 @@ test_exec_custom_columns_pid_comm() {
 	ig_start "$TMP/out" run trace_exec -o custom-columns=pid,comm --host || return 1
 	/bin/echo "$tag" >/dev/null & local pid=$!
 	wait $pid
-	sleep 0.3
+	wait_for_line "$TMP/out" "^ *$pid echo *$" || { ig_stop; return 1; }
 	ig_stop
 	assert_eq "PID COMM" "$(head -1 "$TMP/out" | tr -s ' ' | sed 's/^ //;s/ $//')" "header" || return 1
 	grep -Eq "^ *$pid echo *$" "$TMP/out" || fail "no '$pid echo' row in: $(cat "$TMP/out")"
@@ -36,7 +36,8 @@ test_exec_custom_columns_pid_comm() {
 test_exec_failed_shown_with_ignore_failed_false() {
 	ig_start "$TMP/out" run trace_exec -o json --host --ignore-failed=false || return 1
 	/nonexistent/ig-missing-binary 2>/dev/null
-	sleep 0.3
+	wait_json "$TMP/out" '.error == "ENOENT" and (.args | contains("ig-missing-binary"))' >/dev/null ||
+		{ ig_stop; return 1; }
 	ig_stop
 	local ev
 	# Other processes on the host may fail an exec meanwhile: ours is the
@@ -48,10 +49,12 @@ test_exec_failed_shown_with_ignore_failed_false() {
 }
 
 test_exec_failed_hidden_by_default() {
+	local tag="ig-hidden-$RANDOM$RANDOM"
 	ig_start "$TMP/out" run trace_exec -o json --host || return 1
 	/nonexistent/ig-missing-binary 2>/dev/null
-	/bin/true
-	sleep 0.3
+	# After the failed exec: once its row is out, the failed one was read.
+	/bin/true "$tag"
+	wait_json "$TMP/out" ".args == \"/bin/true $tag\"" >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	[ -z "$(json_select "$TMP/out" '.error != ""')" ] || fail "failed exec shown despite --ignore-failed default"
 }
@@ -59,7 +62,7 @@ test_exec_failed_hidden_by_default() {
 test_exec_paths() {
 	ig_start "$TMP/out" run trace_exec -o json --host --paths --comm ls || return 1
 	(cd /usr/share && /bin/ls >/dev/null)
-	sleep 0.3
+	wait_json "$TMP/out" '.args == "/bin/ls"' >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	local ev
 	ev=$(head -1 "$TMP/out")
@@ -78,7 +81,8 @@ test_exec_paths_cut_are_marked() {
 	mkdir -p "$deep" "$long"
 	ig_start "$TMP/out" run trace_exec -o json --host --paths --comm true || return 1
 	(cd "$deep" && /bin/true) && (cd "$long" && /bin/true)
-	sleep 0.3
+	# The second exec's row (its cwd starts with $long, marked or not).
+	wait_json "$TMP/out" "(.cwd | contains(\"/${comp}1\"))" >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	cwd=$(jq -r 'select(.cwd | test("/c40$")) | .cwd' "$TMP/out")
 	[[ "$cwd" == "…/"* ]] || fail "deep cwd not marked at its top: '$cwd'" || return 1
@@ -110,7 +114,7 @@ test_exec_argv_truncated_is_marked() {
 	big=$(head -c 20000 /dev/zero | tr '\0' a)
 	ig_start "$TMP/out" run trace_exec -o json --host --comm echo || return 1
 	/bin/echo "$big" >/dev/null
-	sleep 0.3
+	wait_json "$TMP/out" '.args | startswith("/bin/echo aaaa")' >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	assert_eq "true" "$(jq -r .args_truncated "$TMP/out" | head -1)" "args_truncated"
 }
