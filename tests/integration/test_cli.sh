@@ -121,9 +121,12 @@ test_cli_timeout_and_head() {
 	# A closed pipe ends ig promptly, even with no further events.
 	local start end
 	start=$(date +%s%N)
-	timeout 10 bash -c "'$IG' run trace_exec --host -o json | head -1 >/dev/null" &
-	sleep 1; /bin/true
-	wait $! || fail "ig did not end after head closed the pipe" || return 1
+	timeout 10 bash -c "'$IG' run trace_exec --host -o json -v 2>'$TMP/err' | head -1 >/dev/null" &
+	local pid=$!
+	# An exec once ig is attached, so that head has a line to read.
+	wait_for_line "$TMP/err" ": attached" || { wait $pid; return 1; }
+	/bin/true
+	wait $pid || fail "ig did not end after head closed the pipe" || return 1
 	end=$(date +%s%N)
 	[ $(( (end - start) / 1000000 )) -lt 5000 ] || fail "took too long"
 }
@@ -176,7 +179,7 @@ test_cli_trace_old_form() {
 	usage_error 'unknown gadget "trace nope"' trace nope || return 1
 	ig_start "$TMP/out" trace exec --host -o json || return 1
 	/bin/echo "$tag" >/dev/null
-	sleep 0.3
+	wait_json "$TMP/out" ".args == \"/bin/echo $tag\"" >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	assert_eq "/bin/echo $tag" "$(jq -r "select(.args | contains(\"$tag\")) | .args" "$TMP/out")" \
 		"the exec, traced by ig trace exec"
