@@ -27,7 +27,8 @@ test_perf_tiny_ring_losses_counted_and_reported() {
 	local comm="igperf$RANDOM" n=100000
 	ig_start "$TMP/out" run trace_open -o json --host --comm "$comm" --ring-size 4096 || return 1
 	perf_load_stalled "$comm" "$n"
-	sleep 1.2   # past one report period, so the running report shows too
+	# The running report (once a second), before the stop's final one.
+	wait_for_line "$TMP/out.err" "the ring buffer was full; try a larger --ring-size" || { ig_stop; return 1; }
 	ig_stop || fail "ig exited with $?" || return 1
 	local events lost_sum lost_total final
 	events=$(jq -c 'select(.fname == "/dev/null")' "$TMP/out" | wc -l)
@@ -89,11 +90,7 @@ test_perf_low_rate_event_shows_while_running() {
 	"$IG" run trace_open -o json --host -v >"$TMP/pipe" 2>"$TMP/out.err" &
 	IG_PID=$!
 	cat "$TMP/pipe" >"$TMP/out" &
-	for i in $(seq 1 100); do
-		grep -q ": attached" "$TMP/out.err" && break
-		sleep 0.05
-	done
-	sleep 0.2
+	wait_for_line "$TMP/out.err" ": attached" || { ig_stop; wait; return 1; }
 	cat "$f" 2>/dev/null
 	for i in $(seq 1 50); do
 		grep -qF "\"fname\":\"$f\"" "$TMP/out" && break
