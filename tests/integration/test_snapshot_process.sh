@@ -55,6 +55,8 @@ test_snapshot_process_container_procfs() {
 test_snapshot_process_iter_matches_procfs() {
 	sleep 600 &
 	local sp=$!
+	# Its exec done, or the snapshot could see this shell's fork.
+	wait_until 10 grep -qx sleep "/proc/$sp/comm" || { kill $sp; fail "sleep did not start"; return 1; }
 	"$IG" run snapshot_process --host --threads --pid $sp -o json >"$TMP/iter" 2>"$TMP/err" &&
 	IG_KERNEL_FEATURES_OFF=iter_task "$IG" run snapshot_process --host --threads --pid $sp -o json >"$TMP/proc" 2>>"$TMP/err"
 	local rc=$?
