@@ -123,7 +123,9 @@ test_containerd_k8s_fields() {
 	setup_engines || return 1
 	local name="ig-k8s-$RANDOM"
 	ig_start "$TMP/out" run trace_exec -o json --k8s-podname mypod-$name || return 1
-	ctr_run_k8s "$name" "mypod-$name" "myns" sh -c 'sleep 0.5; /bin/echo k8s-hello; sleep 30' >"$TMP/ctr.log" 2>&1 || { ig_stop; cat "$TMP/ctr.log" >&2; fail "ctr_run_k8s"; return 1; }
+	# The echo comes at once: the bundle's config.json and init.pid that
+	# name the container are written before its command runs.
+	ctr_run_k8s "$name" "mypod-$name" "myns" sh -c '/bin/echo k8s-hello; sleep 30' >"$TMP/ctr.log" 2>&1 || { ig_stop; cat "$TMP/ctr.log" >&2; fail "ctr_run_k8s"; return 1; }
 	wait_json "$TMP/out" '.args == "/bin/echo k8s-hello"' >/dev/null
 	ig_stop
 	ctr_rm "$name" >/dev/null 2>&1
@@ -147,7 +149,9 @@ test_runc_container_enriched_by_id() {
 	setup_engines || return 1
 	local name="ig-runc-$RANDOM"
 	ig_start "$TMP/out" run trace_exec -o json -c "$name" || return 1
-	runc_run "$name" sh -c 'sleep 0.5; /bin/echo runc-hello; sleep 30' >"$TMP/runc.log" 2>&1 || { ig_stop; cat "$TMP/runc.log" >&2; fail "runc_run"; return 1; }
+	# The echo comes at once: runc writes state.json at create, before
+	# the command runs.
+	runc_run "$name" sh -c '/bin/echo runc-hello; sleep 30' >"$TMP/runc.log" 2>&1 || { ig_stop; cat "$TMP/runc.log" >&2; fail "runc_run"; return 1; }
 	wait_json "$TMP/out" '.args == "/bin/echo runc-hello"' >/dev/null
 	ig_stop
 	runc_rm "$name" >/dev/null 2>&1
