@@ -140,7 +140,8 @@ test_robust_second_sigint_exits_at_once() {
 	exec 3<>"$TMP/stuck"   # a reader that never reads
 	"$IG" run trace_open --host -o json --comm rb_open_loop -v >"$TMP/stuck" 2>"$TMP/err" &
 	IG_PID=$!
-	for _ in $(seq 1 100); do grep -q ": attached" "$TMP/err" && break; sleep 0.05; done
+	wait_until 5 grep -q ": attached" "$TMP/err" ||
+		{ kill -KILL "$IG_PID"; exec 3>&-; fail "ig did not attach: $(cat "$TMP/err")"; return 1; }
 	ids=$(rb_bpf_ids "$IG_PID")
 	"$TMP/rb_open_loop" /etc/hostname 200000
 	rb_wait_stuck "$IG_PID" || return 1
@@ -166,7 +167,8 @@ test_robust_sigint_stuck_reader_drain_is_bounded() {
 	exec 3<>"$TMP/stuck"   # a reader that never reads
 	"$IG" run trace_open --host -o json --comm rb_open_loop -v >"$TMP/stuck" 2>"$TMP/err" &
 	IG_PID=$!
-	for _ in $(seq 1 100); do grep -q ": attached" "$TMP/err" && break; sleep 0.05; done
+	wait_until 5 grep -q ": attached" "$TMP/err" ||
+		{ kill -KILL "$IG_PID"; exec 3>&-; fail "ig did not attach: $(cat "$TMP/err")"; return 1; }
 	ids=$(rb_bpf_ids "$IG_PID")
 	"$TMP/rb_open_loop" /etc/hostname 200000
 	rb_wait_stuck "$IG_PID" || return 1
@@ -196,7 +198,8 @@ while True:
 	local reader=$! n
 	"$IG" run trace_open --host --comm rb_open_loop -o json -t 1 -v >"$TMP/pipe" 2>"$TMP/err" &
 	IG_PID=$!
-	for _ in $(seq 1 100); do grep -q ": attached" "$TMP/err" && break; sleep 0.05; done
+	wait_until 5 grep -q ": attached" "$TMP/err" ||
+		{ kill -KILL "$IG_PID" "$reader"; fail "ig did not attach: $(cat "$TMP/err")"; return 1; }
 	"$TMP/rb_open_loop" /etc/hostname 2000
 	wait "$IG_PID" || fail "ig failed: $(cat "$TMP/err")" || return 1
 	wait "$reader"
@@ -512,7 +515,8 @@ while True:
 	"$IG" run trace_open --host --comm rb_open_loop --ring-size 4096 -o json -v \
 		>"$TMP/pipe" 2>"$TMP/err" &
 	IG_PID=$!
-	for _ in $(seq 1 100); do grep -q ": attached" "$TMP/err" && break; sleep 0.05; done
+	wait_until 5 grep -q ": attached" "$TMP/err" ||
+		{ kill -KILL "$IG_PID" "$reader"; fail "ig did not attach: $(cat "$TMP/err")"; return 1; }
 	"$TMP/rb_open_loop" /etc/hostname & local loop=$!
 	local rss max=0 first=0 i
 	for i in $(seq 1 25); do
