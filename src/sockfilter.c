@@ -139,12 +139,17 @@ static bool link_broken(const struct sf_link *l)
 	return getsockopt(l->sock, SOL_SOCKET, SO_ERROR, &err, &len) || err;
 }
 
+/* Both an interface name row and a struct sf_link start with the name. */
+static int cmp_name(const void *a, const void *b)
+{
+	return strncmp(a, b, IF_NAMESIZE);
+}
+
+/* e->links is kept sorted by name (sync_links). */
 static bool has_link(const struct sf_netns *e, const char *name)
 {
-	for (size_t i = 0; i < e->nlinks; i++)
-		if (!strcmp(e->links[i].name, name))
-			return true;
-	return false;
+	return e->nlinks &&   /* links is NULL until the first */
+	       bsearch(name, e->links, e->nlinks, sizeof(*e->links), cmp_name);
 }
 
 /* Room for one more link; -1 when out of memory. */
@@ -213,16 +218,16 @@ static int open_taps(struct sf_attach *a, struct sf_netns *e, const char *pid,
 static int sync_links(struct sf_attach *a, struct sf_netns *e, const char *pid)
 {
 	char names[SF_MAX_LINKS][IF_NAMESIZE];
-	int n = list_links(a, pid, names, SF_MAX_LINKS), fresh = 0;
+	int n = list_links(a, pid, names, SF_MAX_LINKS), fresh = 0, err = 0;
 	size_t j = 0;
 
 	if (n < 0)
 		return -ENOENT;   /* the process is gone: next time, by another */
+	/* Sorted, both sides: a host with a veth per container has many. */
+	qsort(names, n, IF_NAMESIZE, cmp_name);
 	for (size_t i = 0; i < e->nlinks; i++) {
-		bool listed = false;
+		bool listed = bsearch(e->links[i].name, names, n, IF_NAMESIZE, cmp_name);
 
-		for (int k = 0; k < n && !listed; k++)
-			listed = !strcmp(names[k], e->links[i].name);
 		if (listed && !link_broken(&e->links[i]))
 			e->links[j++] = e->links[i];
 		else
@@ -232,7 +237,11 @@ static int sync_links(struct sf_attach *a, struct sf_netns *e, const char *pid)
 	for (int k = 0; k < n; k++)
 		if (!has_link(e, names[k]))
 			memmove(names[fresh++], names[k], IF_NAMESIZE);   /* fresh <= k */
-	return fresh ? open_taps(a, e, pid, names, fresh) : 0;
+	if (fresh)
+		err = open_taps(a, e, pid, names, fresh);
+	if (e->nlinks > 1)
+		qsort(e->links, e->nlinks, sizeof(*e->links), cmp_name);
+	return err;
 }
 
 static void free_ns(struct sf_netns *e)

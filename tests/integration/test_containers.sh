@@ -47,7 +47,11 @@ test_containername_excludes_host_and_others() {
 	docker run -d --name "$b" busybox sh -c 'while true; do cat /etc/hostname >/dev/null; sleep 0.2; done' >/dev/null
 	ig_start "$TMP/out" run trace_open -o json --containername "$a" || { docker rm -f "$a" "$b" >/dev/null; return 1; }
 	cat /etc/hostname >/dev/null
-	sleep 1.5
+	# Three opens of $a after the host's: $b opened as often meanwhile, and
+	# ig_stop prints every event written before it, so a host or $b event
+	# that got through would be in the output.
+	wait_until 10 json_has "$TMP/out" ".runtime.containerName == \"$a\" and .fname == \"/etc/hostname\"" 3 ||
+		fail "no opens from $a: $(head -c 800 "$TMP/out")"
 	ig_stop
 	docker rm -f "$a" "$b" >/dev/null
 	[ -s "$TMP/out" ] || fail "no events at all" || return 1
@@ -60,7 +64,10 @@ test_containername_exclusion() {
 	docker run -d --name "$a" busybox sh -c 'while true; do cat /etc/hostname >/dev/null; sleep 0.2; done' >/dev/null
 	docker run -d --name "$b" busybox sh -c 'while true; do cat /etc/hostname >/dev/null; sleep 0.2; done' >/dev/null
 	ig_start "$TMP/out" run trace_open -o json -c "!$a" || { docker rm -f "$a" "$b" >/dev/null; return 1; }
-	sleep 1.5
+	# $a opens as often as $b: by $b's third open, $a's would be printed
+	# (ig_stop prints every event written before it).
+	wait_until 10 json_has "$TMP/out" ".runtime.containerName == \"$b\" and .fname == \"/etc/hostname\"" 3 ||
+		fail "no opens from $b: $(head -c 800 "$TMP/out")"
 	ig_stop
 	docker rm -f "$a" "$b" >/dev/null
 	local names
@@ -75,7 +82,14 @@ test_default_is_containers_only() {
 	local name="ig-def-$RANDOM"
 	docker run -d --name "$name" busybox sh -c 'while true; do cat /etc/hostname >/dev/null; sleep 0.2; done' >/dev/null
 	ig_start "$TMP/out" run trace_open -o json || { docker rm -f "$name" >/dev/null; return 1; }
-	for _ in 1 2 3; do cat /etc/hostname >/dev/null; sleep 0.3; done
+	# Host opens spread over the run: after each, one more container event
+	# shows ig has read past it (and ig_stop prints all it has).
+	local i n sel=".runtime.containerName == \"$name\""
+	for i in 1 2 3; do
+		n=$(json_count "$TMP/out" "$sel")
+		cat /etc/hostname >/dev/null
+		wait_until 10 json_has "$TMP/out" "$sel" $((n + 1)) || { fail "no event from $name"; break; }
+	done
 	ig_stop
 	docker rm -f "$name" >/dev/null
 	assert_contains "$(jq -r .runtime.containerName "$TMP/out" | sort -u)" "$name" "container events" &&
@@ -90,7 +104,9 @@ test_late_container_first_exec_and_open() {
 	local open_pid=$IG_PID
 	IG_PID=$(pgrep -f "run trace_open -o json -c $name" | head -1)
 	docker run --rm --name "$name" busybox cat /etc/ig-first-open-$name 2>/dev/null
-	sleep 0.5
+	# The container is gone: wait for both events, then stop.
+	wait_json "$TMP/out" ".fname == \"/etc/ig-first-open-$name\"" >/dev/null
+	wait_json "$TMP/exec" ".args == \"cat /etc/ig-first-open-$name\"" >/dev/null
 	ig_stop
 	IG_PID=$open_pid; ig_stop
 	local ev
@@ -107,8 +123,10 @@ test_containerd_k8s_fields() {
 	setup_engines || return 1
 	local name="ig-k8s-$RANDOM"
 	ig_start "$TMP/out" run trace_exec -o json --k8s-podname mypod-$name || return 1
-	ctr_run_k8s "$name" "mypod-$name" "myns" sh -c 'sleep 0.5; /bin/echo k8s-hello; sleep 30' >"$TMP/ctr.log" 2>&1 || { ig_stop; cat "$TMP/ctr.log" >&2; fail "ctr_run_k8s"; return 1; }
-	sleep 1.5
+	# The echo comes at once: the bundle's config.json and init.pid that
+	# name the container are written before its command runs.
+	ctr_run_k8s "$name" "mypod-$name" "myns" sh -c '/bin/echo k8s-hello; sleep 30' >"$TMP/ctr.log" 2>&1 || { ig_stop; cat "$TMP/ctr.log" >&2; fail "ctr_run_k8s"; return 1; }
+	wait_json "$TMP/out" '.args == "/bin/echo k8s-hello"' >/dev/null
 	ig_stop
 	ctr_rm "$name" >/dev/null 2>&1
 	local ev
@@ -131,8 +149,10 @@ test_runc_container_enriched_by_id() {
 	setup_engines || return 1
 	local name="ig-runc-$RANDOM"
 	ig_start "$TMP/out" run trace_exec -o json -c "$name" || return 1
-	runc_run "$name" sh -c 'sleep 0.5; /bin/echo runc-hello; sleep 30' >"$TMP/runc.log" 2>&1 || { ig_stop; cat "$TMP/runc.log" >&2; fail "runc_run"; return 1; }
-	sleep 1.5
+	# The echo comes at once: runc writes state.json at create, before
+	# the command runs.
+	runc_run "$name" sh -c '/bin/echo runc-hello; sleep 30' >"$TMP/runc.log" 2>&1 || { ig_stop; cat "$TMP/runc.log" >&2; fail "runc_run"; return 1; }
+	wait_json "$TMP/out" '.args == "/bin/echo runc-hello"' >/dev/null
 	ig_stop
 	runc_rm "$name" >/dev/null 2>&1
 	local ev
@@ -181,14 +201,20 @@ runtime:
 
 test_list_containers_watch() {
 	setup_engines || return 1
-	local name="ig-watch-$RANDOM"
+	local name="ig-watch-$RANDOM" early="ig-watch-early-$RANDOM" sel
+	# A container that runs before the watch: its "added" line in the
+	# first listing says the watch has its starting point, so $name is
+	# one it must notice starting.
+	docker run -d --name "$early" busybox sleep 30 >/dev/null || return 1
 	"$IG" list-containers -w -o json >"$TMP/watch" 2>"$TMP/watch.err" &
 	local wpid=$!
-	sleep 0.5
+	wait_json "$TMP/watch" ".runtime.containerName == \"$early\"" >/dev/null
+	docker rm -f "$early" >/dev/null
+	sel=".runtime.containerName == \"$name\""
 	docker run -d --name "$name" busybox sleep 30 >/dev/null
-	sleep 1
+	wait_json "$TMP/watch" "$sel and .event == \"added\"" >/dev/null
 	docker rm -f "$name" >/dev/null
-	sleep 1.5
+	wait_json "$TMP/watch" "$sel and .event == \"removed\"" >/dev/null
 	kill -INT $wpid; wait $wpid
 	assert_eq "added removed" "$(jq -r "select(.runtime.containerName == \"$name\") | .event" "$TMP/watch" | tr '\n' ' ' | sed 's/ $//')" "watch events"
 }
@@ -202,7 +228,9 @@ test_short_lived_containers_named_right() {
 	for i in 1 2 3 4 5 6; do
 		docker run --rm --name "$base-$i" busybox echo "tag-$i" >/dev/null || return 1
 	done
-	sleep 0.5
+	for i in 1 2 3 4 5 6; do
+		wait_json "$TMP/out" ".args == \"echo tag-$i\"" >/dev/null || break
+	done
 	ig_stop
 	for i in 1 2 3 4 5 6; do
 		assert_eq "$base-$i" "$(json_select "$TMP/out" ".args == \"echo tag-$i\"" | jq -r .runtime.containerName)" \
@@ -245,7 +273,9 @@ cgroup2_root() { awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts; }
 # mount namespace) in a delegated cgroup it named docker-<ID>.scope after a
 # created-but-stopped container is not that container: its events say the
 # name is only a hint ("NAME?"), claim no ID or image, and -c NAME does not
-# select them.
+# select them. The forger opens /etc/hostname from its long-lived sh: the
+# opens of a short-lived cat are read once cat is gone, under a slow ig
+# (ASan), when no cgroup is left to claim anything and they are dropped.
 test_forged_cgroup_is_a_hint() {
 	setup_engines || return 1
 	local victim="ig-victim-$RANDOM" id root deleg fpid mntns host_mntns open_pid
@@ -263,7 +293,7 @@ test_forged_cgroup_is_a_hint() {
 	# its own namespaces, it makes and enters the forged one itself.
 	bash -c 'echo $$ >"$1/cgroup.procs" && exec setpriv --reuid 65534 --regid 65534 --clear-groups \
 		unshare -Urm sh -c "mkdir \"\$1\" && echo \$\$ >\"\$1/cgroup.procs\" &&
-			while :; do cat /etc/hostname >/dev/null; sleep 0.1; done" sh "$2"' \
+			while :; do read -r x </etc/hostname; sleep 0.1; done" sh "$2"' \
 		_ "$deleg" "$deleg/docker-$id.scope" 2>"$TMP/forge.err" &
 	fpid=$!
 	host_mntns=$(readlink /proc/self/ns/mnt | tr -dc 0-9)

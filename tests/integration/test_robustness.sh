@@ -68,6 +68,30 @@ rb_wait_gone() {
 
 rb_is_asan() { grep -qa __asan_init "$IG"; }
 
+# rb_blocked_writing PID: PID sleeps in a write to a full pipe.
+rb_blocked_writing() {
+	case "$(cat "/proc/$1/wchan" 2>/dev/null)" in *pipe_write) return 0 ;; esac
+	return 1
+}
+
+# rb_wait_stuck PID: until PID is blocked writing to its pipe (5 s at most).
+rb_wait_stuck() {
+	wait_until 5 rb_blocked_writing "$1" && return 0
+	kill -KILL "$1"
+	fail "ig never blocked writing to the pipe (wchan $(cat "/proc/$1/wchan" 2>/dev/null))"
+}
+
+# rb_sigint_taken PID: no SIGINT is pending for PID any more: its handler
+# has it (a second one sent before would merge with it).
+rb_sigint_taken() {
+	local key pnd
+	[ -r "/proc/$1/status" ] || return 0
+	while read -r key pnd; do
+		case $key in SigPnd: | ShdPnd:) (( 0x$pnd & 2 )) && return 1 ;; esac
+	done <"/proc/$1/status"
+	return 0
+}
+
 # rb_env_error MESSAGE ARGS...: exit 1, nothing on stdout, one stderr line.
 rb_env_error() {
 	local msg=$1; shift
@@ -116,13 +140,15 @@ test_robust_second_sigint_exits_at_once() {
 	exec 3<>"$TMP/stuck"   # a reader that never reads
 	"$IG" run trace_open --host -o json --comm rb_open_loop -v >"$TMP/stuck" 2>"$TMP/err" &
 	IG_PID=$!
-	for _ in $(seq 1 100); do grep -q ": attached" "$TMP/err" && break; sleep 0.05; done
+	wait_until 5 grep -q ": attached" "$TMP/err" ||
+		{ kill -KILL "$IG_PID"; exec 3>&-; fail "ig did not attach: $(cat "$TMP/err")"; return 1; }
 	ids=$(rb_bpf_ids "$IG_PID")
 	"$TMP/rb_open_loop" /etc/hostname 200000
-	sleep 0.3
+	rb_wait_stuck "$IG_PID" || return 1
 	start=$(date +%s%N)
 	kill -INT "$IG_PID"
-	sleep 0.05
+	# Fine steps: the second one must come within the first one's budget.
+	for _ in $(seq 1 100); do rb_sigint_taken "$IG_PID" && break; sleep 0.01; done
 	kill -INT "$IG_PID"
 	wait "$IG_PID" || rc=$?
 	ms=$(rb_ms_since "$start")
@@ -141,10 +167,11 @@ test_robust_sigint_stuck_reader_drain_is_bounded() {
 	exec 3<>"$TMP/stuck"   # a reader that never reads
 	"$IG" run trace_open --host -o json --comm rb_open_loop -v >"$TMP/stuck" 2>"$TMP/err" &
 	IG_PID=$!
-	for _ in $(seq 1 100); do grep -q ": attached" "$TMP/err" && break; sleep 0.05; done
+	wait_until 5 grep -q ": attached" "$TMP/err" ||
+		{ kill -KILL "$IG_PID"; exec 3>&-; fail "ig did not attach: $(cat "$TMP/err")"; return 1; }
 	ids=$(rb_bpf_ids "$IG_PID")
 	"$TMP/rb_open_loop" /etc/hostname 200000
-	sleep 0.3
+	rb_wait_stuck "$IG_PID" || return 1
 	start=$(date +%s%N)
 	kill -INT "$IG_PID"
 	wait "$IG_PID" || rc=$?
@@ -171,7 +198,8 @@ while True:
 	local reader=$! n
 	"$IG" run trace_open --host --comm rb_open_loop -o json -t 1 -v >"$TMP/pipe" 2>"$TMP/err" &
 	IG_PID=$!
-	for _ in $(seq 1 100); do grep -q ": attached" "$TMP/err" && break; sleep 0.05; done
+	wait_until 5 grep -q ": attached" "$TMP/err" ||
+		{ kill -KILL "$IG_PID" "$reader"; fail "ig did not attach: $(cat "$TMP/err")"; return 1; }
 	"$TMP/rb_open_loop" /etc/hostname 2000
 	wait "$IG_PID" || fail "ig failed: $(cat "$TMP/err")" || return 1
 	wait "$reader"
@@ -246,7 +274,7 @@ test_robust_env_no_runtime_state() {
 	mkdir -p "$TMP/emptyroot"
 	ig_start "$TMP/out" run trace_exec --host --host-root "$TMP/emptyroot" -o json || return 1
 	/bin/echo rb-no-runtime >/dev/null
-	sleep 0.3
+	wait_json "$TMP/out" '.args == "/bin/echo rb-no-runtime"' >/dev/null || { ig_stop; return 1; }
 	ig_stop || fail "exit code $?" || return 1
 	local ev
 	ev=$(json_select "$TMP/out" '.args == "/bin/echo rb-no-runtime"')
@@ -266,7 +294,9 @@ test_robust_env_full_disk() {
 	start=$(date +%s%N)
 	timeout 20 "$IG" run trace_open --host -o json >/dev/full 2>"$TMP/err" &
 	local pid=$!
-	sleep 0.5; cat /etc/hostname >/dev/null
+	# ig fails at its first write: open a file until it has ended (its
+	# attach takes a while, and a single open could come before it).
+	while kill -0 $pid 2>/dev/null; do cat /etc/hostname >/dev/null; sleep 0.05; done
 	wait $pid || rc=$?
 	ms=$(rb_ms_since "$start")
 	assert_eq 1 "$rc" "exit code" &&
@@ -285,7 +315,7 @@ test_robust_open_long_path_keeps_the_name() {
 	f="$dir/$(printf 'x\033[8m')/etc/shadow"
 	ig_start "$TMP/out" run trace_open --host --comm cat || return 1
 	cat "$f" 2>/dev/null
-	sleep 0.3
+	wait_for_line "$TMP/out" '/tmp/rb-' || { ig_stop; return 1; }
 	ig_stop
 	local row
 	row=$(grep ' cat ' "$TMP/out" | grep '/tmp/rb-' | head -1)
@@ -301,11 +331,11 @@ test_robust_open_bidi_c1_invalid_utf8() {
 	f=$(printf '/tmp/rb-\xe2\x80\xaeexe\xc2\x9b2J\xff\xc0\xaf')
 	ig_start "$TMP/cols" run trace_open --host --comm cat || return 1
 	cat "$f" 2>/dev/null
-	sleep 0.3
+	wait_for_line "$TMP/cols" '/tmp/rb-' || { ig_stop; return 1; }
 	ig_stop
 	ig_start "$TMP/json" run trace_open --host --comm cat -o json || return 1
 	cat "$f" 2>/dev/null
-	sleep 0.3
+	wait_for_line "$TMP/json" '/tmp/rb-' || { ig_stop; return 1; }
 	ig_stop
 	assert_contains "$(cat "$TMP/cols")" '/tmp/rb-\u202eexe\u009b2J\xff\xc0\xaf' "columns" &&
 	! LC_ALL=C grep -q $'\xe2\x80\xae\|\xc2\x9b\|\xff' "$TMP/cols" || fail "raw bytes in columns" || return 1
@@ -320,7 +350,7 @@ test_robust_exec_1mb_argv() {
 	a=$(head -c 131000 /dev/zero | tr '\0' b)
 	ig_start "$TMP/out" run trace_exec --host --comm echo -o json || return 1
 	/bin/echo rb-big "$a" "$a" "$a" "$a" "$a" "$a" "$a" "$a" >/dev/null
-	sleep 0.3
+	wait_json "$TMP/out" '.args | startswith("/bin/echo rb-big")' >/dev/null || { ig_stop; return 1; }
 	ig_stop
 	local ev
 	ev=$(json_select "$TMP/out" '.args | startswith("/bin/echo rb-big")' | head -1)
@@ -334,12 +364,12 @@ test_robust_exec_non_utf8_argv() {
 	ig_start "$TMP/json" run trace_exec --host --comm echo -o json || return 1
 	python3 -c 'import os
 os.spawnv(os.P_WAIT, b"/bin/echo", [b"/bin/echo", b"rb-utf8", b"\xff\xfe", b"\x1b[31mred", b"\xc2\x9b2J"])' >/dev/null
-	sleep 0.3
+	wait_for_line "$TMP/json" 'rb-utf8' || { ig_stop; return 1; }
 	ig_stop
 	ig_start "$TMP/cols" run trace_exec --host --comm echo || return 1
 	python3 -c 'import os
 os.spawnv(os.P_WAIT, b"/bin/echo", [b"/bin/echo", b"rb-utf8", b"\xff\xfe", b"\x1b[31mred", b"\xc2\x9b2J"])' >/dev/null
-	sleep 0.3
+	wait_for_line "$TMP/cols" 'rb-utf8' || { ig_stop; return 1; }
 	ig_stop
 	jq -e . "$TMP/json" >/dev/null || fail "JSON does not parse" || return 1
 	assert_eq '/bin/echo rb-utf8 �� \u001b[31mred \u009b2J' \
@@ -370,7 +400,7 @@ test_robust_exec_empty_argv() {
 	ig_start "$TMP/out" run trace_exec --host --pid $pid -o json || { kill $pid; return 1; }
 	touch "$TMP/go"
 	wait $pid
-	sleep 0.3
+	wait_json "$TMP/out" ".proc.pid == $pid" >/dev/null || { ig_stop; return 1; }
 	ig_stop || fail "ig exit code $?" || return 1
 	jq -e . "$TMP/out" >/dev/null || fail "JSON does not parse" || return 1
 	local ev
@@ -386,14 +416,17 @@ test_robust_docker_odd_names_and_tags() {
 	engines_setup >"$TMP/engines.log" 2>&1 || { cat "$TMP/engines.log" >&2; fail "engines_setup"; return 1; }
 	local name="rb.Odd_name-9.-_$RANDOM" image="localhost:5000/rb.odd_repo-x/sub__path:T4g.with_odd-Chars_$RANDOM"
 	docker tag "$ENGINES_IMAGE" "$image" || return 1
-	docker run -d --name "$name" "$image" sh -c 'sleep 1.5; cat /etc/hostname; sleep 30' >/dev/null ||
+	# The container opens /etc/hostname once ig is attached (/go), then
+	# stays for the second session.
+	docker run -d --name "$name" "$image" sh -c 'until [ -e /go ]; do sleep 0.05; done; cat /etc/hostname; sleep 30' >/dev/null ||
 		{ docker rmi "$image" >/dev/null; return 1; }
 	ig_start "$TMP/out" run trace_open -o json -c "$name" || { docker rm -f "$name" >/dev/null; return 1; }
-	sleep 2.5
+	docker exec "$name" touch /go
+	wait_json "$TMP/out" '.fname == "/etc/hostname"' >/dev/null   # if not, the checks below say so
 	ig_stop
 	ig_start "$TMP/cols" run trace_open -o custom-columns=container,image,fname -c "$name" || return 1
 	docker exec "$name" cat /etc/hostname >/dev/null
-	sleep 0.5
+	wait_for_line "$TMP/cols" '/etc/hostname'
 	ig_stop
 	docker rm -f "$name" >/dev/null; docker rmi "$image" >/dev/null
 	local ev
@@ -441,10 +474,12 @@ test_robust_hostile_runtime_state() {
 	ig_start "$TMP/cols" run trace_open -o custom-columns=fname,image,container --host-root "$root" ||
 		{ kill $pid; return 1; }
 	touch "$TMP/go"
-	sleep 0.5
+	# If they do not come, the checks below say so.
+	wait_json "$TMP/json" '.fname == "/etc/hostname"' >/dev/null && wait_for_line "$TMP/cols" '/etc/hostname'
 	ig_stop
 	IG_PID=$json_pid ig_stop
 	kill $pid; wait $pid 2>/dev/null
+
 	[ "$ms" -lt 5000 ] || fail "start took ${ms} ms" || return 1
 	jq -e . "$TMP/json" >/dev/null || fail "JSON does not parse" || return 1
 	local ev
@@ -480,7 +515,8 @@ while True:
 	"$IG" run trace_open --host --comm rb_open_loop --ring-size 4096 -o json -v \
 		>"$TMP/pipe" 2>"$TMP/err" &
 	IG_PID=$!
-	for _ in $(seq 1 100); do grep -q ": attached" "$TMP/err" && break; sleep 0.05; done
+	wait_until 5 grep -q ": attached" "$TMP/err" ||
+		{ kill -KILL "$IG_PID" "$reader"; fail "ig did not attach: $(cat "$TMP/err")"; return 1; }
 	"$TMP/rb_open_loop" /etc/hostname & local loop=$!
 	local rss max=0 first=0 i
 	for i in $(seq 1 25); do

@@ -95,7 +95,7 @@ test_tl_daemon_idle_clients_do_not_stall_it() {
 	# past the 10 s it is given; how fast it answers is a bench matter.
 	tld_clients "$sock" 20 >"$TMP/idle20" &
 	local idle=$!
-	for _ in $(seq 1 250); do grep -q ready "$TMP/idle20" && break; sleep 0.02; done
+	wait_until 5 grep -q ready "$TMP/idle20" || { kill "$idle"; ig_stop; fail "the 20 idle clients did not connect"; return 1; }
 	start=$(date +%s%N)
 	timeout 10 "$IG" traceloop list --socket "$sock" >"$TMP/list" 2>"$TMP/err"; rc=$?
 	ms=$(tld_ms_since "$start")
@@ -203,10 +203,11 @@ test_tl_run_sigterm_with_stalled_stdout_is_bounded() {
 	exec 3<>"$TMP/stuck"   # a reader that never reads
 	"$IG" run traceloop -c "$name" -v >"$TMP/stuck" 2>"$TMP/err" &
 	IG_PID=$!
-	for _ in $(seq 1 200); do grep -q ": attached" "$TMP/err" && break; sleep 0.05; done
+	wait_until 10 grep -q ": attached" "$TMP/err" || { exec 3>&-; fail "ig did not attach: $(cat "$TMP/err")"; return 1; }
 	docker run --name "$name" busybox dd if=/dev/zero of=/dev/null bs=1 count=20000 >/dev/null 2>&1
 	docker rm "$name" >/dev/null
-	for _ in $(seq 1 100); do grep -q "recording container $name" "$TMP/err" && break; sleep 0.05; done
+	wait_until 5 grep -q "recording container $name" "$TMP/err" ||
+		{ kill -KILL "$IG_PID"; exec 3>&-; fail "ig did not record $name"; return 1; }
 	start=$(date +%s%N)
 	kill -TERM "$IG_PID"
 	tld_wait_exit "$IG_PID" 5000 || { exec 3>&-; fail "ig run traceloop outlived SIGTERM by 5 s"; return 1; }

@@ -65,7 +65,10 @@ test_sni_host_columns_and_hostile_name() {
 	_sni_client - 18443 "$evil"
 	wait_for_line "$TMP/out" 'evil' || return 1
 	wait_for_line "$TMP/json" 'evil' || return 1
-	kill -INT "$(head -1 "$TMP/.ig-pids")"
+	local first
+	first=$(head -1 "$TMP/.ig-pids")
+	kill -INT "$first"
+	wait "$first"
 	ig_stop
 	head -1 "$TMP/out" | grep -Eq '^RUNTIME.CONTAINERNAME +COMM +PID +TID +NAME$' ||
 		{ fail "header: $(head -1 "$TMP/out")"; return 1; }

@@ -51,14 +51,56 @@ _one() {
 
 _field() { jq -r "$1" <<<"$ev"; }
 
+# The hooks are synchronous (syscall exits, socket state changes): an event
+# is in the ring buffer once the call that made it returns, and the ring
+# keeps order. So a test waits for the events it asserts; for an event that
+# must NOT appear, it waits for one made after it (a marker below).
+
+# _wait_ev JQ-FILTER...: until ig has printed an event matching each
+# filter; stops ig and fails if one does not come.
+_wait_ev() {
+	local f
+	for f in "$@"; do
+		wait_json "$TMP/out" "$f" >/dev/null || { ig_stop; return 1; }
+	done
+}
+
+# _wait_rows N AWK-CONDITION: until N rows of the columns output match.
+_wait_rows() {
+	wait_until 10 awk -v want="$1" "$2 { n++ } END { exit n < want }" "$TMP/out" && return 0
+	ig_stop
+	fail "fewer than $1 rows matching $2 in: $(cat "$TMP/out")"
+}
+
+# _refused_marker: a host connect refused after the workload; waits until
+# it is printed (every filter that shows failed connects shows it).
+_refused_marker() {
+	local port
+	port=$(_free_port)
+	bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null
+	_wait_ev ".type == \"connect\" and .dst.port == $port"
+}
+
+# _accept_marker: one more connection, to a server of its own, after the
+# workload; sets MARK_PORT, its server's port (PORT and SRV_PID are kept).
+_accept_marker() {
+	local port=$PORT srv=$SRV_PID
+	_tcp_py_server || return 1
+	MARK_PORT=$PORT
+	bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; echo hi >&3"
+	wait "$SRV_PID"
+	PORT=$port SRV_PID=$srv
+}
+
 # ---- in a container -----------------------------------------------------------
 
 test_tcp_container_connect_accept_close_v4() {
 	local n=igtcp-v4-$$ ev sport
 	_tcp_container "$n" || return 1
 	_tcp_trace_container "$n" -o json || return 1
-	assert_eq hello "$(docker exec "$n" wget -q -O - http://127.0.0.1:8080/)" "page" || return 1
-	sleep 0.5
+	assert_eq hello "$(docker exec "$n" wget -q -O - http://127.0.0.1:8080/)" "page" || { ig_stop; return 1; }
+	_wait_ev '.type == "connect" and .dst.port == 8080' '.type == "accept" and .src.port == 8080' \
+		'.type == "close" and .dst.port == 8080' '.type == "close" and .src.port == 8080' || return 1
 	ig_stop
 	_one '.type == "connect" and .dst.port == 8080' connect || return 1
 	sport=$(_field .src.port)
@@ -90,8 +132,11 @@ test_tcp_container_refused() {
 	local n=igtcp-ref-$$ ev sport
 	_tcp_container "$n" || return 1
 	_tcp_trace_container "$n" -o json || return 1
-	docker exec "$n" wget -q -O - http://127.0.0.1:8082/ 2>/dev/null && { fail "port 8082 answered"; return 1; }
-	sleep 0.5
+	docker exec "$n" wget -q -O - http://127.0.0.1:8082/ 2>/dev/null && { ig_stop; fail "port 8082 answered"; return 1; }
+	# A close for it would come when wget closed the socket, after its
+	# connect event: a second refused connect, once printed, follows both.
+	docker exec "$n" wget -q -O - http://127.0.0.1:8083/ 2>/dev/null
+	_wait_ev '.type == "connect" and .dst.port == 8082' '.type == "connect" and .dst.port == 8083' || return 1
 	ig_stop
 	_one '.type == "connect" and .dst.port == 8082' "refused connect" || return 1
 	sport=$(_field .src.port)
@@ -109,8 +154,9 @@ test_tcp_container_ipv6() {
 	local n=igtcp-v6-$$ ev sport
 	_tcp_container "$n" || return 1
 	_tcp_trace_container "$n" -o json || return 1
-	assert_eq hello "$(docker exec "$n" wget -q -O - 'http://[::1]:8081/')" "page over IPv6" || return 1
-	sleep 0.5
+	assert_eq hello "$(docker exec "$n" wget -q -O - 'http://[::1]:8081/')" "page over IPv6" || { ig_stop; return 1; }
+	_wait_ev '.type == "connect" and .dst.port == 8081' '.type == "accept" and .src.port == 8081' \
+		'.type == "close" and .dst.port == 8081' || return 1
 	ig_stop
 	_one '.type == "connect" and .dst.port == 8081' connect || return 1
 	sport=$(_field .src.port)
@@ -129,7 +175,9 @@ test_tcp_container_custom_columns() {
 	_tcp_container "$n" || return 1
 	_tcp_trace_container "$n" -o custom-columns=t,pid,comm,ip,saddr,daddr,sport,dport || return 1
 	docker exec "$n" wget -q -O - http://127.0.0.1:8080/ >/dev/null
-	sleep 0.5
+	# shellcheck disable=SC2016 # awk's fields
+	_wait_rows 1 '$1 == "C" && $8 == 8080' && _wait_rows 1 '$1 == "A" && $7 == 8080' &&
+		_wait_rows 2 '$1 == "X"' || return 1
 	ig_stop
 	assert_eq "T PID COMM IP SADDR DADDR SPORT DPORT" "$(head -1 "$TMP/out" | tr -s ' ' | sed 's/ $//')" "header" &&
 	assert_eq 1 "$(awk '$1 == "C" && $3 == "wget" && $4 == 4 && $5 == "127.0.0.1" && $8 == 8080' "$TMP/out" | wc -l)" "C row" &&
@@ -142,7 +190,7 @@ test_tcp_container_default_columns() {
 	_tcp_container "$n" || return 1
 	_tcp_trace_container "$n" || return 1
 	docker exec "$n" wget -q -O - http://127.0.0.1:8082/ >/dev/null 2>&1
-	sleep 0.5
+	wait_for_line "$TMP/out" '127\.0\.0\.1:8082 +connect +ECONNREFUSED *$' || { ig_stop; return 1; }
 	ig_stop
 	assert_eq "RUNTIME.CONTAINERNAME COMM PID TID SRC DST TYPE ERROR" \
 		"$(head -1 "$TMP/out" | tr -s ' ' | sed 's/ $//')" "header" &&
@@ -184,7 +232,8 @@ test_tcp_host_bash_python() {
 	cli=$!
 	wait "$cli"
 	wait "$SRV_PID"
-	sleep 0.3
+	_wait_ev ".type == \"connect\" and .dst.port == $PORT" ".type == \"accept\" and .src.port == $PORT" \
+		".type == \"close\" and .dst.port == $PORT" ".type == \"close\" and .src.port == $PORT" || return 1
 	ig_stop
 	_one ".type == \"connect\" and .dst.port == $PORT" connect || return 1
 	sport=$(_field .src.port)
@@ -214,9 +263,14 @@ try:
 except ConnectionRefusedError:
     pass
 ' >"$TMP/pypid"
-	sleep 0.3
-	ig_stop
 	pid=$(cat "$TMP/pypid")
+	_wait_ev '.type == "connect" and .dst.port == 1 and .proc.comm == "bash"' \
+		".type == \"connect\" and .proc.pid == $pid and .error == \"EINPROGRESS\"" \
+		".type == \"connect\" and .proc.pid == $pid and .error == \"ECONNREFUSED\"" || return 1
+	# A close would come when bash or python closed its socket, before it
+	# exited: before the marker.
+	_refused_marker || return 1
+	ig_stop
 	_one '.type == "connect" and .dst.port == 1 and .proc.comm == "bash"' "bash refused" || return 1
 	assert_eq "ECONNREFUSED 111 127.0.0.1:1" "$(_field '"\(.error) \(.error_raw) \(.dst.endpoint)"')" "bash refused" || return 1
 	_one ".type == \"connect\" and .proc.pid == $pid and .error == \"EINPROGRESS\"" "EINPROGRESS" || return 1
@@ -232,7 +286,9 @@ test_tcp_host_failure_only() {
 	bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; echo hi >&3" &&
 	bash -c 'exec 3<>/dev/tcp/127.0.0.1/1' 2>/dev/null
 	wait "$SRV_PID"
-	sleep 0.3
+	# The marker follows the server's close, the successful connection's
+	# last event.
+	_refused_marker || return 1
 	ig_stop
 	assert_eq "" "$(json_select "$TMP/out" ".dst.port == $PORT or .src.port == $PORT")" "successful connection shown" &&
 	assert_eq "connect ECONNREFUSED" "$(json_select "$TMP/out" '.dst.port == 1' | jq -r '"\(.type) \(.error)"')" "refused connect"
@@ -244,7 +300,8 @@ test_tcp_host_accept_only_and_connect_only() {
 	ig_start "$TMP/out" run trace_tcp -o json --host --accept-only || return 1
 	bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; echo hi >&3"
 	wait "$SRV_PID"
-	sleep 0.3
+	_accept_marker || { ig_stop; return 1; }
+	_wait_ev ".type == \"accept\" and .src.port == $MARK_PORT" || return 1
 	ig_stop
 	types=$(json_select "$TMP/out" ".dst.port == $PORT or .src.port == $PORT" | jq -r .type | sort -u | tr '\n' ' ')
 	assert_eq "accept " "$types" "--accept-only" || return 1
@@ -253,7 +310,7 @@ test_tcp_host_accept_only_and_connect_only() {
 	ig_start "$TMP/out" run trace_tcp -o json --host --connect-only || return 1
 	bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; echo hi >&3"
 	wait "$SRV_PID"
-	sleep 0.3
+	_refused_marker || return 1
 	ig_stop
 	types=$(json_select "$TMP/out" ".dst.port == $PORT or .src.port == $PORT" | jq -r .type | sort -u | tr '\n' ' ')
 	assert_eq "connect " "$types" "--connect-only"
@@ -266,7 +323,8 @@ test_tcp_host_operation_alias() {
 	ig_start "$TMP/out" run trace_tcp --host -F operation==accept -o custom-columns=operation,sport || return 1
 	bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; echo hi >&3"
 	wait "$SRV_PID"
-	sleep 0.3
+	_accept_marker || { ig_stop; return 1; }
+	wait_for_line "$TMP/out" "^accept +$MARK_PORT *\$" || { ig_stop; return 1; }
 	ig_stop
 	assert_eq "OPERATION SPORT" "$(head -1 "$TMP/out" | xargs)" "header" &&
 	assert_eq "accept $PORT" "$(awk -v p="$PORT" '$2 == p' "$TMP/out" | xargs)" "the accept, only"
@@ -289,9 +347,12 @@ a.close()
 time.sleep(0.1)
 c.close()
 ' >"$TMP/pypid"
-	sleep 0.3
-	ig_stop
 	pid=$(cat "$TMP/pypid")
+	# python has exited: a third close of its own would be in the ring
+	# already, and ig_stop drains it.
+	wait_until 10 json_has "$TMP/out" ".type == \"close\" and .proc.pid == $pid" 2 ||
+		{ ig_stop; fail "no 2 closes in: $(cat "$TMP/out")"; return 1; }
+	ig_stop
 	assert_eq 2 "$(json_select "$TMP/out" ".type == \"close\" and .proc.pid == $pid" | wc -l)" "closes"
 }
 
@@ -302,11 +363,14 @@ test_tcp_container_by_name() {
 	_tcp_container "$n" || return 1
 	_tcp_py_server || return 1
 	ig_start "$TMP/out" run trace_tcp -o json -c "$n" || return 1
-	docker exec "$n" wget -q -O - http://127.0.0.1:8080/ >/dev/null
+	# The host's connection first: every event of it comes before the
+	# container's connect, which the test waits for.
 	bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; echo hi >&3"
 	wait "$SRV_PID"
-	sleep 0.5
+	docker exec "$n" wget -q -O - http://127.0.0.1:8080/ >/dev/null
+	_wait_ev '.type == "connect"' || return 1
 	ig_stop
+
 	_one '.type == "connect"' "container connect" || return 1
 	assert_eq "$n wget 8080" "$(_field '"\(.runtime.containerName) \(.proc.comm) \(.dst.port)"')" "connect" &&
 	assert_eq "" "$(json_select "$TMP/out" ".runtime.containerName != \"$n\"")" "events from outside the container"

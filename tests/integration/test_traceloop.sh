@@ -39,6 +39,18 @@ tl_assert_demo_yaml() {
 	assert_contains "$doc" $'\nsyscall: "write"\n' "syscall"
 }
 
+# tl_wait_recording NAME: until ig run traceloop (-v) has a trace for
+# container NAME. Its syscalls are in the kernel's rings by the time the
+# container is gone; the ones ig has not read yet are read when it stops
+# (it drains the staging ring into the traces), so a trace that exists
+# before ig_stop holds them all.
+tl_wait_recording() {
+	_wait_line "$TMP/out.err" "traceloop: recording container $1 (" 10 ||
+		fail "ig did not record container $1: $(tail -5 "$TMP/out.err")"
+}
+
+tl_size_at_least() { [ "$(stat -c %s "$1")" -ge "$2" ]; }
+
 # The container starts after ig: it is recorded from its first syscall.
 test_traceloop_demo_json() {
 	tl_engines || return 1
@@ -46,7 +58,7 @@ test_traceloop_demo_json() {
 	ig_start "$TMP/out" run traceloop -o json -c "$name" || return 1
 	docker run --name "$name" busybox sh -c "$TL_DEMO" >/dev/null 2>&1
 	docker rm "$name" >/dev/null
-	sleep 0.5
+	tl_wait_recording "$name" || { ig_stop; return 1; }
 	ig_stop
 	tl_assert_demo_json "$TMP/out" || return 1
 	assert_eq "$name" "$(jq -r .runtime.containerName "$TMP/out" | sort -u)" "only the selected container" &&
@@ -62,7 +74,7 @@ test_traceloop_demo_text() {
 	ig_start "$TMP/out" run traceloop -c "$name" || return 1
 	docker run --name "$name" busybox sh -c "$TL_DEMO" >/dev/null 2>&1
 	docker rm "$name" >/dev/null
-	sleep 0.5
+	tl_wait_recording "$name" || { ig_stop; return 1; }
 	ig_stop
 	out=$(cat "$TMP/out")
 	assert_contains "$out" "# trace 1: container $name (docker " "header" &&
@@ -80,7 +92,7 @@ test_traceloop_columns_and_filters() {
 	ig_start "$TMP/out" run traceloop -o columns -c "$name" --syscall-filters openat,write || return 1
 	docker run --name "$name" busybox sh -c "$TL_DEMO" >/dev/null 2>&1
 	docker rm "$name" >/dev/null
-	sleep 0.5
+	tl_wait_recording "$name" || { ig_stop; return 1; }
 	ig_stop
 	out=$(cat "$TMP/out")
 	assert_eq "RUNTIME.CONTAINERNAME PID COMM SYSCALL PARAMETERS RET" "$(head -1 "$TMP/out" | tr -s ' ')" "header" &&
@@ -96,7 +108,7 @@ test_traceloop_fields_give_columns() {
 	ig_start "$TMP/out" run traceloop --fields pid,syscall,ret -c "$name" --syscall-filters write || return 1
 	docker run --name "$name" busybox sh -c "$TL_DEMO" >/dev/null 2>&1
 	docker rm "$name" >/dev/null
-	sleep 0.5
+	tl_wait_recording "$name" || { ig_stop; return 1; }
 	ig_stop
 	assert_eq "PID SYSCALL RET" "$(head -1 "$TMP/out" | xargs)" "header" &&
 	assert_eq "write" "$(tail -n +2 "$TMP/out" | awk '{print $2}' | sort -u)" "rows"
@@ -106,10 +118,21 @@ test_traceloop_fields_give_columns() {
 test_traceloop_running_container() {
 	tl_engines || return 1
 	local name="ig-tl-old-$RANDOM"
-	docker run -d --name "$name" busybox sh -c 'while true; do cat /etc/hostname >/dev/null; sleep 0.2; done' >/dev/null || return 1
-	sleep 0.5
+	local pid ticks n0
+	# Each round of its loop adds a byte to /tmp/ticks, which we read
+	# through /proc: the loop runs before ig starts, and rounds after ig
+	# has its trace are the ones we wait for.
+	docker run -d --name "$name" busybox sh -c 'while true; do cat /etc/hostname >/dev/null; echo >>/tmp/ticks; sleep 0.2; done' >/dev/null || return 1
+	pid=$(docker inspect -f '{{.State.Pid}}' "$name")
+	ticks=/proc/$pid/root/tmp/ticks
+	wait_until 10 test -s "$ticks" || { docker rm -f "$name" >/dev/null; fail "the container's loop did not run"; return 1; }
 	ig_start "$TMP/out" run traceloop -o json -c "$name" || { docker rm -f "$name" >/dev/null; return 1; }
-	sleep 1.5
+	tl_wait_recording "$name" || { ig_stop; docker rm -f "$name" >/dev/null; return 1; }
+	# Two more ticks: the round between them opened /etc/hostname wholly
+	# after ig had the trace.
+	n0=$(stat -c %s "$ticks")
+	wait_until 10 tl_size_at_least "$ticks" $((n0 + 2)) ||
+		fail "the container's loop stopped: $(stat -c %s "$ticks") ticks"
 	ig_stop
 	docker rm -f "$name" >/dev/null
 	[ -n "$(json_select "$TMP/out" '.syscall == "openat" and .parameters[1].content == "/etc/hostname" and .runtime.containerName == "'"$name"'"' | head -1)" ] ||
@@ -124,7 +147,7 @@ test_traceloop_overwrite() {
 	ig_start "$TMP/out" run traceloop -o json -c "$name" --buffer-size 16k || return 1
 	docker run --name "$name" busybox sh -c 'i=0; while [ $i -lt 3000 ]; do echo line$i; i=$((i+1)); done >/dev/null' >/dev/null 2>&1
 	docker rm "$name" >/dev/null
-	sleep 0.5
+	tl_wait_recording "$name" || { ig_stop; return 1; }
 	ig_stop
 	n=$(json_select "$TMP/out" '.syscall' | wc -l)
 	[ "$n" -gt 0 ] && [ "$n" -le 64 ] || fail "expected 1..64 syscalls from a 64-record buffer, got $n" || return 1

@@ -9,19 +9,47 @@ tty_docker() {
 }
 
 # tty_container NAME CMD: a detached container with a tty (docker run -d -t).
-# It lingers 1s after CMD: ig attributes an event to a container through its
-# processes, and a container gone before ig reads its events is missed (a
-# limit of container discovery, not of ttysnoop).
+# It lingers after CMD until tty_release: ig attributes an event to a
+# container through its processes, and a container gone before ig reads its
+# events is missed (a limit of container discovery, not of ttysnoop). The
+# test waits for the events it needs first.
 tty_container() {
 	local name=$1; shift
 	docker rm -f "$name" >/dev/null 2>&1
-	docker run -d -t --name "$name" busybox sh -c "$1; sleep 1" >/dev/null ||
+	docker run -d -t --name "$name" busybox sh -c "$1; until [ -e /release ]; do sleep 0.05; done" >/dev/null ||
 		{ fail "docker run $name failed"; return 1; }
+}
+
+# tty_release NAME: let the container's command end, and wait until it has.
+tty_release() {
+	docker exec "$1" touch /release || { fail "docker exec $1 failed"; return 1; }
+	tty_wait_exit "$1"
 }
 
 # tty_wait_exit NAME: until the container's command is done (at most 10s).
 tty_wait_exit() {
 	timeout 10 docker wait "$1" >/dev/null || fail "container $1 did not exit"
+}
+
+# tty_rows FILE ERE N: FILE has N lines or more matching ERE.
+tty_rows() { [ "$(grep -Ec "$2" "$1")" -ge "$3" ]; }
+
+# tty_cast_has DIR TEXT: a cast in DIR has TEXT.
+tty_cast_has() {
+	local f
+	for f in "$1"/*.cast; do grep -qsF -- "$2" "$f" && return 0; done
+	return 1
+}
+
+# tty_wait_json JQ-FILTER...: until $TMP/out has an event matching each
+# filter; stops ig if one does not come. The writes are traced at the
+# syscall: once the writer is done, its events are in the ring buffer, in
+# order.
+tty_wait_json() {
+	local f
+	for f in "$@"; do
+		wait_json "$TMP/out" "$f" >/dev/null || { ig_stop; return 1; }
+	done
 }
 
 # in_pty CMD...: run CMD with a pty as its stdin/stdout/stderr.
@@ -40,14 +68,15 @@ test_ttysnoop_container_columns() {
 	tty_docker || return 1
 	ig_start "$TMP/out" run ttysnoop -c "$name" || return 1
 	tty_container "$name" 'while /bin/true; do echo foo; sleep 3; done' || return 1
-	sleep 4
+	# echo writes "foo\n"; the tty's \r is added later by the line discipline.
+	local row='^test-ttysnoop +sh +[0-9]+ +[0-9]+ 4 +foo\\n$' rows
+	# The second echo comes 3 s after the first.
+	wait_until 10 tty_rows "$TMP/out" "$row" 2
 	ig_stop
 	docker rm -f "$name" >/dev/null
 	head -1 "$TMP/out" | grep -Eq '^RUNTIME.CONTAINERNAME +COMM +PID +TID LEN +BUF$' ||
 		fail "header: $(head -1 "$TMP/out")" || return 1
-	# echo writes "foo\n"; the tty's \r is added later by the line discipline.
-	local rows
-	rows=$(grep -Ec '^test-ttysnoop +sh +[0-9]+ +[0-9]+ 4 +foo\\n$' "$TMP/out")
+	rows=$(grep -Ec "$row" "$TMP/out")
 	[ "$rows" -ge 2 ] || fail "expected 2+ 'sh 4 foo\\n' rows, got: $(cat "$TMP/out")"
 }
 
@@ -56,8 +85,7 @@ test_ttysnoop_container_json() {
 	tty_docker || return 1
 	ig_start "$TMP/out" run ttysnoop -c "$name" -o json || return 1
 	tty_container "$name" 'echo foo' || return 1
-	tty_wait_exit "$name"
-	sleep 0.3
+	tty_wait_json '.buf == "foo\n"' || { docker rm -f "$name" >/dev/null; return 1; }
 	ig_stop
 	docker rm -f "$name" >/dev/null
 	local ev
@@ -79,8 +107,7 @@ test_ttysnoop_escape_columns() {
 	tty_docker || return 1
 	ig_start "$TMP/out" run ttysnoop -c "$name" || return 1
 	tty_container "$name" "printf '\\033[2J\\033[31mred'" || return 1
-	tty_wait_exit "$name"
-	sleep 0.3
+	wait_for_line "$TMP/out" 'x1b\[31mred' || { ig_stop; docker rm -f "$name" >/dev/null; return 1; }
 	ig_stop
 	docker rm -f "$name" >/dev/null
 	if grep -q $'\033' "$TMP/out"; then fail "raw ESC in columns output"; return 1; fi
@@ -92,8 +119,7 @@ test_ttysnoop_escape_json() {
 	tty_docker || return 1
 	ig_start "$TMP/out" run ttysnoop -c "$name" -o json || return 1
 	tty_container "$name" "printf '\\033[2J\\033[31mred'" || return 1
-	tty_wait_exit "$name"
-	sleep 0.3
+	tty_wait_json '.buf == "\u001b[2J\u001b[31mred"' || { docker rm -f "$name" >/dev/null; return 1; }
 	ig_stop
 	docker rm -f "$name" >/dev/null
 	if grep -q $'\033' "$TMP/out"; then fail "raw ESC in JSON output"; return 1; fi
@@ -110,8 +136,10 @@ test_ttysnoop_asciicast_container_dir() {
 	tty_docker || return 1
 	ig_start "$TMP/out" run ttysnoop -c "$name" -o "asciicast=$TMP/casts" || return 1
 	tty_container "$name" "printf '\\033[1mbold\\033[0m\\n'; sleep 0.3; echo 'second line'; printf 'tab\\there caf\\303\\251\\n'" || return 1
-	tty_wait_exit "$name"
-	sleep 0.3
+	# The last write in the cast, then the end, for docker logs.
+	wait_until 10 tty_cast_has "$TMP/casts" 'here caf' ||
+		{ ig_stop; docker rm -f "$name" >/dev/null; fail "no last write in $TMP/casts: $(cat "$TMP"/casts/*)"; return 1; }
+	tty_release "$name" || { ig_stop; docker rm -f "$name" >/dev/null; return 1; }
 	ig_stop
 	local cast
 	cast=$(ls "$TMP"/casts/"$name"-*.cast 2>/dev/null)
@@ -133,8 +161,8 @@ test_ttysnoop_asciicast_stdout() {
 	tty_docker || return 1
 	ig_start "$TMP/out.cast" run ttysnoop -c "$name" -o asciicast || return 1
 	tty_container "$name" "for i in 1 2 3; do echo \"step \$i\"; sleep 0.2; done" || return 1
-	tty_wait_exit "$name"
-	sleep 0.3
+	wait_for_line "$TMP/out.cast" 'step 3' || { ig_stop; docker rm -f "$name" >/dev/null; return 1; }
+	tty_release "$name" || { ig_stop; docker rm -f "$name" >/dev/null; return 1; }
 	ig_stop
 	docker logs "$name" >"$TMP/expected" 2>&1
 	docker rm -f "$name" >/dev/null
@@ -165,7 +193,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 # pwritev2(fd, iov, 1, offset -1 = the current position, 0): a tty accepts it.
 assert libc.syscall(328, s, ctypes.byref(v), 1, ctypes.c_long(-1), ctypes.c_long(0), 0) == 3
 EOF
-	sleep 0.3
+	tty_wait_json '.buf == "hi from a pty\n"' '.buf == "abcd"' '.buf == "pv2"' || return 1
 	ig_stop
 	local tty ev
 	tty=$(sed 's|^/dev/pts/|pts|' "$TMP/ttyname")
@@ -185,7 +213,7 @@ test_ttysnoop_host_script() {
 	local marker="hi-$RANDOM$RANDOM"
 	ig_start "$TMP/out" run ttysnoop --host || return 1
 	in_pty "printf $marker" >/dev/null
-	sleep 0.3
+	wait_for_line "$TMP/out" " ${#marker} +$marker\$" || { ig_stop; return 1; }
 	ig_stop
 	grep -Eq " ${#marker} +$marker\$" "$TMP/out" || fail "no '$marker' row: $(cat "$TMP/out")"
 }
@@ -208,7 +236,9 @@ with open("/dev/null", "wb", buffering=0) as f:
 pm, ps = os.openpty()
 os.write(ps, m + b" pty")
 EOF
-	sleep 0.3
+	# The pty write is the last: the others, had they been reported, come
+	# before it.
+	tty_wait_json ".buf == \"$m pty\"" || return 1
 	ig_stop
 	assert_eq "$m pty" "$(jq -r .buf "$TMP/out" | grep "$m" | tr '\n' ' ' | sed 's/ $//')" "reported writes"
 }
@@ -226,8 +256,9 @@ threading.Thread(target=drain, daemon=True).start()
 os.write(s, b"A" * 10000)
 os.writev(s, [b"B" * 5000, b"C" * 5000])
 '
-	sleep 0.3
+	tty_wait_json '.syscall == "write" and .len == 10000' '.syscall == "writev" and .len == 10000' || return 1
 	ig_stop
+
 	local ev
 	ev=$(json_select "$TMP/out" '.syscall == "write" and .len == 10000')
 	[ -n "$ev" ] || fail "no 10000-byte write: $(jq -c '{len, syscall}' "$TMP/out")" || return 1
