@@ -190,7 +190,10 @@ static __always_inline void ig_fill_proc(struct ig_proc *p)
 	__builtin_memcpy(p->pcomm, parent->comm, sizeof(p->pcomm));
 }
 
-/* Leave user space the cgroup names of a namespace it does not know yet. */
+/* Leave user space the cgroup names of a namespace it does not know yet,
+ * as of now: on kernels that key namespaces by inode number (before 6.8) a
+ * new namespace soon gets the number of one just freed, whose hint (another
+ * container's cgroups, another time) must not stand for it. */
 static __always_inline void ig_note_cgroups(__u64 key)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
@@ -209,7 +212,7 @@ static __always_inline void ig_note_cgroups(__u64 key)
 			hint.pids[0] = 0;
 	}
 	hint.seen_boot_ns = bpf_ktime_get_boot_ns();
-	bpf_map_update_elem(&ig_mntns_hints, &key, &hint, BPF_NOEXIST);
+	bpf_map_update_elem(&ig_mntns_hints, &key, &hint, BPF_ANY);
 }
 
 /* The mount namespace each CPU last found classified, and when. A match

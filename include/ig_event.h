@@ -21,7 +21,7 @@ struct ig_proc {
 	char pcomm[IG_COMM_LEN];
 };
 
-/* Cgroup names (last path component) of the first process BPF saw in a
+/* Cgroup names (last path component) of the last process BPF saw in a
  * mount namespace user space had not classified yet: enough to name a
  * container whose processes are already gone when user space looks. */
 #define IG_CGROUP_NAME_LEN 96
@@ -30,7 +30,7 @@ struct ig_mntns_hint {
 	char dfl[IG_CGROUP_NAME_LEN];   /* the cgroup v2 (unified) hierarchy */
 	char pids[IG_CGROUP_NAME_LEN];  /* the v1 pids hierarchy, if any */
 	__u64 seen_boot_ns;             /* when: a container already gone is
-					 * named if it ran then */
+					 * named if it ran (or was ending) then */
 };
 
 /* Values of the classification map shared by every gadget (see common.bpf.h). */

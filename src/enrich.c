@@ -311,8 +311,8 @@ const struct container *enricher_name_from_cgroups(struct enricher *e, uint64_t 
 	hint.dfl[sizeof(hint.dfl) - 1] = 0;
 	hint.pids[sizeof(hint.pids) - 1] = 0;
 	snprintf(text, sizeof(text), "1:pids:/%s\n0::/%s\n", hint.pids, hint.dfl);
-	/* The namespace's first sighting: a tick, or an event read late,
-	 * may come after the runtime recorded the container's end. */
+	/* When BPF saw the namespace: a tick, or an event read late, may
+	 * come after the runtime recorded the container's end. */
 	if (hint.seen_boot_ns)
 		seen_ns = hint.seen_boot_ns + sys_boot_to_wall_ns();
 	c = ct_resolve_cgroup(e->ct, key, inum, pid, text, seen_ns);
