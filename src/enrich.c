@@ -295,8 +295,8 @@ static bool apply_host(struct enricher *e, struct ns_entry *n, uint64_t mntns)
 	return e->o->host;
 }
 
-const struct container *enricher_name_from_cgroups(struct enricher *e, uint64_t key,
-						   uint64_t inum, uint32_t pid, uint64_t seen_ns)
+static const struct container *name_from_cgroups(struct enricher *e, uint64_t key, uint64_t inum,
+						 uint32_t pid)
 {
 	char text[2 * IG_CGROUP_NAME_LEN + 32];
 	struct ig_mntns_hint hint;
@@ -311,11 +311,11 @@ const struct container *enricher_name_from_cgroups(struct enricher *e, uint64_t 
 	hint.dfl[sizeof(hint.dfl) - 1] = 0;
 	hint.pids[sizeof(hint.pids) - 1] = 0;
 	snprintf(text, sizeof(text), "1:pids:/%s\n0::/%s\n", hint.pids, hint.dfl);
-	/* When BPF saw the namespace: a tick, or an event read late, may
-	 * come after the runtime recorded the container's end. */
-	if (hint.seen_boot_ns)
-		seen_ns = hint.seen_boot_ns + sys_boot_to_wall_ns();
-	c = ct_resolve_cgroup(e->ct, key, inum, pid, text, seen_ns);
+	/* When BPF saw the namespace, not when user space looks: a tick, or
+	 * an event read late, may come after the runtime recorded the
+	 * container's end. */
+	c = ct_resolve_cgroup(e->ct, key, inum, pid, text,
+			      hint.seen_boot_ns + sys_boot_to_wall_ns());
 	if (!c)
 		ig_info("mntns %llu: pid %u: its cgroups (%s, %s) name no container",
 			(unsigned long long)inum, pid, hint.dfl, hint.pids);
@@ -329,15 +329,24 @@ const struct container *enricher_name_from_cgroups(struct enricher *e, uint64_t 
  * until classified, and the runtime may write the record the cgroup names
  * only after the namespace's first events (a slow runtime, or ig). */
 static const struct container *resolve_from_hint(struct enricher *e, struct ns_entry *n,
-						 uint64_t key, uint64_t inum, uint32_t pid,
-						 uint64_t seen_ns)
+						 uint64_t key, uint64_t inum, uint32_t pid)
 {
 	uint64_t now = sys_now_ns(CLOCK_MONOTONIC);
 
 	if (!n || (n->hint_at && now - n->hint_at < HINT_RETRY_NS))
 		return NULL;
 	n->hint_at = now;
-	return enricher_name_from_cgroups(e, key, inum, pid, seen_ns);
+	return name_from_cgroups(e, key, inum, pid);
+}
+
+const struct container *enricher_name_ns(struct enricher *e, uint64_t key, uint32_t pid)
+{
+	const struct container *c = ct_lookup_mntns(e->ct, key);
+
+	if (c || key == ct_host_mntns(e->ct))
+		return c;
+	c = ct_resolve(e->ct, key, pid);
+	return c ? c : name_from_cgroups(e, key, 0, pid);
 }
 
 static void fill_netns_memo(const struct enricher *e, struct netns_memo *m, uint64_t netns)
@@ -474,8 +483,7 @@ static bool apply(struct enricher *e, struct row *r)
 			c = ct_resolve(e->ct, mntns, pid);
 		n = entry_for(e, mntns);
 		if (!c && mntns != e->host_mntns)
-			c = resolve_from_hint(e, n, mntns, r->v[CF_MNTNS].u, pid,
-					      r->v[CF_TIMESTAMP].u);
+			c = resolve_from_hint(e, n, mntns, r->v[CF_MNTNS].u, pid);
 	}
 	if (!c) {
 		bool host = mntns ? apply_host(e, n, mntns) : e->o->host;

@@ -38,12 +38,12 @@ const struct container *enricher_table_at(const struct enricher *e, size_t i);
  * after the table dropped it (traceloop shows exited containers). */
 void enricher_fill_container(const struct enricher *e, struct row *r, const struct container *c);
 
-/* Name namespace key (inode inum, 0 if unknown) from the cgroups BPF
- * noted for it (ig_mntns_hints), once its process (pid) is gone: while the
- * runtime still has the container's record. seen_ns: when the namespace
- * was seen, wall clock, where BPF did not note it. NULL if they name none; a hinted one is no name. */
-const struct container *enricher_name_from_cgroups(struct enricher *e, uint64_t key,
-						   uint64_t inum, uint32_t pid, uint64_t seen_ns);
+/* For aggregating gadgets, which name their rows' namespaces on a tick:
+ * the container of namespace key, from the table, from pid (one of its
+ * processes), or, once pid is gone, from the cgroups BPF noted for it
+ * (ig_mntns_hints) while the runtime still has the container's record.
+ * NULL for the host or none; a hinted one (c->hinted) is no name yet. */
+const struct container *enricher_name_ns(struct enricher *e, uint64_t key, uint32_t pid);
 
 /* Whether the container passes -c/--k8s-* (used by list-containers too). */
 bool enricher_selects(const struct enricher *e, const struct container *c);

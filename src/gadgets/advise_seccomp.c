@@ -354,15 +354,9 @@ static void adv_tick(struct gadget_ctx *ctx, struct ig_batch *b)
 		if (n->found || n->tries >= ADV_NAME_TRIES || adv_read(skel, key, &v))
 			continue;
 		n->tries++;
-		c = ct_lookup_mntns(t, key);
-		if (!c && key != ct_host_mntns(t))
-			c = ct_resolve(t, key, v.pid);
-		/* Its process is gone already (under a slow ig, a short
-		 * workload's): the cgroups BPF noted name it while the
-		 * runtime keeps its record (docker run --rm drops it). */
-		if (!c && key != ct_host_mntns(t))
-			c = enricher_name_from_cgroups(b->enr, key, 0, v.pid,
-						       sys_now_ns(CLOCK_REALTIME));
+		/* Its process may be gone already (under a slow ig, a short
+		 * workload's), and docker run --rm drops the record soon. */
+		c = enricher_name_ns(b->enr, key, v.pid);
 		/* A hint (a cgroup names it, the runtime does not vouch for it
 		 * yet: runc is still creating it) is not a name: try again. */
 		if (c && !c->hinted) {
