@@ -81,6 +81,14 @@ wait_json() {
 	done
 	fail "no event matching '$2' in $1: $(head -c 1500 "$1")"
 }
+# wait_json_all JQ-FILTER...: until $TMP/out has an event matching each
+# filter; stops ig (ig_stop) and fails if one does not come.
+wait_json_all() {
+	local f
+	for f in "$@"; do
+		wait_json "$TMP/out" "$f" >/dev/null || { ig_stop; return 1; }
+	done
+}
 # wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
 wait_until() {
 	local deadline=$((SECONDS + $1)); shift

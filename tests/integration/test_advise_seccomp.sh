@@ -27,6 +27,18 @@ adv_assert_profile() {
 	assert_not_contains "$names" $'\nmkdir\n' "mkdir (never made) allowed"
 }
 
+# adv_record NAME: ig records container NAME into $TMP/profiles.
+adv_record() {
+	mkdir "$TMP/profiles"
+	ig_start "$TMP/out" run advise_seccomp -c "$1" --output-dir "$TMP/profiles"
+}
+
+# adv_assert_one_file NAME WHAT: the only profile written is NAME's, whole.
+adv_assert_one_file() {
+	assert_eq "$1.json" "$(ls "$TMP/profiles")" "$2" || return 1
+	adv_assert_profile "$TMP/profiles/$1.json"
+}
+
 # adv_prove PROFILE: Docker runs the workload under it, and refuses mkdir.
 adv_prove() {
 	local profile=$1 out rc
@@ -47,14 +59,12 @@ adv_prove() {
 test_advise_seccomp_docker_proof() {
 	adv_engines || return 1
 	local name="ig-adv-$RANDOM" out
-	mkdir "$TMP/profiles"
-	ig_start "$TMP/out" run advise_seccomp -c "$name" --output-dir "$TMP/profiles" || return 1
+	adv_record "$name" || return 1
 	out=$(docker run --name "$name" busybox sh -c "$ADV_WORK" 2>&1)
 	assert_eq "advised" "$out" "the workload while recorded" || { docker rm -f "$name" >/dev/null; return 1; }
 	ig_stop
 	docker rm -f "$name" >/dev/null
-	assert_eq "$name.json" "$(ls "$TMP/profiles")" "one file, named after the container" || return 1
-	adv_assert_profile "$TMP/profiles/$name.json" || return 1
+	adv_assert_one_file "$name" "one file, named after the container" || return 1
 	# The summary table names the container and its file.
 	assert_contains "$(cat "$TMP/out")" "$name" "container in the summary" &&
 	assert_contains "$(cat "$TMP/out")" "$TMP/profiles/$name.json" "file in the summary" || return 1
@@ -87,16 +97,14 @@ test_advise_seccomp_stdout_and_json() {
 test_advise_seccomp_removed_container() {
 	adv_engines || return 1
 	local name="ig-adv-$RANDOM" out
-	mkdir "$TMP/profiles"
-	ig_start "$TMP/out" run advise_seccomp -c "$name" --output-dir "$TMP/profiles" || return 1
+	adv_record "$name" || return 1
 	out=$(docker run --rm --name "$name" busybox sh -c "$ADV_WORK" 2>&1)
 	assert_eq "advised" "$out" "the workload" || { ig_stop; return 1; }
 	# Until docker has removed it (its state directory goes with it).
 	local i
 	for i in $(seq 1 50); do docker inspect "$name" >/dev/null 2>&1 || break; sleep 0.1; done
 	ig_stop
-	assert_eq "$name.json" "$(ls "$TMP/profiles")" "a file named after the removed container" || return 1
-	adv_assert_profile "$TMP/profiles/$name.json"
+	adv_assert_one_file "$name" "a file named after the removed container"
 }
 
 # ig sleeps (SIGSTOP) over a container's whole life, as a slow ig did once
@@ -105,8 +113,7 @@ test_advise_seccomp_removed_container() {
 test_advise_seccomp_container_gone_before_ig_looked() {
 	adv_engines || return 1
 	local name="ig-adv-$RANDOM" out
-	mkdir "$TMP/profiles"
-	ig_start "$TMP/out" run advise_seccomp -c "$name" --output-dir "$TMP/profiles" || return 1
+	adv_record "$name" || return 1
 	kill -STOP "$IG_PID"
 	out=$(docker run --name "$name" busybox sh -c "$ADV_WORK" 2>&1)
 	kill -CONT "$IG_PID"
@@ -115,8 +122,7 @@ test_advise_seccomp_container_gone_before_ig_looked() {
 	docker rm "$name" >/dev/null
 	ig_stop
 	[ $rc -eq 0 ] && assert_eq "advised" "$out" "the workload" || return 1
-	assert_eq "$name.json" "$(ls "$TMP/profiles")" "a file named after the container" || return 1
-	adv_assert_profile "$TMP/profiles/$name.json"
+	adv_assert_one_file "$name" "a file named after the container"
 }
 
 # A container already running misses its start-up: said on stderr.

@@ -56,15 +56,6 @@ _field() { jq -r "$1" <<<"$ev"; }
 # keeps order. So a test waits for the events it asserts; for an event that
 # must NOT appear, it waits for one made after it (a marker below).
 
-# _wait_ev JQ-FILTER...: until ig has printed an event matching each
-# filter; stops ig and fails if one does not come.
-_wait_ev() {
-	local f
-	for f in "$@"; do
-		wait_json "$TMP/out" "$f" >/dev/null || { ig_stop; return 1; }
-	done
-}
-
 # _wait_rows N AWK-CONDITION: until N rows of the columns output match.
 _wait_rows() {
 	wait_until 10 awk -v want="$1" "$2 { n++ } END { exit n < want }" "$TMP/out" && return 0
@@ -78,7 +69,7 @@ _refused_marker() {
 	local port
 	port=$(_free_port)
 	bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null
-	_wait_ev ".type == \"connect\" and .dst.port == $port"
+	wait_json_all ".type == \"connect\" and .dst.port == $port"
 }
 
 # _accept_marker: one more connection, to a server of its own, after the
@@ -99,7 +90,7 @@ test_tcp_container_connect_accept_close_v4() {
 	_tcp_container "$n" || return 1
 	_tcp_trace_container "$n" -o json || return 1
 	assert_eq hello "$(docker exec "$n" wget -q -O - http://127.0.0.1:8080/)" "page" || { ig_stop; return 1; }
-	_wait_ev '.type == "connect" and .dst.port == 8080' '.type == "accept" and .src.port == 8080' \
+	wait_json_all '.type == "connect" and .dst.port == 8080' '.type == "accept" and .src.port == 8080' \
 		'.type == "close" and .dst.port == 8080' '.type == "close" and .src.port == 8080' || return 1
 	ig_stop
 	_one '.type == "connect" and .dst.port == 8080' connect || return 1
@@ -136,7 +127,7 @@ test_tcp_container_refused() {
 	# A close for it would come when wget closed the socket, after its
 	# connect event: a second refused connect, once printed, follows both.
 	docker exec "$n" wget -q -O - http://127.0.0.1:8083/ 2>/dev/null
-	_wait_ev '.type == "connect" and .dst.port == 8082' '.type == "connect" and .dst.port == 8083' || return 1
+	wait_json_all '.type == "connect" and .dst.port == 8082' '.type == "connect" and .dst.port == 8083' || return 1
 	ig_stop
 	_one '.type == "connect" and .dst.port == 8082' "refused connect" || return 1
 	sport=$(_field .src.port)
@@ -155,7 +146,7 @@ test_tcp_container_ipv6() {
 	_tcp_container "$n" || return 1
 	_tcp_trace_container "$n" -o json || return 1
 	assert_eq hello "$(docker exec "$n" wget -q -O - 'http://[::1]:8081/')" "page over IPv6" || { ig_stop; return 1; }
-	_wait_ev '.type == "connect" and .dst.port == 8081' '.type == "accept" and .src.port == 8081' \
+	wait_json_all '.type == "connect" and .dst.port == 8081' '.type == "accept" and .src.port == 8081' \
 		'.type == "close" and .dst.port == 8081' || return 1
 	ig_stop
 	_one '.type == "connect" and .dst.port == 8081' connect || return 1
@@ -232,7 +223,7 @@ test_tcp_host_bash_python() {
 	cli=$!
 	wait "$cli"
 	wait "$SRV_PID"
-	_wait_ev ".type == \"connect\" and .dst.port == $PORT" ".type == \"accept\" and .src.port == $PORT" \
+	wait_json_all ".type == \"connect\" and .dst.port == $PORT" ".type == \"accept\" and .src.port == $PORT" \
 		".type == \"close\" and .dst.port == $PORT" ".type == \"close\" and .src.port == $PORT" || return 1
 	ig_stop
 	_one ".type == \"connect\" and .dst.port == $PORT" connect || return 1
@@ -264,7 +255,7 @@ except ConnectionRefusedError:
     pass
 ' >"$TMP/pypid"
 	pid=$(cat "$TMP/pypid")
-	_wait_ev '.type == "connect" and .dst.port == 1 and .proc.comm == "bash"' \
+	wait_json_all '.type == "connect" and .dst.port == 1 and .proc.comm == "bash"' \
 		".type == \"connect\" and .proc.pid == $pid and .error == \"EINPROGRESS\"" \
 		".type == \"connect\" and .proc.pid == $pid and .error == \"ECONNREFUSED\"" || return 1
 	# A close would come when bash or python closed its socket, before it
@@ -301,7 +292,7 @@ test_tcp_host_accept_only_and_connect_only() {
 	bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; echo hi >&3"
 	wait "$SRV_PID"
 	_accept_marker || { ig_stop; return 1; }
-	_wait_ev ".type == \"accept\" and .src.port == $MARK_PORT" || return 1
+	wait_json_all ".type == \"accept\" and .src.port == $MARK_PORT" || return 1
 	ig_stop
 	types=$(json_select "$TMP/out" ".dst.port == $PORT or .src.port == $PORT" | jq -r .type | sort -u | tr '\n' ' ')
 	assert_eq "accept " "$types" "--accept-only" || return 1
@@ -368,7 +359,7 @@ test_tcp_container_by_name() {
 	bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; echo hi >&3"
 	wait "$SRV_PID"
 	docker exec "$n" wget -q -O - http://127.0.0.1:8080/ >/dev/null
-	_wait_ev '.type == "connect"' || return 1
+	wait_json_all '.type == "connect"' || return 1
 	ig_stop
 
 	_one '.type == "connect"' "container connect" || return 1

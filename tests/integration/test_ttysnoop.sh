@@ -41,16 +41,8 @@ tty_cast_has() {
 	return 1
 }
 
-# tty_wait_json JQ-FILTER...: until $TMP/out has an event matching each
-# filter; stops ig if one does not come. The writes are traced at the
-# syscall: once the writer is done, its events are in the ring buffer, in
-# order.
-tty_wait_json() {
-	local f
-	for f in "$@"; do
-		wait_json "$TMP/out" "$f" >/dev/null || { ig_stop; return 1; }
-	done
-}
+# The writes are traced at the syscall: once the writer is done, its
+# events are in the ring buffer, in order (wait_json_all waits for them).
 
 # in_pty CMD...: run CMD with a pty as its stdin/stdout/stderr.
 in_pty() {
@@ -85,7 +77,7 @@ test_ttysnoop_container_json() {
 	tty_docker || return 1
 	ig_start "$TMP/out" run ttysnoop -c "$name" -o json || return 1
 	tty_container "$name" 'echo foo' || return 1
-	tty_wait_json '.buf == "foo\n"' || { docker rm -f "$name" >/dev/null; return 1; }
+	wait_json_all '.buf == "foo\n"' || { docker rm -f "$name" >/dev/null; return 1; }
 	ig_stop
 	docker rm -f "$name" >/dev/null
 	local ev
@@ -119,7 +111,7 @@ test_ttysnoop_escape_json() {
 	tty_docker || return 1
 	ig_start "$TMP/out" run ttysnoop -c "$name" -o json || return 1
 	tty_container "$name" "printf '\\033[2J\\033[31mred'" || return 1
-	tty_wait_json '.buf == "\u001b[2J\u001b[31mred"' || { docker rm -f "$name" >/dev/null; return 1; }
+	wait_json_all '.buf == "\u001b[2J\u001b[31mred"' || { docker rm -f "$name" >/dev/null; return 1; }
 	ig_stop
 	docker rm -f "$name" >/dev/null
 	if grep -q $'\033' "$TMP/out"; then fail "raw ESC in JSON output"; return 1; fi
@@ -193,7 +185,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 # pwritev2(fd, iov, 1, offset -1 = the current position, 0): a tty accepts it.
 assert libc.syscall(328, s, ctypes.byref(v), 1, ctypes.c_long(-1), ctypes.c_long(0), 0) == 3
 EOF
-	tty_wait_json '.buf == "hi from a pty\n"' '.buf == "abcd"' '.buf == "pv2"' || return 1
+	wait_json_all '.buf == "hi from a pty\n"' '.buf == "abcd"' '.buf == "pv2"' || return 1
 	ig_stop
 	local tty ev
 	tty=$(sed 's|^/dev/pts/|pts|' "$TMP/ttyname")
@@ -238,7 +230,7 @@ os.write(ps, m + b" pty")
 EOF
 	# The pty write is the last: the others, had they been reported, come
 	# before it.
-	tty_wait_json ".buf == \"$m pty\"" || return 1
+	wait_json_all ".buf == \"$m pty\"" || return 1
 	ig_stop
 	assert_eq "$m pty" "$(jq -r .buf "$TMP/out" | grep "$m" | tr '\n' ' ' | sed 's/ $//')" "reported writes"
 }
@@ -256,7 +248,7 @@ threading.Thread(target=drain, daemon=True).start()
 os.write(s, b"A" * 10000)
 os.writev(s, [b"B" * 5000, b"C" * 5000])
 '
-	tty_wait_json '.syscall == "write" and .len == 10000' '.syscall == "writev" and .len == 10000' || return 1
+	wait_json_all '.syscall == "write" and .len == 10000' '.syscall == "writev" and .len == 10000' || return 1
 	ig_stop
 
 	local ev

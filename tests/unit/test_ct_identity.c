@@ -192,6 +192,23 @@ static void test_resolve_hint_running_container(void **state)
 	assert_string_equal(c->id, ID_WEB);
 }
 
+/* Docker's record of container "starting", running by its state with init
+ * pid 4800, which is gone: no such process under the fake root. */
+static void fk_starting(struct fake *f)
+{
+	fk_table(f, 0);
+	assert_int_equal(ct_refresh(f->t), 0);
+	fk_copy(f, "docker_created.v2.json",
+		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
+	fk_runc(f, "/run/docker/runtime-runc/moby", ID_STARTING, 4800);
+}
+
+/* Namespace key (its inode too), seen from pid, whose cgroup names it. */
+static const struct container *resolve_starting(struct fake *f, uint64_t key, uint32_t pid)
+{
+	return ct_resolve_cgroup(f->t, key, key, pid, "1:pids:/docker/" ID_STARTING "\n0::/\n", 0);
+}
+
 /* A container that lived a millisecond is gone when user space looks: the
  * runtime's state still names its init pid, and the event came from that
  * pid. That ties the namespace to it; another namespace, once it has one,
@@ -201,21 +218,15 @@ static void test_resolve_gone_init_pid(void **state)
 	struct fake *f = *state;
 	const struct container *c;
 
-	fk_table(f, 0);
-	assert_int_equal(ct_refresh(f->t), 0);
-	fk_copy(f, "docker_created.v2.json",
-		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
-	fk_runc(f, "/run/docker/runtime-runc/moby", ID_STARTING, 4800);
-	c = ct_resolve_cgroup(f->t, 4026532030, 4026532030, 4800,
-			      "1:pids:/docker/" ID_STARTING "\n0::/\n", 0);
+	fk_starting(f);
+	c = resolve_starting(f, 4026532030, 4800);
 	assert_non_null(c);
 	assert_false(c->hinted);
 	assert_string_equal(c->name, "starting");
 	assert_string_equal(c->runtime, "docker");
 	assert_int_equal(c->pid, 4800);
 
-	c = ct_resolve_cgroup(f->t, 4026532031, 4026532031, 4801,
-			      "1:pids:/docker/" ID_STARTING "\n0::/\n", 0);
+	c = resolve_starting(f, 4026532031, 4801);
 	assert_non_null(c);
 	assert_true(c->hinted);
 	assert_string_equal(c->name, "starting?");
@@ -230,20 +241,14 @@ static void test_resolve_ending_container(void **state)
 	struct fake *f = *state;
 	const struct container *c;
 
-	fk_table(f, 0);
-	assert_int_equal(ct_refresh(f->t), 0);
-	fk_copy(f, "docker_created.v2.json",
-		"/var/lib/docker/containers/" ID_STARTING "/config.v2.json");
-	fk_runc(f, "/run/docker/runtime-runc/moby", ID_STARTING, 4800);
-	c = ct_resolve_cgroup(f->t, 4026532040, 4026532040, 4805,
-			      "1:pids:/docker/" ID_STARTING "\n0::/\n", 0);
+	fk_starting(f);
+	c = resolve_starting(f, 4026532040, 4805);
 	assert_non_null(c);
 	assert_false(c->hinted);
 	assert_string_equal(c->name, "starting");
 	assert_int_equal(c->mntns_key, 4026532040);
 	/* Its run has one namespace: another is only a hint. */
-	c = ct_resolve_cgroup(f->t, 4026532041, 4026532041, 4806,
-			      "1:pids:/docker/" ID_STARTING "\n0::/\n", 0);
+	c = resolve_starting(f, 4026532041, 4806);
 	assert_non_null(c);
 	assert_true(c->hinted);
 }
@@ -278,8 +283,7 @@ static void test_resolve_gone_exited_window(void **state)
 	assert_non_null(c);
 	assert_true(c->hinted);
 	/* Unknown time: not its either. */
-	c = ct_resolve_cgroup(f->t, 4026532042, 4026532042, 4902,
-			      "1:pids:/docker/" ID_STARTING "\n0::/\n", 0);
+	c = resolve_starting(f, 4026532042, 4902);
 	assert_non_null(c);
 	assert_true(c->hinted);
 }
