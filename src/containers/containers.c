@@ -346,6 +346,12 @@ static int expire(struct container_table *t, struct timespec now)
 	return dropped;
 }
 
+/* An entry of container id's current run: running, and no hint. */
+static bool current_run_of(const struct container *e, const char *id)
+{
+	return !e->exited && !e->hinted && strcmp(e->id, id) == 0;
+}
+
 /* Adds or refreshes one located candidate; returns changes or -ENOMEM. */
 static int merge_one(struct container_table *t, const struct container *c, struct timespec now)
 {
@@ -361,7 +367,7 @@ static int merge_one(struct container_table *t, const struct container *c, struc
 	/* Same ID in another namespace: the container was restarted. */
 	changes = 0;
 	for (i = 0; i < t->n; i++) {
-		if (!t->v[i]->exited && !t->v[i]->hinted && strcmp(t->v[i]->id, c->id) == 0) {
+		if (current_run_of(t->v[i], c->id)) {
 			mark_exited(t->v[i], now);
 			changes++;
 		}
@@ -549,8 +555,7 @@ static bool ending_when_seen(const struct container_table *t, const struct conta
 		return false;
 	/* Its run has one namespace: one named already is it. */
 	for (size_t i = 0; i < t->n; i++)
-		if (!t->v[i]->hinted && !t->v[i]->exited && t->v[i]->mntns_key != key &&
-		    strcmp(t->v[i]->id, c->id) == 0)
+		if (current_run_of(t->v[i], c->id) && t->v[i]->mntns_key != key)
 			return false;
 	return true;
 }
