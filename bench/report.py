@@ -305,6 +305,16 @@ def floor_targets(scn, costs, name, what, goal, per, ops):
         t.append(dict(target=f"{what} adds ≤ {goal} ns {per} (wall clock)", met=w / ops <= goal,
                       value=f"{w / ops:.0f} ns" + (f"; an empty program on the same hook adds "
                                                     f"{wf / ops:.0f} ns" if wf is not None else "")))
+    if wf is not None:
+        # Whether the goal can be met on this machine at all: no program on
+        # this hook adds less than an empty one.
+        t.append(dict(target=f"{what}'s hook alone (an empty program) adds ≤ {goal} ns {per} "
+                             "(wall clock: is the goal reachable here?)",
+                      met=wf / ops <= goal, value=f"{wf / ops:.0f} ns"))
+    if w is not None and wf is not None:
+        t.append(dict(target=f"{what} adds ≤ {goal} ns {per} beyond an empty program on the "
+                             "same hook (wall clock)",
+                      met=(w - wf) / ops <= goal, value=f"{(w - wf) / ops:.0f} ns"))
     if b is not None:
         t.append(dict(target=f"{what}: BPF run time ≤ {goal} ns {per}", met=b <= goal,
                       value=f"{b:.0f} ns (kernel.bpf_stats_enabled, its clock reads included)"))

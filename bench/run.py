@@ -498,10 +498,7 @@ def run_scenarios(args, tmp, gadgets, rounds):
                 log(f"{scn['name']} round {rnd + 1}/{rounds}: {t['name'] if t else 'none'}")
                 # For every run of the workload, bare too: the stats' cost
                 # then falls on all alike.
-                if scn.get("bpf_stats"):
-                    with bpfstats.enabled():
-                        r = run_once(scn, t, scn["n"], args, tmp=tmp)
-                else:
+                with bpfstats.enabled() if scn.get("bpf_stats") else bpfstats.disabled():
                     r = run_once(scn, t, scn["n"], args, tmp=tmp)
                 r["round"] = rnd
                 runs.append(r)
@@ -525,7 +522,8 @@ def run_sweep(args, tmp, rounds):
         for rnd in range(rounds):
             for t in tracers:
                 log(f"sweep {rate or 'max'}/s round {rnd + 1}/{rounds}: {t['name'] if t else 'none'}")
-                r = run_once(scn, t, n, args, rate=rate, tmp=tmp)
+                with bpfstats.disabled():
+                    r = run_once(scn, t, n, args, rate=rate, tmp=tmp)
                 r["round"] = rnd
                 runs.append(r)
         bare = {r["round"]: r for r in runs if r["tracer"] == "none"}

@@ -155,15 +155,16 @@ def scenarios(ig, bindir):
                 dict(name="ig@6.1", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
                      env={"IG_TOP_TCP_FALLBACK": "1"}, tps=["sys_exit_sendto", "sys_exit_recvfrom"],
                      ig=True, per_op=0, fallback_of="ig"),
-                # The floor: an empty program on both of the hooks.
+                # The floor: an empty program on both of the hooks, tp_btf
+                # as top_tcp's (bpftrace's tracepoint: probes take the perf
+                # path, a dearer one).
                 dict(name="empty program",
-                     cmd=["bpftrace", "-e", EMPTY_BT % "sock:sock_send_length, tracepoint:sock:sock_recv_length"],
-                     tps=["sock_send_length", "sock_recv_length"], tool="bpftrace", per_op=0,
-                     bpf_cost=True),
+                     cmd=[b("empty_tp_btf"), "sock_send_length", "sock_recv_length"],
+                     tps=["sock_send_length", "sock_recv_length"], per_op=0, bpf_cost=True),
             ],
             peer_note="no peer: libbpf-tools' tcptop needs kprobes; ig@6.1 is top_tcp's "
-                      "syscall-exit fallback for kernels before 6.3; empty program: bpftrace's "
-                      "`{ }` on sock_send_length and sock_recv_length, the floor"),
+                      "syscall-exit fallback for kernels before 6.3; empty program: "
+                      "bench/empty_tp_btf on sock_send_length and sock_recv_length, the floor"),
         # top_file counts every read/write of a regular file in the kernel.
         dict(
             name="file_rw", what="1-byte write to a regular file, top_file counting it",

@@ -19,7 +19,8 @@ BENCH_BUILD := $(BUILD)/bench
 # Workloads; each is one file using bench/bench.h.
 BENCH_LOOPS := open_loop exec_loop connect_loop tty_loop write_loop tcp_rw_loop udp_loop
 BENCH_BINS  := $(BENCH_LOOPS:%=$(BENCH_BUILD)/%) $(BENCH_BUILD)/spawn_loop $(BENCH_BUILD)/bench_nop $(BENCH_BUILD)/bench_tiny \
-	       $(BENCH_BUILD)/attach_wait $(BENCH_BUILD)/latency $(BENCH_BUILD)/fmt_bench
+	       $(BENCH_BUILD)/attach_wait $(BENCH_BUILD)/latency $(BENCH_BUILD)/fmt_bench \
+	       $(BENCH_BUILD)/empty_tp_btf
 BENCH_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE
 
 .PHONY: bench bench-smoke bench-bins bench-containers
@@ -51,6 +52,12 @@ $(BENCH_BUILD)/bench_tiny: bench/bench_tiny.c
 	$(Q)$(CC) -Os -static -nostdlib -fno-asynchronous-unwind-tables $< -o $@
 
 $(BENCH_BUILD)/attach_wait: bench/attach_wait.c bench/attach.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BENCH_CFLAGS) $< -lbpf -o $@
+
+# The floor of a tp_btf hook: a program that returns at once.
+$(BENCH_BUILD)/empty_tp_btf: bench/empty_tp_btf.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BENCH_CFLAGS) $< -lbpf -o $@
