@@ -141,7 +141,7 @@ def scenarios(ig, bindir):
                      tps=["sys_enter_write"], ig=True, per_op=0, fallbacks=True),
             ],
             peer_note="ttysnoop on writes that do not go to a tty: what its hook costs every other write; no event is expected; no peer"),
-        # top_tcp counts in the kernel: one op is a send and a recv, so
+        # top_tcp on a loopback connection: one op is a send and a recv, so
         # half its overhead is the cost per send or recv (goal: <= 150 ns).
         dict(
             name="tcp_rw", what="1-byte send+recv on a loopback TCP connection (top_tcp)",
@@ -150,21 +150,19 @@ def scenarios(ig, bindir):
             needles=("tcp_rw_loop",),
             tracers=[
                 dict(name="ig", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
-                     tps=["sock_send_length", "sock_recv_length"], ig=True, per_op=0,
-                     bpf_cost=True),
-                dict(name="ig@6.1", cmd=[ig, "run", "top_tcp", "--host", "-o", "json"],
-                     env={"IG_TOP_TCP_FALLBACK": "1"}, tps=["sys_exit_sendto", "sys_exit_recvfrom"],
-                     ig=True, per_op=0, fallback_of="ig"),
-                # The floor: an empty program on both of the hooks, tp_btf
-                # as top_tcp's (bpftrace's tracepoint: probes take the perf
-                # path, a dearer one).
-                dict(name="empty program",
+                     tps=["inet_sock_set_state"], ig=True, per_op=0, bpf_cost=True),
+                # The floor of a design with a program per call (top_tcp's
+                # before it read TCP's sequence numbers): an empty program
+                # on both of the hooks, tp_btf (bpftrace's tracepoint:
+                # probes take the perf path, a dearer one).
+                dict(name="empty per-call program",
                      cmd=[b("empty_tp_btf"), "sock_send_length", "sock_recv_length"],
                      tps=["sock_send_length", "sock_recv_length"], per_op=0, bpf_cost=True),
             ],
-            peer_note="no peer: libbpf-tools' tcptop needs kprobes; ig@6.1 is top_tcp's "
-                      "syscall-exit fallback for kernels before 6.3; empty program: "
-                      "bench/empty_tp_btf on sock_send_length and sock_recv_length, the floor"),
+            peer_note="no peer: libbpf-tools' tcptop needs kprobes; top_tcp runs no program per "
+                      "send or recv (it reads TCP's sequence numbers every interval); empty per-call "
+                      "program: bench/empty_tp_btf on sock_send_length and sock_recv_length, the "
+                      "floor of any design that counts each call"),
         # top_file counts every read/write of a regular file in the kernel.
         dict(
             name="file_rw", what="1-byte write to a regular file, top_file counting it",

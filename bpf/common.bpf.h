@@ -190,6 +190,29 @@ static __always_inline void ig_fill_proc(struct ig_proc *p)
 	__builtin_memcpy(p->pcomm, parent->comm, sizeof(p->pcomm));
 }
 
+/* ig_fill_proc for a task that is not the current one (an iterator's):
+ * its start time as the timestamp. A zombie has no nsproxy: mntns 0. */
+static __always_inline void ig_fill_proc_of(struct task_struct *task, struct ig_proc *p)
+{
+	struct task_struct *parent = task->real_parent;
+	const struct cred *cred = task->real_cred;
+	struct mnt_namespace *mnt_ns = task->nsproxy ? task->nsproxy->mnt_ns : NULL;
+
+	p->timestamp = task->start_boottime;
+	p->pid = task->tgid;
+	p->tid = task->pid;
+	p->ppid = parent ? parent->tgid : 0;
+	p->uid = cred ? cred->uid.val : 0;
+	p->gid = cred ? cred->gid.val : 0;
+	p->mntns_id = mnt_ns ? mnt_ns->ns.inum : 0;
+	p->mntns_key = mnt_ns ? ig_mntns_key(mnt_ns) : 0;
+	bpf_probe_read_kernel(p->comm, sizeof(p->comm), task->comm);
+	if (parent)
+		bpf_probe_read_kernel(p->pcomm, sizeof(p->pcomm), parent->comm);
+	else
+		p->pcomm[0] = 0;
+}
+
 /* Leave user space the cgroup names of a namespace it does not know yet,
  * as of now: on kernels that key namespaces by inode number (before 6.8) a
  * new namespace soon gets the number of one just freed, whose hint (another

@@ -73,6 +73,32 @@ static __always_inline bool ig_sk_is_tcp(const struct sock *sk)
 	       (family == IG_AF_INET || family == IG_AF_INET6);
 }
 
+/* --pid, --tid, --uid, --gid and --comm against a socket's owner, for
+ * events that run in no process of their own. An unknown owner passes only
+ * when no such filter is set. */
+static __always_inline bool ig_owner_matches(const struct ig_proc *p)
+{
+	if (!ig_cfg.targ_pid && !ig_cfg.targ_tid && !ig_cfg.filter_uid && !ig_cfg.filter_gid &&
+	    !ig_cfg.filter_comm)
+		return true;
+	if (!p)
+		return false;
+	if ((ig_cfg.targ_pid && p->pid != ig_cfg.targ_pid) ||
+	    (ig_cfg.targ_tid && p->tid != ig_cfg.targ_tid) ||
+	    (ig_cfg.filter_uid && p->uid != ig_cfg.targ_uid) ||
+	    (ig_cfg.filter_gid && p->gid != ig_cfg.targ_gid))
+		return false;
+	if (ig_cfg.filter_comm) {
+		for (int i = 0; i < IG_COMM_LEN; i++) {
+			if (p->comm[i] != ig_cfg.targ_comm[i])
+				return false;
+			if (!p->comm[i])
+				break;
+		}
+	}
+	return true;
+}
+
 #ifdef IG_NET_OWNERS
 /*
  * Who owns a TCP socket: noted where a process acts on it (connect() moving
@@ -100,32 +126,6 @@ static __always_inline struct ig_proc *ig_owner_of(const struct sock *sk)
 	__u64 key = (__u64)sk;
 
 	return bpf_map_lookup_elem(&ig_sk_owner, &key);
-}
-
-/* --pid, --tid, --uid, --gid and --comm against a socket's owner, for
- * events that run in no process of their own. An unknown owner passes only
- * when no such filter is set. */
-static __always_inline bool ig_owner_matches(const struct ig_proc *p)
-{
-	if (!ig_cfg.targ_pid && !ig_cfg.targ_tid && !ig_cfg.filter_uid && !ig_cfg.filter_gid &&
-	    !ig_cfg.filter_comm)
-		return true;
-	if (!p)
-		return false;
-	if ((ig_cfg.targ_pid && p->pid != ig_cfg.targ_pid) ||
-	    (ig_cfg.targ_tid && p->tid != ig_cfg.targ_tid) ||
-	    (ig_cfg.filter_uid && p->uid != ig_cfg.targ_uid) ||
-	    (ig_cfg.filter_gid && p->gid != ig_cfg.targ_gid))
-		return false;
-	if (ig_cfg.filter_comm) {
-		for (int i = 0; i < IG_COMM_LEN; i++) {
-			if (p->comm[i] != ig_cfg.targ_comm[i])
-				return false;
-			if (!p->comm[i])
-				break;
-		}
-	}
-	return true;
 }
 
 /* The owner programs: a gadget that includes this declares them with

@@ -48,31 +48,12 @@ int ig_snapshot_task(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task;
 	struct process_record r = {};
-	struct mnt_namespace *mnt_ns;
-	struct task_struct *parent;
-	const struct cred *cred;
 
 	if (!task)
 		return 0;
 	if (!show_threads && task->pid != task->tgid)
 		return 0;
-	parent = task->real_parent;
-	cred = task->real_cred;
-	r.proc.timestamp = task->start_boottime;
-	r.proc.pid = task->tgid;
-	r.proc.tid = task->pid;
-	r.proc.ppid = parent ? parent->tgid : 0;
-	r.proc.uid = cred ? cred->uid.val : 0;
-	r.proc.gid = cred ? cred->gid.val : 0;
-	/* A zombie has no nsproxy: mntns 0. */
-	mnt_ns = task->nsproxy ? task->nsproxy->mnt_ns : NULL;
-	if (mnt_ns) {
-		r.proc.mntns_id = mnt_ns->ns.inum;
-		r.proc.mntns_key = ig_mntns_key(mnt_ns);
-	}
-	bpf_probe_read_kernel(r.proc.comm, sizeof(r.proc.comm), task->comm);
-	if (parent)
-		bpf_probe_read_kernel(r.proc.pcomm, sizeof(r.proc.pcomm), parent->comm);
+	ig_fill_proc_of(task, &r.proc);
 	if (!task_wanted(&r))
 		return 0;
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));

@@ -1,246 +1,283 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * top_tcp: bytes each process sends and receives on each TCP connection,
- * counted in the kernel. No kprobes:
+ * top_tcp: bytes each TCP connection sends and receives, from TCP's own
+ * sequence numbers (include/top_tcp.h), so nothing runs per send or recv:
+ * a program that does nothing costs 230-276 ns a call on sock_send_length
+ * here, more than the whole budget (docs/performance.md).
  *
- * - Linux 6.3+: sock:sock_send_length and sock:sock_recv_length, which the
- *   kernel fires after every sendmsg/recvmsg on any socket, with its result.
- * - Before (probed by user space, which loads one set or the other): the
- *   exits of read, write, sendto, recvfrom, sendmsg and recvmsg; the fd
- *   (still in the saved registers at exit) must name a TCP socket.
+ * - sock:inet_sock_set_state, per change of state: connect() names the
+ *   owner and listen() a listener's holder (the caller's context);
+ *   ESTABLISHED sets the base (nothing was written or read yet), and an
+ *   accepted connection takes its listener's holder as owner until a walk
+ *   sees the process holding it; CLOSE moves the connection to `closed`
+ *   with its last numbers.
+ * - iter/task_file, every interval: every TCP socket a process holds
+ *   (threads sharing a file table are walked once): its numbers now, its
+ *   holder as owner if connect() did not name one, connections established
+ *   before ig (counted from then on), and the holders of listeners made
+ *   before ig. The iterator holds the file, so the socket is read alive.
+ *   (A map iterator over `conns` would not need the walk, but
+ *   iter/bpf_map_elem is refused here, EPERM, as fentry is.)
  *
- * Cost: this runs on every send and recv of the host. The counts live in
- * a counting array (include/top_cells.h), one slot per process, socket and
- * interval. A socket this CPU counted last for the same process (in the
- * way its port pair picks) costs a protocol load, the pid, the port pair, a
- * few inlined array lookups, compares and an atomic add: on this kind of
- * VM the hash lookup was most of what a send or recv cost
- * (docs/performance.md). Otherwise the hash flows, keyed by the process,
- * the socket and the array's generation, gives the slot, or makes it with
- * the socket's ends, its namespace and the process.
+ * A FIN takes one sequence number: write_seq counts ours once the state
+ * says one was queued (the state changes first, then tcp_send_fin), and
+ * rcv_nxt the peer's once tcp_fin() has set SOCK_DONE.
  */
 #include "common.bpf.h"
 #include "net.bpf.h"
+#include "top_ns.bpf.h"
 #include "top_tcp.h"
-
-#define TOP_CELL        struct top_tcp_cell
-#define TOP_CELLS_SLOTS TOP_TCP_MAX_FLOWS
-#define TOP_CELLS_WAYS  TOP_TCP_HIT_WAYS
-#include "top_cells.bpf.h"
-
-_Static_assert(TOP_TCP_HIT_WAYS == 16, "tt_way() picks one of 16 ways");
 
 const volatile int target_family = -1;   /* 4, 6, or -1 for both */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 2 * TOP_TCP_MAX_FLOWS);   /* the generation being read, and the next */
-	__type(key, struct top_tcp_key);
-	__type(value, struct top_tcp_val);
-} flows SEC(".maps");
+	__uint(max_entries, TOP_TCP_MAX_CONNS);
+	__type(key, __u64);                  /* the struct sock's address */
+	__type(value, struct top_tcp_conn);
+} conns SEC(".maps");
 
-/* The key names a process, not a thread: --tid, --uid, --gid and --comm,
- * which threads of one process may not share, are checked on every call
- * when given (constants: nothing is left of this when none is). */
-static __always_inline bool thread_filters_pass(void)
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TOP_TCP_MAX_CLOSED);
+	__type(key, __u64);                  /* the connection's id */
+	__type(value, struct top_tcp_record);
+} closed SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TOP_TCP_MAX_LISTENERS);
+	__type(key, struct top_tcp_listener);
+	__type(value, struct ig_proc);
+} listeners SEC(".maps");
+
+__u64 tt_next_id = 0;
+__u64 tt_closed_lost = 0;   /* closed connections `closed` had no room for */
+__u64 tt_conns_full = 0;    /* connections `conns` had no room for */
+
+static __always_inline void note_conn(__u64 key, const struct top_tcp_conn *c, __u64 flags)
 {
-	if (!ig_cfg.targ_tid && !ig_cfg.filter_uid && !ig_cfg.filter_gid && !ig_cfg.filter_comm)
-		return true;
-	return ig_ids_match();
+	if (bpf_map_update_elem(&conns, &key, c, flags) == -7 /* E2BIG: full */)
+		__sync_fetch_and_add(&tt_conns_full, 1);
 }
 
-/*
- * The way a socket is remembered in, on each CPU, from its port pair (the
- * verifier allows no arithmetic on the socket's address): the two ends of
- * a loopback connection, whose ports are swapped, always land apart (bit
- * 0: whether the local port is the lower), so a process that talks to
- * itself does not evict one end with the other; the other bits mix both
- * ports. The port pair is as the kernel keeps it: the remote port (network
- * order) in the low half of the load, the local port (host order) above.
- */
-static __always_inline __u32 tt_way(__u32 ports)
+static __always_inline bool fin_sent(int state)
 {
-	__u32 local = ports >> 16, remote = bpf_ntohs((__u16)ports);
-
-	/* Knuth's multiplicative hash: 3 bits. */
-	return (((local ^ remote) * 2654435761u) >> 29) << 1 | (local < remote);
+	return state == TCP_FIN_WAIT1 || state == TCP_FIN_WAIT2 || state == TCP_CLOSING ||
+	       state == TCP_LAST_ACK;
 }
 
-/* key's slot in the array whose header is head, if flows has it (0: not). */
-static __always_inline __u32 tt_find(struct top_tcp_key *key, struct top_cells_head *head)
+/* The next byte the process writes, as a sequence number, without our FIN. */
+static __always_inline __u32 seq_sent(const struct sock *sk, int state)
 {
-	struct top_tcp_val *v;
+	__u32 seq = BPF_CORE_READ((const struct tcp_sock *)sk, write_seq);
 
-	key->gen = head->gen;
-	v = bpf_map_lookup_elem(&flows, key);
-	return v ? v->slot : 0;
+	return fin_sent(state) ? seq - 1 : seq;
 }
 
-/* A process and socket first seen this interval: fresh has the socket's
- * ends and netns; add the process, a slot, and insert. 0: not counted
- * (--family excludes it, or the array is full: counted again next
- * interval). */
-static __always_inline __u32 tt_insert(const struct top_tcp_key *key, struct top_tcp_val *fresh,
-				       struct top_cells_head *head)
+/* The next byte expected from the peer, without its FIN. */
+static __always_inline __u32 seq_rcvd(const struct sock *sk)
 {
-	if (target_family > 0 && fresh->src.version != target_family)
-		return 0;
-	fresh->slot = top_cells_take(head);
-	if (!fresh->slot)
-		return 0;
-	ig_fill_proc(&fresh->proc);
-	if (!bpf_map_update_elem(&flows, key, fresh, BPF_NOEXIST))
-		return fresh->slot;
-	/* Another CPU made it first: its slot (this one stays unused). */
-	return tt_find((struct top_tcp_key *)key, head);
+	__u32 seq = BPF_CORE_READ((const struct tcp_sock *)sk, rcv_nxt);
+	unsigned long flags = BPF_CORE_READ(sk, __sk_common.skc_flags);
+
+	return flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE)) ? seq - 1 : seq;
 }
 
-/*
- * The ends of a TCP socket the tracepoint hands over as a BTF pointer:
- * plain loads, no helper call per field. The local port is skc_num:
- * inet_sport lies past struct sock, where a typed pointer may not reach.
- */
-static __always_inline bool btf_ends(const struct sock *sk, struct top_tcp_val *v)
+/* --pid, --uid... against the owner; one not known yet passes only where
+ * no such filter is set. */
+static __always_inline bool owner_passes(const struct top_tcp_conn *c)
 {
-	const struct sock_common *c = &sk->__sk_common;
-	__u16 family = c->skc_family;
+	return ig_owner_matches(c->owner == TOP_TCP_UNOWNED ? NULL : &c->proc);
+}
 
-	__builtin_memset(v, 0, sizeof(*v));
-	if (family == IG_AF_INET6) {
-		__builtin_memcpy(v->src.addr, &c->skc_v6_rcv_saddr, 16);
-		__builtin_memcpy(v->dst.addr, &c->skc_v6_daddr, 16);
-		v->src.version = v->dst.version = 6;
-	} else if (family == IG_AF_INET) {
-		__builtin_memcpy(v->src.addr, &c->skc_rcv_saddr, 4);
-		__builtin_memcpy(v->dst.addr, &c->skc_daddr, 4);
-		v->src.version = v->dst.version = 4;
-	} else {
+static __always_inline bool connected_state(int state)
+{
+	return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT || fin_sent(state);
+}
+
+/* The ends, namespace and base of a connection; false if --family leaves
+ * it out. */
+static __always_inline bool start_counting(const struct sock *sk, int state,
+					   struct top_tcp_conn *c)
+{
+	if (!ig_sk_ends(sk, &c->src, &c->dst))
 		return false;
-	}
-	v->src.port = c->skc_num;
-	v->dst.port = bpf_ntohs(c->skc_dport);
-	v->src.proto = v->dst.proto = IG_IPPROTO_TCP;
-	v->netns_id = c->skc_net.net->ns.inum;
+	if (target_family > 0 && c->src.version != target_family)
+		return false;
+	c->netns_id = ig_sk_netns(sk);
+	c->base_sent = seq_sent(sk, state);
+	c->base_rcvd = seq_rcvd(sk);
+	c->counting = 1;
 	return true;
 }
 
-/* The slot of a (process, socket) the hit path did not know: sk is the
- * tracepoint's BTF pointer (btf_slot), or a socket found by its fd whose
- * fields are probe-read (sys_slot). Subprograms: the hit path stays short
- * (and a miss is once per socket, CPU and interval). */
-static __noinline __u32 btf_slot(const struct sock *sk, __u32 ports, __u32 pid,
-				 struct top_cells_head *head)
+/* connect(): the caller owns it (the base comes at ESTABLISHED). */
+static __always_inline void on_connect(const struct sock *sk)
 {
-	struct top_tcp_key key = { .sock = (__u64)sk, .ports = ports, .pid = pid };
-	struct top_tcp_val fresh;
-	__u32 slot = tt_find(&key, head);
+	struct top_tcp_conn c = {};
+	__u64 key = (__u64)sk;
 
-	if (slot || !btf_ends(sk, &fresh))
-		return slot;
-	return tt_insert(&key, &fresh, head);
+	c.id = __sync_fetch_and_add(&tt_next_id, 1) + 1;
+	c.owner = TOP_TCP_OWNED;
+	ig_fill_proc(&c.proc);
+	note_conn(key, &c, BPF_ANY);
+	ig_top_ns_note(c.proc.mntns_key, c.proc.pid);
 }
 
-static __noinline __u32 sys_slot(const struct sock *sk, __u32 ports, __u32 pid,
-				 struct top_cells_head *head)
+/* Established: connect()'s entry, or an accepted connection, whose owner
+ * is its listener's holder if ig has seen one. */
+static __always_inline void on_established(const struct sock *sk)
 {
-	struct top_tcp_key key = { .sock = (__u64)sk, .ports = ports, .pid = pid };
-	struct top_tcp_val fresh;
-	__u32 slot = tt_find(&key, head);
+	__u64 key = (__u64)sk;
+	struct top_tcp_conn *old = bpf_map_lookup_elem(&conns, &key);
+	struct top_tcp_listener lk = {};
+	struct top_tcp_conn c = {};
+	struct ig_proc *holder;
 
-	if (slot)
-		return slot;
-	__builtin_memset(&fresh, 0, sizeof(fresh));
-	if (!ig_sk_ends(sk, &fresh.src, &fresh.dst))
-		return 0;
-	fresh.netns_id = ig_sk_netns(sk);
-	return tt_insert(&key, &fresh, head);
+	if (old && !old->counting) {
+		c = *old;
+	} else {   /* accepted (or an entry whose close ig missed) */
+		c.id = __sync_fetch_and_add(&tt_next_id, 1) + 1;
+		c.owner = TOP_TCP_UNOWNED;
+	}
+	if (!start_counting(sk, TCP_ESTABLISHED, &c)) {
+		bpf_map_delete_elem(&conns, &key);
+		return;
+	}
+	if (c.owner == TOP_TCP_UNOWNED) {
+		lk.netns_id = c.netns_id;
+		lk.port = c.src.port;
+		holder = bpf_map_lookup_elem(&listeners, &lk);
+		if (holder) {
+			c.proc = *holder;
+			c.owner = TOP_TCP_LISTENER;
+		}
+	}
+	note_conn(key, &c, BPF_ANY);
 }
 
-/* Count bytes for the current process on sk (port pair ports). */
-static __always_inline void count(const struct sock *sk, __u32 ports, __u32 pid, long bytes,
-				  bool sent, bool btf)
+/* Closed: its last numbers, for user space to take the rest from. */
+static __always_inline void on_close(const struct sock *sk, int oldstate)
 {
-	struct top_tcp_cell *c;
-	struct top_at at;
+	__u64 key = (__u64)sk;
+	struct top_tcp_conn *c = bpf_map_lookup_elem(&conns, &key);
+	struct top_tcp_record r;
 
-	c = top_cells_hit(&at, tt_way(ports), (__u64)sk, ports, pid);
-	if (!c && at.hit)
-		c = top_cells_remember(&at, (__u64)sk, ports, pid,
-				       btf ? btf_slot(sk, ports, pid, at.head) :
-					     sys_slot(sk, ports, pid, at.head));
 	if (!c)
 		return;
-	if (sent)
-		__sync_fetch_and_add(&c->sent, bytes);
-	else
-		__sync_fetch_and_add(&c->received, bytes);
+	if (c->counting && owner_passes(c)) {
+		r.conn = *c;
+		r.sent = seq_sent(sk, oldstate);
+		r.rcvd = seq_rcvd(sk);
+		if (bpf_map_update_elem(&closed, &r.conn.id, &r, BPF_NOEXIST))
+			__sync_fetch_and_add(&tt_closed_lost, 1);
+	}
+	bpf_map_delete_elem(&conns, &key);
 }
 
-/* sock_{send,recv}_length: a protocol load, the pid, a port-pair load and
- * the counting array's lookups before the add, on a socket already seen. */
-static __always_inline void btf_count(const struct sock *sk, long bytes, bool sent)
+/* listen(): the caller holds the listener (a port bound before). */
+static __always_inline void on_listen(const struct sock *sk)
 {
-	__u32 pid;
+	struct top_tcp_listener lk = {
+		.netns_id = ig_sk_netns(sk),
+		.port = BPF_CORE_READ(sk, __sk_common.skc_num),
+	};
+	struct ig_proc p = {};
 
-	if (sk->sk_protocol != IG_IPPROTO_TCP)
-		return;
-	if (target_family > 0 &&
-	    sk->__sk_common.skc_family != (target_family == 4 ? IG_AF_INET : IG_AF_INET6))
-		return;
-	/* The task's field, not bpf_get_current_pid_tgid(): the kernel may
-	 * inline bpf_get_current_task_btf(), never the other. */
-	pid = bpf_get_current_task_btf()->tgid;
-	if (ig_cfg.targ_pid && pid != ig_cfg.targ_pid)
-		return;
-	if (!thread_filters_pass())
-		return;
-	count(sk, sk->__sk_common.skc_portpair, pid, bytes, sent, true);
+	if (!lk.port)
+		return;   /* bound after this: the next walk sees it */
+	ig_fill_proc(&p);
+	bpf_map_update_elem(&listeners, &lk, &p, BPF_ANY);
 }
 
-SEC("tp_btf/sock_send_length")
-int BPF_PROG(ig_toptcp_send, struct sock *sk, int ret, int flags)
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(ig_toptcp_state, const struct sock *sk, const int oldstate, const int newstate)
 {
-	if (ret > 0)
-		btf_count(sk, ret, true);
-	return 0;
-}
-
-SEC("tp_btf/sock_recv_length")
-int BPF_PROG(ig_toptcp_recv, struct sock *sk, int ret, int flags)
-{
-	if (ret > 0)
-		btf_count(sk, ret, false);
-	return 0;
-}
-
-/* ---- before Linux 6.3: the syscalls' exits ------------------------------- */
-
-static __always_inline int sys_exit(long ret, bool sent)
-{
-	struct pt_regs *regs;
-	struct sock *sk;
-
-	if (ret <= 0 || !ig_ids_match())
+	if (!ig_sk_is_tcp(sk))
 		return 0;
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	sk = ig_fd_sock((long)PT_REGS_PARM1_CORE_SYSCALL(regs));
+	if (newstate == TCP_LISTEN)
+		on_listen(sk);
+	else if (newstate == TCP_SYN_SENT)
+		on_connect(sk);
+	else if (newstate == TCP_ESTABLISHED)
+		on_established(sk);
+	else if (newstate == TCP_CLOSE)
+		on_close(sk, oldstate);
+	return 0;
+}
+
+/* A listener's holder, for the connections it will accept. */
+static __always_inline void note_listener(const struct sock *sk, struct task_struct *task)
+{
+	struct top_tcp_listener lk = {
+		.netns_id = ig_sk_netns(sk),
+		.port = BPF_CORE_READ(sk, __sk_common.skc_num),
+	};
+	struct ig_proc p = {};
+
+	ig_fill_proc_of(task, &p);
+	bpf_map_update_elem(&listeners, &lk, &p, BPF_ANY);
+}
+
+/* A connection established before ig: counted from now, task owns it. */
+static __noinline struct top_tcp_conn *adopt(const struct sock *sk, int state,
+					     struct task_struct *task)
+{
+	struct top_tcp_conn c = {};
+	__u64 key = (__u64)sk;
+
+	if (!start_counting(sk, state, &c))
+		return NULL;
+	c.id = __sync_fetch_and_add(&tt_next_id, 1) + 1;
+	c.owner = TOP_TCP_OWNED;
+	ig_fill_proc_of(task, &c.proc);
+	note_conn(key, &c, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&conns, &key);
+}
+
+/* Every TCP socket a process holds: listeners' holders, owners, and each
+ * counting connection's numbers now. */
+SEC("iter/task_file")
+int ig_toptcp_walk(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct top_tcp_record r;
+	struct top_tcp_conn *c;
+	struct socket *sock;
+	struct sock *sk;
+	__u64 key;
+	int state;
+
+	if (!task || !file || (BPF_CORE_READ(file, f_inode, i_mode) & IG_S_IFMT) != IG_S_IFSOCK)
+		return 0;
+	sock = BPF_CORE_READ(file, private_data);
+	sk = BPF_CORE_READ(sock, sk);
 	if (!sk || !ig_sk_is_tcp(sk))
 		return 0;
-	count(sk, BPF_CORE_READ(sk, __sk_common.skc_portpair), bpf_get_current_pid_tgid() >> 32,
-	      ret, sent, false);
+	state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	if (state == TCP_LISTEN) {
+		note_listener(sk, task);
+		return 0;
+	}
+	key = (__u64)sk;
+	c = bpf_map_lookup_elem(&conns, &key);
+	if (!c) {
+		if (!connected_state(state))
+			return 0;
+		c = adopt(sk, state, task);
+		if (!c)
+			return 0;
+	} else if (c->owner != TOP_TCP_OWNED) {
+		ig_fill_proc_of(task, &c->proc);
+		c->owner = TOP_TCP_OWNED;
+	}
+	if (!c->counting || !owner_passes(c))
+		return 0;
+	r.conn = *c;
+	r.sent = seq_sent(sk, state);
+	r.rcvd = seq_rcvd(sk);
+	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }
-
-#define TOP_TCP_SYSCALL(name, sent)                                              \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                              \
-	int ig_toptcp_##name(struct trace_event_raw_sys_exit *ctx)              \
-	{                                                                       \
-		return sys_exit(ctx->ret, sent);                                \
-	}
-
-TOP_TCP_SYSCALL(write, true)
-TOP_TCP_SYSCALL(sendto, true)
-TOP_TCP_SYSCALL(sendmsg, true)
-TOP_TCP_SYSCALL(read, false)
-TOP_TCP_SYSCALL(recvfrom, false)
-TOP_TCP_SYSCALL(recvmsg, false)

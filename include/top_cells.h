@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: (GPL-2.0 OR Apache-2.0) */
 /*
  * Counting arrays, for top gadgets that count on a hot path (top_file on
- * every read/write, top_tcp on every send/recv): a BPF hash lookup per
- * event was most of their cost on this kind of VM (docs/performance.md).
+ * every read/write): a BPF hash lookup per event was most of their cost on
+ * this kind of VM (docs/performance.md).
  *
- * - Each row of an interval (a process and a file, a process and a socket)
+ * - Each row of an interval (a process and a file)
  *   gets a slot in a counting array the first time BPF sees it; the
  *   gadget's hash, keyed by the row and the array's generation, holds the
  *   slot and the row's details (bpf/top_cells.bpf.h).

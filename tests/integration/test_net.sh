@@ -324,9 +324,7 @@ test_top_tcp_container() {
 	assert_eq 0 "$(jq -c 'select(type != "array")' "$TMP/out" | wc -l)" "only arrays"
 }
 
-# The same on the host, on both counting paths: sock:sock_*_length (6.3+)
-# and the syscall exits the older kernels use; exact byte counts, --sort
-# and --max-entries.
+# The same on the host: exact byte counts, --sort and --max-entries.
 _top_tcp_host() {
 	ig_start "$TMP/out" top tcp --host --comm python3 --interval 0.2 --max-entries 1 --sort -received -o json || return 1
 	python3 - <<'PY' >"$TMP/py.out"
@@ -362,10 +360,6 @@ test_top_tcp_host() {
 	_top_tcp_host
 }
 
-test_top_tcp_host_syscall_fallback() {
-	IG_TOP_TCP_FALLBACK=1 _top_tcp_host || return 1
-	assert_contains "$(cat "$TMP/out.err")" "the exits of read, write" "fallback in use"
-}
 
 # ---- snapshot_socket --------------------------------------------------------------
 

@@ -1,18 +1,17 @@
 # shellcheck shell=bash
-# top_tcp's counting arrays (include/top_cells.h): many loopback
-# connections, more than the ways a CPU remembers, send and receive known
-# byte counts across many interval swaps, half of them close midway and new
-# ones open (their sockets may take the closed ones' addresses); every
-# connection's counts, summed over the intervals, must be exact on both
-# ends, on both counting paths. (test_net.sh has the container and
-# --sort/--max-entries tests.)
+# top_tcp's readings of TCP's sequence numbers (include/top_tcp.h): many
+# loopback connections send and receive known byte counts across many
+# intervals, half of them close midway and new ones open (their sockets may
+# take the closed ones' addresses); every connection's counts, summed over
+# the intervals, must be exact on both ends (the FINs not counted).
+# (test_net.sh has the container and --sort/--max-entries tests.)
 
 # The workload: prints {"listen": PORT, "want": {CLIENT_PORT: [client
 # sent, client received]}} once it is done.
 _tt_workload() {
 	python3 - <<'PY'
 import json, socket, sys, time
-N = 24   # more than the 16 ways: some sockets share one
+N = 24
 ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen(64)
 want = {}
 def pair():
@@ -90,9 +89,4 @@ _top_tcp_exact() {
 
 test_top_tcp_exact_across_intervals() {
 	_top_tcp_exact
-}
-
-test_top_tcp_exact_across_intervals_syscall_fallback() {
-	IG_TOP_TCP_FALLBACK=1 _top_tcp_exact || return 1
-	assert_contains "$(cat "$TMP/out.err")" "the exits of read, write" "fallback in use"
 }

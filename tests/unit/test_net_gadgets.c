@@ -28,6 +28,7 @@
 int tcpdrop_parse_reasons(const char *fmt, char **names, size_t n);
 bool snapshot_socket_parse_proc(const char *line, bool v6, __u8 proto, struct sock_entry *e);
 void top_tcp_fill_row(const struct gadget_ctx *ctx, struct row *r, const struct top_tcp_val *v);
+__u32 top_tcp_since(__u32 now, __u32 *last);
 
 struct fixture {
 	const struct gadget *g;
@@ -385,6 +386,22 @@ static void test_tcpdrop(void **state)
 
 /* ---- top_tcp --------------------------------------------------------------- */
 
+/* Bytes between two readings of a sequence number: across the wrap at
+ * 2^32, and a reading that went back (a FIN's state read before its
+ * number) counts nothing and is not remembered. */
+static void test_top_tcp_since(void **state)
+{
+	__u32 last = 0xfffffff0u;
+
+	(void)state;
+	assert_int_equal(0x20, top_tcp_since(0x10, &last));
+	assert_int_equal(0x10, last);
+	assert_int_equal(0, top_tcp_since(0x10, &last));
+	assert_int_equal(0, top_tcp_since(0x0f, &last));
+	assert_int_equal(0x10, last);
+	assert_int_equal(1, top_tcp_since(0x11, &last));
+}
+
 static void test_top_tcp_row(void **state)
 {
 	struct fixture *f = open_gadget("top_tcp");
@@ -471,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_tcpdrop_reason_parser),
 		cmocka_unit_test(test_tcpdrop),
 		cmocka_unit_test(test_top_tcp_row),
+		cmocka_unit_test(test_top_tcp_since),
 		cmocka_unit_test(test_snapshot_socket_proc_lines),
 	};
 
