@@ -328,8 +328,8 @@ def floor_targets(scn, costs, name, what, goal, per, ops):
     if b is not None:
         t.append(dict(target=f"{what}: BPF run time ≤ {goal} ns {per}", met=b <= goal,
                       value=f"{b:.0f} ns (kernel.bpf_stats_enabled, its clock reads included)"
-                            + (f"; {bpf[name]['runs_per_op'] / ops:.4f} runs per call"
-                               if bpf[name].get("runs_per_op", ops) < ops else "")))
+                            + (f"; {bpf['ig']['runs_per_op'] / ops:.4f} runs per call"
+                               if bpf["ig"].get("runs_per_op", ops) < ops else "")))
     if b is not None and bf is not None:
         t.append(dict(target=f"{what}: BPF run time beyond an empty program's ≤ {goal} ns {per}",
                       met=b - bf <= goal, value=f"{b - bf:.0f} ns ({b:.0f} - {bf:.0f})"))
