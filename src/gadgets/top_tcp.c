@@ -238,7 +238,8 @@ static int top_tcp_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 	if ((err = tt_iter(skel->links.ig_toptcp_walk, &rec, sizeof(rec), tt_live)) ||
 	    (err = tt_drain_closed(skel)))
 		return err;
-	qsort(tt.rd, tt.nrd, sizeof(*tt.rd), cmp_reading);
+	if (tt.nrd)
+		qsort(tt.rd, tt.nrd, sizeof(*tt.rd), cmp_reading);
 	next = calloc(tt.nrd ? tt.nrd : 1, sizeof(*next));
 	if (!next)
 		return -ENOMEM;
