@@ -90,3 +90,46 @@ _top_tcp_exact() {
 test_top_tcp_exact_across_intervals() {
 	_top_tcp_exact
 }
+
+# A connection established before ig started: the walk at start adopts it
+# (both ends, the owner the process holding it) and counts it from then on.
+# The workload writes its ports, waits for $TMP/go, moves known bytes,
+# writes "done", and holds the connection until $TMP/stop.
+test_top_tcp_connection_older_than_ig() {
+	local ports got
+	python3 - "$TMP" <<'PY' &
+import os, socket, sys, time
+tmp = sys.argv[1]
+ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen()
+c = socket.create_connection(ls.getsockname()); a, _ = ls.accept()
+c.sendall(b"before ig" * 100); a.recv(4096)   # not to be counted
+open(f"{tmp}/ports", "w").write(f"{c.getsockname()[1]} {ls.getsockname()[1]}\n")
+while not os.path.exists(f"{tmp}/go"):
+    time.sleep(0.02)
+c.sendall(b"q" * 3000)
+got = 0
+while got < 3000:
+    got += len(a.recv(3000 - got))
+a.sendall(b"r" * 700)
+got = 0
+while got < 700:
+    got += len(c.recv(700 - got))
+open(f"{tmp}/done", "w").write("done\n")
+while not os.path.exists(f"{tmp}/stop"):
+    time.sleep(0.02)
+PY
+	wait_until 10 test -s "$TMP/ports" || { touch "$TMP/go" "$TMP/stop"; fail "workload"; return 1; }
+	read -r cport lport <"$TMP/ports"
+	ig_start "$TMP/out" run top_tcp --host --comm python3 --interval 0.1 --max-entries 0 -o json ||
+		{ touch "$TMP/go" "$TMP/stop"; return 1; }
+	touch "$TMP/go"
+	wait_until 10 test -s "$TMP/done"
+	wait_until 5 sh -c "[ \"\$(jq -s '[.[][] | select(.src.port == $lport) | .received] | add // 0' '$TMP/out')\" -ge 3000 ]"
+	ig_stop
+	touch "$TMP/stop"
+	wait
+	got=$(jq -s -c "[.[][]] as \$r | [($cport, $lport) as \$p | (\$r | map(select(.src.port == \$p))
+		| (map(.sent) | add // 0), (map(.received) | add // 0))]" "$TMP/out")
+	assert_eq "[3000,700,700,3000]" "$got" "client sent/received, server sent/received" &&
+	assert_eq python3 "$(jq -r ".[] | select(.src.port == $lport) | .proc.comm" "$TMP/out" | head -1)" "server's owner"
+}
