@@ -273,7 +273,10 @@ int ig_toptcp_walk(struct bpf_iter__task_file *ctx)
 		ig_fill_proc_of(task, &c->proc);
 		c->owner = TOP_TCP_OWNED;
 	}
-	if (!c->counting || !owner_passes(c))
+	/* Not before it is established: an entry left at this address by a
+	 * connection that closed while a walk adopted it would read another
+	 * connection's numbers against its base. */
+	if (!c->counting || !connected_state(state) || !owner_passes(c))
 		return 0;
 	r.conn = *c;
 	r.sent = seq_sent(sk, state);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "batch.h"
@@ -46,7 +47,15 @@ struct tt_seen {
 	__u64 id;
 	__u32 sent;
 	__u32 rcvd;
+	__u64 read_ns;      /* when a walk last read it (CLOCK_MONOTONIC) */
 };
+
+/* A connection no walk reads is kept this long for its close to come:
+ * once its process closed the fd, nobody holds it, but TCP still finishes
+ * it (FIN_WAIT2 waits for the peer, LAST_ACK for its ACK, ~60 s at most by
+ * default); its last numbers must be taken from what was shown, not from
+ * its base again. */
+#define TT_KEEP_NS (300ULL * 1000000000ULL)
 
 /* A connection's reading this interval: live (the walk) or last (it
  * closed). */
@@ -203,7 +212,7 @@ __u32 top_tcp_since(__u32 now, __u32 *last)
 
 /* One reading against what was shown of it (prev, or NULL: the base). */
 static int tt_account(struct gadget_ctx *ctx, struct ig_batch *b, const struct tt_reading *rd,
-		      const struct tt_seen *prev, struct tt_seen *next)
+		      const struct tt_seen *prev, struct tt_seen *next, __u64 now_ns)
 {
 	const struct top_tcp_conn *c = &rd->r.conn;
 	struct top_tcp_val v = { .src = c->src, .dst = c->dst, .netns_id = c->netns_id };
@@ -213,6 +222,7 @@ static int tt_account(struct gadget_ctx *ctx, struct ig_batch *b, const struct t
 		s = *prev;
 	v.sent = top_tcp_since(rd->r.sent, &s.sent);
 	v.received = top_tcp_since(rd->r.rcvd, &s.rcvd);
+	s.read_ns = now_ns;
 	*next = s;
 	if (!v.sent && !v.received)
 		return 0;
@@ -224,14 +234,27 @@ static int tt_account(struct gadget_ctx *ctx, struct ig_batch *b, const struct t
 	return batch_add(b);
 }
 
+/* A connection not read this time: kept (1) while its close may still
+ * come. */
+static int tt_keep(const struct tt_seen *s, struct tt_seen *next, __u64 now_ns)
+{
+	if (now_ns - s->read_ns > TT_KEEP_NS)
+		return 0;
+	*next = *s;
+	return 1;
+}
+
 /* Every interval: read the live connections and the closed ones, show what
- * each moved since the last reading, remember the live ones' numbers. */
+ * each moved since the last reading, remember the numbers of those not
+ * closed. */
 static int top_tcp_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 {
 	struct top_tcp_bpf *skel = ctx->skel;
 	struct top_tcp_record rec;
 	struct tt_seen *next;
 	size_t i, j = 0, nnext = 0;
+	struct timespec ts;
+	__u64 now;
 	int err;
 
 	tt.nrd = 0;
@@ -240,7 +263,9 @@ static int top_tcp_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 		return err;
 	if (tt.nrd)
 		qsort(tt.rd, tt.nrd, sizeof(*tt.rd), cmp_reading);
-	next = calloc(tt.nrd ? tt.nrd : 1, sizeof(*next));
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	next = calloc(tt.nrd + tt.nseen + 1, sizeof(*next));
 	if (!next)
 		return -ENOMEM;
 	for (i = 0; i < tt.nrd && !err; i++) {
@@ -252,12 +277,14 @@ static int top_tcp_collect(struct gadget_ctx *ctx, struct ig_batch *b)
 		if (i + 1 < tt.nrd && tt.rd[i + 1].r.conn.id == rd->r.conn.id)
 			continue;
 		while (j < tt.nseen && tt.seen[j].id < rd->r.conn.id)
-			j++;
+			nnext += tt_keep(&tt.seen[j++], &next[nnext], now);
 		if (j < tt.nseen && tt.seen[j].id == rd->r.conn.id)
-			prev = &tt.seen[j];
-		err = tt_account(ctx, b, rd, prev, &next[nnext]);
+			prev = &tt.seen[j++];
+		err = tt_account(ctx, b, rd, prev, &next[nnext], now);
 		nnext += !rd->closed;
 	}
+	while (j < tt.nseen)
+		nnext += tt_keep(&tt.seen[j++], &next[nnext], now);
 	free(tt.seen);
 	tt.seen = next;
 	tt.nseen = nnext;

@@ -107,13 +107,9 @@ open(f"{tmp}/ports", "w").write(f"{c.getsockname()[1]} {ls.getsockname()[1]}\n")
 while not os.path.exists(f"{tmp}/go"):
     time.sleep(0.02)
 c.sendall(b"q" * 3000)
-got = 0
-while got < 3000:
-    got += len(a.recv(3000 - got))
+assert len(a.recv(3000, socket.MSG_WAITALL)) == 3000
 a.sendall(b"r" * 700)
-got = 0
-while got < 700:
-    got += len(c.recv(700 - got))
+assert len(c.recv(700, socket.MSG_WAITALL)) == 700
 open(f"{tmp}/done", "w").write("done\n")
 while not os.path.exists(f"{tmp}/stop"):
     time.sleep(0.02)
@@ -132,4 +128,55 @@ PY
 		| (map(.sent) | add // 0), (map(.received) | add // 0))]" "$TMP/out")
 	assert_eq "[3000,700,700,3000]" "$got" "client sent/received, server sent/received" &&
 	assert_eq python3 "$(jq -r ".[] | select(.src.port == $lport) | .proc.comm" "$TMP/out" | head -1)" "server's owner"
+}
+
+# A connection its process closed while TCP still finishes it: the server
+# closes first and its socket waits in FIN_WAIT2, held by nobody, so no walk
+# reads it, for several intervals, until the client closes. Its last
+# numbers then count from what was shown, not from its base again.
+test_top_tcp_close_seen_after_the_fd_is_gone() {
+	local lport n got
+	python3 - "$TMP" <<'PY' &
+import os, socket, sys, time
+tmp = sys.argv[1]
+def wait_for(name):
+    while not os.path.exists(f"{tmp}/{name}"):
+        time.sleep(0.02)
+ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen()
+open(f"{tmp}/port", "w").write(f"{ls.getsockname()[1]}\n")
+wait_for("go")
+c = socket.create_connection(ls.getsockname()); a, _ = ls.accept()
+a.sendall(b"s" * 100)
+assert len(c.recv(100, socket.MSG_WAITALL)) == 100
+open(f"{tmp}/shown", "w").write("")
+wait_for("close-server")
+a.close()   # FIN_WAIT2 until the client closes
+open(f"{tmp}/server-closed", "w").write("")
+wait_for("close-client")
+c.close()
+open(f"{tmp}/done", "w").write("")
+wait_for("stop")
+PY
+	wait_until 10 test -s "$TMP/port" || { touch "$TMP/go" "$TMP/close-server" "$TMP/close-client" "$TMP/stop"; fail "workload"; return 1; }
+	read -r lport <"$TMP/port"
+	ig_start "$TMP/out" run top_tcp --host --comm python3 --interval 0.1 --max-entries 0 -o json ||
+		{ touch "$TMP/go" "$TMP/close-server" "$TMP/close-client" "$TMP/stop"; return 1; }
+	touch "$TMP/go"
+	wait_until 10 test -e "$TMP/shown"
+	# The 100 bytes shown, then the server's fd closed for 5 more intervals.
+	wait_until 5 sh -c "jq -s '[.[][] | select(.src.port == $lport) | .sent] | add // 0' '$TMP/out' | grep -qx 100"
+	touch "$TMP/close-server"
+	wait_until 10 test -e "$TMP/server-closed"
+	n=$(wc -l <"$TMP/out")
+	wait_until 5 sh -c "[ \$(wc -l <'$TMP/out') -ge $((n + 5)) ]"
+	touch "$TMP/close-client"
+	wait_until 10 test -e "$TMP/done"
+	n=$(wc -l <"$TMP/out")
+	wait_until 5 sh -c "[ \$(wc -l <'$TMP/out') -ge $((n + 3)) ]"
+	ig_stop
+	touch "$TMP/stop"
+	wait
+	got=$(jq -s -c "[.[][]] as \$r | [(\$r | map(select(.src.port == $lport) | .sent) | add),
+		(\$r | map(select(.dst.port == $lport) | .received) | add)]" "$TMP/out")
+	assert_eq "[100,100]" "$got" "server sent, client received"
 }
